@@ -1,0 +1,117 @@
+# corral — build, install and test. `make check` is the test command.
+VERSION     := 0.1.0
+PREFIX      ?= /usr
+SYSCONFDIR  ?= /etc
+SBINDIR     ?= $(PREFIX)/sbin
+BINDIR      ?= $(PREFIX)/bin
+LIBEXECDIR  ?= $(PREFIX)/libexec
+MANDIR      ?= $(PREFIX)/share/man
+# The PAM module directory is the one that holds pam_unix.so on this system.
+PAMDIR      ?= $(shell dirname "$$( (ls /lib/*/security/pam_unix.so /usr/lib/*/security/pam_unix.so /lib/security/pam_unix.so /usr/lib/security/pam_unix.so 2>/dev/null) | head -n 1)" 2>/dev/null)
+DESTDIR     ?=
+
+CC          ?= gcc
+SAN_CC      ?= clang
+FUZZ_CC     ?= clang
+WARNINGS    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wvla
+CPPFLAGS    += -D_GNU_SOURCE -DCORRAL_VERSION='"$(VERSION)"' -DCORRAL_SYSCONFDIR='"$(SYSCONFDIR)"' -Ilib
+CFLAGS      ?= -O2 -g
+CFLAGS      += -std=gnu11 $(WARNINGS) -fPIC -fstack-protector-strong -D_FORTIFY_SOURCE=2
+SAN_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+LDLIBS_LIB  := -liniparser
+
+B           := build
+LIB_SRCS    := $(wildcard lib/*.c)
+LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
+LIB_SAN_OBJS:= $(LIB_SRCS:%.c=$(B)/san/%.o)
+CTL_SRCS    := $(wildcard ctl/*.c)
+CTL_OBJS    := $(CTL_SRCS:%.c=$(B)/%.o)
+UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
+UNIT_BINS   := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%.t)
+UNIT_SAN    := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/san/%.t)
+FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/fuzz/%)
+FUZZ_SECONDS?= 20
+
+PROGRAMS    := $(B)/corralctl
+
+# Debian packages the build and the tests need; `make deps` installs the missing ones.
+DEB_DEPS    := gcc make clang libclang-rt-14-dev libpam0g-dev libseccomp-dev \
+               libiniparser-dev libcap-dev perl valgrind cppcheck clang-tidy
+
+.PHONY: all check deps demo install uninstall clean unit-tests fuzz-check fuzz lint
+all: $(PROGRAMS)
+
+$(B)/%.o: %.c $(wildcard lib/*.h) | $(B)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/san/%.o: %.c $(wildcard lib/*.h) | $(B)
+	@mkdir -p $(dir $@)
+	$(SAN_CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(SAN_FLAGS) -c -o $@ $<
+
+$(B)/libcorral.a: $(LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/san/libcorral.a: $(LIB_SAN_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/corralctl: $(CTL_OBJS) $(B)/libcorral.a
+	$(CC) $(CFLAGS) -o $@ $(CTL_OBJS) $(B)/libcorral.a $(LDLIBS_LIB)
+
+$(B)/tests/%.t: tests/unit/%.c tests/tap.h $(B)/libcorral.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -o $@ $< $(B)/libcorral.a $(LDLIBS_LIB)
+
+$(B)/tests/san/%.t: tests/unit/%.c tests/tap.h $(B)/san/libcorral.a
+	@mkdir -p $(dir $@)
+	$(SAN_CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(SAN_FLAGS) -Itests -o $@ $< $(B)/san/libcorral.a $(LDLIBS_LIB)
+
+$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRCS) $(LDLIBS_LIB)
+
+$(B):
+	@mkdir -p $(B)
+
+unit-tests: $(UNIT_BINS) $(UNIT_SAN)
+fuzz-check: $(FUZZ_BINS)
+
+deps:
+	@missing=""; for p in $(DEB_DEPS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" -ne 0 ]; then echo "make deps: need root to install:$$missing" >&2; exit 1; fi; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# Every test goes through prove: unit tests (plain and ASan+UBSan builds),
+# the scenario and integration scripts, and the bounded fuzz runs.
+check: deps
+	$(MAKE) all unit-tests fuzz-check
+	CORRAL_BUILD=$(CURDIR)/$(B) FUZZ_SECONDS=$(FUZZ_SECONDS) prove $(UNIT_BINS) $(UNIT_SAN) $(sort $(wildcard tests/*.t))
+
+# The README's "try it" command: the example policy, checked and explained.
+demo: deps
+	$(MAKE) all
+	CORRAL_BUILD=$(CURDIR)/$(B) tests/demo.sh
+
+fuzz: $(FUZZ_BINS)
+	for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p $(B)/fuzz/corpus-$$n; \
+	  $$f -max_total_time=600 $(B)/fuzz/corpus-$$n tests/fuzz/corpus/$${n#fuzz_} || exit 1; done
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/corral/corral.d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(B)/corralctl $(DESTDIR)$(SBINDIR)/corralctl
+	[ -e $(DESTDIR)$(SYSCONFDIR)/corral/corral.ini ] || install -m 0644 conf/corral.ini $(DESTDIR)$(SYSCONFDIR)/corral/corral.ini
+	install -m 0644 man/corral.ini.5 $(DESTDIR)$(MANDIR)/man5/corral.ini.5
+	install -m 0644 man/corralctl.8 $(DESTDIR)$(MANDIR)/man8/corralctl.8
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/corralctl $(DESTDIR)$(MANDIR)/man5/corral.ini.5 $(DESTDIR)$(MANDIR)/man8/corralctl.8
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,170 @@
+/* corralctl check: validate the configuration; report errors, then warnings
+ * about what the policy would do on this host. */
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "ctl.h"
+#include "paths.h"
+#include "pathutil.h"
+#include "policy.h"
+#include "users.h"
+
+void ctl_print_diags(const struct config *config, FILE *stream)
+{
+	char line[DIAG_MESSAGE_MAX + 4200];
+
+	for (size_t i = 0; i < config->diags.count; i++) {
+		diag_format(&config->diags.items[i], line, sizeof(line));
+		fprintf(stream, "%s\n", line);
+	}
+	if (config->diags.out_of_memory)
+		fprintf(stream, "error: out of memory while checking\n");
+}
+
+/* Literal paths can be checked now; ones with ~ %h %u depend on the user. */
+static void warn_missing_paths(struct config *config)
+{
+	for (size_t i = 0; i < config->count; i++) {
+		const struct config_section *s = &config->sections[i];
+
+		for (size_t k = 0; k < s->count && s->kind != SECTION_GLOBAL; k++) {
+			const struct config_setting *set = &s->settings[k];
+			const struct key_info *info = key_info((enum policy_key)set->key);
+			struct stat st;
+
+			if ((info->type != KEY_TYPE_PATHS && info->type != KEY_TYPE_PATH) ||
+			    set->op == LIST_REMOVE || set->key == KEY_FS_DENY)
+				continue;
+			for (size_t j = 0; j < set->items.count; j++) {
+				const char *path = set->items.items[j];
+
+				if (path[0] != '/' || strchr(path, '%'))
+					continue;
+				if (lstat(path, &st) < 0 && errno == ENOENT)
+					diag_add(&config->diags, DIAG_WARNING, s->file, set->line,
+						 "key '%s': path '%s' does not exist", info->name, path);
+			}
+		}
+	}
+}
+
+static void warn_unknown_targets(struct config *config)
+{
+	for (size_t i = 0; i < config->count; i++) {
+		const struct config_section *s = &config->sections[i];
+		struct user_info user;
+		gid_t gid;
+
+		if (s->kind == SECTION_USER && user_info_by_name(s->target, &user) == -ENOENT)
+			diag_add(&config->diags, DIAG_WARNING, s->file, s->line,
+				 "section [%s]: no such user on this host", s->name);
+		else if (s->kind == SECTION_USER)
+			user_info_free(&user);
+		if (s->kind == SECTION_GROUP && group_gid_by_name(s->target, &gid) == -ENOENT)
+			diag_add(&config->diags, DIAG_WARNING, s->file, s->line,
+				 "section [%s]: no such group on this host", s->name);
+	}
+}
+
+/* Where confine was last set to yes, as "FILE:LINE" or the section name. */
+static void confine_origin(const struct policy *p, char *buf, size_t buflen)
+{
+	const struct strlist *origins = &p->settings[KEY_CONFINE].origins;
+
+	snprintf(buf, buflen, "%s", origins->count ? origins->items[origins->count - 1] : "default");
+}
+
+static void warn_user(struct config *config, const struct user_info *user)
+{
+	char err[POLICY_ERR_MAX], origin[PATHUTIL_PATH_MAX + 400];
+	struct policy p;
+	const char *value;
+
+	if (policy_resolve(config, user, &p, err, sizeof(err)) < 0) {
+		diag_add(&config->diags, DIAG_WARNING, NULL, 0, "user '%s': %s", user->name, err);
+		return;
+	}
+	value = policy_value(&p, KEY_CONFINE);
+	confine_origin(&p, origin, sizeof(origin));
+	if (p.exempt && value && strcmp(value, "yes") == 0)
+		diag_add(&config->diags, DIAG_WARNING, NULL, 0,
+			 "user '%s' is exempt ([global]) and is never confined, but %s sets confine = yes",
+			 user->name, origin);
+	else if (p.confine && strcmp(user->shell, CORRAL_SHELL_PATH) != 0)
+		diag_add(&config->diags, DIAG_WARNING, NULL, 0,
+			 "user '%s' is confined (%s) but their login shell is '%s', not %s: their sessions will be refused",
+			 user->name, origin, user->shell, CORRAL_SHELL_PATH);
+	policy_free(&p);
+}
+
+/* Every user NSS can enumerate, plus the ones named in [user:] sections. */
+static void warn_users(struct config *config)
+{
+	struct strlist seen;
+	struct passwd *pw;
+
+	strlist_init(&seen);
+	setpwent();
+	while ((pw = getpwent()) != NULL) {
+		if (strlist_append(&seen, pw->pw_name) < 0)
+			break;
+	}
+	endpwent();
+	for (size_t i = 0; i < config->count; i++)
+		if (config->sections[i].kind == SECTION_USER &&
+		    !strlist_contains(&seen, config->sections[i].target))
+			(void)strlist_append(&seen, config->sections[i].target);
+	for (size_t i = 0; i < seen.count; i++) {
+		struct user_info user;
+
+		if (user_info_by_name(seen.items[i], &user) < 0)
+			continue;
+		warn_user(config, &user);
+		user_info_free(&user);
+	}
+	strlist_free(&seen);
+}
+
+int ctl_check(int argc, char **argv)
+{
+	const char *path = NULL;
+	struct config config;
+	size_t warnings;
+	int opt, r;
+
+	optind = 1;
+	while ((opt = getopt(argc, argv, "+c:")) != -1) {
+		if (opt != 'c') {
+			fputs("usage: corralctl check [-c FILE]\n", stderr);
+			return CTL_EXIT_USAGE;
+		}
+		path = optarg;
+	}
+	if (optind != argc) {
+		fputs("usage: corralctl check [-c FILE]\n", stderr);
+		return CTL_EXIT_USAGE;
+	}
+	r = config_load(path, &config);
+	if (r == 0) {
+		warn_missing_paths(&config);
+		warn_unknown_targets(&config);
+		warn_users(&config);
+	}
+	ctl_print_diags(&config, stdout);
+	warnings = config.diags.count - config.diags.n_errors;
+	if (r == 0)
+		printf("%s: valid (%zu file%s, %zu section%s, %zu warning%s)\n",
+		       path ? path : CONFIG_DEFAULT_PATH, config.files.count,
+		       config.files.count == 1 ? "" : "s", config.count, config.count == 1 ? "" : "s",
+		       warnings, warnings == 1 ? "" : "s");
+	else
+		printf("%s: invalid (%zu error%s)\n", path ? path : CONFIG_DEFAULT_PATH,
+		       config.diags.n_errors, config.diags.n_errors == 1 ? "" : "s");
+	config_free(&config);
+	return r == 0 ? CTL_EXIT_OK : CTL_EXIT_INVALID;
+}

@@ -1,0 +1,20 @@
+/* corralctl's subcommands: each takes the arguments after its name. */
+#ifndef CORRAL_CTL_H
+#define CORRAL_CTL_H
+
+/* Exit codes shared by the subcommands. */
+#define CTL_EXIT_OK 0
+#define CTL_EXIT_INVALID 1
+#define CTL_EXIT_NO_USER 2
+#define CTL_EXIT_USAGE 64
+
+int ctl_check(int argc, char **argv);
+int ctl_explain(int argc, char **argv);
+
+/* Prints every diagnostic of a loaded config, one "FILE:LINE: level: ..."
+ * line each, to stream. */
+struct config;
+#include <stdio.h>
+void ctl_print_diags(const struct config *config, FILE *stream);
+
+#endif

@@ -1,0 +1,99 @@
+/* corralctl explain: a user's effective policy, each value with the
+ * section, file and line it came from. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "ctl.h"
+#include "policy.h"
+#include "users.h"
+
+#define EXPLAIN_VALUE_MAX 8192
+
+static void print_setting(const struct policy *p, enum policy_key key)
+{
+	const struct key_info *info = key_info(key);
+	const struct policy_setting *s = &p->settings[key];
+	char value[EXPLAIN_VALUE_MAX] = "";
+
+	if (!s->set) {
+		if (info->default_text)
+			printf("%-20s = %-30s # default\n", info->name, info->default_text);
+		else
+			printf("# %-18s   (not set)\n", info->name);
+		return;
+	}
+	for (size_t i = 0; i < s->items.count; i++) {
+		if (i && strlen(value) + 1 < sizeof(value))
+			strcat(value, " ");
+		if (strlist_append_quoted(value, sizeof(value), s->items.items[i]) < 0) {
+			snprintf(value + strlen(value) - (strlen(value) > 3 ? 3 : 0), 4, "...");
+			break;
+		}
+	}
+	printf("%-20s = %-30s #", info->name, value);
+	for (size_t i = 0; i < s->origins.count; i++)
+		printf("%s %s", i ? "," : "", s->origins.items[i]);
+	putchar('\n');
+}
+
+int ctl_explain(int argc, char **argv)
+{
+	char err[POLICY_ERR_MAX];
+	const char *path = NULL;
+	struct user_info user;
+	struct config config;
+	struct policy p;
+	int opt, r;
+
+	optind = 1;
+	while ((opt = getopt(argc, argv, "+c:")) != -1) {
+		if (opt != 'c') {
+			fputs("usage: corralctl explain [-c FILE] USER\n", stderr);
+			return CTL_EXIT_USAGE;
+		}
+		path = optarg;
+	}
+	if (optind + 1 != argc) {
+		fputs("usage: corralctl explain [-c FILE] USER\n", stderr);
+		return CTL_EXIT_USAGE;
+	}
+	r = config_load(path, &config);
+	if (r < 0) {
+		ctl_print_diags(&config, stderr);
+		fprintf(stderr, "corralctl: %s is invalid; confined users would be refused\n",
+			path ? path : CONFIG_DEFAULT_PATH);
+		config_free(&config);
+		return CTL_EXIT_INVALID;
+	}
+	r = user_info_by_name(argv[optind], &user);
+	if (r < 0) {
+		fprintf(stderr, "corralctl: %s '%s'\n",
+			r == -ENOENT ? "no such user" : "cannot look up user", argv[optind]);
+		config_free(&config);
+		return r == -ENOENT ? CTL_EXIT_NO_USER : CTL_EXIT_INVALID;
+	}
+	r = policy_resolve(&config, &user, &p, err, sizeof(err));
+	if (r < 0) {
+		fprintf(stderr, "corralctl: cannot resolve the policy of '%s': %s\n", user.name, err);
+		user_info_free(&user);
+		config_free(&config);
+		return CTL_EXIT_INVALID;
+	}
+	printf("# effective policy of %s (uid %u, home %s, login shell %s)\n", p.user,
+	       (unsigned)p.uid, p.home, user.shell);
+	printf("# sections applied, in order:%s\n", p.sections.count ? "" : " none");
+	for (size_t i = 0; i < p.sections.count; i++)
+		printf("#   %s\n", p.sections.items[i]);
+	if (p.exempt)
+		printf("# %s is exempt ([global] exempt_users/exempt_groups): never confined\n", p.user);
+	printf("# confined: %s\n", p.confine ? "yes" : "no");
+	for (int k = 0; k < KEY_COUNT; k++)
+		print_setting(&p, (enum policy_key)k);
+	policy_free(&p);
+	user_info_free(&user);
+	config_free(&config);
+	return CTL_EXIT_OK;
+}

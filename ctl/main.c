@@ -1,0 +1,37 @@
+/* corralctl: the admin tool. Dispatches to one subcommand. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ctl.h"
+
+static void usage(FILE *stream)
+{
+	fputs("usage: corralctl check [-c FILE]\n"
+	      "       corralctl explain [-c FILE] USER\n"
+	      "       corralctl --version\n"
+	      "See corralctl(8).\n",
+	      stream);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return CTL_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "check") == 0)
+		return ctl_check(argc - 1, argv + 1);
+	if (strcmp(argv[1], "explain") == 0)
+		return ctl_explain(argc - 1, argv + 1);
+	if (strcmp(argv[1], "--version") == 0) {
+		puts("corralctl " CORRAL_VERSION);
+		return CTL_EXIT_OK;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return CTL_EXIT_OK;
+	}
+	fprintf(stderr, "corralctl: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return CTL_EXIT_USAGE;
+}

@@ -1,0 +1,10 @@
+/* Installed locations every program agrees on (see SPEC). */
+#ifndef CORRAL_PATHS_H
+#define CORRAL_PATHS_H
+
+#ifndef CORRAL_BINDIR
+#define CORRAL_BINDIR "/usr/bin"
+#endif
+#define CORRAL_SHELL_PATH CORRAL_BINDIR "/corral-shell"
+
+#endif

@@ -1,0 +1,83 @@
+/* The effective policy of one user: resolved once from the config (or read
+ * from a session record), then compiled into typed, read-only fields. */
+#ifndef CORRAL_POLICY_H
+#define CORRAL_POLICY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "keys.h"
+#include "netrule.h"
+#include "strlist.h"
+#include "users.h"
+
+#define POLICY_ERR_MAX 512
+
+enum net_loopback {
+	NET_LOOPBACK_UNSET,  /* loopback is an ordinary destination */
+	NET_LOOPBACK_OWN,
+	NET_LOOPBACK_ANY,
+	NET_LOOPBACK_NONE,
+};
+
+struct policy_setting {
+	bool set;
+	struct strlist items;    /* canonical: paths expanded, rules normalised */
+	struct strlist origins;  /* "[section] file:line", prefixed '+'/'-' for list edits */
+};
+
+struct policy {
+	char *user;
+	uid_t uid;
+	gid_t gid;
+	char *home;
+	bool exempt;                 /* [global] exempt_users / exempt_groups */
+	struct strlist sections;     /* sections applied, in order */
+	struct policy_setting settings[KEY_COUNT];
+
+	/* Filled by policy_compile(); read-only afterwards. Keys that are not
+	 * set hold their documented default. */
+	bool confine;
+	const char *shell;           /* points into settings or the key table */
+	bool private_tmp;
+	bool pin_hosts;
+	bool linger;
+	bool log_denials;
+	bool abstract_unix_allowed;
+	bool signals_any;
+	enum net_loopback loopback;
+	struct netrule_set net_connect;  /* meaningful when settings[KEY_NET_CONNECT].set */
+	struct netrule_set net_deny;
+	struct port_set net_bind;        /* meaningful when settings[KEY_NET_BIND].set */
+	uint64_t number[KEY_COUNT];      /* counts, sizes, percents, seconds */
+	mode_t umask;                    /* meaningful when settings[KEY_UMASK].set */
+};
+
+/* Is the user exempt (never confined)? Works on an invalid config too: it
+ * then only trusts what config_load() kept (root when the files could not
+ * be trusted). Returns 1, 0, or -EIO when a group lookup failed. */
+int policy_user_is_exempt(const struct config *config, const struct user_info *user);
+
+/* Resolves the effective policy of user: [default], then every [group:G]
+ * the user belongs to (file order), then [user:NAME]; scalars: last wins;
+ * lists: replace, '+' appends, '-' removes; ~ %h %u expanded. Compiles it.
+ * Returns 0; -EINVAL when the config is invalid or a value cannot be
+ * expanded for this user (reason in err); -EIO on NSS failure; -ENOMEM. */
+int policy_resolve(const struct config *config, const struct user_info *user,
+		   struct policy *out, char *err, size_t errlen);
+
+/* Turns the canonical settings into the typed fields. 0 or -EINVAL / -ENOMEM. */
+int policy_compile(struct policy *policy, char *err, size_t errlen);
+
+void policy_init(struct policy *policy);
+void policy_free(struct policy *policy);
+
+bool policy_is_set(const struct policy *policy, enum policy_key key);
+/* The items of a list key (empty when not set). */
+const struct strlist *policy_list(const struct policy *policy, enum policy_key key);
+/* A scalar's value, or its default, or NULL. */
+const char *policy_value(const struct policy *policy, enum policy_key key);
+
+#endif

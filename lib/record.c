@@ -1,0 +1,304 @@
+/* Session-record form of a policy: writer and strict reader. The reader
+ * treats its input as hostile and accepts only canonical values. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pathutil.h"
+#include "record.h"
+
+struct text_buffer {
+	char *data;
+	size_t len;
+	size_t capacity;
+};
+
+static int buffer_append(struct text_buffer *b, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (b->len + n + 1 > b->capacity) {
+		size_t capacity = b->capacity ? b->capacity : 1024;
+		char *data;
+
+		while (b->len + n + 1 > capacity)
+			capacity *= 2;
+		if (capacity > RECORD_SIZE_MAX)
+			return -EINVAL;
+		data = realloc(b->data, capacity);
+		if (!data)
+			return -ENOMEM;
+		b->data = data;
+		b->capacity = capacity;
+	}
+	memcpy(b->data + b->len, text, n + 1);
+	b->len += n;
+	return 0;
+}
+
+/* One line: tokens quoted so strlist_split reads them back. */
+static int write_line(struct text_buffer *b, const char *const *tokens, size_t n_tokens,
+		      const struct strlist *more)
+{
+	char line[RECORD_LINE_MAX] = "";
+	size_t total = n_tokens + (more ? more->count : 0);
+
+	for (size_t i = 0; i < total; i++) {
+		const char *token = i < n_tokens || !more ? tokens[i] : more->items[i - n_tokens];
+
+		if (i && strlen(line) + 2 > sizeof(line))
+			return -EINVAL;
+		if (i)
+			strcat(line, " ");
+		if (strlist_append_quoted(line, sizeof(line), token) < 0)
+			return -EINVAL;
+	}
+	if (strlen(line) + 2 > sizeof(line))
+		return -EINVAL;
+	strcat(line, "\n");
+	return buffer_append(b, line);
+}
+
+int record_serialize(const struct policy *policy, char **out, size_t *outlen)
+{
+	struct text_buffer b = { 0 };
+	char uid[32], gid[32];
+	int r;
+
+	snprintf(uid, sizeof(uid), "%u", (unsigned)policy->uid);
+	snprintf(gid, sizeof(gid), "%u", (unsigned)policy->gid);
+	r = buffer_append(&b, RECORD_MAGIC "\n");
+	if (r == 0)
+		r = write_line(&b, (const char *[]){ "user", policy->user }, 2, NULL);
+	if (r == 0)
+		r = write_line(&b, (const char *[]){ "uid", uid }, 2, NULL);
+	if (r == 0)
+		r = write_line(&b, (const char *[]){ "gid", gid }, 2, NULL);
+	if (r == 0)
+		r = write_line(&b, (const char *[]){ "home", policy->home }, 2, NULL);
+	if (r == 0)
+		r = write_line(&b, (const char *[]){ "exempt", policy->exempt ? "yes" : "no" }, 2, NULL);
+	for (size_t i = 0; i < policy->sections.count && r == 0; i++)
+		r = write_line(&b, (const char *[]){ "section", policy->sections.items[i] }, 2, NULL);
+	for (int k = 0; k < KEY_COUNT && r == 0; k++) {
+		if (!policy->settings[k].set)
+			continue;
+		r = write_line(&b, (const char *[]){ "key", key_info((enum policy_key)k)->name }, 2,
+			       &policy->settings[k].items);
+	}
+	if (r == 0)
+		r = buffer_append(&b, "end\n");
+	if (r < 0) {
+		free(b.data);
+		return r;
+	}
+	*out = b.data;
+	*outlen = b.len;
+	return 0;
+}
+
+static int parse_id(const char *text, uint32_t *out)
+{
+	uint64_t value = 0;
+
+	if (!*text || (text[0] == '0' && text[1]))
+		return -EINVAL;
+	for (const char *p = text; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		value = value * 10 + (uint64_t)(*p - '0');
+		if (value >= UINT32_MAX)  /* (uid_t)-1 is never a user */
+			return -EINVAL;
+	}
+	*out = (uint32_t)value;
+	return 0;
+}
+
+/* A value read back must already be in the canonical form we write. */
+static int check_canonical_item(const struct key_info *info, const char *item, char *err, size_t errlen)
+{
+	char copy[PATHUTIL_PATH_MAX];
+
+	switch (info->type) {
+	case KEY_TYPE_COMMANDS:
+		if (item[0] != '/')
+			return key_check_item(info->type, NULL, item, err, errlen);
+		/* fall through */
+	case KEY_TYPE_PATH:
+	case KEY_TYPE_PATHS:
+		if (snprintf(copy, sizeof(copy), "%s", item) >= (int)sizeof(copy) ||
+		    path_normalize(copy) < 0 || strcmp(copy, item) != 0) {
+			snprintf(err, errlen, "'%s' is not a normalised absolute path", item);
+			return -EINVAL;
+		}
+		return 0;
+	default:
+		return key_check_item(info->type, info->choices, item, err, errlen);
+	}
+}
+
+static int parse_key_line(struct policy *p, const struct strlist *tokens, char *err, size_t errlen)
+{
+	const struct key_info *info;
+	struct policy_setting *s;
+	int key;
+
+	if (tokens->count < 2) {
+		snprintf(err, errlen, "'key' without a key name");
+		return -EINVAL;
+	}
+	key = key_lookup(tokens->items[1]);
+	if (key < 0) {
+		snprintf(err, errlen, "unknown key '%s'", tokens->items[1]);
+		return -EINVAL;
+	}
+	info = key_info((enum policy_key)key);
+	s = &p->settings[key];
+	if (s->set) {
+		snprintf(err, errlen, "key '%s' appears twice", info->name);
+		return -EINVAL;
+	}
+	if (!info->is_list && tokens->count != 3) {
+		snprintf(err, errlen, "key '%s' needs exactly one value", info->name);
+		return -EINVAL;
+	}
+	for (size_t i = 2; i < tokens->count; i++) {
+		char why[POLICY_ERR_MAX];
+		int r = check_canonical_item(info, tokens->items[i], why, sizeof(why));
+
+		if (r < 0) {
+			snprintf(err, errlen, "key '%s': %.400s", info->name, why);
+			return r;
+		}
+		r = strlist_append(&s->items, tokens->items[i]);
+		if (r < 0)
+			return r;
+	}
+	s->set = true;
+	return 0;
+}
+
+enum record_field {
+	FIELD_USER = 1 << 0,
+	FIELD_UID = 1 << 1,
+	FIELD_GID = 1 << 2,
+	FIELD_HOME = 1 << 3,
+	FIELD_EXEMPT = 1 << 4,
+};
+#define FIELDS_REQUIRED (FIELD_USER | FIELD_UID | FIELD_GID | FIELD_HOME | FIELD_EXEMPT)
+
+static int parse_field(struct policy *p, const struct strlist *t, unsigned *seen, char *err, size_t errlen)
+{
+	const char *name = t->items[0];
+	unsigned field = 0;
+	uint32_t id;
+
+	if (strcmp(name, "key") == 0)
+		return parse_key_line(p, t, err, errlen);
+	if (t->count != 2) {
+		snprintf(err, errlen, "field '%s' needs exactly one value", name);
+		return -EINVAL;
+	}
+	if (strcmp(name, "section") == 0)
+		return strlist_append(&p->sections, t->items[1]);
+	if (strcmp(name, "user") == 0) {
+		field = FIELD_USER;
+		if (*seen & field || !key_name_is_valid(t->items[1]) || !(p->user = strdup(t->items[1])))
+			goto bad;
+	} else if (strcmp(name, "uid") == 0 || strcmp(name, "gid") == 0) {
+		field = name[0] == 'u' ? FIELD_UID : FIELD_GID;
+		if (*seen & field || parse_id(t->items[1], &id) < 0)
+			goto bad;
+		if (field == FIELD_UID)
+			p->uid = (uid_t)id;
+		else
+			p->gid = (gid_t)id;
+	} else if (strcmp(name, "home") == 0) {
+		char copy[PATHUTIL_PATH_MAX];
+
+		field = FIELD_HOME;
+		if (*seen & field || snprintf(copy, sizeof(copy), "%s", t->items[1]) >= (int)sizeof(copy) ||
+		    path_normalize(copy) < 0 || strcmp(copy, t->items[1]) != 0 ||
+		    !(p->home = strdup(t->items[1])))
+			goto bad;
+	} else if (strcmp(name, "exempt") == 0) {
+		field = FIELD_EXEMPT;
+		if (strcmp(t->items[1], "yes") == 0)
+			p->exempt = true;
+		else if (strcmp(t->items[1], "no") != 0)
+			goto bad;
+	} else {
+		snprintf(err, errlen, "unknown field '%s'", name);
+		return -EINVAL;
+	}
+	if (*seen & field)
+		goto bad;
+	*seen |= field;
+	return 0;
+bad:
+	snprintf(err, errlen, "field '%s': bad or repeated value", name);
+	return -EINVAL;
+}
+
+int record_parse(const char *text, size_t len, struct policy *out, char *err, size_t errlen)
+{
+	const char *p = text, *limit = text + len;
+	char line[RECORD_LINE_MAX];
+	unsigned seen = 0, lineno = 0;
+	bool ended = false;
+	int r = 0;
+
+	policy_init(out);
+	if (len > RECORD_SIZE_MAX || memchr(text, '\0', len)) {
+		snprintf(err, errlen, "record is too large or contains a NUL byte");
+		return -EINVAL;
+	}
+	while (p < limit && r == 0) {
+		const char *nl = memchr(p, '\n', (size_t)(limit - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(limit - p);
+		struct strlist tokens;
+		char why[POLICY_ERR_MAX] = "";
+
+		lineno++;
+		if (!nl || n >= sizeof(line) || ended) {
+			snprintf(err, errlen, "line %u: %s", lineno,
+				 ended ? "text after 'end'" : !nl ? "unterminated line" : "line too long");
+			r = -EINVAL;
+			break;
+		}
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p = nl + 1;
+		if (lineno == 1) {
+			if (strcmp(line, RECORD_MAGIC) != 0) {
+				snprintf(err, errlen, "not a corral policy record");
+				r = -EINVAL;
+			}
+			continue;
+		}
+		if (strcmp(line, "end") == 0) {
+			ended = true;
+			continue;
+		}
+		strlist_init(&tokens);
+		r = strlist_split(line, &tokens, why, sizeof(why));
+		if (r == 0 && tokens.count == 0)
+			r = -EINVAL;
+		if (r == 0)
+			r = parse_field(out, &tokens, &seen, why, sizeof(why));
+		if (r < 0)
+			snprintf(err, errlen, "line %u: %.400s", lineno, why[0] ? why : "malformed line");
+		strlist_free(&tokens);
+	}
+	if (r == 0 && (!ended || (seen & FIELDS_REQUIRED) != FIELDS_REQUIRED)) {
+		snprintf(err, errlen, "record is incomplete");
+		r = -EINVAL;
+	}
+	if (r == 0)
+		r = policy_compile(out, err, errlen);
+	if (r < 0)
+		policy_free(out);
+	return r;
+}

@@ -518,6 +518,39 @@ static int absolute_path(const char *path, char *out, size_t outlen)
 	return resolve_dots(out);
 }
 
+/* Diagnostics come from several passes; report them in reading order:
+ * by file (in the order read), then line, keeping the order within a line. */
+static const struct strlist *sort_files;
+
+static size_t file_rank(const char *file)
+{
+	for (size_t i = 0; file && i < sort_files->count; i++)
+		if (strcmp(sort_files->items[i], file) == 0)
+			return i;
+	return (size_t)-1;  /* diagnostics without a file go last */
+}
+
+static int compare_diags(const void *a, const void *b)
+{
+	const struct diag *x = a, *y = b;
+	size_t fx = file_rank(x->file), fy = file_rank(y->file);
+
+	if (fx != fy)
+		return fx < fy ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->sequence < y->sequence ? -1 : x->sequence > y->sequence;
+}
+
+static void sort_diags(struct config *config)
+{
+	if (config->diags.count < 2)
+		return;
+	sort_files = &config->files;
+	qsort(config->diags.items, config->diags.count, sizeof(config->diags.items[0]), compare_diags);
+	sort_files = NULL;
+}
+
 int config_load(const char *path, struct config *out)
 {
 	char full[PATHUTIL_PATH_MAX], dir_display[PATHUTIL_PATH_MAX + 16];
@@ -576,6 +609,7 @@ out:
 	if (dirfd >= 0)
 		close(dirfd);
 	apply_exemptions(out, trusted);
+	sort_diags(out);
 	if (r == -ENOMEM) {
 		out->diags.out_of_memory = true;
 		return r;
@@ -594,6 +628,7 @@ int config_load_fd(int fd, const char *display_path, struct config *out)
 	else
 		r = load_open_file(out, fd, display_path);
 	apply_exemptions(out, trusted);
+	sort_diags(out);
 	if (r == -ENOMEM) {
 		out->diags.out_of_memory = true;
 		return r;

@@ -49,6 +49,7 @@ void diag_add(struct diag_list *list, enum diag_level level, const char *file,
 	d = &list->items[list->count];
 	d->level = level;
 	d->line = line;
+	d->sequence = list->added++;
 	d->file = file ? strdup(file) : NULL;
 	d->message = strdup(message);
 	if ((file && !d->file) || !d->message) {

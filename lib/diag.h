@@ -18,6 +18,7 @@ struct diag {
 	char *file;      /* may be NULL for errors not tied to a file */
 	unsigned line;   /* 0 = the file as a whole */
 	char *message;   /* already includes the key: "key 'fs.read': ..." */
+	size_t sequence; /* order of arrival, to keep sorting stable */
 };
 
 struct diag_list {
@@ -26,6 +27,7 @@ struct diag_list {
 	size_t capacity;
 	size_t n_errors;
 	bool out_of_memory;  /* a diagnostic was lost: treat as an error */
+	size_t added;
 };
 
 void diag_list_init(struct diag_list *list);

@@ -180,7 +180,8 @@ static int parse_ports(const char *s, struct netrule *rule, char *err, size_t er
 static bool is_host_name(const char *s)
 {
 	size_t len = strlen(s), label = 0;
-	bool all_numeric = true;
+	bool last_numeric = true;
+	struct in_addr shorthand;
 
 	if (len == 0 || len > NETRULE_HOST_MAX)
 		return false;
@@ -193,16 +194,20 @@ static bool is_host_name(const char *s)
 			label = 0;
 			continue;
 		}
-		if (label == 0 && c == '-')
-			return false;
+		if (label == 0) {
+			if (c == '-')
+				return false;
+			last_numeric = true;
+		}
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
 			return false;
 		if (!(c >= '0' && c <= '9'))
-			all_numeric = false;
+			last_numeric = false;
 		label++;
 	}
-	/* "1.2.3" or "10" is a malformed address, not a name */
-	return !all_numeric;
+	/* "1.2.3", "0x7f.0.0.1" or "0x7f000001": the resolver would read these
+	 * as IPv4 addresses, so they are malformed addresses, not names */
+	return !last_numeric && inet_aton(s, &shorthand) == 0;
 }
 
 /* Parses an address with an optional /prefix into rule. */

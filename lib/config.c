@@ -385,6 +385,11 @@ static void apply_exemptions(struct config *config, bool trusted)
 			}
 		}
 	}
+	/* root owns the config: confining it protects nothing, and a broken
+	 * file must never lock it out */
+	if (!strlist_contains(&config->exempt_users, "root") &&
+	    strlist_append(&config->exempt_users, "root") < 0)
+		config->diags.out_of_memory = true;
 }
 
 static int compare_names(const void *a, const void *b)

@@ -37,7 +37,7 @@ PROGRAMS    := $(B)/corralctl
 
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
 DEB_DEPS    := gcc make clang libclang-rt-14-dev libpam0g-dev libseccomp-dev \
-               libiniparser-dev libcap-dev perl valgrind cppcheck clang-tidy
+               libiniparser-dev libcap-dev perl valgrind cppcheck clang-tidy groff-base passwd
 
 .PHONY: all check deps demo install uninstall clean unit-tests fuzz-check fuzz lint
 all: $(PROGRAMS)

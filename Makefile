@@ -18,7 +18,7 @@ CPPFLAGS    += -D_GNU_SOURCE -DCORRAL_VERSION='"$(VERSION)"' -DCORRAL_SYSCONFDIR
 CFLAGS      ?= -O2 -g
 CFLAGS      += -std=gnu11 $(WARNINGS) -fPIC -fstack-protector-strong -D_FORTIFY_SOURCE=2
 SAN_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
-LDLIBS_LIB  := -liniparser
+LDLIBS_LIB  := -liniparser -lseccomp -lcap
 
 B           := build
 LIB_SRCS    := $(wildcard lib/*.c)
@@ -33,7 +33,9 @@ FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_SECONDS?= 20
 
-PROGRAMS    := $(B)/corralctl
+SHELL_SRCS  := $(wildcard shell/*.c)
+SHELL_OBJS  := $(SHELL_SRCS:%.c=$(B)/%.o)
+PROGRAMS    := $(B)/corralctl $(B)/corral-shell
 
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
 DEB_DEPS    := gcc make clang libclang-rt-14-dev libpam0g-dev libseccomp-dev \
@@ -59,6 +61,9 @@ $(B)/san/libcorral.a: $(LIB_SAN_OBJS)
 $(B)/corralctl: $(CTL_OBJS) $(B)/libcorral.a
 	$(CC) $(CFLAGS) -o $@ $(CTL_OBJS) $(B)/libcorral.a $(LDLIBS_LIB)
 
+$(B)/corral-shell: $(SHELL_OBJS) $(B)/libcorral.a
+	$(CC) $(CFLAGS) -o $@ $(SHELL_OBJS) $(B)/libcorral.a $(LDLIBS_LIB)
+
 $(B)/tests/%.t: tests/unit/%.c tests/tap.h $(B)/libcorral.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -o $@ $< $(B)/libcorral.a $(LDLIBS_LIB)
@@ -74,7 +79,10 @@ $(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/*.h)
 $(B):
 	@mkdir -p $(B)
 
-unit-tests: $(UNIT_BINS) $(UNIT_SAN)
+$(B)/probe: tests/probe/probe.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
+
+unit-tests: $(UNIT_BINS) $(UNIT_SAN) $(B)/probe
 fuzz-check: $(FUZZ_BINS)
 
 deps:

@@ -8,6 +8,7 @@ static void usage(FILE *stream)
 {
 	fputs("usage: corralctl check [-c FILE]\n"
 	      "       corralctl explain [-c FILE] USER\n"
+	      "       corralctl run [-c FILE] [-u USER] -- CMD [ARG...]\n"
 	      "       corralctl --version\n"
 	      "See corralctl(8).\n",
 	      stream);
@@ -23,6 +24,8 @@ int main(int argc, char **argv)
 		return ctl_check(argc - 1, argv + 1);
 	if (strcmp(argv[1], "explain") == 0)
 		return ctl_explain(argc - 1, argv + 1);
+	if (strcmp(argv[1], "run") == 0)
+		return ctl_run(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--version") == 0) {
 		puts("corralctl " CORRAL_VERSION);
 		return CTL_EXIT_OK;

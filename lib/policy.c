@@ -218,6 +218,23 @@ fail:
 	return r;
 }
 
+int policy_exempt_default(const struct user_info *user, struct policy *out)
+{
+	char err[POLICY_ERR_MAX];
+
+	policy_init(out);
+	out->user = strdup(user->name);
+	out->home = strdup(user->home);
+	out->uid = user->uid;
+	out->gid = user->gid;
+	out->exempt = true;
+	if (!out->user || !out->home || policy_compile(out, err, sizeof(err)) < 0) {
+		policy_free(out);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 static int compile_rules(struct policy *policy, enum policy_key key, struct netrule_set *set,
 			 char *err, size_t errlen)
 {

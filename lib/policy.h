@@ -68,6 +68,10 @@ int policy_user_is_exempt(const struct config *config, const struct user_info *u
 int policy_resolve(const struct config *config, const struct user_info *user,
 		   struct policy *out, char *err, size_t errlen);
 
+/* The policy of an exempt user when the config could not be used: nothing
+ * set, never confined. 0 or -ENOMEM. */
+int policy_exempt_default(const struct user_info *user, struct policy *out);
+
 /* Turns the canonical settings into the typed fields. 0 or -EINVAL / -ENOMEM. */
 int policy_compile(struct policy *policy, char *err, size_t errlen);
 

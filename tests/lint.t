@@ -4,7 +4,7 @@ srcs=$(ls lib/*.c ctl/*.c shell/*.c helper/*.c pam_module/*.c 2>/dev/null)
 echo "1..3"
 out=$(cppcheck --quiet --enable=warning,style,performance,portability --std=c11 \
 	--inline-suppr --error-exitcode=1 -D_GNU_SOURCE -DCORRAL_SYSCONFDIR='"/etc"' \
-	-DCORRAL_VERSION='"0"' -Ilib --suppress=missingIncludeSystem $srcs 2>&1)
+	-DCORRAL_VERSION='"0"' -Ilib --suppress=missingIncludeSystem --suppress=unusedStructMember:lib/landlock.c $srcs 2>&1)
 if [ $? -eq 0 ] && [ -z "$out" ]; then echo "ok 1 - cppcheck"; else echo "not ok 1 - cppcheck"; echo "$out" | sed 's/^/#   /'; fi
 out=$(clang-tidy --quiet $srcs -- -std=gnu11 -D_GNU_SOURCE -DCORRAL_SYSCONFDIR='"/etc"' \
 	-DCORRAL_VERSION='"0"' -Ilib 2>&1)

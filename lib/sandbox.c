@@ -1,0 +1,351 @@
+/* Plans and applies a session's Landlock ruleset and seccomp filters. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pathutil.h"
+#include "sandbox.h"
+
+/* Rights that only make sense on directories; a rule on a file must not
+ * carry them (the kernel answers EINVAL). */
+#define LL_DIRECTORY_ONLY (LL_FS_READ_DIR | LL_FS_REMOVE_DIR | LL_FS_REMOVE_FILE | LL_FS_MAKE_CHAR | \
+			   LL_FS_MAKE_DIR | LL_FS_MAKE_REG | LL_FS_MAKE_SOCK | LL_FS_MAKE_FIFO |     \
+			   LL_FS_MAKE_BLOCK | LL_FS_MAKE_SYM | LL_FS_REFER)
+#define FS_ABI_NEEDED 3     /* TRUNCATE: a read-only tree must not be truncatable */
+#define NET_ABI_NEEDED 4
+#define SCOPE_ABI_NEEDED 6
+#define SANDBOX_MAX_DEPTH 32
+
+static int add_path_rule(struct sandbox_plan *plan, const char *path, uint64_t access)
+{
+	struct sandbox_path_rule *paths = realloc(plan->paths, (plan->n_paths + 1) * sizeof(*paths));
+
+	if (!paths)
+		return -ENOMEM;
+	plan->paths = paths;
+	plan->paths[plan->n_paths++] = (struct sandbox_path_rule){ .path = path, .access = access };
+	return 0;
+}
+
+void sandbox_plan_free(struct sandbox_plan *plan)
+{
+	free(plan->paths);
+	memset(plan, 0, sizeof(*plan));
+}
+
+static void need_abi(struct sandbox_plan *plan, int abi)
+{
+	if (abi > plan->abi_needed)
+		plan->abi_needed = abi;
+}
+
+/* Decides which protocols net.connect lets through, and whether the
+ * kernel alone can enforce it (only TCP port rules; UDP and ICMP all or
+ * nothing). Anything else needs mediation by corral-helper. */
+static int plan_connect(const struct policy *policy, struct sandbox_plan *plan, char *err, size_t errlen)
+{
+	const struct netrule_set *rules = &policy->net_connect;
+	bool tcp_any_port = false, udp = false, icmp = false;
+	char text[NETRULE_TEXT_MAX];
+
+	for (size_t i = 0; i < rules->count; i++) {
+		const struct netrule *rule = &rules->rules[i];
+
+		if (rule->target != NETRULE_TARGET_ANY ||
+		    ((rule->protocols & (NET_PROTO_UDP | NET_PROTO_ICMP)) && rule->n_ports)) {
+			if (netrule_format(rule, text, sizeof(text)) < 0)
+				snprintf(text, sizeof(text), "#%zu", i + 1);
+			snprintf(err, errlen,
+				 "net.connect rule '%s' needs per-address mediation by corral-helper, which this version of corral does not provide",
+				 text);
+			return -EOPNOTSUPP;
+		}
+		if ((rule->protocols & NET_PROTO_TCP) && rule->n_ports == 0)
+			tcp_any_port = true;
+		udp |= (rule->protocols & NET_PROTO_UDP) != 0;
+		icmp |= (rule->protocols & NET_PROTO_ICMP) != 0;
+	}
+	plan->filter.allow_udp = udp;
+	plan->filter.allow_icmp = icmp;
+	if (!tcp_any_port) {
+		plan->handled.net |= LL_NET_CONNECT_TCP;
+		plan->connect_ports = rules;
+		need_abi(plan, NET_ABI_NEEDED);
+	}
+	return 0;
+}
+
+static int plan_network(const struct policy *policy, struct sandbox_plan *plan, char *err, size_t errlen)
+{
+	if (policy->net_deny.count) {
+		snprintf(err, errlen,
+			 "net.deny needs per-address mediation by corral-helper, which this version of corral does not provide");
+		return -EOPNOTSUPP;
+	}
+	if (policy->loopback == NET_LOOPBACK_OWN || policy->loopback == NET_LOOPBACK_NONE) {
+		snprintf(err, errlen,
+			 "net.loopback = %s needs mediation by corral-helper, which this version of corral does not provide",
+			 policy->loopback == NET_LOOPBACK_OWN ? "own" : "none");
+		return -EOPNOTSUPP;
+	}
+	if (policy->loopback == NET_LOOPBACK_ANY && policy_is_set(policy, KEY_NET_CONNECT)) {
+		snprintf(err, errlen,
+			 "net.loopback = any together with net.connect needs mediation by corral-helper, which this version of corral does not provide");
+		return -EOPNOTSUPP;
+	}
+	plan->filter.allow_udp = true;
+	plan->filter.allow_icmp = false;
+	if (policy_is_set(policy, KEY_NET_CONNECT)) {
+		int r = plan_connect(policy, plan, err, errlen);
+
+		if (r < 0)
+			return r;
+	}
+	if (policy_is_set(policy, KEY_NET_BIND)) {
+		plan->handled.net |= LL_NET_BIND_TCP;
+		plan->bind_ports = &policy->net_bind;
+		need_abi(plan, NET_ABI_NEEDED);
+	}
+	return 0;
+}
+
+static int plan_files(const struct policy *policy, struct sandbox_plan *plan)
+{
+	static const struct {
+		enum policy_key key;
+		uint64_t access;
+	} grants[] = {
+		{ KEY_FS_READ, LL_FS_READ },
+		{ KEY_FS_WRITE, LL_FS_READ | LL_FS_WRITE },
+		/* running a program means reading it (scripts, ld.so's mappings) */
+		{ KEY_FS_EXEC, LL_FS_READ | LL_FS_EXECUTE },
+	};
+	bool restricted = false;
+	int r;
+
+	for (size_t g = 0; g < sizeof(grants) / sizeof(grants[0]); g++)
+		restricted |= policy_is_set(policy, grants[g].key);
+	if (!restricted)
+		return 0;
+	need_abi(plan, FS_ABI_NEEDED);
+	plan->deny = policy_list(policy, KEY_FS_DENY);
+	plan->filter.memfd_noexec_only = policy_is_set(policy, KEY_FS_EXEC);
+	plan->handled.fs = LL_FS_READ | LL_FS_WRITE | LL_FS_EXECUTE;
+	for (size_t g = 0; g < sizeof(grants) / sizeof(grants[0]); g++) {
+		const struct strlist *items = policy_list(policy, grants[g].key);
+
+		for (size_t i = 0; i < items->count; i++) {
+			r = add_path_rule(plan, items->items[i], grants[g].access);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+int sandbox_plan(const struct policy *policy, int abi, struct sandbox_plan *plan,
+		 char *err, size_t errlen)
+{
+	struct landlock_rights available;
+	int r;
+
+	memset(plan, 0, sizeof(*plan));
+	r = plan_files(policy, plan);
+	if (r == 0)
+		r = plan_network(policy, plan, err, errlen);
+	if (r < 0)
+		goto fail;
+	if (!policy->abstract_unix_allowed)
+		plan->handled.scoped |= LL_SCOPE_ABSTRACT_UNIX;
+	if (!policy->signals_any)
+		plan->handled.scoped |= LL_SCOPE_SIGNAL;
+	if (plan->handled.scoped)
+		need_abi(plan, SCOPE_ABI_NEEDED);
+	if (abi < plan->abi_needed) {
+		snprintf(err, errlen,
+			 "the policy needs Landlock ABI %d (%s) but this kernel offers %s%d; refusing to enforce less",
+			 plan->abi_needed,
+			 plan->abi_needed >= SCOPE_ABI_NEEDED ? "abstract-socket and signal scopes"
+			 : plan->abi_needed >= NET_ABI_NEEDED ? "TCP port rules" : "file truncation control",
+			 abi > 0 ? "ABI " : "no Landlock, ", abi > 0 ? abi : 0);
+		r = -EOPNOTSUPP;
+		goto fail;
+	}
+	/* take what the kernel can do beyond the minimum (e.g. device ioctls) */
+	landlock_rights_for_abi(abi, &available);
+	if (plan->handled.fs)
+		plan->handled.fs = available.fs;
+	plan->handled.net &= available.net;
+	plan->handled.scoped &= available.scoped;
+	return 0;
+fail:
+	sandbox_plan_free(plan);
+	return r;
+}
+
+/* Is some denied path strictly beneath tree? */
+static bool deny_below(const struct strlist *deny, const char *tree)
+{
+	for (size_t i = 0; deny && i < deny->count; i++)
+		if (strcmp(deny->items[i], tree) != 0 && path_is_inside(deny->items[i], tree))
+			return true;
+	return false;
+}
+
+/* Is path denied itself, or beneath a denied path? */
+static bool denied(const struct strlist *deny, const char *path)
+{
+	for (size_t i = 0; deny && i < deny->count; i++)
+		if (path_is_inside(path, deny->items[i]))
+			return true;
+	return false;
+}
+
+/* Only when every denied path beneath tree exists and is not a directory
+ * can tree keep READ_DIR: that right would reach into a denied directory. */
+static bool denied_are_files(const struct strlist *deny, const char *tree)
+{
+	for (size_t i = 0; i < deny->count; i++) {
+		struct stat st;
+
+		if (!path_is_inside(deny->items[i], tree) || strcmp(deny->items[i], tree) == 0)
+			continue;
+		if (lstat(deny->items[i], &st) < 0 || S_ISDIR(st.st_mode))
+			return false;
+	}
+	return true;
+}
+
+static int grant(int ruleset, const char *path, uint64_t access, uint64_t handled, char *err, size_t errlen)
+{
+	struct stat st;
+	int fd, r;
+
+	fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 0;  /* nothing there to grant */
+		r = -errno;
+		snprintf(err, errlen, "cannot open '%s' for a Landlock rule: %s", path, strerror(-r));
+		return r;
+	}
+	if (fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode))
+		access &= ~LL_DIRECTORY_ONLY;
+	r = landlock_allow_beneath(ruleset, fd, access & handled);
+	if (r < 0)
+		snprintf(err, errlen, "cannot add a Landlock rule for '%s': %s", path, strerror(-r));
+	close(fd);
+	return r;
+}
+
+/* Grants tree minus the denied paths inside it: every entry that leads to
+ * no denied path gets the rule; the tree itself gets nothing but, when
+ * safe, READ_DIR. Entries created in tree later are therefore not covered. */
+static int grant_around(int ruleset, const char *tree, uint64_t access, uint64_t handled,
+			const struct strlist *deny, int depth, char *err, size_t errlen)
+{
+	char child[PATHUTIL_PATH_MAX];
+	struct dirent *de;
+	DIR *dir;
+	int r = 0;
+
+	if (depth > SANDBOX_MAX_DEPTH) {
+		snprintf(err, errlen, "fs.deny: '%s' is nested too deeply", tree);
+		return -ELOOP;
+	}
+	if (denied_are_files(deny, tree) && (access & LL_FS_READ_DIR)) {
+		r = grant(ruleset, tree, LL_FS_READ_DIR, handled, err, errlen);
+		if (r < 0)
+			return r;
+	}
+	dir = opendir(tree);
+	if (!dir)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+	while ((de = readdir(dir)) != NULL && r == 0) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (snprintf(child, sizeof(child), "%s/%s", strcmp(tree, "/") ? tree : "", de->d_name) >=
+		    (int)sizeof(child)) {
+			r = -ENAMETOOLONG;
+			break;
+		}
+		if (denied(deny, child) || de->d_type == DT_LNK)
+			continue;
+		if (deny_below(deny, child))
+			r = grant_around(ruleset, child, access, handled, deny, depth + 1, err, errlen);
+		else
+			r = grant(ruleset, child, access, handled, err, errlen);
+	}
+	closedir(dir);
+	return r;
+}
+
+static int apply_landlock(const struct sandbox_plan *plan, char *err, size_t errlen)
+{
+	int ruleset, r = 0;
+
+	ruleset = landlock_ruleset_create(&plan->handled);
+	if (ruleset < 0) {
+		snprintf(err, errlen, "cannot create a Landlock ruleset: %s", strerror(-ruleset));
+		return ruleset;
+	}
+	for (size_t i = 0; i < plan->n_paths && r == 0; i++) {
+		const struct sandbox_path_rule *rule = &plan->paths[i];
+
+		if (denied(plan->deny, rule->path))
+			continue;
+		if (deny_below(plan->deny, rule->path))
+			r = grant_around(ruleset, rule->path, rule->access, plan->handled.fs, plan->deny, 0,
+					 err, errlen);
+		else
+			r = grant(ruleset, rule->path, rule->access, plan->handled.fs, err, errlen);
+	}
+	for (size_t i = 0; plan->bind_ports && i < plan->bind_ports->count && r == 0; i++)
+		for (uint32_t port = plan->bind_ports->ranges[i].low;
+		     port <= plan->bind_ports->ranges[i].high && r == 0; port++)
+			r = landlock_allow_port(ruleset, (uint16_t)port, LL_NET_BIND_TCP);
+	for (size_t i = 0; plan->connect_ports && i < plan->connect_ports->count && r == 0; i++) {
+		const struct netrule *rule = &plan->connect_ports->rules[i];
+
+		if (!(rule->protocols & NET_PROTO_TCP))
+			continue;
+		for (size_t j = 0; j < rule->n_ports && r == 0; j++)
+			for (uint32_t port = rule->ports[j].low; port <= rule->ports[j].high && r == 0; port++)
+				r = landlock_allow_port(ruleset, (uint16_t)port, LL_NET_CONNECT_TCP);
+	}
+	if (r < 0 && !err[0])
+		snprintf(err, errlen, "cannot add a Landlock rule: %s", strerror(-r));
+	if (r == 0) {
+		r = landlock_restrict_self(ruleset);
+		if (r < 0)
+			snprintf(err, errlen, "cannot enforce the Landlock ruleset: %s", strerror(-r));
+	}
+	close(ruleset);
+	return r;
+}
+
+int sandbox_apply(const struct sandbox_plan *plan, int abi, char *err, size_t errlen)
+{
+	int r;
+
+	err[0] = '\0';
+	if (abi < plan->abi_needed) {
+		snprintf(err, errlen, "kernel Landlock ABI %d is older than the plan's %d", abi,
+			 plan->abi_needed);
+		return -EOPNOTSUPP;
+	}
+	if (plan->handled.fs || plan->handled.net || plan->handled.scoped) {
+		r = apply_landlock(plan, err, errlen);
+		if (r < 0)
+			return r;
+	}
+	r = syscall_filter_install(&plan->filter);
+	if (r < 0)
+		snprintf(err, errlen, "cannot install the seccomp filter: %s", strerror(-r));
+	return r;
+}

@@ -1,0 +1,46 @@
+/* From a compiled policy to kernel confinement: which Landlock rights and
+ * rules, which seccomp options, and what the running kernel must offer.
+ * sandbox_plan() is pure; sandbox_apply() does the system calls. */
+#ifndef CORRAL_SANDBOX_H
+#define CORRAL_SANDBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "landlock.h"
+#include "policy.h"
+#include "syscall_filter.h"
+
+#define SANDBOX_ERR_MAX 512
+
+struct sandbox_path_rule {
+	const char *path;     /* points into the policy */
+	uint64_t access;      /* directory rights; trimmed for files at apply time */
+};
+
+struct sandbox_plan {
+	int abi_needed;                  /* the lowest Landlock ABI that enforces it all */
+	struct landlock_rights handled;  /* before trimming to the running ABI */
+	struct sandbox_path_rule *paths;
+	size_t n_paths;
+	const struct port_set *bind_ports;     /* when handled.net has BIND */
+	const struct netrule_set *connect_ports; /* when handled.net has CONNECT */
+	const struct strlist *deny;      /* fs.deny: carved out of the granted trees */
+	struct syscall_filter_options filter;
+};
+
+/* Plans the confinement of policy for a kernel offering Landlock ABI abi.
+ * Returns 0; -EOPNOTSUPP when the policy needs something this kernel (or
+ * this version of corral) cannot enforce, with what is missing in err;
+ * -ENOMEM. The plan points into policy and is freed with sandbox_plan_free. */
+int sandbox_plan(const struct policy *policy, int abi, struct sandbox_plan *plan,
+		 char *err, size_t errlen);
+void sandbox_plan_free(struct sandbox_plan *plan);
+
+/* Applies a plan to the calling process: Landlock ruleset, then seccomp.
+ * no_new_privs must already be set. On failure (-errno, reason in err) the
+ * process may be partly confined and must not run the session. */
+int sandbox_apply(const struct sandbox_plan *plan, int abi, char *err, size_t errlen);
+
+#endif

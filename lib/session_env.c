@@ -1,0 +1,119 @@
+/* Session environment and rlimits. */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "session_env.h"
+
+/* Sets or replaces NAME=VALUE in list. */
+static int env_put(struct strlist *list, const char *item)
+{
+	size_t name_len = strcspn(item, "=");
+
+	for (size_t i = 0; i < list->count; i++) {
+		if (strncmp(list->items[i], item, name_len) == 0 && list->items[i][name_len] == '=') {
+			char *copy = strdup(item);
+
+			if (!copy)
+				return -ENOMEM;
+			free(list->items[i]);
+			list->items[i] = copy;
+			return 0;
+		}
+	}
+	return strlist_append(list, item);
+}
+
+static int env_put_pair(struct strlist *list, const char *name, const char *value)
+{
+	size_t len = strlen(name) + strlen(value) + 2;
+	char *item = malloc(len);
+	int r;
+
+	if (!item)
+		return -ENOMEM;
+	snprintf(item, len, "%s=%s", name, value);
+	r = env_put(list, item);
+	free(item);
+	return r;
+}
+
+static bool kept(const struct strlist *keep, const char *name)
+{
+	for (size_t i = 0; i < keep->count; i++)
+		if (fnmatch(keep->items[i], name, 0) == 0)
+			return true;
+	return false;
+}
+
+int session_env_build(const struct policy *policy, char *const *current, const char *shell,
+		      struct strlist *out)
+{
+	const struct strlist *keep = policy_list(policy, KEY_ENV_KEEP);
+	const struct strlist *set = policy_list(policy, KEY_ENV_SET);
+	char name[256];
+	int r = 0;
+
+	strlist_init(out);
+	for (size_t i = 0; current && current[i] && r == 0; i++) {
+		size_t len = strcspn(current[i], "=");
+
+		if (current[i][len] != '=' || len == 0 || len >= sizeof(name))
+			continue;
+		memcpy(name, current[i], len);
+		name[len] = '\0';
+		if (strcmp(name, "TERM") == 0 || kept(keep, name))
+			r = env_put(out, current[i]);
+	}
+	if (r == 0)
+		r = env_put_pair(out, "HOME", policy->home);
+	if (r == 0)
+		r = env_put_pair(out, "USER", policy->user);
+	if (r == 0)
+		r = env_put_pair(out, "LOGNAME", policy->user);
+	if (r == 0)
+		r = env_put_pair(out, "SHELL", shell);
+	if (r == 0)
+		r = env_put_pair(out, "PATH", SESSION_PATH);
+	for (size_t i = 0; i < set->count && r == 0; i++)
+		r = env_put(out, set->items[i]);
+	if (r < 0)
+		strlist_free(out);
+	return r;
+}
+
+static int set_limit(int resource, uint64_t value)
+{
+	struct rlimit limit = { .rlim_cur = (rlim_t)value, .rlim_max = (rlim_t)value };
+
+	if (value == UINT64_MAX)
+		limit.rlim_cur = limit.rlim_max = RLIM_INFINITY;
+	return setrlimit(resource, &limit) < 0 ? -errno : 0;
+}
+
+int session_apply_rlimits(const struct policy *policy)
+{
+	static const struct {
+		enum policy_key key;
+		int resource;
+	} limits[] = {
+		{ KEY_LIMITS_FILES, RLIMIT_NOFILE },
+		{ KEY_LIMITS_FILE_SIZE, RLIMIT_FSIZE },
+		{ KEY_LIMITS_CORE, RLIMIT_CORE },
+		{ KEY_LIMITS_PROCESSES, RLIMIT_NPROC },
+	};
+
+	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		int r;
+
+		if (!policy_is_set(policy, limits[i].key))
+			continue;
+		r = set_limit(limits[i].resource, policy->number[limits[i].key]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}

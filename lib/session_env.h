@@ -1,0 +1,21 @@
+/* What a session starts with besides confinement: its environment
+ * (env.keep / env.set plus the login variables) and its rlimits. */
+#ifndef CORRAL_SESSION_ENV_H
+#define CORRAL_SESSION_ENV_H
+
+#include "policy.h"
+#include "strlist.h"
+
+#define SESSION_PATH "/usr/local/bin:/usr/bin:/bin"
+
+/* Builds "NAME=VALUE" items: variables of current matching env.keep (glob),
+ * TERM as it is, then HOME, USER, LOGNAME, SHELL and PATH as they must be,
+ * then env.set (later items win). Pure. 0 or -ENOMEM. */
+int session_env_build(const struct policy *policy, char *const *current, const char *shell,
+		      struct strlist *out);
+
+/* Sets the soft and hard rlimits the policy names (limits.files, .file_size,
+ * .core, and .processes as RLIMIT_NPROC). 0 or -errno. */
+int session_apply_rlimits(const struct policy *policy);
+
+#endif

@@ -1,0 +1,289 @@
+/* Builds and installs the session's seccomp filters. The main filter comes
+ * from libseccomp; socket() gets a small allowlist filter of its own because
+ * libseccomp cannot express "anything but these values" for one argument. */
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/netlink.h>
+#include <linux/seccomp.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "syscall_filter.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef TIOCLINUX
+#define TIOCLINUX 0x541C
+#endif
+
+#define LOW32 0xffffffffULL
+
+const struct syscall_denial syscall_denials[] = {
+	{ "unshare", EPERM, "creates namespaces" },
+	{ "setns", EPERM, "joins namespaces" },
+	{ "mount", EPERM, "mount family" },
+	{ "umount2", EPERM, "mount family" },
+	{ "move_mount", EPERM, "mount family" },
+	{ "open_tree", EPERM, "mount family" },
+	{ "fsopen", EPERM, "mount family" },
+	{ "fsconfig", EPERM, "mount family" },
+	{ "fsmount", EPERM, "mount family" },
+	{ "fspick", EPERM, "mount family" },
+	{ "mount_setattr", EPERM, "mount family" },
+	{ "pivot_root", EPERM, "changes the root" },
+	{ "chroot", EPERM, "changes the root" },
+	{ "bpf", EPERM, "kernel attack surface" },
+	{ "perf_event_open", EPERM, "kernel attack surface, side channels" },
+	{ "userfaultfd", EPERM, "widens kernel race windows" },
+	{ "keyctl", EPERM, "kernel keyrings are shared outside the session" },
+	{ "add_key", EPERM, "kernel keyrings" },
+	{ "request_key", EPERM, "kernel keyrings" },
+	{ "io_uring_setup", EPERM, "io_uring operations bypass seccomp" },
+	{ "io_uring_enter", EPERM, "io_uring operations bypass seccomp" },
+	{ "io_uring_register", EPERM, "io_uring operations bypass seccomp" },
+	{ "open_by_handle_at", EPERM, "opens files by handle, bypassing paths" },
+	{ "name_to_handle_at", EPERM, "pairs with open_by_handle_at" },
+	{ "kexec_load", EPERM, "replaces the kernel" },
+	{ "kexec_file_load", EPERM, "replaces the kernel" },
+	{ "init_module", EPERM, "loads kernel modules" },
+	{ "finit_module", EPERM, "loads kernel modules" },
+	{ "delete_module", EPERM, "unloads kernel modules" },
+	{ "reboot", EPERM, "reboots" },
+	{ "swapon", EPERM, "swap control" },
+	{ "swapoff", EPERM, "swap control" },
+	{ "acct", EPERM, "process accounting" },
+	{ "iopl", EPERM, "raw port I/O" },
+	{ "ioperm", EPERM, "raw port I/O" },
+	{ "clone3", ENOSYS, "its flags sit in memory the filter cannot read; libc falls back to clone" },
+};
+const size_t syscall_denials_count = sizeof(syscall_denials) / sizeof(syscall_denials[0]);
+
+static const unsigned long namespace_flags[] = {
+	CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
+	CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWTIME,
+};
+
+/* Terminal injection; the kernel reads the request as 32 bits, so only
+ * the low half is compared: junk above cannot slip past. */
+static const unsigned long denied_ioctls[] = { TIOCSTI, TIOCLINUX };
+
+/* personality() values a session may set: queries, Linux, and no-ASLR
+ * (gdb uses it); READ_IMPLIES_EXEC, MMAP_PAGE_ZERO and the rest are refused
+ * by the allowlist filter below. */
+
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL 0x0008U
+#endif
+
+static int add_main_rules(scmp_filter_ctx ctx, const struct syscall_filter_options *options)
+{
+	int r;
+
+	/* Landlock does not check kernel-internal mounts, so an executable
+	 * memfd would run code from outside fs.exec: refuse all but sealed
+	 * non-executable ones. */
+	if (options->memfd_noexec_only) {
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(memfd_create), 1,
+				     SCMP_A1(SCMP_CMP_MASKED_EQ, MFD_NOEXEC_SEAL, 0));
+		if (r < 0)
+			return r;
+	}
+
+	for (size_t i = 0; i < syscall_denials_count; i++) {
+		int nr = seccomp_syscall_resolve_name(syscall_denials[i].name);
+
+		if (nr == __NR_SCMP_ERROR)
+			return -ENOSYS;
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(syscall_denials[i].error), nr, 0);
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < sizeof(namespace_flags) / sizeof(namespace_flags[0]); i++) {
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+				     SCMP_A0(SCMP_CMP_MASKED_EQ, namespace_flags[i], namespace_flags[i]));
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < sizeof(denied_ioctls) / sizeof(denied_ioctls[0]); i++) {
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
+				     SCMP_A1(SCMP_CMP_MASKED_EQ, LOW32, denied_ioctls[i]));
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The argument allowlists (socket, personality) as a small cBPF program,
+ * written with symbolic labels and resolved by bpf_assemble(). */
+enum bpf_label {
+	NEXT,             /* the following instruction */
+	ALLOW,
+	PERSONALITY,
+	SOCKET,
+	INET,
+	DATAGRAM,
+	REFUSE_FAMILY,
+	REFUSE_TYPE,
+	REFUSE_PROTOCOL,
+	REFUSE_PERSONALITY,
+	LABEL_COUNT
+};
+
+struct bpf_insn {
+	uint16_t code;
+	uint32_t k;
+	enum bpf_label jt, jf;
+	enum bpf_label defines;   /* a label marker (code unused) when not NEXT */
+};
+
+#define BPF_PROGRAM_MAX 64
+#define LOAD(off) { BPF_LD | BPF_W | BPF_ABS, (off), NEXT, NEXT, NEXT }
+#define JEQ(value, yes, no) { BPF_JMP | BPF_JEQ | BPF_K, (value), (yes), (no), NEXT }
+#define AND(mask) { BPF_ALU | BPF_AND | BPF_K, (mask), NEXT, NEXT, NEXT }
+#define RET(value) { BPF_RET | BPF_K, (value), NEXT, NEXT, NEXT }
+#define LABEL(l) { 0, 0, NEXT, NEXT, (l) }
+#define ARG_LOW(n) (uint32_t)(offsetof(struct seccomp_data, args[n]))  /* little endian */
+#define ERRNO(e) (SECCOMP_RET_ERRNO | ((e) & SECCOMP_RET_DATA))
+
+/* Resolves labels into forward jump offsets. -EINVAL when a jump goes
+ * backwards, too far, or to an undefined label. */
+static int bpf_assemble(const struct bpf_insn *in, size_t n_in, struct sock_filter *out,
+			size_t out_max, size_t *n_out)
+{
+	size_t at[LABEL_COUNT], n = 0;
+
+	for (size_t l = 0; l < LABEL_COUNT; l++)
+		at[l] = SIZE_MAX;
+	for (size_t i = 0; i < n_in; i++) {
+		if (in[i].defines != NEXT)
+			at[in[i].defines] = n;
+		else
+			n++;
+	}
+	if (n > out_max)
+		return -E2BIG;
+	n = 0;
+	for (size_t i = 0; i < n_in; i++) {
+		size_t target[2];
+		const enum bpf_label labels[2] = { in[i].jt, in[i].jf };
+
+		if (in[i].defines != NEXT)
+			continue;
+		out[n] = (struct sock_filter){ .code = in[i].code, .k = in[i].k };
+		for (int j = 0; j < 2 && BPF_CLASS(in[i].code) == BPF_JMP; j++) {
+			target[j] = labels[j] == NEXT ? n + 1 : at[labels[j]];
+			if (target[j] == SIZE_MAX || target[j] <= n || target[j] - n - 1 > 255)
+				return -EINVAL;
+			if (j == 0)
+				out[n].jt = (uint8_t)(target[j] - n - 1);
+			else
+				out[n].jf = (uint8_t)(target[j] - n - 1);
+		}
+		n++;
+	}
+	*n_out = n;
+	return 0;
+}
+
+/* Foreign architectures were killed by the main filter already (the kernel
+ * applies the strictest verdict of all filters), so they just pass here. */
+static int install_allowlist_filter(const struct syscall_filter_options *options)
+{
+	const uint32_t icmp = options->allow_icmp ? IPPROTO_ICMP : 0;
+	const uint32_t icmp6 = options->allow_icmp ? IPPROTO_ICMPV6 : 0;
+	const enum bpf_label udp = options->allow_udp ? ALLOW : REFUSE_PROTOCOL;
+	const struct bpf_insn program[] = {
+		LOAD(offsetof(struct seccomp_data, arch)),
+		JEQ(AUDIT_ARCH_X86_64, NEXT, ALLOW),
+		LOAD(offsetof(struct seccomp_data, nr)),
+		JEQ(__NR_socket, SOCKET, NEXT),
+		JEQ(__NR_personality, PERSONALITY, ALLOW),
+
+		LABEL(PERSONALITY),
+		LOAD(ARG_LOW(0)),
+		JEQ(0xffffffffU, ALLOW, NEXT),
+		JEQ(PER_LINUX, ALLOW, NEXT),
+		JEQ(PER_LINUX | ADDR_NO_RANDOMIZE, ALLOW, REFUSE_PERSONALITY),
+
+		LABEL(SOCKET),
+		LOAD(ARG_LOW(0)),
+		JEQ(AF_UNIX, ALLOW, NEXT),
+		JEQ(AF_INET, INET, NEXT),
+		JEQ(AF_INET6, INET, NEXT),
+		JEQ(AF_NETLINK, NEXT, REFUSE_FAMILY),
+		LOAD(ARG_LOW(2)),
+		JEQ(NETLINK_ROUTE, ALLOW, REFUSE_PROTOCOL),
+
+		LABEL(INET),
+		LOAD(ARG_LOW(1)),
+		AND(0xf),  /* the type without SOCK_NONBLOCK / SOCK_CLOEXEC */
+		JEQ(SOCK_DGRAM, DATAGRAM, NEXT),
+		JEQ(SOCK_STREAM, NEXT, REFUSE_TYPE),
+		LOAD(ARG_LOW(2)),
+		JEQ(0, ALLOW, NEXT),
+		JEQ(IPPROTO_TCP, ALLOW, REFUSE_PROTOCOL),
+
+		LABEL(DATAGRAM),
+		LOAD(ARG_LOW(2)),
+		JEQ(0, udp, NEXT),
+		JEQ(IPPROTO_UDP, udp, NEXT),
+		/* with ICMP off these compare against 0, decided above */
+		JEQ(icmp, ALLOW, NEXT),
+		JEQ(icmp6, ALLOW, REFUSE_PROTOCOL),
+
+		LABEL(REFUSE_PROTOCOL),
+		RET(ERRNO(EPROTONOSUPPORT)),
+		LABEL(REFUSE_TYPE),
+		RET(ERRNO(ESOCKTNOSUPPORT)),
+		LABEL(REFUSE_FAMILY),
+		RET(ERRNO(EAFNOSUPPORT)),
+		LABEL(REFUSE_PERSONALITY),
+		RET(ERRNO(EPERM)),
+		LABEL(ALLOW),
+		RET(SECCOMP_RET_ALLOW),
+	};
+	struct sock_filter filter[BPF_PROGRAM_MAX];
+	struct sock_fprog prog;
+	size_t n;
+	int r;
+
+	r = bpf_assemble(program, sizeof(program) / sizeof(program[0]), filter, BPF_PROGRAM_MAX, &n);
+	if (r < 0)
+		return r;
+	prog.len = (unsigned short)n;
+	prog.filter = filter;
+	if (syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+		return -errno;
+	return 0;
+}
+
+int syscall_filter_install(const struct syscall_filter_options *options)
+{
+	scmp_filter_ctx ctx;
+	int r;
+
+	ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx)
+		return -ENOMEM;
+	/* i386 (int 0x80) and x32 system calls of a 64-bit process kill it */
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+	if (r == 0)
+		r = add_main_rules(ctx, options);
+	if (r == 0)
+		r = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (r < 0)
+		return r;
+	return install_allowlist_filter(options);
+}

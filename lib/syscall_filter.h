@@ -1,0 +1,31 @@
+/* The session's seccomp-bpf filters: one table of refused system calls,
+ * the argument checks (clone, ioctl, personality), the socket() allowlist,
+ * and the architecture lock. Kernel-facing: returns -errno, logs nothing. */
+#ifndef CORRAL_SYSCALL_FILTER_H
+#define CORRAL_SYSCALL_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct syscall_denial {
+	const char *name;   /* as libseccomp and the man page call it */
+	int error;          /* errno returned */
+	const char *why;
+};
+
+/* The refused system calls, for the man page test and `corralctl`. */
+extern const struct syscall_denial syscall_denials[];
+extern const size_t syscall_denials_count;
+
+struct syscall_filter_options {
+	bool allow_udp;         /* UDP sockets (no allow list, or a rule allows udp) */
+	bool allow_icmp;        /* ICMP / ICMPv6 ping sockets (a rule allows icmp) */
+	bool memfd_noexec_only; /* memfd_create must ask for MFD_NOEXEC_SEAL (fs.exec is set) */
+};
+
+/* Installs the filters on the calling thread (no_new_privs must be set).
+ * Returns 0 or -errno; on error nothing or only part is installed and
+ * the caller must not exec the session. */
+int syscall_filter_install(const struct syscall_filter_options *options);
+
+#endif

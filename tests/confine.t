@@ -1,0 +1,108 @@
+#!/bin/bash
+# Kernel confinement of a session through `corralctl run` (the login path
+# minus PAM): each operation runs unconfined first as the same throwaway
+# user (so the test could fail), then confined, where it must be refused
+# with the exact errno; allowed operations must still work.
+build=${CORRAL_BUILD:-build}
+ctl=$(realpath "$build/corralctl")
+if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP creates users: run as root"; exit 0; fi
+user=crconf
+cleanup() {
+	pkill -u "$user" 2>/dev/null
+	userdel -r "$user" >/dev/null 2>&1
+	rm -rf "${tools:-/nonexistent}" "${dir:-/nonexistent}" /tmp/crconf-* /var/lib/corral-test
+}
+cleanup
+trap cleanup EXIT
+useradd -m -s /bin/bash "$user" || exit 1
+home=$(getent passwd "$user" | cut -d: -f6)
+tools=$(mktemp -d /usr/local/lib/corral-test.XXXXXX)
+chmod 0755 "$tools"
+install -m 0755 "$build/probe" "$tools/probe"
+mkdir -p /var/lib/corral-test && echo secret >/var/lib/corral-test/readable && chmod 0644 /var/lib/corral-test/readable
+install -o "$user" -m 0644 /dev/null /var/lib/corral-test/owned-readonly
+dir=$(mktemp -d)
+chmod 0755 "$dir"
+cat >"$dir/corral.ini" <<INI
+[user:$user]
+confine = yes
+fs.read = /usr /etc /proc /var/lib/corral-test/owned-readonly
+fs.write = ~ /dev/null
+fs.exec = /usr
+net.bind = 8000-8010
+net.connect = tcp://:80 udp://*
+limits.files = 200
+umask = 027
+INI
+chmod 0644 "$dir/corral.ini"
+probe=$tools/probe
+
+unconfined() { runuser -u "$user" -- "$probe" "$@" 2>&1; }
+confined() { (cd / && "$ctl" run -c "$dir/corral.ini" -u "$user" -- "$probe" "$@" 2>&1); }
+
+n=0
+t() {  # description, expected confined output, expected-unconfined-differs (yes/no), probe args...
+	local what=$1 want=$2 baseline=$3
+	shift 3
+	local out base
+	n=$((n + 1))
+	out=$(confined "$@")
+	if [ "$baseline" = yes ]; then
+		base=$(unconfined "$@")
+		if [ "$base" = "$want" ]; then
+			echo "not ok $n - $what: unconfined gives '$base' too, so this proves nothing"
+			return
+		fi
+	fi
+	if [ "$out" = "$want" ]; then
+		echo "ok $n - $what: $want${base:+ (unconfined: $base)}"
+	else
+		echo "not ok $n - $what: got '$out', want '$want'"
+	fi
+}
+
+runuser -u "$user" -- sleep 300 >/dev/null 2>&1 &   # the user's own process outside the session
+sleep 0.2
+user_sleeper=$(pgrep -u "$user" -x sleep | head -n 1)
+
+echo "1..32"
+t "write in home allowed" ok no write "$home/f"
+t "write outside the write trees refused" EACCES yes write /tmp/crconf-x
+t "read outside the read trees refused" EACCES yes read /var/lib/corral-test/readable
+t "read inside fs.read allowed" ok no read /etc/hostname
+t "truncate a read-only-by-policy file refused" EACCES yes truncate /var/lib/corral-test/owned-readonly
+runuser -u "$user" -- cp /bin/true "$home/copied-true"
+t "exec of a binary copied to home refused" EACCES yes exec "$home/copied-true"
+t "exec inside fs.exec allowed (no output from true)" "" no exec /usr/bin/true
+t "bind outside net.bind refused" EACCES yes bind 9000
+t "bind inside net.bind allowed" ok no bind 8005
+t "TCP connect to a port net.connect does not grant refused" EACCES yes connect 9
+t "packet socket refused" EAFNOSUPPORT yes socket 17 3 0
+t "raw IPv4 socket refused" ESOCKTNOSUPPORT yes socket 2 3 1
+t "SCTP socket refused" EPROTONOSUPPORT no socket 2 1 132
+t "MPTCP socket refused" EPROTONOSUPPORT no socket 2 1 262
+t "netlink other than ROUTE refused" EPROTONOSUPPORT no socket 16 3 9
+t "netlink ROUTE allowed" ok no socket 16 3 0
+t "UDP socket allowed (udp://*)" ok no socket 2 2 0
+t "ICMP ping socket refused (no icmp rule)" EPROTONOSUPPORT no socket 2 2 1
+t "unshare(CLONE_NEWUSER) refused" EPERM yes unshare-user
+t "clone with CLONE_NEWNS refused" EPERM no clone-newns
+t "clone3 answers ENOSYS (libc falls back to clone)" ENOSYS yes clone3
+t "io_uring_setup refused" EPERM yes io_uring
+t "TIOCSTI refused" EPERM yes tiocsti 0
+t "TIOCSTI with junk in the upper 32 bits refused" EPERM yes tiocsti 1
+t "personality(READ_IMPLIES_EXEC) refused" EPERM yes personality
+t "mount refused" EPERM no mount
+t "signal to the user's own process outside the session refused" EPERM yes kill "$user_sleeper"
+t "memfd_create of an executable memfd refused (fs.exec set)" EPERM yes memfd-exec
+t "memfd_create with MFD_NOEXEC_SEAL allowed" ok no memfd-sealed
+n=$((n + 1))
+status=$(confined x32 >/dev/null 2>&1; echo $?)
+[ "$status" = 159 ] && echo "ok $n - an x32 system call kills the process (SIGSYS)" || echo "not ok $n - x32: exit $status"
+n=$((n + 1))
+status=$(confined int80 >/dev/null 2>&1; echo $?)
+[ "$status" = 159 ] && echo "ok $n - int 0x80 from a 64-bit process kills it (SIGSYS)" || echo "not ok $n - int 0x80: exit $status"
+n=$((n + 1))
+out=$(cd / && "$ctl" run -c "$dir/corral.ini" -u "$user" -- /bin/sh -c 'umask; ulimit -n; cd; pwd; echo $HOME $USER $LOGNAME $PATH' 2>&1 | tr '\n' ' ')
+want="0027 200 $home $home $user $user /usr/local/bin:/usr/bin:/bin "
+[ "$out" = "$want" ] && echo "ok $n - umask, rlimits, home and environment set" || echo "not ok $n - environment: got '$out', want '$want'"

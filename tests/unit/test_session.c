@@ -1,0 +1,224 @@
+/* Unit tests of restricted-command splitting and matching, the policy ->
+ * Landlock/seccomp plan, and the session environment. No kernel needed. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "config.h"
+#include "policy.h"
+#include "sandbox.h"
+#include "session_env.h"
+#include "tap.h"
+
+static const char *join(const struct strlist *list, const char *sep)
+{
+	static char buf[2048];
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < list->count; i++) {
+		if (i)
+			strcat(buf, sep);
+		strncat(buf, list->items[i], sizeof(buf) - strlen(buf) - 2);
+	}
+	return buf;
+}
+
+static void test_split(void)
+{
+	static const struct {
+		const char *text;
+		const char *words;   /* joined with '|', NULL: refused */
+		const char *reason;
+	} cases[] = {
+		{ "scp -t /home/a/file", "scp|-t|/home/a/file", NULL },
+		{ "scp -f 'my file.txt'", "scp|-f|my file.txt", NULL },
+		{ "rsync --server --sender -vlogDtpre.iLsfxC . dir/", "rsync|--server|--sender|-vlogDtpre.iLsfxC|.|dir/", NULL },
+		{ "git-upload-pack '/srv/git/repo.git'", "git-upload-pack|/srv/git/repo.git", NULL },
+		{ "git-receive-pack 'repo.git'", "git-receive-pack|repo.git", NULL },
+		{ "/usr/lib/openssh/sftp-server", "/usr/lib/openssh/sftp-server", NULL },
+		{ "  echo   \"a \\\"b\\\" c\"  ", "echo|a \"b\" c", NULL },
+		{ "a''b \"\"", "ab|", NULL },
+		{ "echo it's", NULL, "unterminated single quote" },
+		{ "echo \"open", NULL, "unterminated double quote" },
+		{ "ls; id", NULL, "';' needs a shell" },
+		{ "ls | sh", NULL, "'|' needs a shell" },
+		{ "ls && id", NULL, "'&' needs a shell" },
+		{ "echo $HOME", NULL, "'$' needs a shell" },
+		{ "echo \"$HOME\"", NULL, "need a shell, even in double quotes" },
+		{ "echo `id`", NULL, "'`' needs a shell" },
+		{ "cat < /etc/passwd", NULL, "'<' needs a shell" },
+		{ "echo > f", NULL, "'>' needs a shell" },
+		{ "(id)", NULL, "'(' needs a shell" },
+		{ "ls *", NULL, "'*' needs a shell" },
+		{ "ls ?", NULL, "'?' needs a shell" },
+		{ "ls [a]", NULL, "'[' needs a shell" },
+		{ "ls ~", NULL, "'~' needs a shell" },
+		{ "echo a\\ b", NULL, "backslash" },
+		{ "id\nsh", NULL, "newlines" },
+		{ "", NULL, "empty command" },
+		{ "   ", NULL, "empty command" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct strlist argv;
+		char err[128] = "";
+		int r;
+
+		strlist_init(&argv);
+		r = command_split(cases[i].text, &argv, err, sizeof(err));
+		if (cases[i].words) {
+			ok(r == 0, "splits: %s", cases[i].text);
+			is_str(join(&argv, "|"), cases[i].words, "words of: %s", cases[i].text);
+		} else {
+			ok(r == -EINVAL && strstr(err, cases[i].reason), "refuses (%s): %s", cases[i].reason, err);
+		}
+		strlist_free(&argv);
+	}
+}
+
+static void test_match(void)
+{
+	struct strlist commands;
+
+	strlist_init(&commands);
+	strlist_split("scp sftp-server /usr/bin/rsync", &commands, NULL, 0);
+	is_str(command_match(&commands, "scp"), "scp", "bare name matches");
+	is_str(command_match(&commands, "/usr/lib/openssh/sftp-server"), "sftp-server",
+	       "a path matches by its last component (the shell then insists on the real path)");
+	is_str(command_match(&commands, "/usr/bin/rsync"), "/usr/bin/rsync", "listed path matches exactly");
+	ok(command_match(&commands, "rsync") == NULL, "a listed path does not match a bare name");
+	ok(command_match(&commands, "/tmp/rsync") == NULL, "nor another path");
+	ok(command_match(&commands, "bash") == NULL, "unlisted command");
+	ok(command_match(&commands, "scp/") == NULL, "trailing slash is not the name");
+	strlist_free(&commands);
+}
+
+static int resolve_text(const char *text, struct policy *p)
+{
+	static gid_t groups[] = { 1000 };
+	struct user_info u = { .name = "stu", .uid = 1000, .gid = 1000, .home = "/home/stu", .shell = "/bin/sh",
+			       .groups = groups, .n_groups = 1 };
+	char err[POLICY_ERR_MAX];
+	struct config config;
+	int fd = memfd_create("t.ini", MFD_CLOEXEC), r;
+
+	if (fd < 0 || fchmod(fd, 0644) < 0 || write(fd, text, strlen(text)) < 0 || lseek(fd, 0, SEEK_SET) != 0)
+		return -EIO;
+	config_load_fd(fd, "t.ini", &config);
+	close(fd);
+	r = policy_resolve(&config, &u, p, err, sizeof(err));
+	if (r < 0)
+		tap_diag("resolve: %s", err);
+	config_free(&config);
+	return r;
+}
+
+static void test_plan(void)
+{
+	static const struct {
+		const char *text;
+		int abi;
+		int result;
+		int abi_needed;
+		const char *reason;
+	} cases[] = {
+		{ "[default]\nconfine = yes\n", 7, 0, 6, NULL },
+		{ "[default]\nconfine = yes\nipc.abstract_unix = allow\nipc.signals = any\n", 1, 0, 0, NULL },
+		{ "[default]\nconfine = yes\nipc.abstract_unix = allow\nipc.signals = any\nfs.read = /usr\n", 3, 0, 3, NULL },
+		{ "[default]\nconfine = yes\nipc.abstract_unix = allow\nipc.signals = any\nfs.read = /usr\n", 2, -EOPNOTSUPP, 3,
+		  "file truncation control" },
+		{ "[default]\nconfine = yes\nipc.abstract_unix = allow\nipc.signals = any\nnet.bind = 80\n", 3, -EOPNOTSUPP, 4,
+		  "TCP port rules" },
+		{ "[default]\nconfine = yes\n", 5, -EOPNOTSUPP, 6, "abstract-socket and signal scopes" },
+		{ "[default]\nconfine = yes\nnet.connect = tcp://example.org:443\n", 7, -EOPNOTSUPP, 0, "corral-helper" },
+		{ "[default]\nconfine = yes\nnet.connect = udp://:53\n", 7, -EOPNOTSUPP, 0, "corral-helper" },
+		{ "[default]\nconfine = yes\nnet.deny = 10.0.0.0/8\n", 7, -EOPNOTSUPP, 0, "net.deny" },
+		{ "[default]\nconfine = yes\nnet.loopback = own\n", 7, -EOPNOTSUPP, 0, "net.loopback" },
+		{ "[default]\nconfine = yes\nnet.connect = tcp://:443 udp://* icmp://*\n", 7, 0, 6, NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sandbox_plan plan;
+		char err[SANDBOX_ERR_MAX] = "";
+		struct policy p;
+		int r;
+
+		if (resolve_text(cases[i].text, &p) < 0) {
+			ok(0, "setup %zu", i);
+			continue;
+		}
+		r = sandbox_plan(&p, cases[i].abi, &plan, err, sizeof(err));
+		is_int(r, cases[i].result, "plan #%zu with ABI %d", i, cases[i].abi);
+		if (r == 0) {
+			is_int(plan.abi_needed, cases[i].abi_needed, "plan #%zu needs ABI %d", i, cases[i].abi_needed);
+			sandbox_plan_free(&plan);
+		} else {
+			ok(strstr(err, cases[i].reason) != NULL, "reason names what is missing: %s", err);
+		}
+		policy_free(&p);
+	}
+}
+
+static void test_plan_details(void)
+{
+	struct sandbox_plan plan;
+	char err[SANDBOX_ERR_MAX];
+	struct policy p;
+
+	if (resolve_text("[default]\nconfine = yes\nfs.read = /usr\nfs.write = ~\nfs.exec = /usr\n"
+			 "net.connect = tcp://:443,8000-8080\nnet.bind = 9000\n", &p) < 0)
+		return;
+	ok(sandbox_plan(&p, 7, &plan, err, sizeof(err)) == 0, "full plan");
+	is_int(plan.n_paths, 3, "three path rules");
+	ok(plan.n_paths == 3 && strcmp(plan.paths[1].path, "/home/stu") == 0 &&
+	   (plan.paths[1].access & LL_FS_WRITE_FILE) && !(plan.paths[1].access & LL_FS_EXECUTE),
+	   "home writable, not executable");
+	ok(plan.n_paths == 3 && (plan.paths[2].access & LL_FS_EXECUTE), "fs.exec grants execute");
+	ok(plan.handled.fs & LL_FS_IOCTL_DEV, "ABI 7 also handles device ioctls");
+	ok((plan.handled.net & LL_NET_CONNECT_TCP) && (plan.handled.net & LL_NET_BIND_TCP), "connect and bind handled");
+	ok(!plan.filter.allow_udp && !plan.filter.allow_icmp, "no udp/icmp rule: those sockets refused");
+	ok(plan.filter.memfd_noexec_only, "fs.exec set: executable memfds refused");
+	sandbox_plan_free(&plan);
+	policy_free(&p);
+
+	if (resolve_text("[default]\nconfine = yes\nnet.connect = tcp://* udp://*\nipc.signals = any\n", &p) < 0)
+		return;
+	ok(sandbox_plan(&p, 7, &plan, err, sizeof(err)) == 0 && !(plan.handled.net & LL_NET_CONNECT_TCP) &&
+	   plan.filter.allow_udp && (plan.handled.scoped == LL_SCOPE_ABSTRACT_UNIX),
+	   "tcp://* leaves connect unhandled; only the abstract scope");
+	sandbox_plan_free(&plan);
+	policy_free(&p);
+}
+
+static void test_env(void)
+{
+	char *current[] = { "TERM=xterm", "LANG=C.UTF-8", "LC_ALL=C", "LD_PRELOAD=/tmp/evil.so", "HOME=/wrong",
+			    "PATH=/tmp", "SECRET=1", "junk", NULL };
+	struct strlist env;
+	struct policy p;
+
+	if (resolve_text("[default]\nenv.keep = LANG LC_*\nenv.set = EDITOR=vi \"GREETING=hello world\" LANG=de_DE\n",
+			 &p) < 0)
+		return;
+	ok(session_env_build(&p, current, "/bin/sh", &env) == 0, "environment built");
+	is_str(join(&env, " "),
+	       "TERM=xterm LANG=de_DE LC_ALL=C HOME=/home/stu USER=stu LOGNAME=stu SHELL=/bin/sh "
+	       "PATH=/usr/local/bin:/usr/bin:/bin EDITOR=vi GREETING=hello world",
+	       "kept, fixed and set variables; nothing else");
+	strlist_free(&env);
+	policy_free(&p);
+}
+
+int main(void)
+{
+	test_split();
+	test_match();
+	test_plan();
+	test_plan_details();
+	test_env();
+	return tap_done();
+}

@@ -39,7 +39,7 @@ PROGRAMS    := $(B)/corralctl $(B)/corral-shell
 
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
 DEB_DEPS    := gcc make clang libclang-rt-14-dev libpam0g-dev libseccomp-dev \
-               libiniparser-dev libcap-dev perl valgrind cppcheck clang-tidy groff-base passwd
+               libiniparser-dev libcap-dev perl valgrind cppcheck clang-tidy groff-base passwd rsync
 
 .PHONY: all check deps demo install uninstall clean unit-tests fuzz-check fuzz lint
 all: $(PROGRAMS)

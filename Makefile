@@ -104,7 +104,7 @@ check: deps
 
 # The README's "try it" command: the example policy, checked and explained.
 demo: deps
-	$(MAKE) all
+	$(MAKE) all $(B)/probe
 	CORRAL_BUILD=$(CURDIR)/$(B) tests/demo.sh
 
 fuzz: $(FUZZ_BINS)

@@ -143,10 +143,22 @@ int supervisor_run(pid_t child, const struct policy *policy)
 	while (!child_done) {
 		struct signalfd_siginfo si;
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		int timeout = (max_time || idle || ending) ? IDLE_CHECK_MS : -1;
+		int timeout = -1;
 
+		/* wake up for the nearest deadline: the kill after SIGHUP, the
+		 * time limit, or the next look at the terminal */
 		if (ending)
 			timeout = 1000;
+		else if (max_time || idle)
+			timeout = IDLE_CHECK_MS;
+		if (!ending && max_time) {
+			time_t left = started + (time_t)max_time - now();
+
+			if (left * 1000 < timeout)
+				timeout = left > 0 ? (int)left * 1000 : 0;
+		}
+		if (!ending && idle && idle < IDLE_CHECK_MS / 1000)
+			timeout = timeout < 0 || timeout > 1000 ? 1000 : timeout;
 		if (fd >= 0 && poll(&pfd, 1, timeout) > 0 && read(fd, &si, sizeof(si)) == sizeof(si)) {
 			if (si.ssi_signo != SIGCHLD) {
 				/* the terminal already signalled the foreground group */

@@ -65,7 +65,7 @@ runuser -u "$user" -- sleep 300 >/dev/null 2>&1 &   # the user's own process out
 sleep 0.2
 user_sleeper=$(pgrep -u "$user" -x sleep | head -n 1)
 
-echo "1..32"
+echo "1..41"
 t "write in home allowed" ok no write "$home/f"
 t "write outside the write trees refused" EACCES yes write /tmp/crconf-x
 t "read outside the read trees refused" EACCES yes read /var/lib/corral-test/readable
@@ -97,6 +97,18 @@ t "signal to the user's own process outside the session refused" EPERM yes kill 
 t "memfd_create of an executable memfd refused (fs.exec set)" EPERM yes memfd-exec
 t "memfd_create with MFD_NOEXEC_SEAL allowed" ok no memfd-sealed
 n=$((n + 1))
+base=$(runuser -u "$user" -- sh -c "\"$probe\" ptrace-parent")
+out=$(confined ptrace-parent)
+[ "$base" = ok ] && [ "$out" = EPERM ] && echo "ok $n - ptrace of the supervisor outside the session refused: EPERM (unconfined, of a same-user parent: ok)" ||
+	echo "not ok $n - ptrace parent: confined '$out', unconfined '$base'"
+t "ptrace inside the session still works (gdb, strace)" ok no ptrace-child
+install -o root -m 4755 /usr/bin/id "$tools/suid-id"
+n=$((n + 1))
+base=$(runuser -u "$user" -- "$tools/suid-id" -u)
+out=$(cd / && "$ctl" run -c "$dir/corral.ini" -u "$user" -- "$tools/suid-id" -u 2>&1)
+[ "$base" = 0 ] && [ "$out" = "$(id -u "$user")" ] && echo "ok $n - a setuid-root binary gains nothing (euid $out; unconfined: $base)" ||
+	echo "not ok $n - setuid: confined '$out', unconfined '$base'"
+n=$((n + 1))
 status=$(confined x32 >/dev/null 2>&1; echo $?)
 [ "$status" = 159 ] && echo "ok $n - an x32 system call kills the process (SIGSYS)" || echo "not ok $n - x32: exit $status"
 n=$((n + 1))
@@ -106,3 +118,43 @@ n=$((n + 1))
 out=$(cd / && "$ctl" run -c "$dir/corral.ini" -u "$user" -- /bin/sh -c 'umask; ulimit -n; cd; pwd; echo $HOME $USER $LOGNAME $PATH' 2>&1 | tr '\n' ' ')
 want="0027 200 $home $home $user $user /usr/local/bin:/usr/bin:/bin "
 [ "$out" = "$want" ] && echo "ok $n - umask, rlimits, home and environment set" || echo "not ok $n - environment: got '$out', want '$want'"
+
+# Allowed work still works under a typical lab policy, and the session ends
+# on time. A second policy: /tmp writable (compilers and git need it).
+cat >"$dir/work.ini" <<INI
+[user:$user]
+confine = yes
+fs.read = /usr /etc /proc /sys/devices/system/cpu /dev/urandom /dev/random /dev/zero
+fs.write = ~ /tmp /dev/null
+fs.exec = /usr
+session.max_time = 2s
+INI
+chmod 0644 "$dir/work.ini"
+work() { (cd / && "$ctl" run -c "$dir/work.ini" -u "$user" -- /bin/sh -c "$1" 2>&1); }
+printf '#include <stdio.h>\nint main(void){puts("compiled");return 0;}\n' | runuser -u "$user" -- tee "$home/hello.c" >/dev/null
+n=$((n + 1))
+out=$(work 'cc -o ~/hello ~/hello.c && echo built')
+[ "$out" = built ] && echo "ok $n - cc compiles in the home directory" || echo "not ok $n - cc: $out"
+n=$((n + 1))
+out=$(work '/usr/bin/python3 -c "import json, os; print(json.dumps(os.listdir(\"/usr\") != []))"')
+[ "$out" = true ] && echo "ok $n - a python script runs and reads /usr" || echo "not ok $n - python: $out"
+n=$((n + 1))
+out=$(work 'cd && git init -q repo && cd repo && echo x >f && git add f && git -c user.name=s -c user.email=s@x commit -qm m && git log --format=%s')
+[ "$out" = m ] && echo "ok $n - git init/commit in the home directory" || echo "not ok $n - git: $out"
+n=$((n + 1))
+out=$(work 'ls /usr | grep -cx bin')
+[ "$out" = 1 ] && echo "ok $n - listing /usr" || echo "not ok $n - ls /usr: $out"
+n=$((n + 1))
+start=$(date +%s)
+out=$(work 'sleep 30; echo survived'); status=$?
+took=$(( $(date +%s) - start ))
+[ "$status" = 129 ] && [ "$took" -lt 8 ] && [ -z "$out" ] && echo "ok $n - session.max_time = 2s ends the session (status 129 after ${took}s)" ||
+	echo "not ok $n - max_time: status $status after ${took}s, output '$out'"
+sed -i 's/^session.max_time = 2s/session.idle_timeout = 2s/' "$dir/work.ini"
+n=$((n + 1))
+start=$(date +%s)
+out=$(cd / && script -qec "$ctl run -c $dir/work.ini -u $user -- /bin/sh -c 'sleep 30; echo survived'" /dev/null 2>&1)
+took=$(( $(date +%s) - start ))
+grep -q "idle too long" <<<"$out" && ! grep -q survived <<<"$out" && [ "$took" -lt 10 ] &&
+	echo "ok $n - session.idle_timeout = 2s ends a session whose terminal sees no input (${took}s)" ||
+	echo "not ok $n - idle: ${took}s, output: $(tr '\r\n' '  ' <<<"$out")"

@@ -112,8 +112,27 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(op, "kill") == 0)
 		return report(kill((pid_t)atoi(arg), 0));
-	if (strcmp(op, "ptrace-parent") == 0)
-		return report(ptrace(PTRACE_ATTACH, getppid(), NULL, NULL));
+	if (strcmp(op, "ptrace-parent") == 0) {
+		/* SEIZE does not stop the tracee; detach at once */
+		long r = ptrace(PTRACE_SEIZE, getppid(), NULL, NULL);
+
+		if (r == 0)
+			ptrace(PTRACE_DETACH, getppid(), NULL, NULL);
+		return report(r);
+	}
+	if (strcmp(op, "ptrace-child") == 0) {
+		pid_t child = fork();
+		long r;
+
+		if (child == 0) {
+			pause();
+			_exit(0);
+		}
+		r = ptrace(PTRACE_SEIZE, child, NULL, NULL);
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		return report(r);
+	}
 	if (strcmp(op, "personality") == 0)
 		return report(personality(READ_IMPLIES_EXEC));
 	if (strcmp(op, "mount") == 0)

@@ -112,14 +112,18 @@ fuzz: $(FUZZ_BINS)
 	  $$f -max_total_time=600 $(B)/fuzz/corpus-$$n tests/fuzz/corpus/$${n#fuzz_} || exit 1; done
 
 install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(SYSCONFDIR)/corral/corral.d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/corral/corral.d \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(B)/corralctl $(DESTDIR)$(SBINDIR)/corralctl
+	install -m 0755 $(B)/corral-shell $(DESTDIR)$(BINDIR)/corral-shell
+	install -m 0644 man/corral-shell.1 $(DESTDIR)$(MANDIR)/man1/corral-shell.1
 	[ -e $(DESTDIR)$(SYSCONFDIR)/corral/corral.ini ] || install -m 0644 conf/corral.ini $(DESTDIR)$(SYSCONFDIR)/corral/corral.ini
 	install -m 0644 man/corral.ini.5 $(DESTDIR)$(MANDIR)/man5/corral.ini.5
 	install -m 0644 man/corralctl.8 $(DESTDIR)$(MANDIR)/man8/corralctl.8
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/corralctl $(DESTDIR)$(MANDIR)/man5/corral.ini.5 $(DESTDIR)$(MANDIR)/man8/corralctl.8
+	rm -f $(DESTDIR)$(SBINDIR)/corralctl $(DESTDIR)$(BINDIR)/corral-shell $(DESTDIR)$(MANDIR)/man1/corral-shell.1 \
+		$(DESTDIR)$(MANDIR)/man5/corral.ini.5 $(DESTDIR)$(MANDIR)/man8/corralctl.8
 
 clean:
 	rm -rf $(B)

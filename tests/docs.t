@@ -3,8 +3,9 @@
 # key of the key table, and the example config passes `corralctl check`.
 build=${CORRAL_BUILD:-build}
 keys=$(sed -n 's/^\t\[\(KEY\|GLOBAL\)_[A-Z_]*\] = {\{0,1\} *"\([a-z_.]*\)".*/\2/p' lib/keys.c)
+denied=$(sed -n 's/^\t{ "\([a-z0-9_]*\)", E[A-Z]*, ".*/\1/p' lib/syscall_filter.c)
 pages=(man/*.[1-8])
-echo "1..$(( ${#pages[@]} + $(wc -w <<<"$keys") + 1 ))"
+echo "1..$(( ${#pages[@]} + $(wc -w <<<"$keys") + 2 ))"
 n=0
 for page in "${pages[@]}"; do
 	n=$((n + 1))
@@ -17,6 +18,10 @@ for key in $keys; do
 	grep -qE "(^|[^a-z_.])${key//./\\.}([^a-z_.]|$)" man/corral.ini.5 &&
 		echo "ok $n - corral.ini(5) documents $key" || echo "not ok $n - corral.ini(5) lacks $key"
 done
+n=$((n + 1))
+missing=$(for s in $denied; do grep -qx "\.B $s" man/corral-shell.1 || echo "$s"; done)
+[ -n "$denied" ] && [ -z "$missing" ] && echo "ok $n - corral-shell(1) lists all $(wc -w <<<"$denied") refused system calls of the code's table" ||
+	echo "not ok $n - corral-shell(1) lacks: $missing"
 n=$((n + 1))
 if [ "$(id -u)" -ne 0 ]; then
 	echo "ok $n # SKIP the example must be root-owned to check"

@@ -19,6 +19,8 @@ CFLAGS      ?= -O2 -g
 CFLAGS      += -std=gnu11 $(WARNINGS) -fPIC -fstack-protector-strong -D_FORTIFY_SOURCE=2
 SAN_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 LDLIBS_LIB  := -liniparser -lseccomp -lcap
+# the cgroup code talks to systemd over the bus; only root-side programs need it
+LDLIBS_ROOT := $(LDLIBS_LIB) -lsystemd
 
 B           := build
 LIB_SRCS    := $(wildcard lib/*.c)
@@ -35,11 +37,13 @@ FUZZ_SECONDS?= 20
 
 SHELL_SRCS  := $(wildcard shell/*.c)
 SHELL_OBJS  := $(SHELL_SRCS:%.c=$(B)/%.o)
-PROGRAMS    := $(B)/corralctl $(B)/corral-shell
+PAM_SRCS    := $(wildcard pam_module/*.c)
+PAM_OBJS    := $(PAM_SRCS:%.c=$(B)/%.o)
+PROGRAMS    := $(B)/corralctl $(B)/corral-shell $(B)/pam_corral.so
 
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
 DEB_DEPS    := gcc make clang libclang-rt-14-dev libpam0g-dev libseccomp-dev \
-               libiniparser-dev libcap-dev perl valgrind cppcheck clang-tidy groff-base passwd rsync
+               libiniparser-dev libcap-dev libsystemd-dev perl valgrind cppcheck clang-tidy groff-base passwd rsync
 
 .PHONY: all check deps demo install uninstall clean unit-tests fuzz-check fuzz lint
 all: $(PROGRAMS)
@@ -47,6 +51,10 @@ all: $(PROGRAMS)
 $(B)/%.o: %.c $(wildcard lib/*.h) | $(B)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/pam_module/%.o: pam_module/%.c $(wildcard lib/*.h pam_module/*.h) | $(B)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Ipam_module $(CFLAGS) -c -o $@ $<
 
 $(B)/san/%.o: %.c $(wildcard lib/*.h) | $(B)
 	@mkdir -p $(dir $@)
@@ -59,22 +67,27 @@ $(B)/san/libcorral.a: $(LIB_SAN_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 $(B)/corralctl: $(CTL_OBJS) $(B)/libcorral.a
-	$(CC) $(CFLAGS) -o $@ $(CTL_OBJS) $(B)/libcorral.a $(LDLIBS_LIB)
+	$(CC) $(CFLAGS) -o $@ $(CTL_OBJS) $(B)/libcorral.a $(LDLIBS_ROOT)
+
+# Only the pam_sm_* entry points are exported (version script).
+$(B)/pam_corral.so: $(PAM_OBJS) $(B)/libcorral.a pam_module/pam_corral.map
+	$(CC) $(CFLAGS) -shared -Wl,--version-script=pam_module/pam_corral.map -Wl,--no-undefined \
+		-Wl,-z,relro,-z,now -o $@ $(PAM_OBJS) $(B)/libcorral.a -lpam $(LDLIBS_ROOT)
 
 $(B)/corral-shell: $(SHELL_OBJS) $(B)/libcorral.a
 	$(CC) $(CFLAGS) -o $@ $(SHELL_OBJS) $(B)/libcorral.a $(LDLIBS_LIB)
 
 $(B)/tests/%.t: tests/unit/%.c tests/tap.h $(B)/libcorral.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -o $@ $< $(B)/libcorral.a $(LDLIBS_LIB)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -Ipam_module -o $@ $< $(B)/libcorral.a $(LDLIBS_ROOT)
 
 $(B)/tests/san/%.t: tests/unit/%.c tests/tap.h $(B)/san/libcorral.a
 	@mkdir -p $(dir $@)
-	$(SAN_CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(SAN_FLAGS) -Itests -o $@ $< $(B)/san/libcorral.a $(LDLIBS_LIB)
+	$(SAN_CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(SAN_FLAGS) -Itests -Ipam_module -o $@ $< $(B)/san/libcorral.a $(LDLIBS_ROOT)
 
 $(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/*.h)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRCS) $(LDLIBS_LIB)
+	$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRCS) $(LDLIBS_ROOT)
 
 $(B):
 	@mkdir -p $(B)
@@ -82,7 +95,10 @@ $(B):
 $(B)/probe: tests/probe/probe.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
 
-unit-tests: $(UNIT_BINS) $(UNIT_SAN) $(B)/probe
+$(B)/pam_driver: tests/tools/pam_driver.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $< -lpam
+
+unit-tests: $(UNIT_BINS) $(UNIT_SAN) $(B)/probe $(B)/pam_driver
 fuzz-check: $(FUZZ_BINS)
 
 deps:

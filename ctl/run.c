@@ -1,15 +1,21 @@
 /* corralctl run: a command under a user's policy, the same path as a login
  * minus PAM. Only root may name another user; the command then runs as
- * that user, with the user's groups. */
+ * that user, with the user's groups. As root it also does what pam_corral
+ * does at login (cgroup, mount namespace, session record), in a parent that
+ * waits and cleans up, as su does. */
 #include <errno.h>
 #include <grp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ctl.h"
 #include "policy.h"
+#include "mountns.h"
 #include "session.h"
+#include "session_setup.h"
 #include "users.h"
 
 extern char **environ;
@@ -22,6 +28,65 @@ static int become(const struct user_info *user)
 	if (user->uid != 0 && setuid(0) == 0)
 		return -EPERM;
 	return 0;
+}
+
+/* Becomes the user (when root) and runs the session; returns its status. */
+static int run_as(const struct policy *policy, const struct user_info *user, const struct session_spec *spec)
+{
+	char err[SESSION_ERR_MAX] = "";
+	int r;
+
+	if (getuid() == 0 && user->uid != 0 && (r = become(user)) < 0) {
+		fprintf(stderr, "corralctl: cannot become %s: %s\n", user->name, strerror(-r));
+		return SESSION_EXIT_NO_POLICY;
+	}
+	r = session_run(policy, spec, environ, err, sizeof(err));
+	if (err[0])
+		fprintf(stderr, "corralctl: %s\n", err);
+	return r;
+}
+
+/* Root: the login's root-side setup here, the session in a child, the
+ * cleanup after it, like su's parent around pam_open/close_session. */
+static int run_with_setup(struct policy *policy, const struct user_info *user, struct session_spec *spec)
+{
+	struct session_setup_request request = {
+		.policy = policy, .service = "corralctl", .leader = getpid(),
+		.run_dir = SESSION_RUN_DIR, .tmp_base = MOUNTNS_PRIVATE_TMP_BASE,
+	};
+	char err[SESSION_SETUP_ERR_MAX];
+	struct session_setup setup;
+	int status, r;
+	pid_t child;
+
+	r = session_setup_open(&request, &setup, err, sizeof(err));
+	if (r < 0) {
+		fprintf(stderr, "corralctl: cannot set up the session: %s\n", err);
+		return SESSION_EXIT_NO_POLICY;
+	}
+	if (setup.warning[0])
+		fprintf(stderr, "corralctl: warning: %s\n", setup.warning);
+	spec->session_id = setup.id;
+	spec->namespace_ready = true;
+	spec->cgroup_limits = setup.cgroup.limits;
+	child = fork();
+	if (child == 0)
+		_exit(run_as(policy, user, spec));
+	if (child < 0) {
+		fprintf(stderr, "corralctl: fork: %s\n", strerror(errno));
+		status = SESSION_EXIT_NO_POLICY;
+	} else {
+		/* the terminal's signals reach the session; we wait for it */
+		signal(SIGINT, SIG_IGN);
+		signal(SIGQUIT, SIG_IGN);
+		while (waitpid(child, &r, 0) < 0 && errno == EINTR)
+			;
+		status = WIFEXITED(r) ? WEXITSTATUS(r) : 128 + WTERMSIG(r);
+	}
+	spec->session_id = NULL;  /* it pointed into setup */
+	if (session_setup_close(&setup, err, sizeof(err)) < 0)
+		fprintf(stderr, "corralctl: warning: %s\n", err);
+	return status;
 }
 
 int ctl_run(int argc, char **argv)
@@ -64,19 +129,14 @@ int ctl_run(int argc, char **argv)
 		user_info_free(&user);
 		return SESSION_EXIT_NO_POLICY;
 	}
-	if (getuid() == 0 && user.uid != 0 && (r = become(&user)) < 0) {
-		fprintf(stderr, "corralctl: cannot become %s: %s\n", user.name, strerror(-r));
-		policy_free(&policy);
-		user_info_free(&user);
-		return SESSION_EXIT_NO_POLICY;
-	}
 	if (!policy.confine)
 		fprintf(stderr, "corralctl: note: %s is not confined by this policy; running unconfined\n", user.name);
 	spec.argv = argv + optind;
 	spec.nested = policy.confine && session_already_confined();
-	r = session_run(&policy, &spec, environ, err, sizeof(err));
-	if (err[0])
-		fprintf(stderr, "corralctl: %s\n", err);
+	if (getuid() == 0 && policy.confine && !spec.nested)
+		r = run_with_setup(&policy, &user, &spec);
+	else
+		r = run_as(&policy, &user, &spec);
 	policy_free(&policy);
 	user_info_free(&user);
 	return r;

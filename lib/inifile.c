@@ -467,6 +467,9 @@ int ini_parse_fd(int fd, const char *display_path, struct ini_file *out, struct 
 	current_path = display_path;
 	iniparser_set_error_callback(iniparser_error_to_diag);
 	d = iniparser_load(proc_path);
+	/* the callback is process-global: inside a login daemon it must not
+	 * keep pointing into a module that may be unloaded */
+	iniparser_set_error_callback(NULL);
 	current_diags = NULL;
 	current_path = NULL;
 	if (!d) {

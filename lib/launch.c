@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -20,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "launch.h"
 #include "log.h"
 #include "session_env.h"
@@ -49,21 +49,6 @@ static int close_other_fds(int keep)
 	return 0;
 }
 
-static int drop_capabilities(void)
-{
-	cap_t none = cap_init();
-	int r = 0;
-
-	if (!none)
-		return -ENOMEM;
-	if (cap_set_proc(none) < 0)
-		r = -errno;
-	cap_free(none);
-	if (r == 0 && cap_reset_ambient() < 0)
-		r = -errno;
-	return r;
-}
-
 static void child_main(const struct launch_request *request, int sock, const sigset_t *old_mask)
 {
 	const struct policy *p = request->policy;
@@ -74,17 +59,12 @@ static void child_main(const struct launch_request *request, int sock, const sig
 		child_fail(sock, "cannot close inherited file descriptors", errno);
 	if (policy_is_set(p, KEY_UMASK))
 		umask(p->umask);
-	r = session_apply_rlimits(p);
+	r = session_apply_rlimits(p, request->processes_in_cgroup);
 	if (r < 0)
 		child_fail(sock, "cannot set resource limits", -r);
 	if (chdir(p->home) < 0 && chdir("/") < 0)
 		child_fail(sock, "cannot change to the home directory", errno);
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		child_fail(sock, "cannot set no_new_privs", errno);
-	r = drop_capabilities();
-	if (r < 0)
-		child_fail(sock, "cannot drop capabilities", -r);
-	r = sandbox_apply(request->plan, request->abi, err, sizeof(err));
+	r = confine_process(request->plan, request->abi, true, err, sizeof(err));
 	if (r < 0)
 		child_fail(sock, err, 0);
 	if (sigprocmask(SIG_SETMASK, old_mask, NULL) < 0)

@@ -19,6 +19,7 @@ struct launch_request {
 	const char *path;                  /* the program to exec */
 	char *const *argv;
 	char *const *envp;
+	bool processes_in_cgroup;          /* limits.processes is the cgroup's job */
 };
 
 /* Not confined: execs, returns only on failure (-errno). Confined: returns

@@ -36,6 +36,51 @@ bool net_addr_is_loopback(const struct net_addr *addr)
 	return memcmp(addr->bytes, loopback6, 16) == 0;
 }
 
+int net_addr_format(const struct net_addr *addr, char *buf, size_t buflen)
+{
+	const char *r;
+
+	if (addr_is_mapped(addr))
+		r = inet_ntop(AF_INET, addr->bytes + 12, buf, (socklen_t)buflen);
+	else
+		r = inet_ntop(AF_INET6, addr->bytes, buf, (socklen_t)buflen);
+	return r ? 0 : -ENOSPC;
+}
+
+int net_addr_parse(const char *text, struct net_addr *out)
+{
+	uint8_t bytes[16];
+
+	if (inet_pton(AF_INET, text, bytes) == 1) {
+		net_addr_from_ipv4(out, bytes);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, text, bytes) == 1) {
+		net_addr_from_ipv6(out, bytes);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+size_t netrule_set_resolved(struct netrule_set *set, const char *host, const struct net_addr *addrs,
+			    size_t n_addrs)
+{
+	size_t changed = 0;
+
+	if (n_addrs > NETRULE_MAX_ADDRS)
+		n_addrs = NETRULE_MAX_ADDRS;
+	for (size_t i = 0; i < set->count; i++) {
+		struct netrule *rule = &set->rules[i];
+
+		if (rule->target != NETRULE_TARGET_HOST || strcmp(rule->host, host) != 0)
+			continue;
+		memcpy(rule->resolved, addrs, n_addrs * sizeof(*addrs));
+		rule->n_resolved = n_addrs;
+		changed++;
+	}
+	return changed;
+}
+
 /* Does addr fall in prefix/len? */
 static bool prefix_contains(const struct net_addr *prefix, unsigned len, const struct net_addr *addr)
 {

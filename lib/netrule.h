@@ -84,6 +84,16 @@ int netrule_format(const struct netrule *rule, char *buf, size_t buflen);
 void net_addr_from_ipv4(struct net_addr *out, const uint8_t ipv4[4]);
 void net_addr_from_ipv6(struct net_addr *out, const uint8_t ipv6[16]);
 bool net_addr_is_loopback(const struct net_addr *addr);
+/* Text of an address: dotted IPv4 for mapped addresses, else IPv6.
+ * 0 or -ENOSPC. */
+#define NET_ADDR_TEXT_MAX 46
+int net_addr_format(const struct net_addr *addr, char *buf, size_t buflen);
+/* One literal IPv4 or IPv6 address (no prefix, no brackets). 0 or -EINVAL. */
+int net_addr_parse(const char *text, struct net_addr *out);
+/* Sets the resolved addresses of every host rule naming host (at most
+ * NETRULE_MAX_ADDRS are kept). Returns how many rules it changed. */
+size_t netrule_set_resolved(struct netrule_set *set, const char *host, const struct net_addr *addrs,
+			    size_t n_addrs);
 
 /* Does this rule match protocol / address / port (port 0 = none, e.g. ICMP)? */
 bool netrule_matches(const struct netrule *rule, enum net_proto proto,

@@ -61,6 +61,29 @@ static int write_line(struct text_buffer *b, const char *const *tokens, size_t n
 	return buffer_append(b, line);
 }
 
+/* "resolved HOST ADDR..." for the first rule naming a resolved host. */
+static int write_resolved(struct text_buffer *b, const struct netrule_set *set, size_t index)
+{
+	const struct netrule *rule = &set->rules[index];
+	char text[NETRULE_MAX_ADDRS][NET_ADDR_TEXT_MAX];
+	const char *tokens[2 + NETRULE_MAX_ADDRS];
+	size_t n = 0;
+
+	if (rule->target != NETRULE_TARGET_HOST || rule->n_resolved == 0)
+		return 0;
+	for (size_t i = 0; i < index; i++)
+		if (set->rules[i].target == NETRULE_TARGET_HOST && strcmp(set->rules[i].host, rule->host) == 0)
+			return 0;
+	tokens[n++] = "resolved";
+	tokens[n++] = rule->host;
+	for (size_t i = 0; i < rule->n_resolved && i < NETRULE_MAX_ADDRS; i++) {
+		if (net_addr_format(&rule->resolved[i], text[i], sizeof(text[i])) < 0)
+			return -EINVAL;
+		tokens[n++] = text[i];
+	}
+	return write_line(b, tokens, n, NULL);
+}
+
 int record_serialize(const struct policy *policy, char **out, size_t *outlen)
 {
 	struct text_buffer b = { 0 };
@@ -88,6 +111,8 @@ int record_serialize(const struct policy *policy, char **out, size_t *outlen)
 		r = write_line(&b, (const char *[]){ "key", key_info((enum policy_key)k)->name }, 2,
 			       &policy->settings[k].items);
 	}
+	for (size_t i = 0; i < policy->net_connect.count && r == 0; i++)
+		r = write_resolved(&b, &policy->net_connect, i);
 	if (r == 0)
 		r = buffer_append(&b, "end\n");
 	if (r < 0) {
@@ -242,7 +267,71 @@ bad:
 	return -EINVAL;
 }
 
+static int record_parse_fields(const char *text, size_t len, struct policy *out, struct strlist *pending,
+			       char *err, size_t errlen);
+
+/* Checks a "resolved" line and keeps it until the rules exist. */
+static int keep_resolved(const struct strlist *t, struct strlist *pending, char *err, size_t errlen)
+{
+	struct net_addr addr;
+	char line[RECORD_LINE_MAX] = "";
+
+	if (t->count < 3 || t->count > 2 + NETRULE_MAX_ADDRS || strlen(t->items[1]) > NETRULE_HOST_MAX) {
+		snprintf(err, errlen, "field 'resolved': bad value");
+		return -EINVAL;
+	}
+	for (size_t i = 1; i < t->count; i++) {
+		if (i > 1 && net_addr_parse(t->items[i], &addr) < 0) {
+			snprintf(err, errlen, "field 'resolved': '%.100s' is not an address", t->items[i]);
+			return -EINVAL;
+		}
+		if (i > 1)
+			strcat(line, " ");
+		if (strlist_append_quoted(line, sizeof(line), t->items[i]) < 0)
+			return -EINVAL;
+	}
+	return strlist_append(pending, line);
+}
+
+/* Gives the kept addresses to the compiled host rules. */
+static int apply_resolved(struct policy *p, const struct strlist *pending, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < pending->count; i++) {
+		struct net_addr addrs[NETRULE_MAX_ADDRS];
+		struct strlist t;
+		size_t n = 0;
+		int r;
+
+		strlist_init(&t);
+		r = strlist_split(pending->items[i], &t, NULL, 0);
+		for (size_t j = 1; r == 0 && j < t.count && n < NETRULE_MAX_ADDRS; j++)
+			r = net_addr_parse(t.items[j], &addrs[n++]);
+		if (r == 0 && netrule_set_resolved(&p->net_connect, t.items[0], addrs, n) == 0) {
+			snprintf(err, errlen, "field 'resolved': no rule names '%.100s'", t.items[0]);
+			r = -EINVAL;
+		}
+		strlist_free(&t);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 int record_parse(const char *text, size_t len, struct policy *out, char *err, size_t errlen)
+{
+	struct strlist pending;
+	int result = record_parse_fields(text, len, out, &pending, err, errlen);
+
+	if (result == 0)
+		result = apply_resolved(out, &pending, err, errlen);
+	if (result < 0)
+		policy_free(out);  /* safe twice: it leaves a zeroed policy */
+	strlist_free(&pending);
+	return result;
+}
+
+static int record_parse_fields(const char *text, size_t len, struct policy *out, struct strlist *pending,
+			       char *err, size_t errlen)
 {
 	const char *p = text, *limit = text + len;
 	char line[RECORD_LINE_MAX];
@@ -251,6 +340,7 @@ int record_parse(const char *text, size_t len, struct policy *out, char *err, si
 	int r = 0;
 
 	policy_init(out);
+	strlist_init(pending);
 	if (len > RECORD_SIZE_MAX || memchr(text, '\0', len)) {
 		snprintf(err, errlen, "record is too large or contains a NUL byte");
 		return -EINVAL;
@@ -286,7 +376,9 @@ int record_parse(const char *text, size_t len, struct policy *out, char *err, si
 		r = strlist_split(line, &tokens, why, sizeof(why));
 		if (r == 0 && tokens.count == 0)
 			r = -EINVAL;
-		if (r == 0)
+		if (r == 0 && strcmp(tokens.items[0], "resolved") == 0)
+			r = keep_resolved(&tokens, pending, why, sizeof(why));
+		else if (r == 0)
 			r = parse_field(out, &tokens, &seen, why, sizeof(why));
 		if (r < 0)
 			snprintf(err, errlen, "line %u: %.400s", lineno, why[0] ? why : "malformed line");

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "command.h"
 #include "config.h"
 #include "landlock.h"
@@ -16,8 +17,8 @@
 #include "pathutil.h"
 #include "session.h"
 #include "session_env.h"
+#include "syscall_filter.h"
 
-#define STATUS_LINE_MAX 256
 
 /* Finds name in SESSION_COMMAND_PATH: 0 and the path in out, or -ENOENT. */
 static int find_program(const char *name, char *out, size_t outlen)
@@ -156,6 +157,12 @@ int session_run(const struct policy *p, const struct session_spec *spec, char *c
 	}
 
 	r = session_env_build(p, environment, p->shell, &env);
+	if (r == 0 && spec->session_id) {
+		char variable[64];
+
+		snprintf(variable, sizeof(variable), "CORRAL_SESSION=%s", spec->session_id);
+		r = strlist_append(&env, variable);
+	}
 	if (r == 0)
 		r = strlist_append(&env, "");
 	if (r < 0) {
@@ -168,7 +175,15 @@ int session_run(const struct policy *p, const struct session_spec *spec, char *c
 	request.path = path;
 	request.argv = argv;
 	request.envp = env.items;
+	request.processes_in_cgroup = (spec->cgroup_limits & CGROUP_LIMIT_PROCESSES) != 0;
 	if (p->confine && !spec->nested) {
+		r = session_requirements_check(p, spec, why, sizeof(why));
+		if (r < 0) {
+			snprintf(err, errlen, "cannot confine this session: %s", why);
+			corral_log(LOG_ERR, "user=%s event=refused op=confine errno=%d reason=\"%s\"", p->user, -r, why);
+			r = SESSION_EXIT_NO_POLICY;
+			goto out;
+		}
 		abi = landlock_abi();
 		r = sandbox_plan(p, abi, &plan, why, sizeof(why));
 		if (r < 0) {
@@ -224,33 +239,7 @@ int session_policy_load(const char *config_path, const struct user_info *user, s
 	return r;
 }
 
-static bool status_field(const char *name, long value)
-{
-	char line[STATUS_LINE_MAX];
-	size_t len = strlen(name);
-	bool found = false;
-	FILE *f = fopen("/proc/self/status", "re");
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = strncmp(line, name, len) == 0 && line[len] == ':' && strtol(line + len + 1, NULL, 10) == value;
-	fclose(f);
-	return found;
-}
-
 bool session_already_confined(void)
 {
-	char self[PATH_MAX], parent[PATH_MAX], link[64];
-	ssize_t a, b;
-
-	if (!status_field("NoNewPrivs", 1) || !status_field("Seccomp", 2))
-		return false;
-	a = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	snprintf(link, sizeof(link), "/proc/%d/exe", (int)getppid());
-	b = readlink(link, parent, sizeof(parent) - 1);
-	if (a <= 0 || b <= 0)
-		return false;
-	self[a] = parent[b] = '\0';
-	return strcmp(self, parent) == 0;
+	return syscall_filter_in_session();
 }

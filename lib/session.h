@@ -28,7 +28,27 @@ struct session_spec {
 	const char *command;        /* SESSION_COMMAND_STRING */
 	char *const *argv;          /* SESSION_ARGV */
 	bool nested;                /* already inside a corral session: just run */
+	/* what root prepared at login (pam_corral, or `corralctl run` as root) */
+	const char *session_id;     /* the verified session record, or NULL */
+	bool namespace_ready;       /* this process is in the session's mount namespace */
+	unsigned cgroup_limits;     /* enum cgroup_limit_bit the session's cgroup enforces */
 };
+
+/* Can the session be confined as the policy says, given what root prepared?
+ * The session mount namespace (fs.exec, fs.private_tmp, net.pin_hosts) and
+ * the memory and cpu cgroup limits only exist when pam_corral (or
+ * `corralctl run` as root) made them. Pure. 0, or -EOPNOTSUPP with what is
+ * missing in err: the session is refused, never run with less. */
+int session_requirements_check(const struct policy *policy, const struct session_spec *spec, char *err,
+			       size_t errlen);
+
+/* The policy of a login: from the session record named by session_id when
+ * it verifies (root-owned, for this uid, its session alive and an ancestor
+ * of this process), which also fills spec's session_id, namespace_ready and
+ * cgroup_limits; otherwise from the config (why the record was not used is
+ * in note). 0, or -errno with a one-line reason in err (fail closed). */
+int session_policy_for_login(const char *session_id, const struct user_info *user, struct policy *out,
+			     struct session_spec *spec, char *err, size_t errlen, char *note, size_t notelen);
 
 /* Runs the session. Returns its exit status, or SESSION_EXIT_REFUSED /
  * SESSION_EXIT_NO_POLICY with a one-line reason in err (and a log line).
@@ -43,9 +63,10 @@ int session_run(const struct policy *policy, const struct session_spec *spec, ch
 int session_policy_load(const char *config_path, const struct user_info *user, struct policy *out,
 			char *err, size_t errlen);
 
-/* True when this process already runs inside a corral session: no_new_privs
- * and a seccomp filter are set, and its parent is the same corral program
- * (the supervisor), which only ever starts confined children. */
+/* True when this process already runs inside a corral session: the
+ * session's seccomp filter answers its canary (see syscall_filter.h). Only
+ * a process that is already confined (or that controls its own unconfined
+ * process, and so gains nothing) can give that answer. */
 bool session_already_confined(void);
 
 #endif

@@ -94,7 +94,7 @@ static int set_limit(int resource, uint64_t value)
 	return setrlimit(resource, &limit) < 0 ? -errno : 0;
 }
 
-int session_apply_rlimits(const struct policy *policy)
+int session_apply_rlimits(const struct policy *policy, bool processes_in_cgroup)
 {
 	static const struct {
 		enum policy_key key;
@@ -110,6 +110,8 @@ int session_apply_rlimits(const struct policy *policy)
 		int r;
 
 		if (!policy_is_set(policy, limits[i].key))
+			continue;
+		if (limits[i].key == KEY_LIMITS_PROCESSES && processes_in_cgroup)
 			continue;
 		r = set_limit(limits[i].resource, policy->number[limits[i].key]);
 		if (r < 0)

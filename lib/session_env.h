@@ -3,6 +3,8 @@
 #ifndef CORRAL_SESSION_ENV_H
 #define CORRAL_SESSION_ENV_H
 
+#include <stdbool.h>
+
 #include "policy.h"
 #include "strlist.h"
 
@@ -15,7 +17,9 @@ int session_env_build(const struct policy *policy, char *const *current, const c
 		      struct strlist *out);
 
 /* Sets the soft and hard rlimits the policy names (limits.files, .file_size,
- * .core, and .processes as RLIMIT_NPROC). 0 or -errno. */
-int session_apply_rlimits(const struct policy *policy);
+ * .core, and .processes as RLIMIT_NPROC unless the session's cgroup already
+ * counts its tasks: RLIMIT_NPROC counts every process of the user).
+ * 0 or -errno. */
+int session_apply_rlimits(const struct policy *policy, bool processes_in_cgroup);
 
 #endif

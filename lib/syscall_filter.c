@@ -100,6 +100,10 @@ static int add_main_rules(scmp_filter_ctx ctx, const struct syscall_filter_optio
 			return r;
 	}
 
+	r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(SYSCALL_CANARY_ERRNO), SCMP_SYS(close_range), 1,
+			     SCMP_A2(SCMP_CMP_MASKED_EQ, ~0ULL, SYSCALL_CANARY_FLAGS));
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < syscall_denials_count; i++) {
 		int nr = seccomp_syscall_resolve_name(syscall_denials[i].name);
 
@@ -266,6 +270,11 @@ static int install_allowlist_filter(const struct syscall_filter_options *options
 	if (syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
 		return -errno;
 	return 0;
+}
+
+bool syscall_filter_in_session(void)
+{
+	return syscall(__NR_close_range, ~0U, ~0U, SYSCALL_CANARY_FLAGS) < 0 && errno == SYSCALL_CANARY_ERRNO;
 }
 
 int syscall_filter_install(const struct syscall_filter_options *options)

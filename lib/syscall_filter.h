@@ -23,6 +23,13 @@ struct syscall_filter_options {
 	bool memfd_noexec_only; /* memfd_create must ask for MFD_NOEXEC_SEAL (fs.exec is set) */
 };
 
+/* A question only a corral session answers: close_range() with these
+ * flags fails with EINVAL everywhere else, and with SYSCALL_CANARY_ERRNO
+ * inside a session (how a nested corral-shell knows not to confine twice). */
+#define SYSCALL_CANARY_FLAGS 0xc0aa0000u
+#define SYSCALL_CANARY_ERRNO ENOANO
+bool syscall_filter_in_session(void);
+
 /* Installs the filters on the calling thread (no_new_privs must be set).
  * Returns 0 or -errno; on error nothing or only part is installed and
  * the caller must not exec the session. */

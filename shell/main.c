@@ -46,7 +46,7 @@ static bool names_ourselves(const char *command)
 int main(int argc, char **argv)
 {
 	struct session_spec spec = { .kind = SESSION_INTERACTIVE };
-	char err[SESSION_ERR_MAX] = "";
+	char err[SESSION_ERR_MAX] = "", note[SESSION_ERR_MAX];
 	struct user_info user;
 	struct policy policy;
 	int r;
@@ -72,7 +72,10 @@ int main(int argc, char **argv)
 	r = user_info_by_uid(getuid(), &user);
 	if (r < 0)
 		return fail_closed(NULL, r == -ENOENT ? "this user id has no account" : "cannot look up this account");
-	r = session_policy_load(NULL, &user, &policy, err, sizeof(err));
+	r = session_policy_for_login(getenv("CORRAL_SESSION"), &user, &policy, &spec, err, sizeof(err), note,
+				     sizeof(note));
+	if (note[0])
+		corral_log(LOG_WARNING, "user=%s event=record-rejected reason=\"%s\"", user.name, note);
 	if (r < 0) {
 		r = fail_closed(user.name, err);
 		goto out;

@@ -39,6 +39,7 @@ probe=$tools/probe
 
 unconfined() { runuser -u "$user" -- "$probe" "$@" 2>&1; }
 confined() { (cd / && "$ctl" run -c "$dir/corral.ini" -u "$user" -- "$probe" "$@" 2>&1); }
+confined_cmd() { (cd / && "$ctl" run -c "$dir/corral.ini" -u "$user" -- "$@"); }
 
 n=0
 t() {  # description, expected confined output, expected-unconfined-differs (yes/no), probe args...
@@ -65,7 +66,7 @@ runuser -u "$user" -- sleep 300 >/dev/null 2>&1 &   # the user's own process out
 sleep 0.2
 user_sleeper=$(pgrep -u "$user" -x sleep | head -n 1)
 
-echo "1..41"
+echo "1..46"
 t "write in home allowed" ok no write "$home/f"
 t "write outside the write trees refused" EACCES yes write /tmp/crconf-x
 t "read outside the read trees refused" EACCES yes read /var/lib/corral-test/readable
@@ -74,6 +75,16 @@ t "truncate a read-only-by-policy file refused" EACCES yes truncate /var/lib/cor
 runuser -u "$user" -- cp /bin/true "$home/copied-true"
 t "exec of a binary copied to home refused" EACCES yes exec "$home/copied-true"
 t "exec inside fs.exec allowed (no output from true)" "" no exec /usr/bin/true
+t "mmap(PROT_EXEC) of a binary copied to home refused (noexec mount)" EPERM yes mmap-exec "$home/copied-true"
+t "mmap(PROT_EXEC) inside fs.exec allowed" ok no mmap-exec /usr/bin/true
+t "execveat(AT_EMPTY_PATH) of the copied binary refused" EACCES yes execveat-fd "$home/copied-true"
+t "exec through /proc/self/fd of the copied binary refused" EACCES yes exec-proc-fd "$home/copied-true"
+n=$((n + 1))
+base=$(runuser -u "$user" -- /lib64/ld-linux-x86-64.so.2 "$home/copied-true" 2>&1; echo "status=$?")
+out=$(confined_cmd /lib64/ld-linux-x86-64.so.2 "$home/copied-true" 2>&1; echo "status=$?")
+[ "$base" = "status=0" ] && grep -q "failed to map segment" <<<"$out" && grep -q "status=127" <<<"$out" &&
+	echo "ok $n - ld.so of a binary copied to home refused (failed to map segment; unconfined: runs)" ||
+	echo "not ok $n - ld.so: confined '$out', unconfined '$base'"
 t "bind outside net.bind refused" EACCES yes bind 9000
 t "bind inside net.bind allowed" ok no bind 8005
 t "TCP connect to a port net.connect does not grant refused" EACCES yes connect 9

@@ -2,7 +2,9 @@
 # corral-shell as users meet it: -c as sshd/su call it, login shells, a
 # ForceCommand, restricted-command mode, nested calls, exit statuses,
 # signals, the end of the session tree, and failing closed on a broken
-# config. Installs /etc/corral/corral.ini for the test and restores it.
+# config. Sessions open through pam_corral (the test's own PAM service file,
+# driven by build/pam_driver) so the shell finds its session record.
+# Installs /etc/corral/corral.ini for the test and restores it.
 build=${CORRAL_BUILD:-build}
 if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP creates users and /etc/corral: run as root"; exit 0; fi
 users=(crsh1 crsh2 crsh3)
@@ -15,11 +17,16 @@ cleanup() {
 }
 if [ -e /etc/corral ]; then saved=$(mktemp -d /etc/corral.saved-by-test.XXXXXX) && rmdir "$saved" && mv /etc/corral "$saved"; fi
 trap cleanup EXIT
-for u in "${users[@]}"; do userdel -r "$u" >/dev/null 2>&1; useradd -m -s /bin/bash "$u" || exit 1; done
+for u in "${users[@]}"; do userdel -r "$u" >/dev/null 2>&1; useradd -m -s /usr/bin/corral-shell "$u" 2>/dev/null || exit 1; done
 tools=$(mktemp -d /usr/local/lib/corral-test.XXXXXX)
 chmod 0755 "$tools"
 install -m 0755 "$build/corral-shell" "$tools/corral-shell"
 shell=$tools/corral-shell
+driver=$(realpath "$build/pam_driver")
+pamdir=$tools/pam.d
+mkdir -m 0755 "$pamdir"
+echo "session required $(realpath "$build/pam_corral.so")" >"$pamdir/sshd"
+echo "session required pam_permit.so" >"$pamdir/other"
 mkdir -m 0755 /etc/corral
 write_config() {
 	cat >/etc/corral/corral.ini
@@ -45,14 +52,16 @@ confine = yes
 fs.exec = /usr
 INI
 
-as() { local u=$1; shift; (cd / && runuser -u "$u" -- "$@"); }
+as() { local u=$1; shift; (cd / && "$driver" -q -d "$pamdir" -s sshd -u "$u" -- "$@"); }
+# without PAM: no session record, the shell resolves the config itself
+bare() { local u=$1; shift; (cd / && runuser -u "$u" -- "$@"); }
 n=0
 is() {  # description, got, want
 	n=$((n + 1))
 	if [ "$2" = "$3" ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; echo "#   got:  $2"; echo "#   want: $3"; fi
 }
 
-echo "1..21"
+echo "1..23"
 is "-c runs the command confined: write outside home refused" \
 	"$(as crsh1 "$shell" -c 'touch /tmp/crsh1-x 2>&1; echo status=$?')" \
 	"touch: cannot touch '/tmp/crsh1-x': Permission denied
@@ -69,7 +78,7 @@ sleep 0.2
 is "with session.linger = yes it does" "$(kill -0 "$pid" 2>/dev/null && echo alive || echo gone)" alive
 kill "$pid" 2>/dev/null
 is "a login shell (argv[0] '-corral-shell') starts the real shell as a login shell" \
-	"$(cd / && echo 'shopt -q login_shell && echo login' | runuser -u crsh1 -- bash -c "exec -a -corral-shell $shell")" login
+	"$(echo 'shopt -q login_shell && echo login' | as crsh1 /bin/bash -c "exec -a -corral-shell $shell")" login
 is "ForceCommand: SSH_ORIGINAL_COMMAND runs in place of the forced command" \
 	"$(as crsh1 env SSH_ORIGINAL_COMMAND='echo asked' "$shell" -c "$shell")" asked
 is "nested corral-shell inside a session just runs, still confined" \
@@ -103,12 +112,17 @@ rm -f /tmp/crsh2-z
 out=$(as crsh1 "$shell" -x 2>&1); status=$?
 is "unknown options are refused" "$status" 1
 
+out=$(bare crsh1 "$shell" -c 'echo ran' 2>&1); status=$?
+is "without pam_corral (no session record) a policy needing the session namespace is refused" "$status: $out" \
+	"1: corral: cannot confine this session: this policy (fs.exec) needs the session mount namespace that pam_corral makes at login; is pam_corral in this service's PAM stack?"
+out=$(bare crsh1 env CORRAL_SESSION=0123456789abcdef0123456789abcdef "$shell" -c 'echo ran' 2>&1); status=$?
+is "... and naming a session record that does not exist changes nothing" "$status" 1
 printf '[default]\nconfine = sometimes\n' | write_config
-out=$(as crsh1 "$shell" -c 'echo ran' 2>&1); status=$?
+out=$(bare crsh1 "$shell" -c 'echo ran' 2>&1); status=$?
 is "broken config: a confined user is refused (exit 1, says where)" "$status: $out" \
 	"1: corral: no valid policy (/etc/corral/corral.ini:2: error: key 'confine': 'sometimes' is not a boolean (yes/no)); ask your administrator"
 is "broken config: root (exempt) still gets a shell" "$(cd / && "$shell" -c 'echo root ok' 2>&1)" "root ok"
 chmod 0666 /etc/corral/corral.ini
 printf '[global]\nexempt_users = crsh1\n' >>/etc/corral/corral.ini
-out=$(as crsh1 "$shell" -c 'echo ran' 2>&1); status=$?
+out=$(bare crsh1 "$shell" -c 'echo ran' 2>&1); status=$?
 is "a world-writable config cannot exempt anyone" "$status" 1

@@ -152,6 +152,34 @@ int main(int argc, char **argv)
 		syscall(SYS_execveat, fd, "", (char *[]){ "true", NULL }, (char *[]){ NULL }, AT_EMPTY_PATH);
 		return report(-1);
 	}
+	if (strcmp(op, "mmap-exec") == 0) {
+		/* what ld.so does with a program: map it executable */
+		int fd = open(arg, O_RDONLY);
+		void *p;
+
+		if (fd < 0)
+			return report(-1);
+		p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+		return report(p == MAP_FAILED ? -1 : 0);
+	}
+	if (strcmp(op, "execveat-fd") == 0) {
+		int fd = open(arg, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			return report(-1);
+		syscall(SYS_execveat, fd, "", (char *[]){ "x", NULL }, (char *[]){ NULL }, AT_EMPTY_PATH);
+		return report(-1);
+	}
+	if (strcmp(op, "exec-proc-fd") == 0) {
+		int fd = open(arg, O_RDONLY);
+		char path[64];
+
+		if (fd < 0)
+			return report(-1);
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		execl(path, "x", (char *)NULL);
+		return report(-1);
+	}
 	fprintf(stderr, "probe: unknown operation '%s'\n", op);
 	return 2;
 }

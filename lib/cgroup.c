@@ -1,0 +1,556 @@
+/* Session cgroups on v1 controllers and on a plain v2 tree; the systemd
+ * variant lives in cgroup_systemd.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "cgroup_systemd.h"
+
+#define MOUNTINFO_MAX ((size_t)1024 * 1024)
+#define WAIT_STEP_NS 10000000L
+#define CGROUP_PROCS_MAX ((size_t)64 * 1024)   /* a cgroup.procs listing we read whole */   /* 10 ms between looks at a cgroup being emptied */
+
+static const char *const v1_names[CGROUP_V1_COUNT] = { "pids", "memory", "cpu", "freezer" };
+
+/* Undoes mountinfo's octal escapes (\040 for a space) in place. */
+static void unescape(char *s)
+{
+	char *out = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
+		    s[3] <= '7') {
+			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*out++ = *s;
+		}
+	}
+	*out = '\0';
+}
+
+static bool has_option(const char *options, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = options; *p;) {
+		size_t n = strcspn(p, ",");
+
+		if (n == len && strncmp(p, name, len) == 0)
+			return true;
+		p += n + (p[n] == ',');
+	}
+	return false;
+}
+
+/* One mountinfo line: mount point, fs type and super options. */
+static void parse_mount_line(char *line, struct cgroup_layout *out)
+{
+	char *fields[12], *save = NULL, *dash, *type, *super;
+	size_t n = 0;
+
+	dash = strstr(line, " - ");
+	if (!dash)
+		return;
+	*dash = '\0';
+	for (char *f = strtok_r(line, " ", &save); f && n < 12; f = strtok_r(NULL, " ", &save))
+		fields[n++] = f;
+	if (n < 5)
+		return;
+	type = strtok_r(dash + 3, " ", &save);
+	if (!type || !strtok_r(NULL, " ", &save))
+		return;
+	super = strtok_r(NULL, " ", &save);
+	if (!super)
+		return;
+	unescape(fields[4]);
+	if (strlen(fields[4]) >= CGROUP_PATH_MAX)
+		return;
+	if (strcmp(type, "cgroup2") == 0 && !out->v2[0]) {
+		snprintf(out->v2, sizeof(out->v2), "%s", fields[4]);
+	} else if (strcmp(type, "cgroup") == 0) {
+		for (int c = 0; c < CGROUP_V1_COUNT; c++)
+			if (!out->v1[c][0] && has_option(super, v1_names[c]))
+				snprintf(out->v1[c], sizeof(out->v1[c]), "%s", fields[4]);
+	}
+}
+
+int cgroup_layout_parse(const char *mountinfo, size_t len, bool systemd_running, struct cgroup_layout *out)
+{
+	const char *p = mountinfo, *end = mountinfo + len;
+	bool any_v1 = false;
+
+	memset(out, 0, sizeof(*out));
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *line = strndup(p, n);
+
+		if (!line)
+			return -ENOMEM;
+		parse_mount_line(line, out);
+		free(line);
+		p += n + 1;
+	}
+	for (int c = 0; c < CGROUP_V1_COUNT; c++)
+		any_v1 |= out->v1[c][0] != '\0';
+	/* a hybrid host (v1 controllers plus an empty unified mount) uses v1 */
+	if (any_v1)
+		out->mode = CGROUP_V1;
+	else if (out->v2[0])
+		out->mode = systemd_running ? CGROUP_SYSTEMD : CGROUP_V2;
+	else
+		out->mode = CGROUP_NONE;
+	return 0;
+}
+
+static int read_small_file(const char *path, char *buf, size_t buflen, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), r = 0;
+	size_t got = 0;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return -errno;
+	while (got + 1 < buflen) {
+		ssize_t n = read(fd, buf + got, buflen - 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	if (len)
+		*len = got;
+	return r;
+}
+
+int cgroup_layout_detect(struct cgroup_layout *out)
+{
+	struct stat st;
+	char *text;
+	size_t len;
+	int r;
+
+	text = malloc(MOUNTINFO_MAX);
+	if (!text)
+		return -ENOMEM;
+	r = read_small_file("/proc/self/mountinfo", text, MOUNTINFO_MAX, &len);
+	if (r == 0)
+		r = cgroup_layout_parse(text, len, stat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode), out);
+	free(text);
+	return r;
+}
+
+uint64_t cgroup_cpu_quota_us(uint64_t percent)
+{
+	return percent * CGROUP_CPU_PERIOD_US / 100;
+}
+
+int cgroup_self_path_parse(const char *text, size_t len, const char *controller, char *out, size_t outlen)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		const char *c1 = memchr(p, ':', n);
+
+		if (c1) {
+			const char *c2 = memchr(c1 + 1, ':', (size_t)(p + n - c1 - 1));
+
+			if (c2) {
+				char list[256];
+				size_t list_len = (size_t)(c2 - c1 - 1), path_len = (size_t)(p + n - c2 - 1);
+
+				if (list_len < sizeof(list)) {
+					bool match;
+
+					memcpy(list, c1 + 1, list_len);
+					list[list_len] = '\0';
+					match = controller[0] ? has_option(list, controller) : list_len == 0;
+					if (match && path_len < outlen) {
+						memcpy(out, c2 + 1, path_len);
+						out[path_len] = '\0';
+						return 0;
+					}
+				}
+			}
+		}
+		p += n + 1;
+	}
+	return -ENOENT;
+}
+
+static int write_file(const char *dir, const char *name, const char *value)
+{
+	char path[CGROUP_PATH_MAX + 64];
+	size_t len = strlen(value);
+	ssize_t n;
+	int fd, r = 0;
+
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	/* O_CREAT only matters for a test's fake tree: cgroupfs makes the files */
+	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	do
+		n = write(fd, value, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		r = -errno;
+	else if ((size_t)n != len)
+		r = -EIO;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	return r;
+}
+
+static int write_number(const char *dir, const char *name, uint64_t value)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%llu", (unsigned long long)value);
+	return write_file(dir, name, text);
+}
+
+static int make_dir(const char *path)
+{
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int join_path(char *out, size_t outlen, const char *a, const char *b)
+{
+	if (snprintf(out, outlen, "%s/%s", a, b) >= (int)outlen)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* Where the caller sits now in one hierarchy (mount point + own path). */
+static int previous_dir(const char *mount, const char *controller, char *out, size_t outlen)
+{
+	char text[CGROUP_FILE_MAX], rel[CGROUP_PATH_MAX];
+	size_t len;
+	int r = read_small_file("/proc/self/cgroup", text, sizeof(text), &len);
+
+	if (r < 0)
+		return r;
+	r = cgroup_self_path_parse(text, len, controller, rel, sizeof(rel));
+	if (r < 0)
+		return r;
+	if (snprintf(out, outlen, "%s%s", mount, strcmp(rel, "/") == 0 ? "" : rel) >= (int)outlen)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static int move_pid(const char *dir, pid_t pid)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%d", (int)pid);
+	return write_file(dir, "cgroup.procs", text);
+}
+
+static int open_v1(const struct cgroup_layout *layout, const char *id, const struct cgroup_limits *limits,
+		   pid_t pid, struct cgroup_session *out)
+{
+	const bool wanted[CGROUP_V1_COUNT] = {
+		[CGROUP_V1_PIDS] = true,  /* counts the session's tasks even without a limit */
+		[CGROUP_V1_MEMORY] = limits->memory != 0,
+		[CGROUP_V1_CPU] = limits->cpu_percent != 0,
+		[CGROUP_V1_FREEZER] = true,
+	};
+	int r = 0;
+
+	if ((limits->memory && !layout->v1[CGROUP_V1_MEMORY][0]) ||
+	    (limits->cpu_percent && !layout->v1[CGROUP_V1_CPU][0]) ||
+	    (limits->processes && !layout->v1[CGROUP_V1_PIDS][0]))
+		return -EOPNOTSUPP;
+	for (int c = 0; c < CGROUP_V1_COUNT && r == 0; c++) {
+		char base[CGROUP_PATH_MAX], *dir = out->dirs[out->count];
+
+		if (!wanted[c] || !layout->v1[c][0])
+			continue;
+		r = join_path(base, sizeof(base), layout->v1[c], CGROUP_BASE_NAME);
+		if (r == 0)
+			r = make_dir(base);
+		if (r == 0)
+			r = join_path(dir, CGROUP_PATH_MAX, base, id);
+		if (r == 0)
+			r = previous_dir(layout->v1[c], v1_names[c], out->previous[out->count], CGROUP_PATH_MAX);
+		if (r == 0 && mkdir(dir, 0755) < 0)
+			r = -errno;
+		if (r < 0)
+			break;
+		out->count++;
+		if (c == CGROUP_V1_FREEZER)
+			out->freezer_slot = out->count;
+		if (c == CGROUP_V1_PIDS && limits->processes) {
+			r = write_number(dir, "pids.max", limits->processes);
+			out->limits |= r == 0 ? CGROUP_LIMIT_PROCESSES : 0;
+		} else if (c == CGROUP_V1_MEMORY) {
+			r = write_number(dir, "memory.limit_in_bytes", limits->memory);
+			/* with swap accounting, swap must not stretch the limit */
+			if (r == 0) {
+				char memsw[CGROUP_PATH_MAX + 64];
+
+				snprintf(memsw, sizeof(memsw), "%s/memory.memsw.limit_in_bytes", dir);
+				if (access(memsw, F_OK) == 0)
+					r = write_number(dir, "memory.memsw.limit_in_bytes", limits->memory);
+			}
+			out->limits |= r == 0 ? CGROUP_LIMIT_MEMORY : 0;
+		} else if (c == CGROUP_V1_CPU) {
+			r = write_number(dir, "cpu.cfs_period_us", CGROUP_CPU_PERIOD_US);
+			if (r == 0)
+				r = write_number(dir, "cpu.cfs_quota_us", cgroup_cpu_quota_us(limits->cpu_percent));
+			out->limits |= r == 0 ? CGROUP_LIMIT_CPU : 0;
+		}
+	}
+	for (size_t i = 0; i < out->count && r == 0; i++)
+		r = move_pid(out->dirs[i], pid);
+	return r;
+}
+
+static int open_v2(const struct cgroup_layout *layout, const char *id, const struct cgroup_limits *limits,
+		   pid_t pid, struct cgroup_session *out)
+{
+	char base[CGROUP_PATH_MAX], controllers[64] = "", *dir = out->dirs[0];
+	int r;
+
+	if (limits->processes)
+		strcat(controllers, "+pids ");
+	if (limits->memory)
+		strcat(controllers, "+memory ");
+	if (limits->cpu_percent)
+		strcat(controllers, "+cpu ");
+	r = join_path(base, sizeof(base), layout->v2, CGROUP_BASE_NAME);
+	if (r == 0)
+		r = make_dir(base);
+	if (r == 0 && controllers[0]) {
+		controllers[strlen(controllers) - 1] = '\0';
+		r = write_file(layout->v2, "cgroup.subtree_control", controllers);
+		if (r == 0)
+			r = write_file(base, "cgroup.subtree_control", controllers);
+		if (r < 0)
+			return r == -ENOENT || r == -EINVAL ? -EOPNOTSUPP : r;
+	}
+	if (r == 0)
+		r = join_path(dir, CGROUP_PATH_MAX, base, id);
+	if (r == 0)
+		r = previous_dir(layout->v2, "", out->previous[0], CGROUP_PATH_MAX);
+	if (r == 0 && mkdir(dir, 0755) < 0)
+		r = -errno;
+	if (r < 0)
+		return r;
+	out->count = 1;
+	if (limits->processes) {
+		r = write_number(dir, "pids.max", limits->processes);
+		out->limits |= r == 0 ? CGROUP_LIMIT_PROCESSES : 0;
+	}
+	if (r == 0 && limits->memory) {
+		char swap[CGROUP_PATH_MAX + 64];
+
+		r = write_number(dir, "memory.max", limits->memory);
+		snprintf(swap, sizeof(swap), "%s/memory.swap.max", dir);
+		if (r == 0 && access(swap, F_OK) == 0)
+			r = write_file(dir, "memory.swap.max", "0");
+		out->limits |= r == 0 ? CGROUP_LIMIT_MEMORY : 0;
+	}
+	if (r == 0 && limits->cpu_percent) {
+		char value[64];
+
+		snprintf(value, sizeof(value), "%llu %llu", (unsigned long long)cgroup_cpu_quota_us(limits->cpu_percent),
+			 (unsigned long long)CGROUP_CPU_PERIOD_US);
+		r = write_file(dir, "cpu.max", value);
+		out->limits |= r == 0 ? CGROUP_LIMIT_CPU : 0;
+	}
+	if (r == 0)
+		r = move_pid(dir, pid);
+	return r;
+}
+
+int cgroup_session_open(const struct cgroup_layout *layout, const char *id, const struct cgroup_limits *limits,
+			pid_t pid, struct cgroup_session *out)
+{
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	out->mode = layout->mode;
+	switch (layout->mode) {
+	case CGROUP_V1:
+		r = open_v1(layout, id, limits, pid, out);
+		break;
+	case CGROUP_V2:
+		r = open_v2(layout, id, limits, pid, out);
+		break;
+	case CGROUP_SYSTEMD:
+		r = cgroup_systemd_open(layout, limits, pid, out);
+		break;
+	default:
+		r = limits->processes || limits->memory || limits->cpu_percent ? -EOPNOTSUPP : 0;
+		break;
+	}
+	if (r < 0) {
+		cgroup_session_close(out, false);
+		memset(out, 0, sizeof(*out));
+	}
+	return r;
+}
+
+static void pause_briefly(void)
+{
+	struct timespec ts = { .tv_sec = 0, .tv_nsec = WAIT_STEP_NS };
+
+	nanosleep(&ts, NULL);
+}
+
+/* SIGKILLs every pid listed in dir/cgroup.procs but the caller. Returns
+ * how many were listed (the caller excluded), or -errno. */
+static long kill_listed(const char *dir)
+{
+	char path[CGROUP_PATH_MAX + 64], *text, *p;
+	pid_t self = getpid();
+	long listed = 0;
+	int r;
+
+	text = malloc(CGROUP_PROCS_MAX);
+	if (!text)
+		return -ENOMEM;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	r = read_small_file(path, text, CGROUP_PROCS_MAX, NULL);
+	if (r < 0) {
+		free(text);
+		return r;
+	}
+	for (p = text; *p;) {
+		char *end;
+		long pid = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		p = end + strspn(end, "\n");
+		if (pid <= 0 || pid == self)
+			continue;
+		listed++;
+		kill((pid_t)pid, SIGKILL);
+	}
+	free(text);
+	return listed;
+}
+
+static bool freezer_reached(const char *dir, const char *state)
+{
+	char path[CGROUP_PATH_MAX + 64], text[64];
+
+	snprintf(path, sizeof(path), "%s/freezer.state", dir);
+	if (read_small_file(path, text, sizeof(text), NULL) < 0)
+		return true;  /* nothing to wait for */
+	return strncmp(text, state, strlen(state)) == 0;
+}
+
+/* v1: freeze (so nothing forks while we look), kill what is listed, thaw
+ * (frozen tasks cannot die), until the cgroup is empty. */
+static int end_v1(const struct cgroup_session *s)
+{
+	const char *freezer = s->freezer_slot ? s->dirs[s->freezer_slot - 1] : NULL;
+	const char *pids = s->dirs[0];
+	for (int round = 0; round < CGROUP_KILL_ROUNDS; round++) {
+		long left;
+
+		if (freezer && write_file(freezer, "freezer.state", "FROZEN") == 0)
+			for (int wait = 0; wait < 50 && !freezer_reached(freezer, "FROZEN"); wait++)
+				pause_briefly();
+		left = kill_listed(freezer ? freezer : pids);
+		if (freezer)
+			write_file(freezer, "freezer.state", "THAWED");
+		if (left <= 0)
+			return left < 0 && left != -ENOENT ? (int)left : 0;
+		pause_briefly();
+	}
+	return -EBUSY;
+}
+
+/* v2: cgroup.kill when the kernel has it, else the same kill loop. */
+static int end_v2(const struct cgroup_session *s)
+{
+	for (int round = 0; round < CGROUP_KILL_ROUNDS; round++) {
+		long left;
+
+		if (round == 0)
+			write_file(s->dirs[0], "cgroup.kill", "1");
+		left = kill_listed(s->dirs[0]);
+		if (left <= 0)
+			return left < 0 && left != -ENOENT ? (int)left : 0;
+		pause_briefly();
+	}
+	return -EBUSY;
+}
+
+int cgroup_session_close(struct cgroup_session *s, bool linger)
+{
+	int r = 0, e;
+
+	if (s->mode == CGROUP_SYSTEMD)
+		return linger ? 0 : cgroup_systemd_end(s);
+	if (s->count == 0)
+		return 0;
+	/* out first: the caller must not freeze or kill itself */
+	for (size_t i = 0; i < s->count; i++)
+		if (s->previous[i][0] && (e = move_pid(s->previous[i], getpid())) < 0 && r == 0)
+			r = e;
+	if (linger)
+		return r;
+	e = s->mode == CGROUP_V1 ? end_v1(s) : end_v2(s);
+	if (e < 0 && r == 0)
+		r = e;
+	for (size_t i = s->count; i-- > 0;) {
+		for (int wait = 0; wait < 50; wait++) {
+			if (rmdir(s->dirs[i]) == 0 || errno == ENOENT)
+				break;
+			if (errno != EBUSY || wait == 49) {
+				if (r == 0)
+					r = -errno;
+				break;
+			}
+			pause_briefly();
+		}
+	}
+	s->count = 0;
+	return r;
+}
+
+long cgroup_session_count(const struct cgroup_session *s)
+{
+	char path[CGROUP_PATH_MAX + 64], *text;
+	long count = 0;
+	int r;
+
+	if (s->count == 0)
+		return -ENOENT;
+	text = malloc(CGROUP_PROCS_MAX);
+	if (!text)
+		return -ENOMEM;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", s->dirs[0]);
+	r = read_small_file(path, text, CGROUP_PROCS_MAX, NULL);
+	for (char *p = text; r == 0 && *p; p++)
+		count += *p == '\n';
+	free(text);
+	return r < 0 ? r : count;
+}

@@ -1,0 +1,94 @@
+/* A session's cgroup: limits.processes / .memory / .cpu, and a handle on
+ * every process of the session so logout can end them. Works on the v1
+ * controllers (pids, memory, cpu, freezer), on a plain unified v2 tree, and
+ * on systemd hosts (limits set on the session scope over the bus).
+ * Kernel-facing: returns -errno, logs nothing. */
+#ifndef CORRAL_CGROUP_H
+#define CORRAL_CGROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define CGROUP_PATH_MAX 512
+#define CGROUP_BASE_NAME "corral"
+#define CGROUP_CPU_PERIOD_US 100000ULL
+#define CGROUP_KILL_ROUNDS 100       /* freeze-kill-thaw passes before giving up */
+#define CGROUP_FILE_MAX 4096         /* longest cgroup file we read */
+
+enum cgroup_mode {
+	CGROUP_NONE,      /* no usable hierarchy */
+	CGROUP_V1,        /* separate controller mounts */
+	CGROUP_V2,        /* unified hierarchy, no systemd managing it */
+	CGROUP_SYSTEMD,   /* unified hierarchy under systemd: the scope is systemd's */
+};
+
+enum cgroup_v1_controller {
+	CGROUP_V1_PIDS,
+	CGROUP_V1_MEMORY,
+	CGROUP_V1_CPU,
+	CGROUP_V1_FREEZER,
+	CGROUP_V1_COUNT
+};
+
+struct cgroup_layout {
+	enum cgroup_mode mode;
+	char v1[CGROUP_V1_COUNT][CGROUP_PATH_MAX];  /* mount points, "" when absent */
+	char v2[CGROUP_PATH_MAX];                   /* unified mount point, "" when absent */
+};
+
+/* Which limits a session's cgroup enforces. */
+enum cgroup_limit_bit {
+	CGROUP_LIMIT_PROCESSES = 1u << 0,
+	CGROUP_LIMIT_MEMORY = 1u << 1,
+	CGROUP_LIMIT_CPU = 1u << 2,
+};
+
+struct cgroup_limits {
+	uint64_t processes;     /* 0 = not limited */
+	uint64_t memory;        /* bytes; 0 = not limited */
+	uint64_t cpu_percent;   /* of one CPU; 0 = not limited */
+};
+
+/* What open created, so close can undo exactly that. */
+struct cgroup_session {
+	enum cgroup_mode mode;
+	size_t count;
+	char dirs[CGROUP_V1_COUNT][CGROUP_PATH_MAX];      /* the session's cgroups */
+	char previous[CGROUP_V1_COUNT][CGROUP_PATH_MAX];  /* where the caller came from */
+	char unit[CGROUP_PATH_MAX];                       /* systemd: the scope unit */
+	size_t freezer_slot;                              /* v1: 1 + index of the freezer dir; 0 = none */
+	unsigned limits;                                  /* enum cgroup_limit_bit */
+};
+
+/* Reads the layout from a mountinfo text and, for systemd, whether it runs
+ * (systemd_running). Pure. 0 or -EINVAL. */
+int cgroup_layout_parse(const char *mountinfo, size_t len, bool systemd_running, struct cgroup_layout *out);
+/* The layout of this host (/proc/self/mountinfo, /run/systemd/system). */
+int cgroup_layout_detect(struct cgroup_layout *out);
+
+/* "QUOTA PERIOD" for cpu.max, or the v1 quota in microseconds. Pure. */
+uint64_t cgroup_cpu_quota_us(uint64_t percent);
+
+/* The caller's cgroup path (relative to the hierarchy root) for a v1
+ * controller name, or the unified one (controller ""), from the text of
+ * /proc/self/cgroup. Pure. 0 or -ENOENT. */
+int cgroup_self_path_parse(const char *text, size_t len, const char *controller, char *out, size_t outlen);
+
+/* Creates the session's cgroups (base/corral/ID), writes the limits, and
+ * moves pid in. On systemd the limits go to the caller's scope instead.
+ * 0, -EOPNOTSUPP (a limit this host cannot enforce) or -errno; on failure
+ * whatever was created is removed again. */
+int cgroup_session_open(const struct cgroup_layout *layout, const char *id, const struct cgroup_limits *limits,
+			pid_t pid, struct cgroup_session *out);
+
+/* Kills every process in the session's cgroups except the caller (moved
+ * back to where it came from first), then removes them. With linger the
+ * processes stay and so do the cgroups. 0, -EBUSY (some survived) or -errno. */
+int cgroup_session_close(struct cgroup_session *session, bool linger);
+
+/* Number of processes in the session's first cgroup, or -errno. */
+long cgroup_session_count(const struct cgroup_session *session);
+
+#endif

@@ -1,0 +1,92 @@
+/* Where a login's policy comes from: the session record pam_corral wrote,
+ * verified, or the config; and what confinement needs root to have done. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "mountns.h"
+#include "procinfo.h"
+#include "session.h"
+#include "session_record.h"
+
+int session_requirements_check(const struct policy *p, const struct session_spec *spec, char *err,
+			       size_t errlen)
+{
+	if (!p->confine || spec->nested)
+		return 0;
+	if (mountns_needed(p) && !spec->namespace_ready) {
+		snprintf(err, errlen,
+			 "this policy (%s) needs the session mount namespace that pam_corral makes at login; is pam_corral in this service's PAM stack?",
+			 policy_is_set(p, KEY_FS_EXEC) ? "fs.exec" : p->private_tmp ? "fs.private_tmp" : "net.pin_hosts");
+		return -EOPNOTSUPP;
+	}
+	if (policy_is_set(p, KEY_LIMITS_MEMORY) && p->number[KEY_LIMITS_MEMORY] != UINT64_MAX &&
+	    !(spec->cgroup_limits & CGROUP_LIMIT_MEMORY)) {
+		snprintf(err, errlen, "limits.memory needs the session cgroup that pam_corral makes at login");
+		return -EOPNOTSUPP;
+	}
+	if (policy_is_set(p, KEY_LIMITS_CPU) && !(spec->cgroup_limits & CGROUP_LIMIT_CPU)) {
+		snprintf(err, errlen, "limits.cpu needs the session cgroup that pam_corral makes at login");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/* The record's checks beyond the file itself: whose it is and whether its
+ * session is the one this process belongs to. */
+static int verify_record(const struct session_record *rec, const struct user_info *user, char *why, size_t whylen)
+{
+	if (rec->uid != user->uid || strcmp(rec->user, user->name) != 0) {
+		snprintf(why, whylen, "session record %s belongs to another user", rec->id);
+		return -EPERM;
+	}
+	if (!session_record_is_live(rec)) {
+		snprintf(why, whylen, "session record %s is stale (its session is gone)", rec->id);
+		return -ESRCH;
+	}
+	if (!proc_is_ancestor(rec->leader, rec->leader_start, getpid())) {
+		snprintf(why, whylen, "session record %s is of another session", rec->id);
+		return -EPERM;
+	}
+	return 0;
+}
+
+static int from_record(const char *id, const struct user_info *user, struct policy *out, struct session_spec *spec,
+		       char *why, size_t whylen)
+{
+	struct session_record rec;
+	uint64_t own_namespace = 0;
+	int r;
+
+	why[0] = '\0';
+	r = session_record_read(SESSION_RUN_DIR, id, &rec, why, whylen);
+	if (r < 0)
+		return r;
+	r = verify_record(&rec, user, why, whylen);
+	if (r == 0)
+		r = session_record_policy(&rec, out, why, whylen);
+	if (r == 0) {
+		spec->session_id = id;
+		spec->cgroup_limits = rec.cgroup_limits;
+		spec->namespace_ready = rec.mount_namespace != 0 && proc_mount_namespace(0, &own_namespace) == 0 &&
+					own_namespace == rec.mount_namespace;
+	}
+	session_record_free(&rec);
+	return r;
+}
+
+int session_policy_for_login(const char *session_id, const struct user_info *user, struct policy *out,
+			     struct session_spec *spec, char *err, size_t errlen, char *note, size_t notelen)
+{
+	note[0] = '\0';
+	if (session_id && *session_id) {
+		char why[SESSION_RECORD_ERR_MAX];
+
+		if (from_record(session_id, user, out, spec, why, sizeof(why)) == 0)
+			return 0;
+		snprintf(note, notelen, "%s", why);
+	}
+	return session_policy_load(NULL, user, out, err, errlen);
+}

@@ -1,0 +1,591 @@
+/* Session records: text form, strict parser, safe file handling. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "procinfo.h"
+#include "record.h"
+#include "session_record.h"
+
+#define HEADER_LINE_MAX 8192
+#define SESSION_RECORD_SIZE_MAX (RECORD_SIZE_MAX + (size_t)64 * 1024)
+#define TEMP_NAME_MAX (SESSION_ID_LEN + 16)
+
+void session_record_init(struct session_record *record)
+{
+	memset(record, 0, sizeof(*record));
+	strlist_init(&record->cgroups);
+}
+
+void session_record_free(struct session_record *record)
+{
+	free(record->user);
+	free(record->service);
+	free(record->policy_text);
+	strlist_free(&record->cgroups);
+	memset(record, 0, sizeof(*record));
+}
+
+int session_id_generate(char out[SESSION_ID_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char bytes[SESSION_ID_BYTES];
+	size_t got = 0;
+
+	while (got < sizeof(bytes)) {
+		ssize_t n = getrandom(bytes + got, sizeof(bytes) - got, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		got += (size_t)n;
+	}
+	for (size_t i = 0; i < sizeof(bytes); i++) {
+		out[2 * i] = hex[bytes[i] >> 4];
+		out[2 * i + 1] = hex[bytes[i] & 0xf];
+	}
+	out[SESSION_ID_LEN] = '\0';
+	return 0;
+}
+
+bool session_id_is_valid(const char *id)
+{
+	size_t i;
+
+	for (i = 0; id[i]; i++)
+		if (i >= SESSION_ID_LEN || !((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
+			return false;
+	return i == SESSION_ID_LEN;
+}
+
+struct text {
+	char *data;
+	size_t len;
+	size_t capacity;
+};
+
+static int text_append(struct text *t, const char *s, size_t n)
+{
+	if (t->len + n + 1 > t->capacity) {
+		size_t capacity = t->capacity ? t->capacity : 1024;
+		char *data;
+
+		while (t->len + n + 1 > capacity)
+			capacity *= 2;
+		if (capacity > SESSION_RECORD_SIZE_MAX * 2)
+			return -EINVAL;
+		data = realloc(t->data, capacity);
+		if (!data)
+			return -ENOMEM;
+		t->data = data;
+		t->capacity = capacity;
+	}
+	memcpy(t->data + t->len, s, n);
+	t->len += n;
+	t->data[t->len] = '\0';
+	return 0;
+}
+
+/* "NAME VALUE..." with every value quoted so strlist_split reads it back. */
+static int text_field(struct text *t, const char *name, const char *const *values, size_t n)
+{
+	char line[HEADER_LINE_MAX];
+
+	snprintf(line, sizeof(line), "%s", name);
+	for (size_t i = 0; i < n; i++) {
+		if (strlen(line) + 2 > sizeof(line))
+			return -EINVAL;
+		strcat(line, " ");
+		if (strlist_append_quoted(line, sizeof(line), values[i]) < 0)
+			return -EINVAL;
+	}
+	if (strlen(line) + 2 > sizeof(line))
+		return -EINVAL;
+	strcat(line, "\n");
+	return text_append(t, line, strlen(line));
+}
+
+static int text_number(struct text *t, const char *name, uint64_t value)
+{
+	char number[32];
+
+	snprintf(number, sizeof(number), "%" PRIu64, value);
+	return text_field(t, name, (const char *[]){ number }, 1);
+}
+
+int session_record_format(const struct session_record *rec, char **out, size_t *outlen)
+{
+	static const char *const limit_names[] = { "processes", "memory", "cpu" };
+	const char *limits[3];
+	struct text t = { 0 };
+	size_t n_limits = 0;
+	int r;
+
+	if (!session_id_is_valid(rec->id) || !rec->user || !rec->service || !rec->policy_text)
+		return -EINVAL;
+	for (size_t i = 0; i < 3; i++)
+		if (rec->cgroup_limits & (1u << i))
+			limits[n_limits++] = limit_names[i];
+	r = text_append(&t, SESSION_RECORD_MAGIC "\n", strlen(SESSION_RECORD_MAGIC) + 1);
+	if (r == 0)
+		r = text_field(&t, "id", (const char *[]){ rec->id }, 1);
+	if (r == 0)
+		r = text_field(&t, "user", (const char *[]){ rec->user }, 1);
+	if (r == 0)
+		r = text_number(&t, "uid", rec->uid);
+	if (r == 0)
+		r = text_field(&t, "service", (const char *[]){ rec->service }, 1);
+	if (r == 0)
+		r = text_number(&t, "pid", (uint64_t)rec->leader);
+	if (r == 0)
+		r = text_number(&t, "pid_start", rec->leader_start);
+	if (r == 0)
+		r = text_number(&t, "started", (uint64_t)rec->started);
+	if (r == 0)
+		r = text_number(&t, "mntns", rec->mount_namespace);
+	for (size_t i = 0; i < rec->cgroups.count && r == 0; i++)
+		r = text_field(&t, "cgroup", (const char *[]){ rec->cgroups.items[i] }, 1);
+	if (r == 0 && n_limits)
+		r = text_field(&t, "cgroup_limits", limits, n_limits);
+	if (r == 0)
+		r = text_append(&t, "policy\n", 7);
+	if (r == 0)
+		r = text_append(&t, rec->policy_text, rec->policy_len);
+	if (r < 0) {
+		free(t.data);
+		return r;
+	}
+	*out = t.data;
+	*outlen = t.len;
+	return 0;
+}
+
+static int parse_number(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!*s || (s[0] == '0' && s[1]))
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > (max - (uint64_t)(*s - '0')) / 10)
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+enum header_field {
+	HEADER_ID = 1u << 0,
+	HEADER_USER = 1u << 1,
+	HEADER_UID = 1u << 2,
+	HEADER_SERVICE = 1u << 3,
+	HEADER_PID = 1u << 4,
+	HEADER_PID_START = 1u << 5,
+	HEADER_STARTED = 1u << 6,
+	HEADER_MNTNS = 1u << 7,
+	HEADER_LIMITS = 1u << 8,
+};
+#define HEADER_REQUIRED 0xffu
+
+static int parse_limits(const struct strlist *t, unsigned *out)
+{
+	static const char *const names[] = { "processes", "memory", "cpu" };
+
+	for (size_t i = 1; i < t->count; i++) {
+		size_t k;
+
+		for (k = 0; k < 3 && strcmp(t->items[i], names[k]) != 0; k++)
+			;
+		if (k == 3 || (*out & (1u << k)))
+			return -EINVAL;
+		*out |= 1u << k;
+	}
+	return t->count > 1 ? 0 : -EINVAL;
+}
+
+static int parse_header_line(struct session_record *rec, const struct strlist *t, unsigned *seen)
+{
+	const char *name = t->items[0], *value = t->count > 1 ? t->items[1] : "";
+	unsigned field;
+	uint64_t number;
+
+	if (strcmp(name, "cgroup_limits") == 0) {
+		if (*seen & HEADER_LIMITS)
+			return -EINVAL;
+		*seen |= HEADER_LIMITS;
+		return parse_limits(t, &rec->cgroup_limits);
+	}
+	if (t->count != 2)
+		return -EINVAL;
+	if (strcmp(name, "cgroup") == 0)
+		return value[0] == '/' && !strstr(value, "/../") ? strlist_append(&rec->cgroups, value) : -EINVAL;
+	if (strcmp(name, "id") == 0) {
+		field = HEADER_ID;
+		if (!session_id_is_valid(value))
+			return -EINVAL;
+		memcpy(rec->id, value, SESSION_ID_LEN + 1);
+	} else if (strcmp(name, "user") == 0) {
+		field = HEADER_USER;
+		if ((*seen & field) || !key_name_is_valid(value) || !(rec->user = strdup(value)))
+			return -EINVAL;
+	} else if (strcmp(name, "service") == 0) {
+		field = HEADER_SERVICE;
+		if ((*seen & field) || strlen(value) > SESSION_SERVICE_MAX || !key_name_is_valid(value) ||
+		    !(rec->service = strdup(value)))
+			return -EINVAL;
+	} else if (strcmp(name, "uid") == 0) {
+		field = HEADER_UID;
+		if (parse_number(value, UINT32_MAX - 1, &number) < 0)
+			return -EINVAL;
+		rec->uid = (uid_t)number;
+	} else if (strcmp(name, "pid") == 0) {
+		field = HEADER_PID;
+		if (parse_number(value, INT32_MAX, &number) < 0 || number == 0)
+			return -EINVAL;
+		rec->leader = (pid_t)number;
+	} else if (strcmp(name, "pid_start") == 0) {
+		field = HEADER_PID_START;
+		if (parse_number(value, UINT64_MAX, &rec->leader_start) < 0)
+			return -EINVAL;
+	} else if (strcmp(name, "started") == 0) {
+		field = HEADER_STARTED;
+		if (parse_number(value, INT64_MAX, &number) < 0)
+			return -EINVAL;
+		rec->started = (int64_t)number;
+	} else if (strcmp(name, "mntns") == 0) {
+		field = HEADER_MNTNS;
+		if (parse_number(value, UINT64_MAX, &rec->mount_namespace) < 0)
+			return -EINVAL;
+	} else {
+		return -EINVAL;
+	}
+	if (*seen & field)
+		return -EINVAL;
+	*seen |= field;
+	return 0;
+}
+
+int session_record_parse(const char *text, size_t len, struct session_record *out, char *err,
+			 size_t errlen)
+{
+	const char *p = text, *limit = text + len;
+	unsigned seen = 0, lineno = 0;
+	int r = 0;
+
+	session_record_init(out);
+	if (len > SESSION_RECORD_SIZE_MAX || memchr(text, '\0', len)) {
+		snprintf(err, errlen, "record is too large or holds a NUL byte");
+		return -EINVAL;
+	}
+	while (p < limit) {
+		const char *nl = memchr(p, '\n', (size_t)(limit - p));
+		char line[HEADER_LINE_MAX];
+		size_t n = nl ? (size_t)(nl - p) : 0;
+		struct strlist tokens;
+
+		lineno++;
+		if (!nl || n >= sizeof(line)) {
+			snprintf(err, errlen, "line %u: %s", lineno, nl ? "too long" : "unterminated");
+			r = -EINVAL;
+			goto fail;
+		}
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p = nl + 1;
+		if (lineno == 1) {
+			if (strcmp(line, SESSION_RECORD_MAGIC) != 0) {
+				snprintf(err, errlen, "not a corral session record");
+				r = -EINVAL;
+				goto fail;
+			}
+			continue;
+		}
+		if (strcmp(line, "policy") == 0)
+			break;
+		strlist_init(&tokens);
+		r = strlist_split(line, &tokens, NULL, 0);
+		if (r == 0)
+			r = tokens.count ? parse_header_line(out, &tokens, &seen) : -EINVAL;
+		strlist_free(&tokens);
+		if (r < 0) {
+			snprintf(err, errlen, "line %u: malformed or repeated field", lineno);
+			goto fail;
+		}
+	}
+	if ((seen & HEADER_REQUIRED) != HEADER_REQUIRED || p > limit) {
+		snprintf(err, errlen, "record is incomplete");
+		r = -EINVAL;
+		goto fail;
+	}
+	out->policy_len = (size_t)(limit - p);
+	out->policy_text = malloc(out->policy_len + 1);
+	if (!out->policy_text) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	memcpy(out->policy_text, p, out->policy_len);
+	out->policy_text[out->policy_len] = '\0';
+	return 0;
+fail:
+	session_record_free(out);
+	return r;
+}
+
+/* Root-owned, a real directory, writable by nobody else. */
+static int check_directory(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return -EPERM;
+	return 0;
+}
+
+static int open_or_create_dir(int parent, const char *name, bool create)
+{
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0 && errno == ENOENT && create) {
+		if (mkdirat(parent, name, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return -errno;
+	return fd;
+}
+
+int session_record_dir_open(const char *run_dir, bool create)
+{
+	int run, sessions, r;
+
+	if (create) {
+		mode_t old = umask(022);
+
+		run = open_or_create_dir(AT_FDCWD, run_dir, true);
+		umask(old);
+	} else {
+		run = open_or_create_dir(AT_FDCWD, run_dir, false);
+	}
+	if (run < 0)
+		return run;
+	r = check_directory(run);
+	if (r < 0) {
+		close(run);
+		return r;
+	}
+	if (create) {
+		mode_t old = umask(022);
+
+		sessions = open_or_create_dir(run, SESSION_RECORD_SUBDIR, true);
+		umask(old);
+	} else {
+		sessions = open_or_create_dir(run, SESSION_RECORD_SUBDIR, false);
+	}
+	close(run);
+	if (sessions < 0)
+		return sessions;
+	r = check_directory(sessions);
+	if (r < 0) {
+		close(sessions);
+		return r;
+	}
+	return sessions;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int session_record_write(const char *run_dir, const struct session_record *record)
+{
+	char temp[TEMP_NAME_MAX], *text = NULL;
+	size_t len = 0;
+	int dir, fd, r;
+
+	r = session_record_format(record, &text, &len);
+	if (r < 0)
+		return r;
+	dir = session_record_dir_open(run_dir, true);
+	if (dir < 0) {
+		r = dir;
+		goto out;
+	}
+	snprintf(temp, sizeof(temp), ".%s.new", record->id);
+	unlinkat(dir, temp, 0);
+	fd = openat(dir, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		r = -errno;
+		goto out;
+	}
+	r = write_all(fd, text, len);
+	if (r == 0 && fchmod(fd, 0644) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && renameat(dir, temp, dir, record->id) < 0)
+		r = -errno;
+	if (r < 0)
+		unlinkat(dir, temp, 0);
+out:
+	if (dir >= 0)
+		close(dir);
+	free(text);
+	return r;
+}
+
+int session_record_read(const char *run_dir, const char *id, struct session_record *out, char *err,
+			size_t errlen)
+{
+	char *buf = NULL;
+	struct stat st;
+	size_t len = 0;
+	int dir, fd = -1, r;
+
+	session_record_init(out);
+	if (!session_id_is_valid(id)) {
+		snprintf(err, errlen, "'%.80s' is not a session id", id);
+		return -EINVAL;
+	}
+	dir = session_record_dir_open(run_dir, false);
+	if (dir < 0) {
+		snprintf(err, errlen, "%s/%s: %s", run_dir, SESSION_RECORD_SUBDIR,
+			 dir == -EPERM ? "not a root-owned directory closed to others" : strerror(-dir));
+		return dir;
+	}
+	fd = openat(dir, id, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	close(dir);
+	if (fd < 0) {
+		r = -errno;
+		snprintf(err, errlen, "session record %s: %s", id, strerror(-r));
+		return r;
+	}
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) ||
+	    st.st_size < 0 || (size_t)st.st_size > SESSION_RECORD_SIZE_MAX) {
+		snprintf(err, errlen, "session record %s is not a root-owned regular file closed to others", id);
+		r = -EPERM;
+		goto out;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		r = -ENOMEM;
+		goto out;
+	}
+	while (len < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len != (size_t)st.st_size) {
+		snprintf(err, errlen, "session record %s changed while it was read", id);
+		r = -EIO;
+		goto out;
+	}
+	r = session_record_parse(buf, len, out, err, errlen);
+	if (r == 0 && strcmp(out->id, id) != 0) {
+		snprintf(err, errlen, "session record %s names another session", id);
+		session_record_free(out);
+		r = -EINVAL;
+	}
+out:
+	if (r < 0 && !err[0])
+		snprintf(err, errlen, "session record %s: %s", id, strerror(-r));
+	free(buf);
+	close(fd);
+	return r;
+}
+
+int session_record_remove(const char *run_dir, const char *id)
+{
+	int dir, r = 0;
+
+	if (!session_id_is_valid(id))
+		return -EINVAL;
+	dir = session_record_dir_open(run_dir, false);
+	if (dir < 0)
+		return dir;
+	if (unlinkat(dir, id, 0) < 0)
+		r = -errno;
+	close(dir);
+	return r;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int session_record_list(const char *run_dir, struct strlist *ids)
+{
+	struct dirent *de;
+	DIR *d;
+	int dir, r = 0;
+
+	strlist_init(ids);
+	dir = session_record_dir_open(run_dir, false);
+	if (dir < 0)
+		return dir == -ENOENT ? 0 : dir;
+	d = fdopendir(dir);
+	if (!d) {
+		r = -errno;
+		close(dir);
+		return r;
+	}
+	while ((de = readdir(d)) != NULL && r == 0)
+		if (session_id_is_valid(de->d_name))
+			r = strlist_append(ids, de->d_name);
+	closedir(d);
+	if (r == 0 && ids->count > 1)
+		qsort(ids->items, ids->count, sizeof(ids->items[0]), compare_strings);
+	if (r < 0)
+		strlist_free(ids);
+	return r;
+}
+
+bool session_record_is_live(const struct session_record *record)
+{
+	return proc_is_alive(record->leader, record->leader_start);
+}
+
+int session_record_policy(const struct session_record *record, struct policy *out, char *err,
+			  size_t errlen)
+{
+	int r = record_parse(record->policy_text, record->policy_len, out, err, errlen);
+
+	if (r == 0 && (out->uid != record->uid || strcmp(out->user, record->user) != 0)) {
+		snprintf(err, errlen, "the record's policy is for another user");
+		policy_free(out);
+		r = -EINVAL;
+	}
+	return r;
+}

@@ -1,0 +1,202 @@
+/* Root-side session open/close (see session_setup.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hosts.h"
+#include "mountns.h"
+#include "procinfo.h"
+#include "record.h"
+#include "session_env.h"
+#include "session_setup.h"
+
+static int open_cgroup(const struct session_setup_request *req, struct session_setup *state, char *err,
+		       size_t errlen)
+{
+	const struct policy *p = req->policy;
+	struct cgroup_limits limits = {
+		.processes = policy_is_set(p, KEY_LIMITS_PROCESSES) ? p->number[KEY_LIMITS_PROCESSES] : 0,
+		.memory = policy_is_set(p, KEY_LIMITS_MEMORY) ? p->number[KEY_LIMITS_MEMORY] : 0,
+		.cpu_percent = policy_is_set(p, KEY_LIMITS_CPU) ? p->number[KEY_LIMITS_CPU] : 0,
+	};
+	struct cgroup_layout layout;
+	int r;
+
+	if (limits.memory == UINT64_MAX)
+		limits.memory = 0;
+	r = cgroup_layout_detect(&layout);
+	if (r == 0)
+		r = cgroup_session_open(&layout, state->id, &limits, req->leader, &state->cgroup);
+	if (r == -EOPNOTSUPP)
+		snprintf(err, errlen,
+			 "the policy sets limits.processes, .memory or .cpu but this host has no cgroup controller for it; refusing to enforce less");
+	else if (r < 0)
+		snprintf(err, errlen, "cannot set up the session's cgroup: %s", strerror(-r));
+	return r;
+}
+
+static int write_hosts(const struct session_setup_request *req, struct session_setup *state, char *path,
+		       size_t pathlen, char *err, size_t errlen)
+{
+	char *text = malloc(HOSTS_FILE_MAX);
+	int dir = -1, fd = -1, r;
+
+	if (!text)
+		return -ENOMEM;
+	r = hosts_file_text(req->policy, text, HOSTS_FILE_MAX);
+	if (r == 0) {
+		int run = session_record_dir_open(req->run_dir, true);  /* makes run_dir safely */
+
+		if (run >= 0)
+			close(run);
+		dir = open(req->run_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		r = dir < 0 ? -errno : 0;
+	}
+	if (r == 0 && mkdirat(dir, SESSION_HOSTS_SUBDIR, 0755) < 0 && errno != EEXIST)
+		r = -errno;
+	if (r == 0 && snprintf(path, pathlen, "%s/%s/%s", req->run_dir, SESSION_HOSTS_SUBDIR, state->id) >= (int)pathlen)
+		r = -ENAMETOOLONG;
+	if (r == 0) {
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		r = fd < 0 ? -errno : 0;
+	}
+	if (r == 0) {
+		size_t len = strlen(text);
+
+		state->hosts_written = true;
+		if (write(fd, text, len) != (ssize_t)len || fchmod(fd, 0644) < 0)
+			r = -EIO;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (dir >= 0)
+		close(dir);
+	free(text);
+	if (r < 0)
+		snprintf(err, errlen, "cannot write the pinned hosts file: %s", strerror(-r));
+	return r;
+}
+
+static int write_record(const struct session_setup_request *req, struct session_setup *state, char *err,
+			size_t errlen)
+{
+	struct session_record rec;
+	struct proc_stat st;
+	int r;
+
+	session_record_init(&rec);
+	memcpy(rec.id, state->id, sizeof(rec.id));
+	rec.user = req->policy->user;
+	rec.uid = req->policy->uid;
+	rec.service = (char *)req->service;
+	rec.leader = req->leader;
+	rec.started = (int64_t)time(NULL);
+	rec.cgroup_limits = state->cgroup.limits;
+	r = proc_stat_read(req->leader, &st);
+	if (r == 0) {
+		rec.leader_start = st.start_time;
+		if (mountns_needed(req->policy))
+			r = proc_mount_namespace(req->leader, &rec.mount_namespace);
+	}
+	for (size_t i = 0; i < state->cgroup.count && r == 0; i++)
+		r = strlist_append(&rec.cgroups, state->cgroup.dirs[i]);
+	if (r == 0)
+		r = record_serialize(req->policy, &rec.policy_text, &rec.policy_len);
+	if (r == 0)
+		r = session_record_write(req->run_dir, &rec);
+	if (r == 0)
+		state->record_written = true;
+	else
+		snprintf(err, errlen, "cannot write the session record in %s: %s", req->run_dir, strerror(-r));
+	free(rec.policy_text);
+	strlist_free(&rec.cgroups);
+	return r;
+}
+
+int session_setup_open(const struct session_setup_request *req, struct session_setup *state, char *err,
+		       size_t errlen)
+{
+	char hosts_path[512] = "", failed[256];
+	struct mountns_plan plan;
+	int r;
+
+	memset(state, 0, sizeof(*state));
+	err[0] = '\0';
+	state->linger = req->policy->linger;
+	if (snprintf(state->run_dir, sizeof(state->run_dir), "%s", req->run_dir) >= (int)sizeof(state->run_dir)) {
+		snprintf(err, errlen, "run directory name too long");
+		return -ENAMETOOLONG;
+	}
+	r = session_id_generate(state->id);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot make a session id: %s", strerror(-r));
+		return r;
+	}
+	if (hosts_resolve(req->policy, failed, sizeof(failed)))
+		snprintf(state->warning, sizeof(state->warning),
+			 "net.connect names that did not resolve (they allow nothing): %s", failed);
+	r = open_cgroup(req, state, err, errlen);
+	if (r == 0) {
+		r = session_apply_rlimits(req->policy, state->cgroup.limits & CGROUP_LIMIT_PROCESSES);
+		if (r < 0)
+			snprintf(err, errlen, "cannot set resource limits: %s", strerror(-r));
+	}
+	if (r == 0) {
+		r = mountns_plan(req->policy, &plan);
+		if (r == 0 && plan.pin_hosts)
+			r = write_hosts(req, state, hosts_path, sizeof(hosts_path), err, errlen);
+		if (r == 0) {
+			struct mountns_request mreq = {
+				.plan = &plan, .uid = req->policy->uid, .gid = req->policy->gid,
+				.tmp_base = req->tmp_base, .hosts_file = hosts_path,
+			};
+
+			r = mountns_enter(&mreq, err, errlen);
+		}
+		mountns_plan_free(&plan);
+		if (r < 0 && !err[0])
+			snprintf(err, errlen, "cannot set up the session's mounts: %s", strerror(-r));
+	}
+	if (r == 0)
+		r = write_record(req, state, err, errlen);
+	if (r < 0) {
+		char ignored[SESSION_SETUP_ERR_MAX];
+
+		session_setup_close(state, ignored, sizeof(ignored));
+	}
+	return r;
+}
+
+int session_setup_close(struct session_setup *state, char *err, size_t errlen)
+{
+	int r = 0, e;
+
+	err[0] = '\0';
+	if (state->record_written) {
+		e = session_record_remove(state->run_dir, state->id);
+		if (e < 0 && e != -ENOENT) {
+			r = e;
+			snprintf(err, errlen, "cannot remove the session record: %s", strerror(-e));
+		}
+		state->record_written = false;
+	}
+	if (state->hosts_written) {
+		char path[512];
+
+		snprintf(path, sizeof(path), "%s/%s/%s", state->run_dir, SESSION_HOSTS_SUBDIR, state->id);
+		unlink(path);
+		state->hosts_written = false;
+	}
+	e = cgroup_session_close(&state->cgroup, state->linger);
+	if (e < 0 && r == 0) {
+		r = e;
+		snprintf(err, errlen, "%s", e == -EBUSY ? "some processes of the session survived the kill"
+							: "cannot remove the session's cgroup");
+	}
+	return r;
+}

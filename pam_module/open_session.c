@@ -1,0 +1,263 @@
+/* pam_corral's open and close (see open_session.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "confine.h"
+#include "keeper.h"
+#include "landlock.h"
+#include "open_session.h"
+#include "paths.h"
+#include "policy.h"
+#include "sandbox.h"
+#include "service_rules.h"
+#include "users.h"
+
+#define REASON_MAX 768
+#define SECTIONS_MAX 512
+
+static bool is_corral_shell(const char *shell)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+
+	if (strcmp(shell, CORRAL_SHELL_PATH) == 0)
+		return true;
+	return realpath(shell, a) && realpath(CORRAL_SHELL_PATH, b) && strcmp(a, b) == 0;
+}
+
+/* "[default] [group:students]" from the origins "[x] file:line". */
+static void section_names(const struct policy *p, char *out, size_t outlen)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < p->sections.count && len + 1 < outlen; i++) {
+		const char *s = p->sections.items[i];
+		int n = snprintf(out + len, outlen - len, "%s%.*s", i ? "," : "", (int)strcspn(s, " "), s);
+
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+}
+
+/* /proc/self/cmdline of the daemon (su, runuser). */
+static int read_cmdline(char *buf, size_t buflen, size_t *len)
+{
+	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC), r = 0;
+	size_t got = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (got < buflen) {
+		ssize_t n = read(fd, buf + got, buflen - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			r = -errno;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	*len = got;
+	return got == buflen ? -E2BIG : r;
+}
+
+static int refuse(const struct open_request *req, int error, const char *rule, const char *reason)
+{
+	req->log(req->context, LOG_ERR, "user=%s event=refused op=open_session service=%s rule=%s errno=%d reason=\"%s\"",
+		 req->user, req->service, rule, -error, reason);
+	return error;
+}
+
+/* Would this session start without corral-shell (and so unconfined)? */
+static int check_entry(const struct open_request *req, const struct policy *p, const struct user_info *user,
+		       bool *direct)
+{
+	enum service_kind kind = service_kind_of(req->service);
+	char reason[REASON_MAX];
+
+	*direct = kind == SERVICE_DIRECT;
+	if (!service_allowed(policy_list(p, KEY_SERVICES), policy_is_set(p, KEY_SERVICES), req->service)) {
+		snprintf(reason, sizeof(reason), "PAM service '%s' is not in this policy's services%s", req->service,
+			 policy_is_set(p, KEY_SERVICES) ? "" : " (without a services key only login-shell services are allowed)");
+		return refuse(req, -EPERM, "services", reason);
+	}
+	if (kind == SERVICE_SU) {
+		char *cmdline = malloc(SERVICE_CMDLINE_MAX);
+		const char *why = NULL;
+		size_t len = 0;
+		int r = cmdline ? read_cmdline(cmdline, SERVICE_CMDLINE_MAX, &len) : -ENOMEM;
+		bool overrides = r == 0 && service_su_overrides_shell(cmdline, len, strcmp(req->service, "runuser") == 0, &why);
+
+		free(cmdline);
+		if (r < 0)
+			return refuse(req, r, "shell", "cannot read the command line of su/runuser");
+		if (overrides) {
+			snprintf(reason, sizeof(reason), "%s %s would not start the login shell corral-shell", req->service, why);
+			return refuse(req, -EPERM, "shell", reason);
+		}
+	}
+	if (!*direct && !is_corral_shell(user->shell)) {
+		snprintf(reason, sizeof(reason), "login shell %s is not %s", user->shell, CORRAL_SHELL_PATH);
+		return refuse(req, -EPERM, "shell", reason);
+	}
+	return 0;
+}
+
+/* Services that do not run the login shell: the calling process itself is
+ * confined, and a keeper closes the session when it ends. */
+static int confine_caller(const struct open_request *req, struct module_session *s, struct sandbox_plan *plan,
+			  int abi)
+{
+	char reason[REASON_MAX];
+	int r = keeper_start(&s->setup, getpid());
+
+	if (r < 0)
+		return refuse(req, r, "confine", "cannot start the session keeper");
+	s->keeper_owns_cleanup = true;
+	r = confine_process(plan, abi, false, reason, sizeof(reason));
+	if (r < 0)
+		return refuse(req, r, "confine", reason);
+	return 0;
+}
+
+static int open_confined(const struct open_request *req, struct policy *p, const struct user_info *user)
+{
+	struct session_setup_request setup = {
+		.policy = p, .service = req->service, .leader = getpid(),
+		.run_dir = req->args.run_dir, .tmp_base = req->args.tmp_base,
+	};
+	char reason[SESSION_SETUP_ERR_MAX], sections[SECTIONS_MAX];
+	struct module_session *s = NULL;
+	struct sandbox_plan plan;
+	bool direct, planned = false;
+	int r, abi = 0;
+
+	r = check_entry(req, p, user, &direct);
+	if (r < 0)
+		return r;
+	if (direct) {
+		abi = landlock_abi();
+		r = sandbox_plan(p, abi, &plan, reason, sizeof(reason));
+		if (r < 0)
+			return refuse(req, r, "confine", reason);
+		planned = true;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		r = refuse(req, -ENOMEM, "confine", "out of memory");
+		goto out;
+	}
+	snprintf(s->user, sizeof(s->user), "%s", req->user);
+	r = session_setup_open(&setup, &s->setup, reason, sizeof(reason));
+	if (r < 0) {
+		r = refuse(req, r, "setup", reason);
+		goto out;
+	}
+	if (s->setup.warning[0])
+		req->log(req->context, LOG_WARNING, "user=%s session=%s event=warning reason=\"%s\"", req->user,
+			 s->setup.id, s->setup.warning);
+	r = direct ? confine_caller(req, s, &plan, abi) : 0;
+	if (r == 0) {
+		r = req->keep(req->context, s);
+		if (r < 0)
+			refuse(req, r, "setup", "cannot keep the session's state");
+	}
+	if (r < 0) {
+		if (!s->keeper_owns_cleanup)
+			session_setup_close(&s->setup, reason, sizeof(reason));
+		goto out;
+	}
+	section_names(p, sections, sizeof(sections));
+	req->log(req->context, LOG_INFO, "user=%s session=%s event=session-open service=%s sections=%s%s", req->user,
+		 s->setup.id, req->service, sections, direct ? " op=confine-caller" : "");
+	s = NULL;  /* kept by the PAM handle now */
+out:
+	free(s);
+	if (planned)
+		sandbox_plan_free(&plan);
+	return r;
+}
+
+int open_session(const struct open_request *req)
+{
+	char reason[REASON_MAX];
+	struct user_info user;
+	struct config config;
+	struct policy policy;
+	int r, exempt;
+
+	for (size_t i = 0; i < req->args.n_unknown; i++)
+		req->log(req->context, LOG_WARNING, "event=bad-argument target=\"%s\" reason=\"unknown argument, ignored\"",
+			 req->args.unknown[i]);
+	if (req->args.invalid)
+		req->log(req->context, LOG_WARNING, "event=bad-argument target=\"%s\" reason=\"needs an absolute path, ignored\"",
+			 req->args.invalid);
+	r = user_info_by_name(req->user, &user);
+	if (r < 0)
+		return refuse(req, r, "user", r == -ENOENT ? "no such user" : "cannot look up the user (NSS)");
+	r = config_load(req->args.config, &config);
+	exempt = policy_user_is_exempt(&config, &user);
+	if (exempt == 1) {
+		if (req->args.debug)
+			req->log(req->context, LOG_DEBUG, "user=%s event=exempt service=%s", req->user, req->service);
+		r = 0;
+		goto out_config;
+	}
+	if (exempt < 0) {
+		r = refuse(req, exempt, "exempt_groups", "cannot look up the exempt groups (NSS)");
+		goto out_config;
+	}
+	if (r < 0) {
+		const struct diag *d = diag_first_error(&config.diags);
+
+		if (d)
+			diag_format(d, reason, sizeof(reason));
+		else
+			snprintf(reason, sizeof(reason), "the configuration could not be loaded (out of memory)");
+		r = refuse(req, r == -ENOMEM ? r : -EINVAL, "config", reason);
+		goto out_config;
+	}
+	r = policy_resolve(&config, &user, &policy, reason, sizeof(reason));
+	if (r < 0) {
+		r = refuse(req, r, "config", reason);
+		goto out_config;
+	}
+	if (policy.confine) {
+		r = open_confined(req, &policy, &user);
+	} else if (req->args.debug) {
+		req->log(req->context, LOG_DEBUG, "user=%s event=not-confined service=%s", req->user, req->service);
+	}
+	policy_free(&policy);
+out_config:
+	config_free(&config);
+	user_info_free(&user);
+	return r;
+}
+
+void close_session(struct module_session *s, module_log_fn log, void *context, bool debug)
+{
+	char reason[SESSION_SETUP_ERR_MAX];
+	int r;
+
+	if (s->keeper_owns_cleanup) {
+		if (debug)
+			log(context, LOG_DEBUG, "user=%s session=%s event=session-close op=keeper", s->user, s->setup.id);
+		return;
+	}
+	r = session_setup_close(&s->setup, reason, sizeof(reason));
+	if (r < 0)
+		log(context, LOG_ERR, "user=%s session=%s event=session-close errno=%d reason=\"%s\"", s->user,
+		    s->setup.id, -r, reason);
+	else
+		log(context, LOG_INFO, "user=%s session=%s event=session-close", s->user, s->setup.id);
+}

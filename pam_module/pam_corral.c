@@ -1,0 +1,134 @@
+/* pam_corral: the PAM session module. At session open it resolves the
+ * user's policy, refuses sessions that would escape it, and sets up what
+ * needs root; at close it undoes that. It never writes to stdout/stderr and
+ * logs every refusal through pam_syslog. */
+#define PAM_SM_SESSION
+#include <errno.h>
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "open_session.h"
+
+#define MODULE_DATA "corral-session"
+
+/* The one place errno values become PAM codes. */
+static int pam_code(int r)
+{
+	switch (r) {
+	case 0:
+		return PAM_SUCCESS;
+	case -ENOMEM:
+		return PAM_BUF_ERR;
+	case -ENOENT:
+		return PAM_USER_UNKNOWN;
+	default:
+		return PAM_SESSION_ERR;
+	}
+}
+
+static void free_session(pam_handle_t *pamh, void *data, int error_status)
+{
+	(void)pamh;
+	(void)error_status;
+	/* only memory: a forked child calls pam_end too, and must not act */
+	free(data);
+}
+
+__attribute__((format(printf, 3, 4)))
+static void log_line(void *context, int priority, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pam_vsyslog((pam_handle_t *)context, priority, fmt, ap);
+	va_end(ap);
+}
+
+static int keep_session(void *context, struct module_session *session)
+{
+	pam_handle_t *pamh = context;
+	char variable[64];
+	int r;
+
+	r = pam_set_data(pamh, MODULE_DATA, session, free_session);
+	if (r != PAM_SUCCESS)
+		return -ENOMEM;
+	snprintf(variable, sizeof(variable), "CORRAL_SESSION=%s", session->setup.id);
+	return pam_putenv(pamh, variable) == PAM_SUCCESS ? 0 : -ENOMEM;
+}
+
+PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct open_request request = { .context = pamh, .log = log_line, .keep = keep_session };
+	const void *item = NULL;
+	mode_t old_umask;
+	int r;
+
+	(void)flags;
+	module_args_parse(argc, argv, &request.args);
+	if (pam_get_item(pamh, PAM_USER, &item) != PAM_SUCCESS || !item) {
+		pam_syslog(pamh, LOG_ERR, "event=refused op=open_session reason=\"no user name\"");
+		return PAM_SESSION_ERR;
+	}
+	request.user = item;
+	item = NULL;
+	if (pam_get_item(pamh, PAM_SERVICE, &item) != PAM_SUCCESS || !item) {
+		pam_syslog(pamh, LOG_ERR, "user=%s event=refused op=open_session reason=\"no service name\"",
+			   request.user);
+		return PAM_SESSION_ERR;
+	}
+	request.service = item;
+	old_umask = umask(022);
+	r = open_session(&request);
+	umask(old_umask);
+	return pam_code(r);
+}
+
+PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct module_session *session = NULL;
+	struct module_args args;
+	mode_t old_umask;
+
+	(void)flags;
+	module_args_parse(argc, argv, &args);
+	if (pam_get_data(pamh, MODULE_DATA, (const void **)&session) != PAM_SUCCESS || !session)
+		return PAM_SUCCESS;  /* nothing was opened (not confined, exempt, or refused) */
+	old_umask = umask(022);
+	close_session(session, log_line, pamh, args.debug);
+	umask(old_umask);
+	/* drops our data (and frees it) so a second close does nothing */
+	pam_set_data(pamh, MODULE_DATA, NULL, NULL);
+	return PAM_SUCCESS;
+}
+
+PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	(void)pamh, (void)flags, (void)argc, (void)argv;
+	return PAM_IGNORE;
+}
+
+PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	(void)pamh, (void)flags, (void)argc, (void)argv;
+	return PAM_IGNORE;
+}
+
+PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	(void)pamh, (void)flags, (void)argc, (void)argv;
+	return PAM_IGNORE;
+}
+
+PAM_EXTERN int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	(void)pamh, (void)flags, (void)argc, (void)argv;
+	return PAM_IGNORE;
+}

@@ -39,6 +39,8 @@ SHELL_SRCS  := $(wildcard shell/*.c)
 SHELL_OBJS  := $(SHELL_SRCS:%.c=$(B)/%.o)
 PAM_SRCS    := $(wildcard pam_module/*.c)
 PAM_OBJS    := $(PAM_SRCS:%.c=$(B)/%.o)
+# the module's pure parts, linked into the unit tests too
+PAM_RULES   := pam_module/service_rules.c pam_module/module_args.c
 PROGRAMS    := $(B)/corralctl $(B)/corral-shell $(B)/pam_corral.so
 
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
@@ -66,6 +68,12 @@ $(B)/libcorral.a: $(LIB_OBJS)
 $(B)/san/libcorral.a: $(LIB_SAN_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
+$(B)/libpamrules.a: $(PAM_RULES:%.c=$(B)/%.o)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/san/libpamrules.a: $(PAM_RULES:%.c=$(B)/san/%.o)
+	rm -f $@ && ar rcs $@ $^
+
 $(B)/corralctl: $(CTL_OBJS) $(B)/libcorral.a
 	$(CC) $(CFLAGS) -o $@ $(CTL_OBJS) $(B)/libcorral.a $(LDLIBS_ROOT)
 
@@ -77,13 +85,13 @@ $(B)/pam_corral.so: $(PAM_OBJS) $(B)/libcorral.a pam_module/pam_corral.map
 $(B)/corral-shell: $(SHELL_OBJS) $(B)/libcorral.a
 	$(CC) $(CFLAGS) -o $@ $(SHELL_OBJS) $(B)/libcorral.a $(LDLIBS_LIB)
 
-$(B)/tests/%.t: tests/unit/%.c tests/tap.h $(B)/libcorral.a
+$(B)/tests/%.t: tests/unit/%.c tests/tap.h $(B)/libcorral.a $(B)/libpamrules.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -Ipam_module -o $@ $< $(B)/libcorral.a $(LDLIBS_ROOT)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -Ipam_module -o $@ $< $(B)/libpamrules.a $(B)/libcorral.a $(LDLIBS_ROOT)
 
-$(B)/tests/san/%.t: tests/unit/%.c tests/tap.h $(B)/san/libcorral.a
+$(B)/tests/san/%.t: tests/unit/%.c tests/tap.h $(B)/san/libcorral.a $(B)/san/libpamrules.a
 	@mkdir -p $(dir $@)
-	$(SAN_CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(SAN_FLAGS) -Itests -Ipam_module -o $@ $< $(B)/san/libcorral.a $(LDLIBS_ROOT)
+	$(SAN_CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(SAN_FLAGS) -Itests -Ipam_module -o $@ $< $(B)/san/libpamrules.a $(B)/san/libcorral.a $(LDLIBS_ROOT)
 
 $(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/*.h)
 	@mkdir -p $(dir $@)

@@ -14,7 +14,8 @@ CC          ?= gcc
 SAN_CC      ?= clang
 FUZZ_CC     ?= clang
 WARNINGS    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wvla
-CPPFLAGS    += -D_GNU_SOURCE -DCORRAL_VERSION='"$(VERSION)"' -DCORRAL_SYSCONFDIR='"$(SYSCONFDIR)"' -Ilib
+CPPFLAGS    += -D_GNU_SOURCE -DCORRAL_VERSION='"$(VERSION)"' -DCORRAL_SYSCONFDIR='"$(SYSCONFDIR)"' \
+               -DCORRAL_BINDIR='"$(BINDIR)"' -DCORRAL_LIBEXECDIR='"$(LIBEXECDIR)"' -Ilib
 CFLAGS      ?= -O2 -g
 CFLAGS      += -std=gnu11 $(WARNINGS) -fPIC -fstack-protector-strong -D_FORTIFY_SOURCE=2
 SAN_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -37,11 +38,13 @@ FUZZ_SECONDS?= 20
 
 SHELL_SRCS  := $(wildcard shell/*.c)
 SHELL_OBJS  := $(SHELL_SRCS:%.c=$(B)/%.o)
+HELPER_SRCS := $(wildcard helper/*.c)
+HELPER_OBJS := $(HELPER_SRCS:%.c=$(B)/%.o)
 PAM_SRCS    := $(wildcard pam_module/*.c)
 PAM_OBJS    := $(PAM_SRCS:%.c=$(B)/%.o)
 # the module's pure parts, linked into the unit tests too
 PAM_RULES   := pam_module/service_rules.c pam_module/module_args.c
-PROGRAMS    := $(B)/corralctl $(B)/corral-shell $(B)/pam_corral.so
+PROGRAMS    := $(B)/corralctl $(B)/corral-shell $(B)/corral-helper $(B)/pam_corral.so
 
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
 DEB_DEPS    := gcc make clang libclang-rt-14-dev libpam0g-dev libseccomp-dev \
@@ -53,6 +56,10 @@ all: $(PROGRAMS)
 $(B)/%.o: %.c $(wildcard lib/*.h) | $(B)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/helper/%.o: helper/%.c $(wildcard lib/*.h helper/*.h) | $(B)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Ihelper $(CFLAGS) -c -o $@ $<
 
 $(B)/pam_module/%.o: pam_module/%.c $(wildcard lib/*.h pam_module/*.h) | $(B)
 	@mkdir -p $(dir $@)
@@ -84,6 +91,9 @@ $(B)/pam_corral.so: $(PAM_OBJS) $(B)/libcorral.a pam_module/pam_corral.map
 
 $(B)/corral-shell: $(SHELL_OBJS) $(B)/libcorral.a
 	$(CC) $(CFLAGS) -o $@ $(SHELL_OBJS) $(B)/libcorral.a $(LDLIBS_LIB)
+
+$(B)/corral-helper: $(HELPER_OBJS) $(B)/libcorral.a
+	$(CC) $(CFLAGS) -o $@ $(HELPER_OBJS) $(B)/libcorral.a $(LDLIBS_LIB)
 
 $(B)/tests/%.t: tests/unit/%.c tests/tap.h $(B)/libcorral.a $(B)/libpamrules.a
 	@mkdir -p $(dir $@)

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,6 +28,11 @@ static int become(const struct user_info *user)
 	/* make sure there is no way back */
 	if (user->uid != 0 && setuid(0) == 0)
 		return -EPERM;
+	/* the uid change made us non-dumpable, and the session child would
+	 * inherit that: corral-helper could not reach it. We are the user's
+	 * own process now, as an exec would make us. */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		return -errno;
 	return 0;
 }
 

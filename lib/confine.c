@@ -22,8 +22,10 @@ static int clear_capabilities(void)
 	return r;
 }
 
-int confine_process(const struct sandbox_plan *plan, int abi, bool drop_capabilities, char *err, size_t errlen)
+int confine_process(const struct sandbox_plan *plan, int abi, bool drop_capabilities, int *listener, char *err,
+		    size_t errlen)
 {
+	*listener = -1;
 	int r;
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
@@ -38,5 +40,5 @@ int confine_process(const struct sandbox_plan *plan, int abi, bool drop_capabili
 			return r;
 		}
 	}
-	return sandbox_apply(plan, abi, err, errlen);
+	return sandbox_apply(plan, abi, listener, err, errlen);
 }

@@ -12,7 +12,9 @@
 /* drop_capabilities: clear every capability, ambient and inheritable ones
  * too (a login daemon's process that must still change its uid keeps
  * them; the kernel drops them at that change and no_new_privs keeps them
- * from coming back through exec). 0 or -errno with the step in err. */
-int confine_process(const struct sandbox_plan *plan, int abi, bool drop_capabilities, char *err, size_t errlen);
+ * from coming back through exec). *listener: see sandbox_apply(). 0 or
+ * -errno with the step in err. */
+int confine_process(const struct sandbox_plan *plan, int abi, bool drop_capabilities, int *listener, char *err,
+		    size_t errlen);
 
 #endif

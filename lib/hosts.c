@@ -56,7 +56,7 @@ size_t hosts_resolve(struct policy *policy, char *failed, size_t failedlen)
 			continue;
 		n = lookup(rule->host, addrs);
 		if (n == 0) {
-			size_t used = strlen(failed);
+			size_t used = failedlen ? strlen(failed) : 0;  /* failed may be NULL then */
 
 			n_failed++;
 			if (failedlen > used + 1)

@@ -1,13 +1,20 @@
 /* The confined start of a session. The child's order matters:
- *   1. close inherited fds, umask, rlimits, chdir home (environment is
- *      prepared by the caller and passed to execve);
+ *   1. close inherited fds, umask, rlimits, chdir home, die with the parent;
  *   2. no_new_privs, then drop every capability (ambient, inheritable too);
- *   3. Landlock; 4. seccomp (after Landlock: its syscalls stay usable);
- *   5. wait for the parent's go, then exec.
- * A failure at any step exits before exec: never half-confined. */
+ *   3. Landlock; 4. seccomp, the notification filter last;
+ *   5. hand the listener fd to the parent over the socketpair (SCM_RIGHTS);
+ *   6. wait for corral-helper's go, then exec.
+ * Step 5 runs in a thread started before step 2: the filters cover only
+ * the thread that installs them, and the child's own sendmsg would be
+ * trapped with nobody yet to answer it. The thread does nothing else.
+ * The parent checks the peer, writes the policy into a sealed memfd and
+ * execs corral-helper, which takes the session over. A failure at any step
+ * exits before exec: never half-confined. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/close_range.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,13 +27,17 @@
 #include <unistd.h>
 
 #include "confine.h"
+#include "handoff.h"
 #include "launch.h"
-#include "log.h"
+#include "paths.h"
 #include "session_env.h"
-#include "supervisor.h"
 
 #define CHILD_SETUP_FAILED 1      /* exit status when confinement failed */
 #define CHILD_EXEC_FAILED 126
+#define HELPER_ARG_MAX 32
+
+/* Read by corral-helper to prove it can reach this process's memory. */
+static const char probe_text[HANDOFF_PROBE_LEN] = HANDOFF_PROBE_TEXT;
 
 static void child_fail(int sock, const char *what, int error)
 {
@@ -49,11 +60,62 @@ static int close_other_fds(int keep)
 	return 0;
 }
 
-static void child_main(const struct launch_request *request, int sock, const sigset_t *old_mask)
+static int send_hello(int sock, int listener)
+{
+	struct handoff_hello hello = {
+		.magic = HANDOFF_MAGIC,
+		.probe_address = (uint64_t)(uintptr_t)probe_text,
+		.has_listener = listener >= 0,
+	};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	struct iovec iov = { .iov_base = &hello, .iov_len = sizeof(hello) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (listener >= 0) {
+		struct cmsghdr *cmsg;
+
+		memset(&control, 0, sizeof(control));
+		msg.msg_control = control.buf;
+		msg.msg_controllen = sizeof(control.buf);
+		cmsg = CMSG_FIRSTHDR(&msg);
+		cmsg->cmsg_level = SOL_SOCKET;
+		cmsg->cmsg_type = SCM_RIGHTS;
+		cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cmsg), &listener, sizeof(int));
+	}
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)sizeof(hello) ? 0 : -errno;
+}
+
+struct sender {
+	int sock;
+	int wake;     /* read end: the listener fd number arrives here */
+	int result;
+};
+
+/* The unfiltered thread of step 5. */
+static void *sender_main(void *arg)
+{
+	struct sender *s = arg;
+	int listener = -1;
+
+	if (read(s->wake, &listener, sizeof(listener)) != sizeof(listener) || listener < 0)
+		s->result = -ECANCELED;
+	else
+		s->result = send_hello(s->sock, listener);
+	return NULL;
+}
+
+static void child_main(const struct launch_request *request, int sock, const sigset_t *old_mask, pid_t parent)
 {
 	const struct policy *p = request->policy;
+	bool traps = syscall_filter_traps(&request->plan->filter);
+	struct sender sender = { .sock = sock, .result = -EIO };
 	char err[SANDBOX_ERR_MAX], go;
-	int r;
+	int wake[2] = { -1, -1 }, listener = -1, r;
+	pthread_t thread;
 
 	if (close_other_fds(sock) < 0)
 		child_fail(sock, "cannot close inherited file descriptors", errno);
@@ -64,13 +126,34 @@ static void child_main(const struct launch_request *request, int sock, const sig
 		child_fail(sock, "cannot set resource limits", -r);
 	if (chdir(p->home) < 0 && chdir("/") < 0)
 		child_fail(sock, "cannot change to the home directory", errno);
-	r = confine_process(request->plan, request->abi, true, err, sizeof(err));
+	/* if corral-helper dies, nothing of the session may go on unmediated */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
+		child_fail(sock, "cannot tie the session to its helper", errno);
+	if (traps) {
+		if (pipe2(wake, O_CLOEXEC) < 0)
+			child_fail(sock, "pipe", errno);
+		sender.wake = wake[0];
+		r = pthread_create(&thread, NULL, sender_main, &sender);
+		if (r != 0)
+			child_fail(sock, "cannot start the hand-off thread", r);
+	}
+	r = confine_process(request->plan, request->abi, true, &listener, err, sizeof(err));
 	if (r < 0)
 		child_fail(sock, err, 0);
+	if (traps) {
+		if (write(wake[1], &listener, sizeof(listener)) != sizeof(listener) || pthread_join(thread, NULL) != 0 ||
+		    sender.result < 0)
+			child_fail(sock, "cannot hand the notification fd to corral-helper", -sender.result);
+		close(wake[0]);
+		close(wake[1]);
+		close(listener);
+	} else if (send_hello(sock, -1) < 0) {
+		_exit(CHILD_SETUP_FAILED);
+	}
 	if (sigprocmask(SIG_SETMASK, old_mask, NULL) < 0)
 		child_fail(sock, "cannot restore the signal mask", errno);
-	/* confined: tell the parent, then wait for its go */
-	if (write(sock, "", 1) != 1 || read(sock, &go, 1) != 1)
+	/* confined: wait for the helper to be ready to serve */
+	if (read(sock, &go, 1) != 1 || go != HANDOFF_GO)
 		_exit(CHILD_SETUP_FAILED);
 	close(sock);
 	execve(request->path, request->argv, request->envp);
@@ -80,29 +163,138 @@ static void child_main(const struct launch_request *request, int sock, const sig
 	_exit(r == ENOENT ? 127 : CHILD_EXEC_FAILED);
 }
 
-/* Reads the child's verdict: one NUL byte when confined, else a reason. */
-static int wait_confined(int sock, char *err, size_t errlen)
+/* The child's hello (and the listener fd), or its reason for failing. */
+static int receive_hello(int sock, pid_t child, struct handoff_hello *hello, int *listener, char *err, size_t errlen)
 {
-	char buf[LAUNCH_ERR_MAX];
+	union {
+		char buf[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr align;
+	} control;
+	char data[LAUNCH_ERR_MAX];
+	struct iovec iov = { .iov_base = data, .iov_len = sizeof(data) - 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+			      .msg_controllen = sizeof(control.buf) };
+	struct ucred peer = { .pid = 0 };
 	ssize_t n;
 
+	*listener = -1;
 	do
-		n = read(sock, buf, sizeof(buf) - 1);
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
-	if (n == 1 && buf[0] == '\0')
-		return 0;
-	if (n <= 0)
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); n > 0 && c; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(listener, CMSG_DATA(c), sizeof(int));
+		/* SO_PASSCRED: the kernel says who sent it (SO_PEERCRED of a
+		 * socketpair would name its creator, us) */
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(struct ucred)))
+			memcpy(&peer, CMSG_DATA(c), sizeof(peer));
+	}
+	if (n <= 0) {
 		snprintf(err, errlen, "the session process died while confining itself");
-	else
-		snprintf(err, errlen, "%.*s", (int)n, buf);
-	return -EPERM;
+		return -EPIPE;
+	}
+	if ((size_t)n != sizeof(*hello) || (memcpy(hello, data, sizeof(*hello)), hello->magic != HANDOFF_MAGIC)) {
+		data[n] = '\0';
+		snprintf(err, errlen, "%s", data);
+		return -EPERM;
+	}
+	/* only our child can be on the other end, but make sure */
+	if (peer.pid != child || peer.uid != getuid() || (hello->has_listener != 0) != (*listener >= 0) ||
+	    (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+		snprintf(err, errlen, "unexpected hand-off from the session process");
+		return -EPROTO;
+	}
+	return 0;
+}
+
+/* corral-helper next to this program (the build tree, tests), else the
+ * installed one. Never from the environment: this process is not
+ * confined, and what it execs runs unconfined. */
+static void helper_path(char *out, size_t outlen)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n > 0) {
+		char *slash;
+
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash && snprintf(out, outlen, "%.*s/%s", (int)(slash - self), self, CORRAL_HELPER_NAME) < (int)outlen &&
+		    access(out, X_OK) == 0)
+			return;
+	}
+	snprintf(out, outlen, "%s", CORRAL_HELPER_PATH);
+}
+
+static int keep_across_exec(int fd)
+{
+	int flags = fcntl(fd, F_GETFD);
+
+	if (flags < 0 || fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Becomes corral-helper; returns only on failure. */
+static int exec_helper(const struct launch_request *request, pid_t child, int sock, int listener,
+		       const struct handoff_hello *hello, char *err, size_t errlen)
+{
+	char numbers[5][32], path[PATH_MAX];
+	char *argv[HELPER_ARG_MAX], *envp[] = { NULL };
+	int memfd, r, n = 0;
+
+	memfd = handoff_policy_memfd(request->policy);
+	if (memfd < 0) {
+		snprintf(err, errlen, "cannot pass the policy to corral-helper: %s", strerror(-memfd));
+		return memfd;
+	}
+	r = keep_across_exec(memfd);
+	if (r == 0)
+		r = keep_across_exec(sock);
+	if (r == 0 && listener >= 0)
+		r = keep_across_exec(listener);
+	if (r < 0) {
+		snprintf(err, errlen, "fcntl: %s", strerror(-r));
+		close(memfd);
+		return r;
+	}
+	snprintf(numbers[0], sizeof(numbers[0]), "%d", (int)child);
+	snprintf(numbers[1], sizeof(numbers[1]), "%d", sock);
+	snprintf(numbers[2], sizeof(numbers[2]), "%d", memfd);
+	snprintf(numbers[3], sizeof(numbers[3]), "%d", listener);
+	snprintf(numbers[4], sizeof(numbers[4]), "%llu", (unsigned long long)hello->probe_address);
+	helper_path(path, sizeof(path));
+	argv[n++] = (char *)CORRAL_HELPER_NAME;
+	argv[n++] = (char *)"--child";
+	argv[n++] = numbers[0];
+	argv[n++] = (char *)"--control";
+	argv[n++] = numbers[1];
+	argv[n++] = (char *)"--policy";
+	argv[n++] = numbers[2];
+	argv[n++] = (char *)"--notify";
+	argv[n++] = numbers[3];
+	argv[n++] = (char *)"--probe";
+	argv[n++] = numbers[4];
+	if (request->session_id) {
+		argv[n++] = (char *)"--session";
+		argv[n++] = (char *)request->session_id;
+	}
+	argv[n] = NULL;
+	execve(path, argv, envp);
+	r = -errno;
+	snprintf(err, errlen, "cannot run %s: %s", path, strerror(-r));
+	close(memfd);
+	return r;
 }
 
 int launch_session(const struct launch_request *request, char *err, size_t errlen)
 {
+	struct handoff_hello hello;
 	sigset_t set, old_mask;
-	int sv[2], r, status;
-	pid_t child;
+	int sv[2], r, status, listener = -1;
+	pid_t child, self = getpid();
 
 	if (!request->plan) {
 		execve(request->path, request->argv, request->envp);
@@ -110,6 +302,7 @@ int launch_session(const struct launch_request *request, char *err, size_t errle
 		snprintf(err, errlen, "cannot run %s: %s", request->path, strerror(-r));
 		return r;
 	}
+	/* orphans of the session come to us (and to the helper after exec) */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
 		r = -errno;
 		snprintf(err, errlen, "cannot become a child subreaper: %s", strerror(-r));
@@ -120,7 +313,15 @@ int launch_session(const struct launch_request *request, char *err, size_t errle
 		snprintf(err, errlen, "socketpair: %s", strerror(-r));
 		return r;
 	}
-	supervisor_signal_set(&set);
+	if (setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int)) < 0) {
+		r = -errno;
+		snprintf(err, errlen, "SO_PASSCRED: %s", strerror(-r));
+		close(sv[0]);
+		close(sv[1]);
+		return r;
+	}
+	/* blocked until the helper's signalfd takes them: none is lost */
+	launch_signal_set(&set);
 	sigprocmask(SIG_BLOCK, &set, &old_mask);
 	child = fork();
 	if (child < 0) {
@@ -133,23 +334,28 @@ int launch_session(const struct launch_request *request, char *err, size_t errle
 	}
 	if (child == 0) {
 		close(sv[0]);
-		child_main(request, sv[1], &old_mask);
+		child_main(request, sv[1], &old_mask, self);
 	}
 	close(sv[1]);
-	r = wait_confined(sv[0], err, errlen);
-	if (r < 0) {
-		close(sv[0]);
-		kill(child, SIGKILL);
-		waitpid(child, &status, 0);
-		return r;
-	}
-	if (write(sv[0], "", 1) != 1) {
-		snprintf(err, errlen, "cannot start the session: %s", strerror(errno));
-		close(sv[0]);
-		kill(child, SIGKILL);
-		waitpid(child, &status, 0);
-		return -EPIPE;
-	}
+	r = receive_hello(sv[0], child, &hello, &listener, err, errlen);
+	if (r == 0)
+		r = exec_helper(request, child, sv[0], listener, &hello, err, errlen);
+	if (listener >= 0)
+		close(listener);
 	close(sv[0]);
-	return supervisor_run(child, request->policy);
+	kill(child, SIGKILL);
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	return r;
+}
+
+void launch_signal_set(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGQUIT);
 }

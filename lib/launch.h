@@ -1,9 +1,10 @@
 /* Starting a session: the unconfined path (exec the program), or the
- * confined one (fork; the child confines itself and execs; the parent
- * supervises). Shared by corral-shell and `corralctl run`. */
+ * confined one (fork; the child confines itself and execs the program; the
+ * parent becomes corral-helper). Shared by corral-shell and `corralctl run`. */
 #ifndef CORRAL_LAUNCH_H
 #define CORRAL_LAUNCH_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -20,11 +21,16 @@ struct launch_request {
 	char *const *argv;
 	char *const *envp;
 	bool processes_in_cgroup;          /* limits.processes is the cgroup's job */
+	const char *session_id;            /* for the helper's log lines, or NULL */
 };
 
-/* Not confined: execs, returns only on failure (-errno). Confined: returns
- * the session's exit status (>= 0) after it ended, or -errno with a reason
- * in err when it could not start (nothing of the user's ran). */
+/* Execs the program (not confined) or corral-helper (confined, with the
+ * confined child waiting for it). Returns only when that failed: -errno
+ * with a reason in err, and nothing of the user's has run. */
 int launch_session(const struct launch_request *request, char *err, size_t errlen);
+
+/* The signals corral-helper takes over (SIGCHLD, SIGHUP, SIGTERM, SIGINT,
+ * SIGQUIT): blocked from before the fork until its signalfd reads them. */
+void launch_signal_set(sigset_t *set);
 
 #endif

@@ -6,5 +6,10 @@
 #define CORRAL_BINDIR "/usr/bin"
 #endif
 #define CORRAL_SHELL_PATH CORRAL_BINDIR "/corral-shell"
+#ifndef CORRAL_LIBEXECDIR
+#define CORRAL_LIBEXECDIR "/usr/libexec"
+#endif
+#define CORRAL_HELPER_PATH CORRAL_LIBEXECDIR "/corral/corral-helper"
+#define CORRAL_HELPER_NAME "corral-helper"
 
 #endif

@@ -45,7 +45,8 @@ int proc_stat_parse(const char *text, size_t len, struct proc_stat *out)
 		return -EINVAL;
 	out->state = p[2];
 	p += 4;  /* field 4: ppid */
-	if (parse_u64(p, &end, &value) < 0 || value > INT32_MAX)
+	/* "12abc" is not a ppid: the field must end where the next begins */
+	if (parse_u64(p, &end, &value) < 0 || value > INT32_MAX || *end != ' ')
 		return -EINVAL;
 	out->ppid = (pid_t)value;
 	for (field = 4; field < STAT_START_FIELD; field++) {

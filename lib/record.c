@@ -275,6 +275,7 @@ static int keep_resolved(const struct strlist *t, struct strlist *pending, char 
 {
 	struct net_addr addr;
 	char line[RECORD_LINE_MAX] = "";
+	size_t host_len = 0;
 
 	if (t->count < 3 || t->count > 2 + NETRULE_MAX_ADDRS || strlen(t->items[1]) > NETRULE_HOST_MAX) {
 		snprintf(err, errlen, "field 'resolved': bad value");
@@ -289,6 +290,15 @@ static int keep_resolved(const struct strlist *t, struct strlist *pending, char 
 			strcat(line, " ");
 		if (strlist_append_quoted(line, sizeof(line), t->items[i]) < 0)
 			return -EINVAL;
+		if (i == 1)
+			host_len = strlen(line);
+	}
+	/* one line per host, as written: a second one is a repeated field */
+	for (size_t k = 0; k < pending->count; k++) {
+		if (strncmp(pending->items[k], line, host_len) == 0 && pending->items[k][host_len] == ' ') {
+			snprintf(err, errlen, "field 'resolved': '%.100s' appears twice", t->items[1]);
+			return -EINVAL;
+		}
 	}
 	return strlist_append(pending, line);
 }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "netpolicy.h"
 #include "pathutil.h"
 #include "sandbox.h"
 
@@ -44,74 +45,47 @@ static void need_abi(struct sandbox_plan *plan, int abi)
 		plan->abi_needed = abi;
 }
 
-/* Decides which protocols net.connect lets through, and whether the
- * kernel alone can enforce it (only TCP port rules; UDP and ICMP all or
- * nothing). Anything else needs mediation by corral-helper. */
-static int plan_connect(const struct policy *policy, struct sandbox_plan *plan, char *err, size_t errlen)
+/* Which protocols net.connect lets open sockets for (UDP and ICMP sockets
+ * are refused at socket() when no rule names them), and whether Landlock
+ * can enforce its TCP ports (port-only rules; anything else is decided by
+ * corral-helper, per address). */
+static void plan_connect(const struct policy *policy, struct sandbox_plan *plan)
 {
 	const struct netrule_set *rules = &policy->net_connect;
-	bool tcp_any_port = false, udp = false, icmp = false;
-	char text[NETRULE_TEXT_MAX];
+	bool tcp_any_port = false, udp = false, icmp = false, kernel_only = true;
 
 	for (size_t i = 0; i < rules->count; i++) {
 		const struct netrule *rule = &rules->rules[i];
 
 		if (rule->target != NETRULE_TARGET_ANY ||
-		    ((rule->protocols & (NET_PROTO_UDP | NET_PROTO_ICMP)) && rule->n_ports)) {
-			if (netrule_format(rule, text, sizeof(text)) < 0)
-				snprintf(text, sizeof(text), "#%zu", i + 1);
-			snprintf(err, errlen,
-				 "net.connect rule '%s' needs per-address mediation by corral-helper, which this version of corral does not provide",
-				 text);
-			return -EOPNOTSUPP;
-		}
-		if ((rule->protocols & NET_PROTO_TCP) && rule->n_ports == 0)
+		    ((rule->protocols & (NET_PROTO_UDP | NET_PROTO_ICMP)) && rule->n_ports))
+			kernel_only = false;
+		if ((rule->protocols & NET_PROTO_TCP) && rule->n_ports == 0 && rule->target == NETRULE_TARGET_ANY)
 			tcp_any_port = true;
 		udp |= (rule->protocols & NET_PROTO_UDP) != 0;
 		icmp |= (rule->protocols & NET_PROTO_ICMP) != 0;
 	}
 	plan->filter.allow_udp = udp;
 	plan->filter.allow_icmp = icmp;
-	if (!tcp_any_port) {
+	if (kernel_only && !tcp_any_port) {
 		plan->handled.net |= LL_NET_CONNECT_TCP;
 		plan->connect_ports = rules;
 		need_abi(plan, NET_ABI_NEEDED);
 	}
-	return 0;
 }
 
-static int plan_network(const struct policy *policy, struct sandbox_plan *plan, char *err, size_t errlen)
+static void plan_network(const struct policy *policy, struct sandbox_plan *plan)
 {
-	if (policy->net_deny.count) {
-		snprintf(err, errlen,
-			 "net.deny needs per-address mediation by corral-helper, which this version of corral does not provide");
-		return -EOPNOTSUPP;
-	}
-	if (policy->loopback == NET_LOOPBACK_OWN || policy->loopback == NET_LOOPBACK_NONE) {
-		snprintf(err, errlen,
-			 "net.loopback = %s needs mediation by corral-helper, which this version of corral does not provide",
-			 policy->loopback == NET_LOOPBACK_OWN ? "own" : "none");
-		return -EOPNOTSUPP;
-	}
-	if (policy->loopback == NET_LOOPBACK_ANY && policy_is_set(policy, KEY_NET_CONNECT)) {
-		snprintf(err, errlen,
-			 "net.loopback = any together with net.connect needs mediation by corral-helper, which this version of corral does not provide");
-		return -EOPNOTSUPP;
-	}
 	plan->filter.allow_udp = true;
 	plan->filter.allow_icmp = false;
-	if (policy_is_set(policy, KEY_NET_CONNECT)) {
-		int r = plan_connect(policy, plan, err, errlen);
-
-		if (r < 0)
-			return r;
-	}
+	if (policy_is_set(policy, KEY_NET_CONNECT))
+		plan_connect(policy, plan);
 	if (policy_is_set(policy, KEY_NET_BIND)) {
 		plan->handled.net |= LL_NET_BIND_TCP;
 		plan->bind_ports = &policy->net_bind;
 		need_abi(plan, NET_ABI_NEEDED);
 	}
-	return 0;
+	plan->filter.notify_net = netpolicy_needs_mediation(policy);
 }
 
 static int plan_files(const struct policy *policy, struct sandbox_plan *plan)
@@ -134,7 +108,10 @@ static int plan_files(const struct policy *policy, struct sandbox_plan *plan)
 		return 0;
 	need_abi(plan, FS_ABI_NEEDED);
 	plan->deny = policy_list(policy, KEY_FS_DENY);
-	plan->filter.memfd_noexec_only = policy_is_set(policy, KEY_FS_EXEC);
+	/* an executable memfd would run code from outside fs.exec (Landlock
+	 * does not see kernel-internal mounts): corral-helper serves
+	 * memfd_create with non-executable, sealed memfds */
+	plan->filter.notify_memfd = policy_is_set(policy, KEY_FS_EXEC);
 	plan->handled.fs = LL_FS_READ | LL_FS_WRITE | LL_FS_EXECUTE;
 	for (size_t g = 0; g < sizeof(grants) / sizeof(grants[0]); g++) {
 		const struct strlist *items = policy_list(policy, grants[g].key);
@@ -156,10 +133,9 @@ int sandbox_plan(const struct policy *policy, int abi, struct sandbox_plan *plan
 
 	memset(plan, 0, sizeof(*plan));
 	r = plan_files(policy, plan);
-	if (r == 0)
-		r = plan_network(policy, plan, err, errlen);
 	if (r < 0)
 		goto fail;
+	plan_network(policy, plan);
 	if (!policy->abstract_unix_allowed)
 		plan->handled.scoped |= LL_SCOPE_ABSTRACT_UNIX;
 	if (!policy->signals_any)
@@ -329,7 +305,7 @@ static int apply_landlock(const struct sandbox_plan *plan, char *err, size_t err
 	return r;
 }
 
-int sandbox_apply(const struct sandbox_plan *plan, int abi, char *err, size_t errlen)
+int sandbox_apply(const struct sandbox_plan *plan, int abi, int *listener, char *err, size_t errlen)
 {
 	int r;
 
@@ -344,7 +320,7 @@ int sandbox_apply(const struct sandbox_plan *plan, int abi, char *err, size_t er
 		if (r < 0)
 			return r;
 	}
-	r = syscall_filter_install(&plan->filter);
+	r = syscall_filter_install(&plan->filter, listener);
 	if (r < 0)
 		snprintf(err, errlen, "cannot install the seccomp filter: %s", strerror(-r));
 	return r;

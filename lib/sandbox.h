@@ -38,9 +38,11 @@ int sandbox_plan(const struct policy *policy, int abi, struct sandbox_plan *plan
 		 char *err, size_t errlen);
 void sandbox_plan_free(struct sandbox_plan *plan);
 
-/* Applies a plan to the calling process: Landlock ruleset, then seccomp.
- * no_new_privs must already be set. On failure (-errno, reason in err) the
- * process may be partly confined and must not run the session. */
-int sandbox_apply(const struct sandbox_plan *plan, int abi, char *err, size_t errlen);
+/* Applies a plan to the calling thread: Landlock ruleset, then seccomp.
+ * no_new_privs must already be set. *listener gets the seccomp
+ * notification fd when the plan traps system calls (else -1): corral-helper
+ * must serve it. On failure (-errno, reason in err) the process may be
+ * partly confined and must not run the session. */
+int sandbox_apply(const struct sandbox_plan *plan, int abi, int *listener, char *err, size_t errlen);
 
 #endif

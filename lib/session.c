@@ -196,12 +196,11 @@ int session_run(const struct policy *p, const struct session_spec *spec, char *c
 		request.abi = abi;
 		corral_log(LOG_INFO, "user=%s event=session-start op=%s target=\"%s\"", p->user,
 			   spec->kind == SESSION_INTERACTIVE ? "shell" : "command", path);
-		r = launch_session(&request, err, errlen);
+		request.session_id = spec->session_id;
+		r = launch_session(&request, err, errlen);  /* becomes corral-helper */
 		sandbox_plan_free(&plan);
-		if (r < 0) {
-			corral_log(LOG_ERR, "user=%s event=refused op=confine errno=%d reason=\"%s\"", p->user, -r, err);
-			r = SESSION_EXIT_NO_POLICY;
-		}
+		corral_log(LOG_ERR, "user=%s event=refused op=confine errno=%d reason=\"%s\"", p->user, -r, err);
+		r = SESSION_EXIT_NO_POLICY;
 		goto out;
 	}
 	r = launch_session(&request, err, errlen);  /* execs; returns only on failure */

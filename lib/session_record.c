@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pathutil.h"
 #include "procinfo.h"
 #include "record.h"
 #include "session_record.h"
@@ -226,8 +227,16 @@ static int parse_header_line(struct session_record *rec, const struct strlist *t
 	}
 	if (t->count != 2)
 		return -EINVAL;
-	if (strcmp(name, "cgroup") == 0)
-		return value[0] == '/' && !strstr(value, "/../") ? strlist_append(&rec->cgroups, value) : -EINVAL;
+	if (strcmp(name, "cgroup") == 0) {
+		/* the shell and corralctl act on these: only the canonical absolute
+		 * form we write, so no ".." (also not a trailing one) or "." */
+		char copy[PATHUTIL_PATH_MAX];
+
+		if (snprintf(copy, sizeof(copy), "%s", value) >= (int)sizeof(copy) || path_normalize(copy) < 0 ||
+		    strcmp(copy, value) != 0)
+			return -EINVAL;
+		return strlist_append(&rec->cgroups, value);
+	}
 	if (strcmp(name, "id") == 0) {
 		field = HEADER_ID;
 		if (!session_id_is_valid(value))
@@ -279,6 +288,7 @@ int session_record_parse(const char *text, size_t len, struct session_record *ou
 {
 	const char *p = text, *limit = text + len;
 	unsigned seen = 0, lineno = 0;
+	bool has_policy = false;
 	int r = 0;
 
 	session_record_init(out);
@@ -309,8 +319,10 @@ int session_record_parse(const char *text, size_t len, struct session_record *ou
 			}
 			continue;
 		}
-		if (strcmp(line, "policy") == 0)
+		if (strcmp(line, "policy") == 0) {
+			has_policy = true;
 			break;
+		}
 		strlist_init(&tokens);
 		r = strlist_split(line, &tokens, NULL, 0);
 		if (r == 0)
@@ -321,7 +333,8 @@ int session_record_parse(const char *text, size_t len, struct session_record *ou
 			goto fail;
 		}
 	}
-	if ((seen & HEADER_REQUIRED) != HEADER_REQUIRED || p > limit) {
+	/* without the "policy" line the header may just be cut short */
+	if ((seen & HEADER_REQUIRED) != HEADER_REQUIRED || !has_policy) {
 		snprintf(err, errlen, "record is incomplete");
 		r = -EINVAL;
 		goto fail;
@@ -465,6 +478,8 @@ int session_record_read(const char *run_dir, const char *id, struct session_reco
 	int dir, fd = -1, r;
 
 	session_record_init(out);
+	if (errlen)
+		err[0] = '\0';  /* the failure paths below only fill an empty err */
 	if (!session_id_is_valid(id)) {
 		snprintf(err, errlen, "'%.80s' is not a session id", id);
 		return -EINVAL;

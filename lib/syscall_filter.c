@@ -82,23 +82,9 @@ static const unsigned long denied_ioctls[] = { TIOCSTI, TIOCLINUX };
  * (gdb uses it); READ_IMPLIES_EXEC, MMAP_PAGE_ZERO and the rest are refused
  * by the allowlist filter below. */
 
-#ifndef MFD_NOEXEC_SEAL
-#define MFD_NOEXEC_SEAL 0x0008U
-#endif
-
-static int add_main_rules(scmp_filter_ctx ctx, const struct syscall_filter_options *options)
+static int add_main_rules(scmp_filter_ctx ctx)
 {
 	int r;
-
-	/* Landlock does not check kernel-internal mounts, so an executable
-	 * memfd would run code from outside fs.exec: refuse all but sealed
-	 * non-executable ones. */
-	if (options->memfd_noexec_only) {
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(memfd_create), 1,
-				     SCMP_A1(SCMP_CMP_MASKED_EQ, MFD_NOEXEC_SEAL, 0));
-		if (r < 0)
-			return r;
-	}
 
 	r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(SYSCALL_CANARY_ERRNO), SCMP_SYS(close_range), 1,
 			     SCMP_A2(SCMP_CMP_MASKED_EQ, ~0ULL, SYSCALL_CANARY_FLAGS));
@@ -141,6 +127,8 @@ enum bpf_label {
 	REFUSE_TYPE,
 	REFUSE_PROTOCOL,
 	REFUSE_PERSONALITY,
+	NOTIFY,
+	SENDTO,
 	LABEL_COUNT
 };
 
@@ -158,6 +146,7 @@ struct bpf_insn {
 #define RET(value) { BPF_RET | BPF_K, (value), NEXT, NEXT, NEXT }
 #define LABEL(l) { 0, 0, NEXT, NEXT, (l) }
 #define ARG_LOW(n) (uint32_t)(offsetof(struct seccomp_data, args[n]))  /* little endian */
+#define ARG_HIGH(n) (ARG_LOW(n) + 4)
 #define ERRNO(e) (SECCOMP_RET_ERRNO | ((e) & SECCOMP_RET_DATA))
 
 /* Resolves labels into forward jump offsets. -EINVAL when a jump goes
@@ -277,22 +266,82 @@ bool syscall_filter_in_session(void)
 	return syscall(__NR_close_range, ~0U, ~0U, SYSCALL_CANARY_FLAGS) < 0 && errno == SYSCALL_CANARY_ERRNO;
 }
 
-int syscall_filter_install(const struct syscall_filter_options *options)
+bool syscall_filter_traps(const struct syscall_filter_options *options)
+{
+	return options->notify_net || options->notify_memfd;
+}
+
+/* The trapped system calls go to corral-helper. Installed last, so it runs
+ * first, but the kernel takes the strictest verdict of all filters: what
+ * the others refuse stays refused. A sendto without an address (send() on
+ * a connected socket) is decided here, from a register: nothing to race. */
+static int install_notify_filter(const struct syscall_filter_options *options, int *listener)
+{
+	const enum bpf_label net = options->notify_net ? NOTIFY : NEXT;
+	const enum bpf_label sendto = options->notify_net ? SENDTO : NEXT;
+	const enum bpf_label memfd = options->notify_memfd ? NOTIFY : NEXT;
+	const struct bpf_insn program[] = {
+		LOAD(offsetof(struct seccomp_data, arch)),
+		JEQ(AUDIT_ARCH_X86_64, NEXT, ALLOW),
+		LOAD(offsetof(struct seccomp_data, nr)),
+		JEQ(__NR_connect, net, NEXT),
+		JEQ(__NR_sendmsg, net, NEXT),
+		JEQ(__NR_sendmmsg, net, NEXT),
+		JEQ(__NR_sendto, sendto, NEXT),
+		JEQ(__NR_memfd_create, memfd, NEXT),
+		RET(SECCOMP_RET_ALLOW),
+
+		LABEL(SENDTO),
+		LOAD(ARG_LOW(4)),
+		JEQ(0, NEXT, NOTIFY),
+		LOAD(ARG_HIGH(4)),
+		JEQ(0, ALLOW, NOTIFY),
+
+		LABEL(NOTIFY),
+		RET(SECCOMP_RET_USER_NOTIF),
+		LABEL(ALLOW),
+		RET(SECCOMP_RET_ALLOW),
+	};
+	struct sock_filter filter[BPF_PROGRAM_MAX];
+	struct sock_fprog prog;
+	size_t n;
+	long fd;
+	int r;
+
+	r = bpf_assemble(program, sizeof(program) / sizeof(program[0]), filter, BPF_PROGRAM_MAX, &n);
+	if (r < 0)
+		return r;
+	prog.len = (unsigned short)n;
+	prog.filter = filter;
+	/* killable wait: once the helper has a request, only a fatal signal
+	 * interrupts it, so a call done on the process's behalf is not redone */
+	fd = syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
+		     SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &prog);
+	if (fd < 0)
+		return -errno;
+	*listener = (int)fd;
+	return 0;
+}
+
+int syscall_filter_install(const struct syscall_filter_options *options, int *listener)
 {
 	scmp_filter_ctx ctx;
 	int r;
 
+	*listener = -1;
 	ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx)
 		return -ENOMEM;
 	/* i386 (int 0x80) and x32 system calls of a 64-bit process kill it */
 	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
 	if (r == 0)
-		r = add_main_rules(ctx, options);
+		r = add_main_rules(ctx);
 	if (r == 0)
 		r = seccomp_load(ctx);
 	seccomp_release(ctx);
-	if (r < 0)
-		return r;
-	return install_allowlist_filter(options);
+	if (r == 0)
+		r = install_allowlist_filter(options);
+	if (r == 0 && syscall_filter_traps(options))
+		r = install_notify_filter(options, listener);
+	return r;
 }

@@ -20,8 +20,14 @@ extern const size_t syscall_denials_count;
 struct syscall_filter_options {
 	bool allow_udp;         /* UDP sockets (no allow list, or a rule allows udp) */
 	bool allow_icmp;        /* ICMP / ICMPv6 ping sockets (a rule allows icmp) */
-	bool memfd_noexec_only; /* memfd_create must ask for MFD_NOEXEC_SEAL (fs.exec is set) */
+	/* What goes to corral-helper (seccomp user notification). Nothing is
+	 * trapped unless the policy needs the helper to decide it. */
+	bool notify_net;        /* connect, sendto with an address, sendmsg, sendmmsg */
+	bool notify_memfd;      /* memfd_create: the helper makes a non-executable one */
 };
+
+/* Is anything trapped (so the filter has a listener fd)? */
+bool syscall_filter_traps(const struct syscall_filter_options *options);
 
 /* A question only a corral session answers: close_range() with these
  * flags fails with EINVAL everywhere else, and with SYSCALL_CANARY_ERRNO
@@ -31,8 +37,9 @@ struct syscall_filter_options {
 bool syscall_filter_in_session(void);
 
 /* Installs the filters on the calling thread (no_new_privs must be set).
- * Returns 0 or -errno; on error nothing or only part is installed and
- * the caller must not exec the session. */
-int syscall_filter_install(const struct syscall_filter_options *options);
+ * When something is trapped, *listener gets the notification fd (close-on-
+ * exec), else -1. Returns 0 or -errno; on error nothing or only part is
+ * installed and the caller must not exec the session. */
+int syscall_filter_install(const struct syscall_filter_options *options, int *listener);
 
 #endif

@@ -78,6 +78,14 @@ static int refuse(const struct open_request *req, int error, const char *rule, c
 	return error;
 }
 
+/* -ENOENT becomes PAM_USER_UNKNOWN (pam_corral.c): only the user lookup may
+ * say that; a missing file or directory later on is a session error (the
+ * log line keeps the real errno). */
+static int not_user_unknown(int r)
+{
+	return r == -ENOENT ? -EIO : r;
+}
+
 /* Would this session start without corral-shell (and so unconfined)? */
 static int check_entry(const struct open_request *req, const struct policy *p, const struct user_info *user,
 		       bool *direct)
@@ -96,7 +104,8 @@ static int check_entry(const struct open_request *req, const struct policy *p, c
 		const char *why = NULL;
 		size_t len = 0;
 		int r = cmdline ? read_cmdline(cmdline, SERVICE_CMDLINE_MAX, &len) : -ENOMEM;
-		bool overrides = r == 0 && service_su_overrides_shell(cmdline, len, strcmp(req->service, "runuser") == 0, &why);
+		bool runuser = strcmp(req->service, "runuser") == 0 || strcmp(req->service, "runuser-l") == 0;
+		bool overrides = r == 0 && service_su_overrides_shell(cmdline, len, runuser, &why);
 
 		free(cmdline);
 		if (r < 0)
@@ -119,14 +128,19 @@ static int confine_caller(const struct open_request *req, struct module_session 
 			  int abi)
 {
 	char reason[REASON_MAX];
-	int r = keeper_start(&s->setup, getpid());
+	int listener = -1, r = keeper_start(&s->setup, getpid());
 
 	if (r < 0)
 		return refuse(req, r, "confine", "cannot start the session keeper");
 	s->keeper_owns_cleanup = true;
-	r = confine_process(plan, abi, false, reason, sizeof(reason));
+	r = confine_process(plan, abi, false, &listener, reason, sizeof(reason));
 	if (r < 0)
 		return refuse(req, r, "confine", reason);
+	if (listener >= 0) {
+		/* TODO(helper): hand the listener to a corral-helper started by the keeper */
+		close(listener);
+		return refuse(req, -EOPNOTSUPP, "confine", "this policy needs corral-helper, not yet started for this service");
+	}
 	return 0;
 }
 
@@ -214,7 +228,7 @@ int open_session(const struct open_request *req)
 		goto out_config;
 	}
 	if (exempt < 0) {
-		r = refuse(req, exempt, "exempt_groups", "cannot look up the exempt groups (NSS)");
+		r = not_user_unknown(refuse(req, exempt, "exempt_groups", "cannot look up the exempt groups (NSS)"));
 		goto out_config;
 	}
 	if (r < 0) {
@@ -229,11 +243,11 @@ int open_session(const struct open_request *req)
 	}
 	r = policy_resolve(&config, &user, &policy, reason, sizeof(reason));
 	if (r < 0) {
-		r = refuse(req, r, "config", reason);
+		r = not_user_unknown(refuse(req, r, "config", reason));
 		goto out_config;
 	}
 	if (policy.confine) {
-		r = open_confined(req, &policy, &user);
+		r = not_user_unknown(open_confined(req, &policy, &user));
 	} else if (req->args.debug) {
 		req->log(req->context, LOG_DEBUG, "user=%s event=not-confined service=%s", req->user, req->service);
 	}

@@ -57,11 +57,17 @@ static int keep_session(void *context, struct module_session *session)
 	char variable[64];
 	int r;
 
-	r = pam_set_data(pamh, MODULE_DATA, session, free_session);
-	if (r != PAM_SUCCESS)
-		return -ENOMEM;
+	/* the variable first: once pam_set_data holds the session, PAM frees
+	 * it, and a failure after that must not let the caller free it again */
 	snprintf(variable, sizeof(variable), "CORRAL_SESSION=%s", session->setup.id);
-	return pam_putenv(pamh, variable) == PAM_SUCCESS ? 0 : -ENOMEM;
+	if (pam_putenv(pamh, variable) != PAM_SUCCESS)
+		return -ENOMEM;
+	r = pam_set_data(pamh, MODULE_DATA, session, free_session);
+	if (r != PAM_SUCCESS) {
+		pam_putenv(pamh, "CORRAL_SESSION");   /* no record behind it any more */
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
@@ -73,6 +79,16 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 
 	(void)flags;
 	module_args_parse(argc, argv, &request.args);
+	/* listed twice in one stack (su-l includes su) or opened twice by the
+	 * application: the session is open already. A second one would replace
+	 * the first in pam_set_data, and nobody would close that one. */
+	if (pam_get_data(pamh, MODULE_DATA, &item) == PAM_SUCCESS && item) {
+		if (request.args.debug)
+			pam_syslog(pamh, LOG_DEBUG, "user=%s session=%s event=already-open",
+				   ((const struct module_session *)item)->user, ((const struct module_session *)item)->setup.id);
+		return PAM_SUCCESS;
+	}
+	item = NULL;
 	if (pam_get_item(pamh, PAM_USER, &item) != PAM_SUCCESS || !item) {
 		pam_syslog(pamh, LOG_ERR, "event=refused op=open_session reason=\"no user name\"");
 		return PAM_SESSION_ERR;

@@ -5,8 +5,9 @@
 
 enum service_kind service_kind_of(const char *service)
 {
-	static const char *const login_shell[] = { "sshd", "login", "su-l", "runuser-l" };
-	static const char *const su_like[] = { "su", "runuser" };
+	static const char *const login_shell[] = { "sshd", "login" };
+	/* su -l / runuser -l open "su-l" / "runuser-l", and -s still applies there */
+	static const char *const su_like[] = { "su", "runuser", "su-l", "runuser-l" };
 
 	for (size_t i = 0; i < sizeof(login_shell) / sizeof(login_shell[0]); i++)
 		if (strcmp(service, login_shell[i]) == 0)
@@ -24,29 +25,60 @@ static bool takes_value(char option)
 	return strchr("cgGswu", option) != NULL;
 }
 
-static bool long_takes_value(const char *name)
+/* The long options of su and runuser (util-linux su-common.c). */
+static const struct long_option {
+	const char *name;
+	const char *override;   /* starts something other than the login shell */
+	bool takes_value;
+	bool runuser_only;      /* the override applies to runuser only */
+} long_options[] = {
+	{ "command", NULL, true, false },
+	{ "session-command", NULL, true, false },
+	{ "fast", NULL, false, false },
+	{ "group", NULL, true, false },
+	{ "supp-group", NULL, true, false },
+	{ "login", NULL, false, false },
+	{ "preserve-environment", "--preserve-environment", false, false },
+	{ "pty", NULL, false, false },
+	{ "shell", "--shell", true, false },
+	{ "whitelist-environment", NULL, true, false },
+	{ "user", "--user", true, true },
+	{ "help", NULL, false, false },
+	{ "version", NULL, false, false },
+};
+
+/* getopt_long takes an exact name, else any unambiguous prefix of one
+ * ("--sh=/bin/sh" is --shell), so every option the word abbreviates counts.
+ * name is the word after "--", n bytes (not NUL-terminated). Sets
+ * *skip_next when the option's value is the next word. */
+static const char *long_override(const char *name, size_t n, bool runuser, bool *skip_next)
 {
-	static const char *const names[] = { "command", "group", "supp-group", "shell", "whitelist-environment",
-					     "session-command", "user" };
-	size_t len = strcspn(name, "=");
+	const char *equals = memchr(name, '=', n);
+	size_t len = equals ? (size_t)(equals - name) : n, matches = 0;
+	const struct long_option *match = NULL;
+	const char *why = NULL;
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i]) == len && strncmp(name, names[i], len) == 0)
-			return name[len] != '=';
-	return false;
-}
+	*skip_next = false;
+	for (size_t i = 0; i < sizeof(long_options) / sizeof(long_options[0]); i++) {
+		const struct long_option *o = &long_options[i];
 
-static const char *long_override(const char *name, bool runuser)
-{
-	size_t len = strcspn(name, "=");
-
-	if (len == 5 && strncmp(name, "shell", 5) == 0)
-		return "--shell";
-	if (len == 20 && strncmp(name, "preserve-environment", 20) == 0)
-		return "--preserve-environment";
-	if (runuser && len == 4 && strncmp(name, "user", 4) == 0)
-		return "--user";
-	return NULL;
+		if (strlen(o->name) < len || strncmp(name, o->name, len) != 0)
+			continue;
+		if (strlen(o->name) == len) {
+			match = o;  /* an exact name wins over the prefixes */
+			matches = 1;
+			why = o->override && (runuser || !o->runuser_only) ? o->override : NULL;
+			break;
+		}
+		matches++;
+		match = o;
+		/* an ambiguous prefix makes su fail; one that could be an override is refused anyway */
+		if (!why && o->override && (runuser || !o->runuser_only))
+			why = o->override;
+	}
+	if (matches == 1 && match->takes_value && !equals)
+		*skip_next = true;
+	return why;
 }
 
 static const char *short_override(char option, bool runuser)
@@ -71,6 +103,7 @@ bool service_su_overrides_shell(const char *cmdline, size_t len, bool runuser, c
 	bool skip_next = false, first = true;
 
 	*why = NULL;
+	/* words are measured, never read as C strings: the last one may lack its NUL */
 	while (p < end) {
 		const char *word = p;
 		size_t n = strnlen(p, (size_t)(end - p));
@@ -84,24 +117,23 @@ bool service_su_overrides_shell(const char *cmdline, size_t len, bool runuser, c
 			skip_next = false;
 			continue;
 		}
-		if (strcmp(word, "--") == 0)
+		if (n == 2 && word[0] == '-' && word[1] == '-')
 			return false;
 		/* getopt_long permutes: options may follow the user name */
-		if (word[0] != '-' || word[1] == '\0')
+		if (n < 2 || word[0] != '-')
 			continue;
 		if (word[1] == '-') {
-			*why = long_override(word + 2, runuser);
+			*why = long_override(word + 2, n - 2, runuser, &skip_next);
 			if (*why)
 				return true;
-			skip_next = long_takes_value(word + 2);
 			continue;
 		}
-		for (const char *o = word + 1; *o; o++) {
-			*why = short_override(*o, runuser);
+		for (size_t i = 1; i < n; i++) {
+			*why = short_override(word[i], runuser);
 			if (*why)
 				return true;
-			if (takes_value(*o)) {
-				skip_next = o[1] == '\0';
+			if (takes_value(word[i])) {
+				skip_next = i + 1 == n;
 				break;
 			}
 		}

@@ -8,6 +8,7 @@ ctl=$(realpath "$build/corralctl")
 if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP creates users: run as root"; exit 0; fi
 user=crconf
 cleanup() {
+	[ -n "${listener:-}" ] && kill "$listener" 2>/dev/null
 	pkill -u "$user" 2>/dev/null
 	userdel -r "$user" >/dev/null 2>&1
 	rm -rf "${tools:-/nonexistent}" "${dir:-/nonexistent}" /tmp/crconf-* /var/lib/corral-test
@@ -63,10 +64,13 @@ t() {  # description, expected confined output, expected-unconfined-differs (yes
 }
 
 runuser -u "$user" -- sleep 300 >/dev/null 2>&1 &   # the user's own process outside the session
+# a listener on a port net.connect does not grant: unconfined connects work
+perl -MIO::Socket::INET -e '$s = IO::Socket::INET->new(Listen => 16, LocalAddr => "127.0.0.1:9099", ReuseAddr => 1) or die; sleep 120' &
+listener=$!
 sleep 0.2
 user_sleeper=$(pgrep -u "$user" -x sleep | head -n 1)
 
-echo "1..46"
+echo "1..47"
 t "write in home allowed" ok no write "$home/f"
 t "write outside the write trees refused" EACCES yes write /tmp/crconf-x
 t "read outside the read trees refused" EACCES yes read /var/lib/corral-test/readable
@@ -87,7 +91,7 @@ out=$(confined_cmd /lib64/ld-linux-x86-64.so.2 "$home/copied-true" 2>&1; echo "s
 	echo "not ok $n - ld.so: confined '$out', unconfined '$base'"
 t "bind outside net.bind refused" EACCES yes bind 9000
 t "bind inside net.bind allowed" ok no bind 8005
-t "TCP connect to a port net.connect does not grant refused" EACCES yes connect 9
+t "TCP connect to a port net.connect does not grant refused (by corral-helper)" ECONNREFUSED yes connect 9099
 t "packet socket refused" EAFNOSUPPORT yes socket 17 3 0
 t "raw IPv4 socket refused" ESOCKTNOSUPPORT yes socket 2 3 1
 t "SCTP socket refused" EPROTONOSUPPORT no socket 2 1 132
@@ -105,7 +109,8 @@ t "TIOCSTI with junk in the upper 32 bits refused" EPERM yes tiocsti 1
 t "personality(READ_IMPLIES_EXEC) refused" EPERM yes personality
 t "mount refused" EPERM no mount
 t "signal to the user's own process outside the session refused" EPERM yes kill "$user_sleeper"
-t "memfd_create of an executable memfd refused (fs.exec set)" EPERM yes memfd-exec
+t "exec of a memfd fails: corral-helper hands out sealed non-executable memfds (fs.exec set)" EACCES yes memfd-exec
+t "memfd_create(MFD_EXEC) refused" EACCES yes memfd-mfd-exec
 t "memfd_create with MFD_NOEXEC_SEAL allowed" ok no memfd-sealed
 n=$((n + 1))
 base=$(runuser -u "$user" -- sh -c "\"$probe\" ptrace-parent")

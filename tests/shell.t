@@ -21,6 +21,7 @@ for u in "${users[@]}"; do userdel -r "$u" >/dev/null 2>&1; useradd -m -s /usr/b
 tools=$(mktemp -d /usr/local/lib/corral-test.XXXXXX)
 chmod 0755 "$tools"
 install -m 0755 "$build/corral-shell" "$tools/corral-shell"
+install -m 0755 "$build/corral-helper" "$tools/corral-helper"   # found beside the shell
 shell=$tools/corral-shell
 driver=$(realpath "$build/pam_driver")
 pamdir=$tools/pam.d
@@ -49,6 +50,8 @@ fs.exec = /usr
 [user:crsh3]
 session.linger = yes
 confine = yes
+fs.read = /usr /etc
+fs.write = ~ /dev/null
 fs.exec = /usr
 INI
 

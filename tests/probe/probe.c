@@ -139,6 +139,8 @@ int main(int argc, char **argv)
 		return report(syscall(SYS_mount, "none", "/tmp", "tmpfs", 0, NULL));
 	if (strcmp(op, "memfd-sealed") == 0)
 		return report(memfd_create("probe", MFD_CLOEXEC | 0x0008U /* MFD_NOEXEC_SEAL */));
+	if (strcmp(op, "memfd-mfd-exec") == 0)
+		return report(memfd_create("probe", MFD_CLOEXEC | 0x0010U /* MFD_EXEC */));
 	if (strcmp(op, "memfd-exec") == 0) {
 		int fd = memfd_create("probe", 0), in = open("/bin/true", O_RDONLY);
 		char buf[65536];

@@ -1,0 +1,235 @@
+/* Destination decisions of corral-helper (see destination.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "destination.h"
+#include "netpolicy.h"
+#include "sock_owner.h"
+
+#define REFUSED ECONNREFUSED   /* what a refused connect or send answers */
+
+const struct sockaddr *destination_address(const struct destination *d, socklen_t *len)
+{
+	if (d->path_fd >= 0) {
+		*len = d->via_len;
+		return (const struct sockaddr *)&d->via;
+	}
+	*len = d->raw_len;
+	return (const struct sockaddr *)d->raw;
+}
+
+void destination_release(struct destination *d)
+{
+	if (d->path_fd >= 0)
+		close(d->path_fd);
+	d->path_fd = -1;
+}
+
+int socket_take(struct helper *h, const struct seccomp_notif *req, int target_fd, struct socket_info *out)
+{
+	socklen_t len = sizeof(int);
+	struct stat st;
+	int fd, flags;
+
+	out->fd = -1;
+	fd = task_take_fd(&h->tasks, (pid_t)req->pid, target_fd);
+	if (fd < 0)
+		return fd == -ESRCH ? -ESRCH : fd == -EPERM ? -EPERM : -EBADF;
+	/* the fd is the requester's only if the request is still live */
+	if (!notify_id_valid(h->notify_fd, req->id)) {
+		close(fd);
+		return -ESRCH;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+		close(fd);
+		return -ENOTSOCK;
+	}
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &out->domain, &len) < 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &out->type, &len) < 0 ||
+	    getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &out->protocol, &len) < 0) {
+		close(fd);
+		return -ENOTSOCK;
+	}
+	out->blocking = !(flags & O_NONBLOCK);
+	out->fd = fd;
+	return 0;
+}
+
+int destination_read(struct helper *h, const struct seccomp_notif *req, uint64_t addr, uint64_t len,
+		     struct destination *out)
+{
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	out->path_fd = -1;
+	/* as the kernel: a negative or oversized length is EINVAL */
+	if (len > SOCKADDR_MAX)
+		return -EINVAL;
+	r = process_read((pid_t)req->pid, addr, out->raw, (size_t)len);
+	if (!notify_id_valid(h->notify_fd, req->id))
+		return -ESRCH;
+	if (r < 0)
+		return r == -EPERM ? -EPERM : -EFAULT;
+	out->raw_len = (socklen_t)len;
+	return sockaddr_parse(out->raw, (size_t)len, &out->info);
+}
+
+static enum net_proto socket_proto(const struct socket_info *s)
+{
+	if (s->type == SOCK_STREAM && (s->protocol == IPPROTO_TCP || s->protocol == 0))
+		return NET_PROTO_TCP;
+	if (s->type == SOCK_DGRAM && (s->protocol == IPPROTO_UDP || s->protocol == 0))
+		return NET_PROTO_UDP;
+	if (s->type == SOCK_DGRAM && (s->protocol == IPPROTO_ICMP || s->protocol == IPPROTO_ICMPV6))
+		return NET_PROTO_ICMP;
+	return 0;
+}
+
+static void describe_inet(const struct destination *d, char *out, size_t outlen)
+{
+	char addr[NET_ADDR_TEXT_MAX];
+	bool v6;
+
+	if (net_addr_format(&d->info.addr, addr, sizeof(addr)) < 0)
+		snprintf(addr, sizeof(addr), "?");
+	v6 = strchr(addr, ':') != NULL;
+	snprintf(out, outlen, "%s%s%s:%u", v6 ? "[" : "", addr, v6 ? "]" : "", (unsigned)d->info.port);
+}
+
+/* Printable form of an abstract name, "@name", escaping what is not. */
+static void describe_abstract(const struct destination *d, char *out, size_t outlen)
+{
+	const unsigned char *name = d->raw + offsetof(struct sockaddr_un, sun_path) + 1;
+	size_t len = 1;
+
+	out[0] = '@';
+	for (size_t i = 0; i < d->info.abstract_len && len + 5 < outlen; i++) {
+		if (name[i] >= 0x21 && name[i] < 0x7f && name[i] != '"' && name[i] != '\\')
+			out[len++] = (char)name[i];
+		else
+			len += (size_t)snprintf(out + len, outlen - len, "\\x%02x", name[i]);
+	}
+	out[len] = '\0';
+}
+
+static int refuse(struct helper *h, const char *op, const struct destination *d, const char *rule, int error)
+{
+	denials_record(&h->denials, op, d->text, rule, error);
+	return -error;
+}
+
+static int open_dir_of(pid_t tid, bool absolute)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)tid, absolute ? "root" : "cwd");
+	return open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* Resolves sun_path the way the process would (its cwd, its root), but
+ * without magic links (the helper may reach other processes' /proc
+ * entries that the session may not), and decides on the inode found. */
+static int decide_unix_path(struct helper *h, const struct seccomp_notif *req, const char *op, struct destination *d)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS };
+	bool absolute = d->info.path[0] == '/';
+	char link[64], real[PATH_MAX], rule[NETPOLICY_RULE_MAX];
+	struct stat st;
+	ssize_t n;
+	int dir, fd;
+
+	snprintf(d->text, sizeof(d->text), "%s", d->info.path);
+	dir = open_dir_of((pid_t)req->pid, absolute);
+	if (dir < 0)
+		return refuse(h, op, d, "process not dumpable", EPERM);
+	if (absolute)
+		how.resolve |= RESOLVE_IN_ROOT;
+	fd = (int)syscall(SYS_openat2, dir, absolute ? d->info.path + 1 : d->info.path, &how, sizeof(how));
+	close(dir);
+	if (fd < 0) {
+		int error = errno;
+
+		if (error == ELOOP || error == EXDEV)
+			return refuse(h, op, d, "magic link or escape from the root", EACCES);
+		return -error;
+	}
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, real, sizeof(real) - 1);
+	if (n <= 0 || fstat(fd, &st) < 0) {
+		close(fd);
+		return -EACCES;
+	}
+	real[n] = '\0';
+	if (!S_ISSOCK(st.st_mode)) {
+		close(fd);
+		return -ECONNREFUSED;   /* what the kernel says for a non-socket */
+	}
+	snprintf(d->text, sizeof(d->text), "%.*s", (int)sizeof(d->text) - 1, real);
+	if (!netpolicy_unix_allowed(&h->policy, real, rule, sizeof(rule))) {
+		close(fd);
+		return refuse(h, op, d, rule, REFUSED);
+	}
+	/* connect to exactly the inode that was checked */
+	memset(&d->via, 0, sizeof(d->via));
+	d->via.sun_family = AF_UNIX;
+	snprintf(d->via.sun_path, sizeof(d->via.sun_path), "/proc/self/fd/%d", fd);
+	d->via_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(d->via.sun_path) + 1);
+	d->path_fd = fd;
+	return 0;
+}
+
+static int decide_inet(struct helper *h, const struct socket_info *sock, const char *op, struct destination *d)
+{
+	enum net_proto proto = socket_proto(sock);
+	struct netpolicy_result result;
+
+	describe_inet(d, d->text, sizeof(d->text));
+	if (!proto)
+		return refuse(h, op, d, "socket type", EPROTONOSUPPORT);
+	netpolicy_decide(&h->policy, proto, &d->info.addr, d->info.port, &result);
+	if (result.verdict == NETPOLICY_IF_OWN_LISTENER) {
+		uid_t owner = 0;
+		int r = sock_owner_of_listener(proto, &d->info.addr, d->info.port, &owner);
+
+		if (r < 0 || owner != h->policy.uid)
+			return refuse(h, op, d, r == -ENOENT ? "net.loopback own (no listener)" : "net.loopback own (not yours)",
+				      REFUSED);
+		return 0;
+	}
+	return result.verdict == NETPOLICY_ALLOW ? 0 : refuse(h, op, d, result.rule, REFUSED);
+}
+
+int destination_decide(struct helper *h, const struct seccomp_notif *req, const struct socket_info *sock,
+		       const char *op, struct destination *d)
+{
+	switch (d->info.kind) {
+	case SOCKADDR_INET:
+		if (sock->domain != AF_INET && sock->domain != AF_INET6)
+			return -EINVAL;
+		return decide_inet(h, sock, op, d);
+	case SOCKADDR_UNIX_PATH:
+		if (sock->domain != AF_UNIX)
+			return -EINVAL;
+		return decide_unix_path(h, req, op, d);
+	case SOCKADDR_UNIX_ABSTRACT:
+		describe_abstract(d, d->text, sizeof(d->text));
+		return h->policy.abstract_unix_allowed ? 0 : refuse(h, op, d, "ipc.abstract_unix deny", REFUSED);
+	case SOCKADDR_UNIX_UNNAMED:
+		return -EINVAL;
+	case SOCKADDR_UNSPEC:
+	case SOCKADDR_NETLINK_KERNEL:
+		return 0;
+	default:
+		snprintf(d->text, sizeof(d->text), "family %d", d->info.family);
+		return refuse(h, op, d, "address family", EAFNOSUPPORT);
+	}
+}

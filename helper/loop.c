@@ -1,0 +1,174 @@
+/* corral-helper's one event loop: the notification fd, a signalfd, and the
+ * sockets of waiting requests, with the supervisor's deadlines as timeout.
+ * Every wake-up drains what is pending (poll first: NOTIF_RECV blocks). */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "helper.h"
+#include "log.h"
+
+void helper_respond(struct helper *h, const struct seccomp_notif *req, int64_t value, int error)
+{
+	/* ENOENT: the task is gone or was interrupted; nothing to answer */
+	notify_respond(h->notify_fd, h->resp, h->sizes.resp, req->id, value, error);
+}
+
+void helper_handle(struct helper *h, const struct seccomp_notif *req)
+{
+	h->handled++;
+	if (req->data.arch != AUDIT_ARCH_X86_64) {
+		helper_respond(h, req, 0, ENOSYS);
+		return;
+	}
+	switch (req->data.nr) {
+	case __NR_connect:
+		mediate_connect(h, req);
+		break;
+	case __NR_sendto:
+		mediate_sendto(h, req);
+		break;
+	case __NR_sendmsg:
+		mediate_sendmsg(h, req);
+		break;
+	case __NR_sendmmsg:
+		mediate_sendmmsg(h, req);
+		break;
+	case __NR_memfd_create:
+		mediate_memfd_create(h, req);
+		break;
+	default:
+		/* the filter sends nothing else: refuse, never continue */
+		helper_respond(h, req, 0, ENOSYS);
+		break;
+	}
+}
+
+static bool notify_ready(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN);
+}
+
+static void drain_notifications(struct helper *h)
+{
+	for (int i = 0; i < HELPER_DRAIN_MAX && notify_ready(h->notify_fd); i++) {
+		int r = notify_receive(h->notify_fd, h->req, h->sizes.notif);
+
+		if (r == -EINTR || r == -ENOENT)
+			continue;   /* the task went away before we took it */
+		if (r < 0)
+			break;
+		helper_handle(h, h->req);
+	}
+}
+
+static void read_signals(struct helper *h)
+{
+	struct signalfd_siginfo si;
+
+	while (read(h->signal_fd, &si, sizeof(si)) == sizeof(si))
+		if (!h->serve_only)
+			supervisor_on_signal(&h->supervisor, &si);
+}
+
+static bool notify_has_users(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	if (fd < 0)
+		return false;
+	return !(poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLHUP | POLLERR)));
+}
+
+/* Lingering processes keep their trapped calls served: a detached copy of
+ * the helper goes on (its stdio closed, so ssh does not wait for it) while
+ * this one returns the session's status to the login daemon. */
+static bool continue_detached(struct helper *h)
+{
+	int null;
+	pid_t pid = fork();
+
+	if (pid != 0)
+		return false;
+	setsid();
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		close(null);
+	}
+	h->serve_only = true;
+	return true;
+}
+
+static int minimum_timeout(int a, int b)
+{
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	return a < b ? a : b;
+}
+
+int helper_loop(struct helper *h)
+{
+	static struct pollfd fds[2 + HELPER_PENDING_MAX];
+	static short ready[HELPER_PENDING_MAX];
+	static size_t slot[HELPER_PENDING_MAX];
+
+	for (;;) {
+		size_t n = 0, base;
+		int timeout;
+
+		if (!h->serve_only && h->supervisor.child_done) {
+			if (!h->policy.linger) {
+				supervisor_end_tree();
+				return h->supervisor.status;
+			}
+			if (!notify_has_users(h->notify_fd) || !continue_detached(h))
+				return h->supervisor.status;
+		}
+		if (h->serve_only && !notify_has_users(h->notify_fd))
+			return 0;
+		fds[n++] = (struct pollfd){ .fd = h->signal_fd, .events = POLLIN };
+		if (h->notify_fd >= 0)
+			fds[n++] = (struct pollfd){ .fd = h->notify_fd, .events = POLLIN };
+		/* only the sockets waited on: poll refuses more fds than RLIMIT_NOFILE,
+		 * which the session's limits.files also sets for us */
+		base = n;
+		for (size_t i = 0; i < HELPER_PENDING_MAX; i++)
+			if (h->pending[i].kind != PENDING_NONE && h->pending[i].fd >= 0) {
+				slot[n - base] = i;
+				fds[n++] = (struct pollfd){ .fd = h->pending[i].fd, .events = POLLOUT };
+			}
+		timeout = minimum_timeout(h->serve_only ? -1 : supervisor_timeout_ms(&h->supervisor), pending_timeout(h));
+		if (poll(fds, n, timeout) < 0 && errno != EINTR) {
+			corral_log(LOG_ERR, "user=%s session=%s event=helper-failed op=poll errno=%d", h->policy.user,
+				   h->session, errno);
+			return 1;
+		}
+		if (fds[0].revents & POLLIN)
+			read_signals(h);
+		if (h->notify_fd >= 0 && (fds[1].revents & POLLIN))
+			drain_notifications(h);
+		if (h->n_pending) {
+			memset(ready, 0, sizeof(ready));
+			for (size_t i = base; i < n; i++)
+				ready[slot[i - base]] = fds[i].revents;
+			pending_run(h, ready, HELPER_PENDING_MAX);
+		}
+		if (!h->serve_only) {
+			supervisor_reap(&h->supervisor);
+			supervisor_tick(&h->supervisor);
+		}
+	}
+}

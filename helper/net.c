@@ -1,0 +1,385 @@
+/* connect, sendto, sendmsg and sendmmsg done on the trapped process's
+ * behalf, on its own socket (taken with pidfd_getfd), with the address the
+ * helper checked: never answered with CONTINUE, which would let the kernel
+ * read again memory the process can change after the check. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "destination.h"
+#include "helper.h"
+
+#ifndef PIDFD_SIGNAL_THREAD
+#define PIDFD_SIGNAL_THREAD (1UL << 0)
+#endif
+
+/* struct msghdr / mmsghdr as a 64-bit process lays them out */
+struct user_msghdr {
+	uint64_t name;
+	uint32_t namelen;
+	uint32_t pad0;
+	uint64_t iov;
+	uint64_t iovlen;
+	uint64_t control;
+	uint64_t controllen;
+	int32_t flags;
+	uint32_t pad1;
+};
+
+struct user_mmsghdr {
+	struct user_msghdr hdr;
+	uint32_t len;
+	uint32_t pad;
+};
+
+struct user_iovec {
+	uint64_t base;
+	uint64_t len;
+};
+
+/* One message copied out of the process, ready to send. */
+struct outgoing {
+	struct destination dest;
+	bool has_dest;
+	size_t len;                           /* bytes in h->send_buffer */
+	bool truncated;                       /* a stream send of more than HELPER_SEND_MAX */
+	unsigned char control[HELPER_CONTROL_MAX];
+	size_t control_len;
+	int fds[HELPER_FDS_MAX];              /* our copies of SCM_RIGHTS fds */
+	size_t n_fds;
+};
+
+static void outgoing_release(struct outgoing *m)
+{
+	for (size_t i = 0; i < m->n_fds; i++)
+		close(m->fds[i]);
+	m->n_fds = 0;
+	if (m->has_dest)
+		destination_release(&m->dest);
+	m->has_dest = false;
+}
+
+/* The kernel would send SIGPIPE to the caller; our send used MSG_NOSIGNAL. */
+static void deliver_sigpipe(struct helper *h, const struct seccomp_notif *req)
+{
+	int pidfd = task_pidfd(&h->tasks, (pid_t)req->pid);
+
+	if (pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, pidfd, SIGPIPE, NULL, PIDFD_SIGNAL_THREAD);
+}
+
+static void connect_on_behalf(struct helper *h, const struct seccomp_notif *req, struct socket_info *sock,
+			      const struct destination *d)
+{
+	socklen_t len;
+	const struct sockaddr *addr = destination_address(d, &len);
+	int flags = fcntl(sock->fd, F_GETFL), r, error = 0;
+
+	if (!sock->blocking || flags < 0) {
+		r = connect(sock->fd, addr, len);
+		helper_respond(h, req, 0, r < 0 ? errno : 0);
+		return;
+	}
+	/* a blocking connect must not block the helper: start it without
+	 * blocking and answer when the socket says how it went */
+	fcntl(sock->fd, F_SETFL, flags | O_NONBLOCK);
+	r = connect(sock->fd, addr, len);
+	if (r < 0)
+		error = errno;
+	fcntl(sock->fd, F_SETFL, flags);
+	if (r < 0 && error == EINPROGRESS && pending_add(h, PENDING_CONNECT, req, sock->fd, 0)) {
+		sock->fd = -1;   /* the pending entry has it now */
+		return;
+	}
+	if (r < 0 && error == EAGAIN && sock->domain == AF_UNIX && pending_add(h, PENDING_RETRY, req, -1, HELPER_RETRY_MS))
+		return;
+	helper_respond(h, req, 0, error);
+}
+
+void mediate_connect(struct helper *h, const struct seccomp_notif *req)
+{
+	struct socket_info sock;
+	struct destination d;
+	int r;
+
+	r = destination_read(h, req, req->data.args[1], (uint32_t)req->data.args[2], &d);
+	if (r == -ESRCH)
+		return;
+	if (r == 0)
+		r = socket_take(h, req, (int)req->data.args[0], &sock);
+	if (r == -ESRCH)
+		return;
+	if (r < 0) {
+		helper_respond(h, req, 0, -r);
+		return;
+	}
+	r = destination_decide(h, req, &sock, "connect", &d);
+	if (r < 0)
+		helper_respond(h, req, 0, -r);
+	else
+		connect_on_behalf(h, req, &sock, &d);
+	destination_release(&d);
+	if (sock.fd >= 0)
+		close(sock.fd);
+}
+
+/* Copies the data, bounded: a stream send may be cut short (the caller sees
+ * how much went), a datagram may not. */
+static int copy_data(struct helper *h, const struct seccomp_notif *req, const struct user_iovec *iov, size_t n_iov,
+		     bool stream, struct outgoing *m)
+{
+	uint64_t total = 0;
+
+	for (size_t i = 0; i < n_iov; i++) {
+		if (iov[i].len > SSIZE_MAX || total + iov[i].len > SSIZE_MAX)
+			return -EINVAL;
+		total += iov[i].len;
+	}
+	if (total > HELPER_SEND_MAX && !stream)
+		return -EMSGSIZE;
+	m->len = 0;
+	m->truncated = total > HELPER_SEND_MAX;
+	for (size_t i = 0; i < n_iov && m->len < HELPER_SEND_MAX; i++) {
+		size_t want = iov[i].len;
+		int r;
+
+		if (want > HELPER_SEND_MAX - m->len)
+			want = HELPER_SEND_MAX - m->len;
+		r = process_read((pid_t)req->pid, iov[i].base, h->send_buffer + m->len, want);
+		if (r < 0)
+			return r == -EPERM ? -EPERM : -EFAULT;
+		m->len += want;
+	}
+	return 0;
+}
+
+/* Ancillary data: SCM_RIGHTS fds are the process's numbers and are
+ * swapped for the helper's own duplicates; the rest goes as it is. */
+static int copy_control(struct helper *h, const struct seccomp_notif *req, uint64_t addr, uint64_t len,
+			struct outgoing *m)
+{
+	struct msghdr view = { 0 };
+
+	m->control_len = 0;
+	if (addr == 0 || len == 0)
+		return 0;
+	if (len > HELPER_CONTROL_MAX)
+		return -ENOBUFS;
+	if (process_read((pid_t)req->pid, addr, m->control, (size_t)len) < 0)
+		return -EFAULT;
+	m->control_len = (size_t)len;
+	view.msg_control = m->control;
+	view.msg_controllen = m->control_len;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&view); c; c = CMSG_NXTHDR(&view, c)) {
+		size_t data_len, count;
+
+		if (c->cmsg_len < CMSG_LEN(0) || c->cmsg_len > m->control_len - (size_t)((unsigned char *)c - m->control))
+			return -EINVAL;
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		data_len = c->cmsg_len - CMSG_LEN(0);
+		count = data_len / sizeof(int);
+		if (data_len % sizeof(int) || m->n_fds + count > HELPER_FDS_MAX)
+			return -EINVAL;
+		for (size_t i = 0; i < count; i++) {
+			int theirs, ours;
+
+			memcpy(&theirs, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			ours = task_take_fd(&h->tasks, (pid_t)req->pid, theirs);
+			if (ours < 0)
+				return -EBADF;
+			m->fds[m->n_fds++] = ours;
+			memcpy(CMSG_DATA(c) + i * sizeof(int), &ours, sizeof(int));
+		}
+	}
+	return 0;
+}
+
+/* Reads one message header's worth (name, data, control) and decides. */
+static int prepare_message(struct helper *h, const struct seccomp_notif *req, const struct socket_info *sock,
+			   const struct user_msghdr *hdr, const char *op, struct outgoing *m)
+{
+	static struct user_iovec iov[HELPER_IOV_MAX];
+	int r;
+
+	memset(&m->dest, 0, sizeof(m->dest));
+	m->dest.path_fd = -1;
+	m->has_dest = false;
+	m->n_fds = 0;
+	if (hdr->iovlen > HELPER_IOV_MAX)
+		return -EMSGSIZE;
+	if (hdr->iovlen && process_read((pid_t)req->pid, hdr->iov, iov, (size_t)hdr->iovlen * sizeof(iov[0])) < 0)
+		return -EFAULT;
+	r = copy_data(h, req, iov, (size_t)hdr->iovlen, sock->type == SOCK_STREAM, m);
+	if (r == 0)
+		r = copy_control(h, req, hdr->control, hdr->controllen, m);
+	if (r == 0 && hdr->name && hdr->namelen) {
+		r = destination_read(h, req, hdr->name, hdr->namelen, &m->dest);
+		m->has_dest = r == 0;
+	}
+	if (r == 0 && !notify_id_valid(h->notify_fd, req->id))
+		r = -ESRCH;
+	if (r == 0 && m->has_dest)
+		r = destination_decide(h, req, sock, op, &m->dest);
+	return r;
+}
+
+/* Sends m; >= 0 bytes, or -errno. */
+static ssize_t send_message(struct helper *h, const struct socket_info *sock, struct outgoing *m, int flags)
+{
+	struct iovec iov = { .iov_base = h->send_buffer, .iov_len = m->len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n;
+
+	if (m->has_dest)
+		msg.msg_name = (void *)destination_address(&m->dest, &msg.msg_namelen);
+	if (m->control_len) {
+		msg.msg_control = m->control;
+		msg.msg_controllen = m->control_len;
+	}
+	/* never block the helper, never let a dead peer signal it */
+	n = sendmsg(sock->fd, &msg, flags | MSG_DONTWAIT | MSG_NOSIGNAL);
+	return n < 0 ? -errno : n;
+}
+
+/* The answer to one send, or a wait when a blocking socket is full. */
+static void finish_send(struct helper *h, const struct seccomp_notif *req, struct socket_info *sock, ssize_t n,
+			int flags)
+{
+	if (n == -EAGAIN && sock->blocking && !(flags & MSG_DONTWAIT) &&
+	    pending_add(h, PENDING_RETRY, req, sock->fd, 0)) {
+		sock->fd = -1;
+		return;
+	}
+	if (n == -EPIPE && !(flags & MSG_NOSIGNAL))
+		deliver_sigpipe(h, req);
+	helper_respond(h, req, n < 0 ? 0 : n, n < 0 ? (int)-n : 0);
+}
+
+static int take_for_send(struct helper *h, const struct seccomp_notif *req, struct socket_info *sock)
+{
+	int r = socket_take(h, req, (int)req->data.args[0], sock);
+
+	if (r < 0 && r != -ESRCH)
+		helper_respond(h, req, 0, -r);
+	return r;
+}
+
+void mediate_sendto(struct helper *h, const struct seccomp_notif *req)
+{
+	const struct user_iovec iov = { .base = req->data.args[1], .len = req->data.args[2] };
+	uint64_t name = req->data.args[4], namelen = (uint32_t)req->data.args[5];
+	static struct outgoing m;
+	struct socket_info sock;
+	int flags = (int)req->data.args[3], r;
+
+	if (take_for_send(h, req, &sock) < 0)
+		return;
+	memset(&m, 0, sizeof(m));
+	m.dest.path_fd = -1;
+	r = copy_data(h, req, &iov, 1, sock.type == SOCK_STREAM, &m);
+	if (r == 0 && name && namelen) {
+		r = destination_read(h, req, name, namelen, &m.dest);
+		m.has_dest = r == 0;
+	}
+	if (r == 0 && !notify_id_valid(h->notify_fd, req->id))
+		r = -ESRCH;
+	if (r == 0 && m.has_dest)
+		r = destination_decide(h, req, &sock, "sendto", &m.dest);
+	if (r == 0)
+		finish_send(h, req, &sock, send_message(h, &sock, &m, flags), flags);
+	else if (r != -ESRCH)
+		helper_respond(h, req, 0, -r);
+	outgoing_release(&m);
+	if (sock.fd >= 0)
+		close(sock.fd);
+}
+
+void mediate_sendmsg(struct helper *h, const struct seccomp_notif *req)
+{
+	static struct outgoing m;
+	struct user_msghdr hdr;
+	struct socket_info sock;
+	int flags = (int)req->data.args[2], r;
+
+	if (take_for_send(h, req, &sock) < 0)
+		return;
+	memset(&m, 0, sizeof(m));
+	m.dest.path_fd = -1;
+	r = process_read((pid_t)req->pid, req->data.args[1], &hdr, sizeof(hdr)) < 0 ? -EFAULT : 0;
+	if (r == 0)
+		r = prepare_message(h, req, &sock, &hdr, "sendmsg", &m);
+	if (r == 0)
+		finish_send(h, req, &sock, send_message(h, &sock, &m, flags), flags);
+	else if (r != -ESRCH)
+		helper_respond(h, req, 0, -r);
+	outgoing_release(&m);
+	if (sock.fd >= 0)
+		close(sock.fd);
+}
+
+void mediate_sendmmsg(struct helper *h, const struct seccomp_notif *req)
+{
+	uint64_t vec = req->data.args[1];
+	unsigned vlen = (unsigned)req->data.args[2];
+	int flags = (int)req->data.args[3], error = 0;
+	static struct outgoing m;
+	struct socket_info sock;
+	unsigned sent = 0;
+
+	if (take_for_send(h, req, &sock) < 0)
+		return;
+	if (vlen > HELPER_MMSG_MAX)
+		vlen = HELPER_MMSG_MAX;   /* as the kernel caps it */
+	memset(&m, 0, sizeof(m));
+	m.dest.path_fd = -1;
+	for (; sent < vlen; sent++) {
+		uint64_t at = vec + (uint64_t)sent * sizeof(struct user_mmsghdr);
+		struct user_mmsghdr one;
+		uint32_t len;
+		ssize_t n;
+		int r;
+
+		r = process_read((pid_t)req->pid, at, &one, sizeof(one)) < 0 ? -EFAULT : 0;
+		if (r == 0)
+			r = prepare_message(h, req, &sock, &one.hdr, "sendmmsg", &m);
+		if (r < 0) {
+			outgoing_release(&m);
+			error = -r;
+			break;
+		}
+		n = send_message(h, &sock, &m, flags);
+		outgoing_release(&m);
+		if (n < 0) {
+			error = (int)-n;
+			break;
+		}
+		/* each sent message learns its length, as from the kernel; one
+		 * that cannot is not counted (the kernel does the same) */
+		len = (uint32_t)n;
+		if (!notify_id_valid(h->notify_fd, req->id)) {
+			error = ESRCH;
+			break;
+		}
+		if (process_write((pid_t)req->pid, at + offsetof(struct user_mmsghdr, len), &len, sizeof(len)) < 0) {
+			error = EFAULT;
+			break;
+		}
+	}
+	if (error == ESRCH) {
+		/* the request is gone: nothing to answer */
+	} else if (sent > 0) {
+		helper_respond(h, req, sent, 0);
+	} else {
+		finish_send(h, req, &sock, -(ssize_t)error, flags);
+	}
+	if (sock.fd >= 0)
+		close(sock.fd);
+}

@@ -1,0 +1,73 @@
+/* Policy memfd of the shell-to-helper hand-off (see handoff.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "handoff.h"
+#include "record.h"
+
+int handoff_policy_memfd(const struct policy *policy)
+{
+	char *text = NULL;
+	size_t len = 0, done = 0;
+	int fd, r;
+
+	r = record_serialize(policy, &text, &len);
+	if (r < 0)
+		return r;
+	fd = memfd_create("corral-policy", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0) {
+		r = -errno;
+		goto out;
+	}
+	while (done < len) {
+		ssize_t n = write(fd, text + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r = n < 0 ? -errno : -EIO;
+			goto out;
+		}
+		done += (size_t)n;
+	}
+	if (fcntl(fd, F_ADD_SEALS, HANDOFF_SEALS_REQUIRED) < 0)
+		r = -errno;
+out:
+	free(text);
+	if (r < 0 && fd >= 0)
+		close(fd);
+	return r < 0 ? r : fd;
+}
+
+int handoff_policy_read(int fd, struct policy *out, char *err, size_t errlen)
+{
+	struct stat st;
+	char *text;
+	int seals, r;
+
+	policy_init(out);
+	seals = fcntl(fd, F_GET_SEALS);
+	if (seals < 0 || (seals & HANDOFF_SEALS_REQUIRED) != HANDOFF_SEALS_REQUIRED) {
+		snprintf(err, errlen, "the policy memfd is not sealed");
+		return -EPERM;
+	}
+	if (fstat(fd, &st) < 0 || st.st_size <= 0 || (size_t)st.st_size > RECORD_SIZE_MAX) {
+		snprintf(err, errlen, "the policy memfd has no usable size");
+		return -EINVAL;
+	}
+	text = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (text == MAP_FAILED) {
+		r = -errno;
+		snprintf(err, errlen, "cannot map the policy memfd: %s", strerror(-r));
+		return r;
+	}
+	r = record_parse(text, (size_t)st.st_size, out, err, errlen);
+	munmap(text, (size_t)st.st_size);
+	return r;
+}

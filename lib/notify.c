@@ -1,0 +1,137 @@
+/* seccomp notification, pidfd and remote-memory wrappers (see notify.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "notify.h"
+
+#define STRING_CHUNK 64   /* remote strings are read in pieces: a page may end anywhere */
+
+int notify_sizes_get(struct notify_sizes *out)
+{
+	struct seccomp_notif_sizes sizes;
+
+	if (syscall(__NR_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
+		return -errno;
+	out->notif = sizes.seccomp_notif > sizeof(struct seccomp_notif) ? sizes.seccomp_notif
+									: sizeof(struct seccomp_notif);
+	out->resp = sizes.seccomp_notif_resp > sizeof(struct seccomp_notif_resp) ? sizes.seccomp_notif_resp
+										  : sizeof(struct seccomp_notif_resp);
+	return 0;
+}
+
+int notify_set_sync_wakeup(int notify_fd)
+{
+	return ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) < 0 ? -errno : 0;
+}
+
+int notify_receive(int notify_fd, struct seccomp_notif *req, size_t size)
+{
+	memset(req, 0, size);
+	return ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_RECV, req) < 0 ? -errno : 0;
+}
+
+bool notify_id_valid(int notify_fd, uint64_t id)
+{
+	return ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+}
+
+int notify_respond(int notify_fd, struct seccomp_notif_resp *resp, size_t size, uint64_t id, int64_t val,
+		   int error)
+{
+	memset(resp, 0, size);
+	resp->id = id;
+	resp->val = error ? 0 : val;
+	resp->error = error ? -error : 0;
+	return ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0 ? -errno : 0;
+}
+
+int notify_inject_fd(int notify_fd, uint64_t id, int fd, bool cloexec)
+{
+	struct seccomp_notif_addfd addfd = {
+		.id = id,
+		.srcfd = (uint32_t)fd,
+		.newfd_flags = cloexec ? O_CLOEXEC : 0,
+	};
+	int r = ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
+
+	return r < 0 ? -errno : r;
+}
+
+int pidfd_open_thread(pid_t tid)
+{
+	long fd = syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+
+	return fd < 0 ? -errno : (int)fd;
+}
+
+int pidfd_take_fd(int pidfd, int target_fd)
+{
+	long fd;
+
+	if (target_fd < 0)
+		return -EBADF;
+	fd = syscall(SYS_pidfd_getfd, pidfd, target_fd, 0);
+	return fd < 0 ? -errno : (int)fd;
+}
+
+int process_read(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = { .iov_base = buf, .iov_len = len };
+	struct iovec remote = { .iov_base = (void *)(uintptr_t)addr, .iov_len = len };
+	ssize_t n;
+
+	if (len == 0)
+		return 0;
+	if (addr == 0)
+		return -EFAULT;
+	n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EFAULT;
+}
+
+int process_write(pid_t tid, uint64_t addr, const void *buf, size_t len)
+{
+	struct iovec local = { .iov_base = (void *)buf, .iov_len = len };
+	struct iovec remote = { .iov_base = (void *)(uintptr_t)addr, .iov_len = len };
+	ssize_t n;
+
+	if (len == 0)
+		return 0;
+	if (addr == 0)
+		return -EFAULT;
+	n = process_vm_writev(tid, &local, 1, &remote, 1, 0);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EFAULT;
+}
+
+int process_read_string(pid_t tid, uint64_t addr, char *buf, size_t max)
+{
+	size_t got = 0;
+
+	if (max == 0)
+		return -ENAMETOOLONG;
+	while (got < max) {
+		/* stop at a page end: the next page may not be mapped */
+		size_t page_left = 4096 - (size_t)((addr + got) % 4096);
+		size_t want = STRING_CHUNK < page_left ? STRING_CHUNK : page_left;
+		int r;
+
+		if (want > max - got)
+			want = max - got;
+		r = process_read(tid, addr + got, buf + got, want);
+		if (r < 0)
+			return r;
+		if (memchr(buf + got, '\0', want))
+			return 0;
+		got += want;
+	}
+	buf[max - 1] = '\0';
+	return -ENAMETOOLONG;
+}

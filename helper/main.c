@@ -26,6 +26,7 @@
 #define ARG_NUMBER_MAX 20
 
 struct helper_args {
+	pid_t external;   /* --external PID: serve a process that is not our child */
 	pid_t child;
 	int control;
 	int policy;
@@ -84,7 +85,11 @@ static int parse_args(int argc, char **argv, struct helper_args *a)
 			seen |= 1u << 4;
 			continue;
 		}
-		if (strcmp(name, "--child") == 0) {
+		if (strcmp(name, "--external") == 0) {
+			r = parse_number(value, 2, INT_MAX, &v);
+			a->external = (pid_t)v;
+			seen |= 1u << 5;
+		} else if (strcmp(name, "--child") == 0) {
 			r = parse_number(value, 2, INT_MAX, &v);
 			a->child = (pid_t)v;
 			seen |= 1u << 0;
@@ -108,7 +113,9 @@ static int parse_args(int argc, char **argv, struct helper_args *a)
 		if (r < 0)
 			return r;
 	}
-	return seen == 0x1f ? 0 : -EINVAL;
+	/* started by corral-shell (child, control, policy, notify, probe) or
+	 * by pam_corral's keeper (external, policy, notify) */
+	return seen == 0x1f || seen == ((1u << 5) | (1u << 2) | (1u << 3)) ? 0 : -EINVAL;
 }
 
 /* Can we take fds from the child and read its memory (Yama's ptrace_scope
@@ -167,7 +174,9 @@ static int setup(struct helper *h, struct helper_args *a, char *why, size_t whyl
 	struct proc_stat st;
 	sigset_t set;
 
-	if (proc_stat_read(a->child, &st) < 0 || st.ppid != getpid()) {
+	if (a->external) {
+		h->serve_only = true;
+	} else if (proc_stat_read(a->child, &st) < 0 || st.ppid != getpid()) {
 		snprintf(why, whylen, "corral-helper: pid %d is not our child", (int)a->child);
 		return -EINVAL;
 	}
@@ -230,6 +239,16 @@ int main(int argc, char **argv)
 	close(a.policy);
 	if (setup(&h, &a, why, sizeof(why)) < 0)
 		return fail(&a, h.policy.user, why);
+	if (a.external) {
+		/* the process pam_corral confined, still root until its daemon
+		 * changes uid: nothing to prove yet, and no child to start */
+		keep[0] = h.signal_fd;
+		keep[1] = h.notify_fd;
+		close_others(keep, 2);
+		status = helper_loop(&h);
+		denials_summary(&h.denials, status);
+		return status;
+	}
 	if (!can_reach_child(&a))
 		return fail(&a, h.policy.user,
 			    "corral-helper cannot reach the session's processes (kernel.yama.ptrace_scope 2 or 3?); refusing the session");

@@ -1,24 +1,34 @@
-/* The session keeper (see keeper.h). */
+/* The session keeper (see keeper.h). It talks to the module over a
+ * socketpair: "ready" once it is in place, then it receives the number of
+ * the caller's seccomp listener fd (or -1), takes that fd with pidfd_getfd,
+ * starts corral-helper as the user on it, and acknowledges. */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "handoff.h"
 #include "keeper.h"
+#include "notify.h"
+#include "paths.h"
 
 #define KEEPER_FAILED 1
+#define KEEPER_FD_MAX 1024
+#define KEEPER_READY 'r'
+#define KEEPER_SERVED 's'
+#define KEEPER_NOT_SERVED 'n'
 
-static void keeper_main(struct session_setup *setup, int pidfd, int ready)
+static void reset_process(int keep_a, int keep_b)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
-	char err[SESSION_SETUP_ERR_MAX];
-	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
 	sigset_t none;
 	int null;
 
@@ -31,46 +41,136 @@ static void keeper_main(struct session_setup *setup, int pidfd, int ready)
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
 		_exit(KEEPER_FAILED);
-	for (int fd = 3; fd < 1024; fd++)
-		if (fd != pidfd && fd != ready)
+	for (int fd = 3; fd < KEEPER_FD_MAX; fd++)
+		if (fd != keep_a && fd != keep_b)
 			close(fd);
-	/* out of the session's cgroups: we must not count against its limits,
-	 * and cgroup_session_close() moves the caller out anyway */
-	for (size_t i = 0; i < setup->cgroup.count; i++)
-		if (setup->cgroup.previous[i][0]) {
-			char path[CGROUP_PATH_MAX + 32], pid[32];
-			int fd;
+}
 
-			snprintf(path, sizeof(path), "%s/cgroup.procs", setup->cgroup.previous[i]);
-			snprintf(pid, sizeof(pid), "%d", (int)getpid());
-			fd = open(path, O_WRONLY | O_CLOEXEC);
-			if (fd >= 0) {
-				/* best effort: staying inside only costs one task of the limit */
-				ssize_t n = write(fd, pid, strlen(pid));
+static void leave_session_cgroups(const struct session_setup *setup)
+{
+	/* we must not count against the session's limits, and
+	 * cgroup_session_close() moves the caller out anyway */
+	for (size_t i = 0; i < setup->cgroup.count; i++) {
+		char path[CGROUP_PATH_MAX + 32], pid[32];
+		int fd;
 
-				(void)n;
-				close(fd);
-			}
+		if (!setup->cgroup.previous[i][0])
+			continue;
+		snprintf(path, sizeof(path), "%s/cgroup.procs", setup->cgroup.previous[i]);
+		snprintf(pid, sizeof(pid), "%d", (int)getpid());
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			/* best effort: staying inside only costs one task of the limit */
+			ssize_t n = write(fd, pid, strlen(pid));
+
+			(void)n;
+			close(fd);
 		}
-	if (write(ready, "", 1) != 1)
+	}
+}
+
+/* corral-helper as the user, serving the confined caller from outside.
+ * 0 once it runs (its exec closed the status pipe), or -errno. */
+static int start_helper(const struct keeper_request *req, int listener)
+{
+	char numbers[3][32], path[512];
+	int memfd = handoff_policy_memfd(req->policy), status_pipe[2], error = 0;
+	pid_t child;
+
+	if (memfd < 0)
+		return memfd;
+	if (pipe2(status_pipe, O_CLOEXEC) < 0) {
+		close(memfd);
+		return -errno;
+	}
+	child = fork();
+	if (child < 0) {
+		error = errno;
+		close(memfd);
+		close(status_pipe[0]);
+		close(status_pipe[1]);
+		return -error;
+	}
+	if (child == 0) {
+		char *argv[12], *envp[] = { NULL };
+		int n = 0;
+
+		close(status_pipe[0]);
+		if (setsid() < 0 || setgroups(0, NULL) < 0 || initgroups(req->policy->user, req->policy->gid) < 0 ||
+		    setgid(req->policy->gid) < 0 || setuid(req->policy->uid) < 0 || setuid(0) == 0)
+			goto failed;
+		if (fcntl(memfd, F_SETFD, 0) < 0 || fcntl(listener, F_SETFD, 0) < 0)
+			goto failed;
+		snprintf(numbers[0], sizeof(numbers[0]), "%d", (int)req->leader);
+		snprintf(numbers[1], sizeof(numbers[1]), "%d", listener);
+		snprintf(numbers[2], sizeof(numbers[2]), "%d", memfd);
+		snprintf(path, sizeof(path), "%s", req->helper_path ? req->helper_path : CORRAL_HELPER_PATH);
+		argv[n++] = (char *)CORRAL_HELPER_NAME;
+		argv[n++] = (char *)"--external";
+		argv[n++] = numbers[0];
+		argv[n++] = (char *)"--notify";
+		argv[n++] = numbers[1];
+		argv[n++] = (char *)"--policy";
+		argv[n++] = numbers[2];
+		argv[n++] = (char *)"--session";
+		argv[n++] = (char *)req->setup->id;
+		argv[n] = NULL;
+		execve(path, argv, envp);
+failed:
+		error = errno ? errno : EPERM;
+		if (write(status_pipe[1], &error, sizeof(error)) < 0)
+			_exit(KEEPER_FAILED);
 		_exit(KEEPER_FAILED);
-	close(ready);
+	}
+	close(memfd);
+	close(status_pipe[1]);
+	if (read(status_pipe[0], &error, sizeof(error)) != sizeof(error))
+		error = 0;   /* closed by a successful exec */
+	close(status_pipe[0]);
+	return -error;
+}
+
+static void keeper_main(const struct keeper_request *req, int pidfd, int sock)
+{
+	char err[SESSION_SETUP_ERR_MAX], answer = KEEPER_NOT_SERVED;
+	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+	int number = -1;
+
+	reset_process(pidfd, sock);
+	leave_session_cgroups(req->setup);
+	if (write(sock, (char[]){ KEEPER_READY }, 1) != 1)
+		_exit(KEEPER_FAILED);
+	/* the caller confines itself, then names its listener fd (or -1) */
+	if (read(sock, &number, sizeof(number)) == sizeof(number) && number >= 0) {
+		int listener = pidfd_take_fd(pidfd, number);
+
+		if (listener >= 0 && start_helper(req, listener) == 0)
+			answer = KEEPER_SERVED;
+		if (listener >= 0)
+			close(listener);
+	} else if (number < 0) {
+		answer = KEEPER_SERVED;   /* nothing trapped: nothing to serve */
+	}
+	if (write(sock, &answer, 1) < 0)
+		answer = KEEPER_NOT_SERVED;
+	close(sock);
 	while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
 		;
-	session_setup_close(setup, err, sizeof(err));
+	session_setup_close(req->setup, err, sizeof(err));
 	_exit(0);
 }
 
-int keeper_start(struct session_setup *setup, pid_t leader)
+int keeper_start(const struct keeper_request *req, int *channel)
 {
-	int pidfd, pipefd[2], status, r = 0;
-	char byte;
+	int pidfd, sv[2], status, r = 0;
+	char byte = 0;
 	pid_t child;
 
-	pidfd = (int)syscall(SYS_pidfd_open, leader, 0);
+	*channel = -1;
+	pidfd = (int)syscall(SYS_pidfd_open, req->leader, 0);
 	if (pidfd < 0)
 		return -errno;
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		r = -errno;
 		close(pidfd);
 		return r;
@@ -84,24 +184,36 @@ int keeper_start(struct session_setup *setup, pid_t leader)
 		/* double fork: the keeper must not be the daemon's child */
 		pid_t keeper;
 
-		close(pipefd[0]);
+		close(sv[0]);
 		setsid();
 		keeper = fork();
 		if (keeper == 0)
-			keeper_main(setup, pidfd, pipefd[1]);
+			keeper_main(req, pidfd, sv[1]);
 		_exit(keeper < 0 ? KEEPER_FAILED : 0);
 	}
-	close(pipefd[1]);
-	pipefd[1] = -1;
+	close(sv[1]);
+	sv[1] = -1;
 	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
 		;
-	/* the keeper says it is in place, or the pipe closes without a byte */
-	if (read(pipefd[0], &byte, 1) != 1)
+	if (read(sv[0], &byte, 1) != 1 || byte != KEEPER_READY)
 		r = -ECHILD;
 out:
-	close(pipefd[0]);
-	if (pipefd[1] >= 0)
-		close(pipefd[1]);
+	if (sv[1] >= 0)
+		close(sv[1]);
+	if (r == 0)
+		*channel = sv[0];
+	else
+		close(sv[0]);
 	close(pidfd);
 	return r;
+}
+
+int keeper_hand_over(int channel, int listener)
+{
+	char answer = 0;
+
+	/* write() and read(): a confined process's sendmsg would be trapped */
+	if (write(channel, &listener, sizeof(listener)) != sizeof(listener) || read(channel, &answer, 1) != 1)
+		return -EPIPE;
+	return answer == KEEPER_SERVED ? 0 : -ECHILD;
 }

@@ -1,4 +1,5 @@
 /* pam_corral's open and close (see open_session.h). */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -122,25 +123,47 @@ static int check_entry(const struct open_request *req, const struct policy *p, c
 	return 0;
 }
 
-/* Services that do not run the login shell: the calling process itself is
- * confined, and a keeper closes the session when it ends. */
-static int confine_caller(const struct open_request *req, struct module_session *s, struct sandbox_plan *plan,
-			  int abi)
+/* corral-helper beside this module (a build tree, tests), else the
+ * installed one: the module's own directory is root's. */
+static void helper_beside_module(char *out, size_t outlen)
 {
-	char reason[REASON_MAX];
-	int listener = -1, r = keeper_start(&s->setup, getpid());
+	Dl_info info;
+	const char *slash;
 
+	if (dladdr((void *)helper_beside_module, &info) && info.dli_fname && (slash = strrchr(info.dli_fname, '/')) &&
+	    snprintf(out, outlen, "%.*s/%s", (int)(slash - info.dli_fname), info.dli_fname, CORRAL_HELPER_NAME) <
+		    (int)outlen &&
+	    access(out, X_OK) == 0)
+		return;
+	snprintf(out, outlen, "%s", CORRAL_HELPER_PATH);
+}
+
+/* Services that do not run the login shell: the calling process itself is
+ * confined; a keeper starts corral-helper on its notification fd and closes
+ * the session when the process ends. */
+static int confine_caller(const struct open_request *req, struct module_session *s, const struct policy *p,
+			  struct sandbox_plan *plan, int abi)
+{
+	char reason[REASON_MAX], helper[PATH_MAX];
+	struct keeper_request keeper = { .setup = &s->setup, .policy = p, .leader = getpid(), .helper_path = helper };
+	int listener = -1, channel = -1, r;
+
+	helper_beside_module(helper, sizeof(helper));
+	r = keeper_start(&keeper, &channel);
 	if (r < 0)
 		return refuse(req, r, "confine", "cannot start the session keeper");
 	s->keeper_owns_cleanup = true;
 	r = confine_process(plan, abi, false, &listener, reason, sizeof(reason));
-	if (r < 0)
+	if (r < 0) {
+		close(channel);
 		return refuse(req, r, "confine", reason);
-	if (listener >= 0) {
-		/* TODO(helper): hand the listener to a corral-helper started by the keeper */
-		close(listener);
-		return refuse(req, -EOPNOTSUPP, "confine", "this policy needs corral-helper, not yet started for this service");
 	}
+	r = keeper_hand_over(channel, listener);
+	close(channel);
+	if (listener >= 0)
+		close(listener);
+	if (r < 0)
+		return refuse(req, r, "confine", "corral-helper could not be started for this session");
 	return 0;
 }
 
@@ -180,7 +203,7 @@ static int open_confined(const struct open_request *req, struct policy *p, const
 	if (s->setup.warning[0])
 		req->log(req->context, LOG_WARNING, "user=%s session=%s event=warning reason=\"%s\"", req->user,
 			 s->setup.id, s->setup.warning);
-	r = direct ? confine_caller(req, s, &plan, abi) : 0;
+	r = direct ? confine_caller(req, s, p, &plan, abi) : 0;
 	if (r == 0) {
 		r = req->keep(req->context, s);
 		if (r < 0)

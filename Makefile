@@ -48,9 +48,12 @@ PROGRAMS    := $(B)/corralctl $(B)/corral-shell $(B)/corral-helper $(B)/pam_corr
 
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
 DEB_DEPS    := gcc make clang libclang-rt-14-dev libpam0g-dev libseccomp-dev \
-               libiniparser-dev libcap-dev libsystemd-dev perl valgrind cppcheck clang-tidy groff-base passwd rsync
+               libiniparser-dev libcap-dev libsystemd-dev perl valgrind cppcheck clang-tidy groff-base passwd rsync \
+               openssh-server openssh-client cron git tmux python3 dpkg-dev debhelper fakeroot lintian
+# the peers the benchmarks compare with (`make bench` only)
+BENCH_DEPS  := bubblewrap firejail hyperfine
 
-.PHONY: all check deps demo install uninstall clean unit-tests fuzz-check fuzz lint
+.PHONY: all check deps bench-deps demo install uninstall clean unit-tests fuzz-check fuzz lint deb bench
 all: $(PROGRAMS)
 
 $(B)/%.o: %.c $(wildcard lib/*.h) | $(B)
@@ -120,7 +123,14 @@ unit-tests: $(UNIT_BINS) $(UNIT_SAN) $(B)/probe $(B)/pam_driver
 fuzz-check: $(FUZZ_BINS)
 
 deps:
-	@missing=""; for p in $(DEB_DEPS); do \
+	@$(MAKE) -s install-debs DEBS="$(DEB_DEPS)"
+
+bench-deps: deps
+	@$(MAKE) -s install-debs DEBS="$(BENCH_DEPS)"
+
+# Installs the Debian packages named in DEBS that are missing.
+install-debs:
+	@missing=""; for p in $(DEBS); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -141,6 +151,15 @@ demo: deps
 	$(MAKE) all $(B)/probe
 	CORRAL_BUILD=$(CURDIR)/$(B) tests/demo.sh
 
+# A Debian package from this tree (no network): build/corral_$(VERSION)_amd64.deb
+deb: deps
+	packaging/build-deb.sh "$(VERSION)" "$(CURDIR)/$(B)"
+
+# Benchmarks against an unconfined session and the peers; not part of check.
+bench: bench-deps
+	$(MAKE) all $(B)/probe
+	CORRAL_BUILD=$(CURDIR)/$(B) bench/run.sh
+
 fuzz: $(FUZZ_BINS)
 	for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p $(B)/fuzz/corpus-$$n; \
 	  $$f -max_total_time=600 $(B)/fuzz/corpus-$$n tests/fuzz/corpus/$${n#fuzz_} || exit 1; done
@@ -150,14 +169,16 @@ install: all
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(B)/corralctl $(DESTDIR)$(SBINDIR)/corralctl
 	install -m 0755 $(B)/corral-shell $(DESTDIR)$(BINDIR)/corral-shell
-	install -m 0644 man/corral-shell.1 $(DESTDIR)$(MANDIR)/man1/corral-shell.1
+	install -d $(DESTDIR)$(LIBEXECDIR)/corral $(DESTDIR)$(PAMDIR)
+	install -m 0755 $(B)/corral-helper $(DESTDIR)$(LIBEXECDIR)/corral/corral-helper
+	install -m 0644 $(B)/pam_corral.so $(DESTDIR)$(PAMDIR)/pam_corral.so
 	[ -e $(DESTDIR)$(SYSCONFDIR)/corral/corral.ini ] || install -m 0644 conf/corral.ini $(DESTDIR)$(SYSCONFDIR)/corral/corral.ini
-	install -m 0644 man/corral.ini.5 $(DESTDIR)$(MANDIR)/man5/corral.ini.5
-	install -m 0644 man/corralctl.8 $(DESTDIR)$(MANDIR)/man8/corralctl.8
+	for page in man/*.[158]; do install -m 0644 $$page $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page#man/}; done
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/corralctl $(DESTDIR)$(BINDIR)/corral-shell $(DESTDIR)$(MANDIR)/man1/corral-shell.1 \
-		$(DESTDIR)$(MANDIR)/man5/corral.ini.5 $(DESTDIR)$(MANDIR)/man8/corralctl.8
+	rm -f $(DESTDIR)$(LIBEXECDIR)/corral/corral-helper $(DESTDIR)$(PAMDIR)/pam_corral.so
+	rm -f $(DESTDIR)$(SBINDIR)/corralctl $(DESTDIR)$(BINDIR)/corral-shell
+	for page in man/*.[158]; do rm -f $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page#man/}; done
 
 clean:
 	rm -rf $(B)

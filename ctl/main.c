@@ -9,6 +9,7 @@ static void usage(FILE *stream)
 	fputs("usage: corralctl check [-c FILE]\n"
 	      "       corralctl explain [-c FILE] USER\n"
 	      "       corralctl run [-c FILE] [-u USER] -- CMD [ARG...]\n"
+	      "       corralctl sessions\n"
 	      "       corralctl --version\n"
 	      "See corralctl(8).\n",
 	      stream);
@@ -26,6 +27,8 @@ int main(int argc, char **argv)
 		return ctl_explain(argc - 1, argv + 1);
 	if (strcmp(argv[1], "run") == 0)
 		return ctl_run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "sessions") == 0)
+		return ctl_sessions(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--version") == 0) {
 		puts("corralctl " CORRAL_VERSION);
 		return CTL_EXIT_OK;

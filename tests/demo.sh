@@ -20,6 +20,7 @@ cleanup() {
 	userdel -r "$user" >/dev/null 2>&1
 	userdel -r "$other" >/dev/null 2>&1
 	[ "$made_group" = yes ] && groupdel "$group" >/dev/null 2>&1
+	[ -n "${listener:-}" ] && kill "$listener" 2>/dev/null
 	rm -rf "$dir" "$tools" /dev/shm/corral-demo-*
 }
 trap cleanup EXIT
@@ -53,23 +54,28 @@ try() {  # what, expected, probe arguments...
 	got=$(cd / && "$build/corralctl" run -c "$dir/corral.ini" -u "$user" -- "$tools/probe" "$@" 2>&1)
 	[ -z "$got" ] && got="ran"
 	if [ "$got" = "$want" ]; then mark="ok  "; else mark="FAIL"; failures=$((failures + 1)); fi
-	printf '%s %-58s expected %-8s observed %s\n' "$mark" "$what" "$want" "$got"
+	printf '%s %-62s expected %-12s observed %s\n' "$mark" "$what" "$want" "$got"
 }
-runuser -u "$user" -- cp /bin/true "/tmp/corral-demo-true"
+runuser -u "$user" -- cp /bin/true "$home/copied-true"
+# a listener on a port the student may not reach (unconfined, connecting works)
+perl -MIO::Socket::INET -e '$s = IO::Socket::INET->new(Listen => 8, LocalAddr => "127.0.0.1:2222", ReuseAddr => 1) or die; sleep 60' &
+listener=$!
+sleep 0.2
 try "write a file in the home directory" ok write "$home/hello"
 try "write outside home (/dev/shm, world-writable)" EACCES write /dev/shm/corral-demo-x
 try "read another user's world-readable file" EACCES read "$other_home/notes.txt"
 try "read /etc/hostname (fs.read)" ok read /etc/hostname
 try "run /usr/bin/true (fs.exec)" ran exec /usr/bin/true
-try "run a binary copied to /tmp" EACCES exec /tmp/corral-demo-true
+try "run a binary copied to the home directory" EACCES exec "$home/copied-true"
+try "... or map it executable as ld.so would (noexec home)" EPERM mmap-exec "$home/copied-true"
 try "bind TCP port 8080 (net.bind 8000-8999)" ok bind 8080
 try "bind TCP port 9999" EACCES bind 9999
-try "connect to TCP port 22 (only 80 and 443 allowed)" EACCES connect 22
+try "connect to a listener on port 2222 (only 80 and 443 allowed)" ECONNREFUSED connect 2222
 try "signal the student's own process outside the session" EPERM kill "$outside"
 try "create a user namespace" EPERM unshare-user
 try "open a raw packet socket" EAFNOSUPPORT socket 17 3 0
 try "inject input into the terminal (TIOCSTI)" EPERM tiocsti 0
-rm -f /tmp/corral-demo-true
+kill "$listener" 2>/dev/null
 echo
 echo "== the same file with a typo: corral refuses it and names the line"
 sed 's/^limits.memory = 2G/limits.memory = 2 GB/' conf/corral.ini >"$dir/corral.ini"

@@ -64,7 +64,11 @@ int mountns_plan(const struct policy *policy, struct mountns_plan *out)
 	out->pin_hosts = policy->pin_hosts;
 	if (!policy_is_set(policy, KEY_FS_EXEC))
 		return 0;
-	/* what the user can write must not be executable, unless fs.exec says so */
+	/* what the user can write must not be executable, unless fs.exec says
+	 * so (ld.so maps a program it can read, and Landlock does not check
+	 * mmap). Read-only trees stay as they are: what is in them is the
+	 * admin's, and corral-shell, corral-helper and the libraries every
+	 * program maps live there. */
 	for (size_t i = 0; i < sizeof(common) / sizeof(common[0]) && r == 0; i++)
 		if (!inside_any(exec, common[i]))
 			r = add_unique(&out->noexec, common[i]);
@@ -100,7 +104,9 @@ static int remount_tree(const char *path, unsigned long long set, unsigned long 
 		return errno == ENOENT || errno == ENOTDIR || errno == EACCES ? 0 : -errno;
 	if (!S_ISDIR(st.st_mode))
 		return 0;
-	if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
+	/* "/" is a mount already, and a bind over it would not be seen: our
+	 * namespace's copy of it is changed in place */
+	if (strcmp(path, "/") != 0 && mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return -errno;
 	return set_attributes(path, set, clear);
 }

@@ -12,7 +12,7 @@
 #define SERVICE_CMDLINE_MAX ((size_t)64 * 1024)
 
 enum service_kind {
-	SERVICE_LOGIN_SHELL,   /* runs the user's login shell (sshd, login, su -) */
+	SERVICE_LOGIN_SHELL,   /* always runs the user's login shell (sshd, login) */
 	SERVICE_SU,            /* su / runuser: the login shell unless told otherwise */
 	SERVICE_DIRECT,        /* runs something else (cron, atd, systemd-user, sudo, unknown) */
 };

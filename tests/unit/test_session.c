@@ -134,10 +134,11 @@ static void test_plan(void)
 		{ "[default]\nconfine = yes\nipc.abstract_unix = allow\nipc.signals = any\nnet.bind = 80\n", 3, -EOPNOTSUPP, 4,
 		  "TCP port rules" },
 		{ "[default]\nconfine = yes\n", 5, -EOPNOTSUPP, 6, "abstract-socket and signal scopes" },
-		{ "[default]\nconfine = yes\nnet.connect = tcp://example.org:443\n", 7, -EOPNOTSUPP, 0, "corral-helper" },
-		{ "[default]\nconfine = yes\nnet.connect = udp://:53\n", 7, -EOPNOTSUPP, 0, "corral-helper" },
-		{ "[default]\nconfine = yes\nnet.deny = 10.0.0.0/8\n", 7, -EOPNOTSUPP, 0, "net.deny" },
-		{ "[default]\nconfine = yes\nnet.loopback = own\n", 7, -EOPNOTSUPP, 0, "net.loopback" },
+		/* decided per address by corral-helper: no Landlock ABI beyond the scopes' */
+		{ "[default]\nconfine = yes\nnet.connect = tcp://example.org:443\n", 7, 0, 6, NULL },
+		{ "[default]\nconfine = yes\nnet.connect = udp://:53\n", 7, 0, 6, NULL },
+		{ "[default]\nconfine = yes\nnet.deny = 10.0.0.0/8\n", 7, 0, 6, NULL },
+		{ "[default]\nconfine = yes\nnet.loopback = own\n", 7, 0, 6, NULL },
 		{ "[default]\nconfine = yes\nnet.connect = tcp://:443 udp://* icmp://*\n", 7, 0, 6, NULL },
 	};
 
@@ -181,7 +182,7 @@ static void test_plan_details(void)
 	ok(plan.handled.fs & LL_FS_IOCTL_DEV, "ABI 7 also handles device ioctls");
 	ok((plan.handled.net & LL_NET_CONNECT_TCP) && (plan.handled.net & LL_NET_BIND_TCP), "connect and bind handled");
 	ok(!plan.filter.allow_udp && !plan.filter.allow_icmp, "no udp/icmp rule: those sockets refused");
-	ok(plan.filter.memfd_noexec_only, "fs.exec set: executable memfds refused");
+	ok(plan.filter.notify_memfd, "fs.exec set: memfd_create goes to corral-helper (sealed non-executable memfds)");
 	sandbox_plan_free(&plan);
 	policy_free(&p);
 
@@ -190,6 +191,24 @@ static void test_plan_details(void)
 	ok(sandbox_plan(&p, 7, &plan, err, sizeof(err)) == 0 && !(plan.handled.net & LL_NET_CONNECT_TCP) &&
 	   plan.filter.allow_udp && (plan.handled.scoped == LL_SCOPE_ABSTRACT_UNIX),
 	   "tcp://* leaves connect unhandled; only the abstract scope");
+	ok(plan.filter.notify_net, "pathname unix sockets (default ipc.unix) need corral-helper: connect/send trapped");
+	ok(!plan.filter.notify_memfd, "no fs.exec: memfd_create not trapped");
+	sandbox_plan_free(&plan);
+	policy_free(&p);
+
+	if (resolve_text("[default]\nconfine = yes\nnet.connect = tcp://:443\nipc.unix = /\n", &p) < 0)
+		return;
+	ok(sandbox_plan(&p, 7, &plan, err, sizeof(err)) == 0 && !syscall_filter_traps(&plan.filter) &&
+	   (plan.handled.net & LL_NET_CONNECT_TCP),
+	   "port rules only and ipc.unix = /: Landlock alone, nothing trapped");
+	sandbox_plan_free(&plan);
+	policy_free(&p);
+
+	if (resolve_text("[default]\nconfine = yes\nnet.connect = tcp://10.0.0.0/8:22\nipc.unix = /\n", &p) < 0)
+		return;
+	ok(sandbox_plan(&p, 7, &plan, err, sizeof(err)) == 0 && plan.filter.notify_net &&
+	   !(plan.handled.net & LL_NET_CONNECT_TCP),
+	   "an address rule is decided by corral-helper, not by Landlock ports");
 	sandbox_plan_free(&plan);
 	policy_free(&p);
 }

@@ -144,7 +144,7 @@ install-debs:
 # the scenario and integration scripts, and the bounded fuzz runs.
 check: deps
 	$(MAKE) all unit-tests fuzz-check
-	CORRAL_BUILD=$(CURDIR)/$(B) FUZZ_SECONDS=$(FUZZ_SECONDS) prove $(UNIT_BINS) $(UNIT_SAN) $(sort $(wildcard tests/*.t))
+	CORRAL_BUILD=$(CURDIR)/$(B) FUZZ_SECONDS=$(FUZZ_SECONDS) prove $(UNIT_BINS) $(UNIT_SAN) $(sort $(wildcard tests/*.t)) $(sort $(wildcard tests/escape/*.t))
 
 # The README's "try it" command: the example policy, checked and explained.
 demo: deps

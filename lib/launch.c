@@ -170,7 +170,7 @@ static int receive_hello(int sock, pid_t child, struct handoff_hello *hello, int
 		char buf[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
 		struct cmsghdr align;
 	} control;
-	char data[LAUNCH_ERR_MAX];
+	char data[LAUNCH_ERR_MAX] = "";
 	struct iovec iov = { .iov_base = data, .iov_len = sizeof(data) - 1 };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
 			      .msg_controllen = sizeof(control.buf) };
@@ -194,7 +194,10 @@ static int receive_hello(int sock, pid_t child, struct handoff_hello *hello, int
 		snprintf(err, errlen, "the session process died while confining itself");
 		return -EPIPE;
 	}
-	if ((size_t)n != sizeof(*hello) || (memcpy(hello, data, sizeof(*hello)), hello->magic != HANDOFF_MAGIC)) {
+	if ((size_t)n == sizeof(*hello))
+		memcpy(hello, data, sizeof(*hello));
+	if ((size_t)n != sizeof(*hello) || hello->magic != HANDOFF_MAGIC) {
+		/* not a hello: the child's one-line reason for failing */
 		data[n] = '\0';
 		snprintf(err, errlen, "%s", data);
 		return -EPERM;

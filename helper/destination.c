@@ -151,6 +151,12 @@ static int decide_unix_path(struct helper *h, const struct seccomp_notif *req, c
 	dir = open_dir_of((pid_t)req->pid, absolute);
 	if (dir < 0)
 		return refuse(h, op, d, "process not dumpable", EPERM);
+	/* the directory is the requester's only if the request is still live
+	 * (its thread id may name another task by now) */
+	if (!notify_id_valid(h->notify_fd, req->id)) {
+		close(dir);
+		return -ESRCH;
+	}
 	if (absolute)
 		how.resolve |= RESOLVE_IN_ROOT;
 	fd = (int)syscall(SYS_openat2, dir, absolute ? d->info.path + 1 : d->info.path, &how, sizeof(how));
@@ -187,15 +193,74 @@ static int decide_unix_path(struct helper *h, const struct seccomp_notif *req, c
 	return 0;
 }
 
+static bool addr_is_ipv4(const struct net_addr *addr)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	return memcmp(addr->bytes, mapped, sizeof(mapped)) == 0;
+}
+
+/* Is the destination one of this host's own addresses? Those reach the
+ * host's listeners just as loopback does. The kernel knows: a socket binds
+ * only to a local address (or to a broadcast or multicast one, which reach
+ * local sockets too). */
+static bool destination_is_local(const struct destination *d)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd, r;
+
+	memset(&ss, 0, sizeof(ss));
+	if (addr_is_ipv4(&d->info.addr)) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, d->info.addr.bytes + 12, 4);
+		len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss, given;
+
+		sin6->sin6_family = AF_INET6;
+		memcpy(&sin6->sin6_addr, d->info.addr.bytes, 16);
+		/* a link-local address names its interface */
+		if (d->info.family == AF_INET6 && d->raw_len >= sizeof(given)) {
+			memcpy(&given, d->raw, sizeof(given));
+			sin6->sin6_scope_id = given.sin6_scope_id;
+		}
+		len = sizeof(*sin6);
+	}
+	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	r = bind(fd, (struct sockaddr *)&ss, len) == 0 || errno == EADDRINUSE;
+	close(fd);
+	return r;
+}
+
 static int decide_inet(struct helper *h, const struct socket_info *sock, const char *op, struct destination *d)
 {
+	static const uint8_t loopback4[4] = { 127, 0, 0, 1 }, loopback6[16] = { [15] = 1 };
 	enum net_proto proto = socket_proto(sock);
 	struct netpolicy_result result;
+	struct net_addr as_loopback;
+	bool local;
 
 	describe_inet(d, d->text, sizeof(d->text));
 	if (!proto)
 		return refuse(h, op, d, "socket type", EPROTONOSUPPORT);
-	netpolicy_decide(&h->policy, proto, &d->info.addr, d->info.port, &result);
+	/* net.loopback decides the host's other addresses as well: else
+	 * connecting to 192.0.2.2 instead of 127.0.0.1 would get around it */
+	local = h->policy.loopback != NET_LOOPBACK_UNSET && !net_addr_is_loopback(&d->info.addr) &&
+		netrule_set_find(&h->policy.net_deny, proto, &d->info.addr, d->info.port) < 0 && destination_is_local(d);
+	if (local) {
+		if (addr_is_ipv4(&d->info.addr))
+			net_addr_from_ipv4(&as_loopback, loopback4);
+		else
+			net_addr_from_ipv6(&as_loopback, loopback6);
+		netpolicy_decide(&h->policy, proto, &as_loopback, d->info.port, &result);
+	} else {
+		netpolicy_decide(&h->policy, proto, &d->info.addr, d->info.port, &result);
+	}
 	if (result.verdict == NETPOLICY_IF_OWN_LISTENER) {
 		uid_t owner = 0;
 		int r = sock_owner_of_listener(proto, &d->info.addr, d->info.port, &owner);
@@ -205,7 +270,32 @@ static int decide_inet(struct helper *h, const struct socket_info *sock, const c
 				      REFUSED);
 		return 0;
 	}
-	return result.verdict == NETPOLICY_ALLOW ? 0 : refuse(h, op, d, result.rule, REFUSED);
+	if (result.verdict == NETPOLICY_ALLOW)
+		return 0;
+	if (local) {
+		char rule[NETPOLICY_RULE_MAX + 32];
+
+		snprintf(rule, sizeof(rule), "%s (a local address)", result.rule);
+		return refuse(h, op, d, rule, REFUSED);
+	}
+	return refuse(h, op, d, result.rule, REFUSED);
+}
+
+/* udp_sendmsg() reads an AF_UNSPEC name as AF_INET (BSD compatibility):
+ * a send with one on an IPv4 datagram socket goes where its address bytes
+ * say, and is decided so. */
+static int decide_unspec_send(struct helper *h, const struct socket_info *sock, const char *op, struct destination *d)
+{
+	unsigned char as_inet[SOCKADDR_MAX];
+	sa_family_t family = AF_INET;
+
+	if (d->raw_len < sizeof(struct sockaddr_in))
+		return -EINVAL;   /* as the kernel answers */
+	memcpy(as_inet, d->raw, d->raw_len);
+	memcpy(as_inet, &family, sizeof(family));
+	if (sockaddr_parse(as_inet, d->raw_len, &d->info) < 0 || d->info.kind != SOCKADDR_INET)
+		return -EINVAL;
+	return decide_inet(h, sock, op, d);
 }
 
 int destination_decide(struct helper *h, const struct seccomp_notif *req, const struct socket_info *sock,
@@ -226,6 +316,9 @@ int destination_decide(struct helper *h, const struct seccomp_notif *req, const 
 	case SOCKADDR_UNIX_UNNAMED:
 		return -EINVAL;
 	case SOCKADDR_UNSPEC:
+		if (sock->domain == AF_INET && sock->type == SOCK_DGRAM && strcmp(op, "connect") != 0)
+			return decide_unspec_send(h, sock, op, d);
+		return 0;   /* connect: dissolves the association */
 	case SOCKADDR_NETLINK_KERNEL:
 		return 0;
 	default:

@@ -35,7 +35,8 @@ struct pending {
 	enum pending_kind kind;
 	struct seccomp_notif req;   /* the known part of the request */
 	int fd;                     /* our duplicate of the socket */
-	int64_t retry_at;           /* monotonic ms, for waits without an fd event */
+	int64_t retry_at;           /* monotonic ms: the retry of a wait without an fd, or
+				     * the SO_SNDTIMEO deadline of one with an fd (0: none) */
 };
 
 struct helper {
@@ -71,7 +72,10 @@ void mediate_sendmmsg(struct helper *h, const struct seccomp_notif *req);
 void mediate_memfd_create(struct helper *h, const struct seccomp_notif *req);
 
 /* Parks a request until fd is writable (or until retry_ms passes when fd
- * is -1). Takes fd. False when full (the caller answers instead). */
+ * is -1; with an fd, retry_ms > 0 is the socket's send timeout, after
+ * which the request is answered as the kernel would: EINPROGRESS for a
+ * connect, EAGAIN for a send). Takes fd. False when full (the caller
+ * answers instead). */
 bool pending_add(struct helper *h, enum pending_kind kind, const struct seccomp_notif *req, int fd, int retry_ms);
 /* Runs what became ready; ready[i] is the poll result of pending[i]. */
 void pending_run(struct helper *h, const short *ready, size_t n);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -24,13 +25,13 @@
 struct user_msghdr {
 	uint64_t name;
 	uint32_t namelen;
-	uint32_t pad0;
+	uint32_t pad0;       // cppcheck-suppress unusedStructMember
 	uint64_t iov;
 	uint64_t iovlen;
 	uint64_t control;
 	uint64_t controllen;
-	int32_t flags;
-	uint32_t pad1;
+	int32_t flags;       // cppcheck-suppress unusedStructMember
+	uint32_t pad1;       // cppcheck-suppress unusedStructMember
 };
 
 struct user_mmsghdr {
@@ -75,6 +76,20 @@ static void deliver_sigpipe(struct helper *h, const struct seccomp_notif *req)
 		syscall(SYS_pidfd_send_signal, pidfd, SIGPIPE, NULL, PIDFD_SIGNAL_THREAD);
 }
 
+/* SO_SNDTIMEO of the socket in ms (it bounds a blocking connect or send),
+ * 0 for none. */
+static int send_timeout_ms(int fd)
+{
+	struct timeval tv = { 0 };
+	socklen_t len = sizeof(tv);
+	int64_t ms;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, &len) < 0 || tv.tv_sec < 0 || (tv.tv_sec == 0 && tv.tv_usec <= 0))
+		return 0;
+	ms = (int64_t)tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000;
+	return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
 static void connect_on_behalf(struct helper *h, const struct seccomp_notif *req, struct socket_info *sock,
 			      const struct destination *d)
 {
@@ -94,7 +109,7 @@ static void connect_on_behalf(struct helper *h, const struct seccomp_notif *req,
 	if (r < 0)
 		error = errno;
 	fcntl(sock->fd, F_SETFL, flags);
-	if (r < 0 && error == EINPROGRESS && pending_add(h, PENDING_CONNECT, req, sock->fd, 0)) {
+	if (r < 0 && error == EINPROGRESS && pending_add(h, PENDING_CONNECT, req, sock->fd, send_timeout_ms(sock->fd))) {
 		sock->fd = -1;   /* the pending entry has it now */
 		return;
 	}
@@ -109,13 +124,21 @@ void mediate_connect(struct helper *h, const struct seccomp_notif *req)
 	struct destination d;
 	int r;
 
-	r = destination_read(h, req, req->data.args[1], (uint32_t)req->data.args[2], &d);
+	/* in the kernel's order: the fd (EBADF), the address (EINVAL,
+	 * EFAULT), then whether it is a socket (ENOTSOCK) */
+	r = socket_take(h, req, (int)req->data.args[0], &sock);
 	if (r == -ESRCH)
 		return;
-	if (r == 0)
-		r = socket_take(h, req, (int)req->data.args[0], &sock);
-	if (r == -ESRCH)
-		return;
+	if (r == 0 || r == -ENOTSOCK) {
+		int a = destination_read(h, req, req->data.args[1], (uint32_t)req->data.args[2], &d);
+
+		if (a < 0 && sock.fd >= 0)
+			close(sock.fd);
+		if (a == -ESRCH)
+			return;
+		if (a < 0)
+			r = a;
+	}
 	if (r < 0) {
 		helper_respond(h, req, 0, -r);
 		return;
@@ -249,12 +272,32 @@ static ssize_t send_message(struct helper *h, const struct socket_info *sock, st
 	return n < 0 ? -errno : n;
 }
 
+/* A TCP Fast Open send on a blocking socket without a cookie: the kernel
+ * would wait for the connection and then send the data. Our non-blocking
+ * try started the connect (EINPROGRESS): wait until the socket is
+ * writable, then handle the request again as a plain send (TCP ignores the
+ * address then). flags_arg is where the system call has its flags. */
+static bool wait_for_fastopen(struct helper *h, const struct seccomp_notif *req, struct socket_info *sock,
+			      ssize_t n, int flags, int flags_arg)
+{
+	struct seccomp_notif again;
+
+	if (n != -EINPROGRESS || !(flags & MSG_FASTOPEN) || !sock->blocking || (flags & MSG_DONTWAIT))
+		return false;
+	memcpy(&again, req, sizeof(again));
+	again.data.args[flags_arg] &= ~(uint64_t)MSG_FASTOPEN;
+	if (!pending_add(h, PENDING_RETRY, &again, sock->fd, send_timeout_ms(sock->fd)))
+		return false;
+	sock->fd = -1;
+	return true;
+}
+
 /* The answer to one send, or a wait when a blocking socket is full. */
 static void finish_send(struct helper *h, const struct seccomp_notif *req, struct socket_info *sock, ssize_t n,
 			int flags)
 {
 	if (n == -EAGAIN && sock->blocking && !(flags & MSG_DONTWAIT) &&
-	    pending_add(h, PENDING_RETRY, req, sock->fd, 0)) {
+	    pending_add(h, PENDING_RETRY, req, sock->fd, send_timeout_ms(sock->fd))) {
 		sock->fd = -1;
 		return;
 	}
@@ -293,10 +336,14 @@ void mediate_sendto(struct helper *h, const struct seccomp_notif *req)
 		r = -ESRCH;
 	if (r == 0 && m.has_dest)
 		r = destination_decide(h, req, &sock, "sendto", &m.dest);
-	if (r == 0)
-		finish_send(h, req, &sock, send_message(h, &sock, &m, flags), flags);
-	else if (r != -ESRCH)
+	if (r == 0) {
+		ssize_t n = send_message(h, &sock, &m, flags);
+
+		if (!wait_for_fastopen(h, req, &sock, n, flags, 3))
+			finish_send(h, req, &sock, n, flags);
+	} else if (r != -ESRCH) {
 		helper_respond(h, req, 0, -r);
+	}
 	outgoing_release(&m);
 	if (sock.fd >= 0)
 		close(sock.fd);
@@ -316,10 +363,14 @@ void mediate_sendmsg(struct helper *h, const struct seccomp_notif *req)
 	r = process_read((pid_t)req->pid, req->data.args[1], &hdr, sizeof(hdr)) < 0 ? -EFAULT : 0;
 	if (r == 0)
 		r = prepare_message(h, req, &sock, &hdr, "sendmsg", &m);
-	if (r == 0)
-		finish_send(h, req, &sock, send_message(h, &sock, &m, flags), flags);
-	else if (r != -ESRCH)
+	if (r == 0) {
+		ssize_t n = send_message(h, &sock, &m, flags);
+
+		if (!wait_for_fastopen(h, req, &sock, n, flags, 2))
+			finish_send(h, req, &sock, n, flags);
+	} else if (r != -ESRCH) {
 		helper_respond(h, req, 0, -r);
+	}
 	outgoing_release(&m);
 	if (sock.fd >= 0)
 		close(sock.fd);

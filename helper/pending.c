@@ -19,7 +19,7 @@ bool pending_add(struct helper *h, enum pending_kind kind, const struct seccomp_
 		p->kind = kind;
 		memcpy(&p->req, req, sizeof(p->req));
 		p->fd = fd;
-		p->retry_at = fd < 0 ? monotonic_ms() + retry_ms : 0;
+		p->retry_at = fd < 0 || retry_ms > 0 ? monotonic_ms() + retry_ms : 0;
 		h->n_pending++;
 		return true;
 	}
@@ -56,6 +56,17 @@ static void pending_finish(struct helper *h, struct pending *p)
 		helper_handle(h, &req);
 }
 
+/* The socket's send timeout passed first: what the kernel answers then. */
+static void pending_expire(struct helper *h, struct pending *p)
+{
+	struct seccomp_notif req;
+	int error = p->kind == PENDING_CONNECT ? EINPROGRESS : EAGAIN;
+
+	memcpy(&req, &p->req, sizeof(req));
+	pending_clear(h, p);
+	helper_respond(h, &req, 0, error);
+}
+
 void pending_run(struct helper *h, const short *ready, size_t n)
 {
 	int64_t now = monotonic_ms();
@@ -71,6 +82,8 @@ void pending_run(struct helper *h, const short *ready, size_t n)
 		}
 		if ((p->fd >= 0 && ready[i]) || (p->fd < 0 && now >= p->retry_at))
 			pending_finish(h, p);
+		else if (p->fd >= 0 && p->retry_at && now >= p->retry_at)
+			pending_expire(h, p);
 	}
 }
 
@@ -87,7 +100,7 @@ int pending_timeout(const struct helper *h)
 		if (p->kind == PENDING_NONE)
 			continue;
 		/* fd waits still look at the task's liveness now and then */
-		wait = p->fd < 0 ? p->retry_at - now : 1000;
+		wait = p->fd < 0 || (p->retry_at && p->retry_at - now < 1000) ? p->retry_at - now : 1000;
 		if (wait < 0)
 			wait = 0;
 		if (best < 0 || wait < best)

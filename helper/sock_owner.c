@@ -67,6 +67,13 @@ static void scan_message(const struct nlmsghdr *nh, int family, struct owner_sca
 	scan->owner = msg->idiag_uid;
 }
 
+/* NLMSG_OK with the length kept signed (the macro compares it with an
+ * unsigned field, and NLMSG_NEXT may take it below zero) */
+static bool message_fits(const struct nlmsghdr *nh, int len)
+{
+	return len >= (int)sizeof(*nh) && nh->nlmsg_len >= sizeof(*nh) && nh->nlmsg_len <= (unsigned)len;
+}
+
 static int dump_family(int nl, int family, enum net_proto proto, struct owner_scan *scan, char *buf)
 {
 	struct {
@@ -91,7 +98,7 @@ static int dump_family(int nl, int family, enum net_proto proto, struct owner_sc
 			continue;
 		if (n <= 0)
 			return n < 0 ? -errno : -EIO;
-		for (const struct nlmsghdr *nh = (const struct nlmsghdr *)buf; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len)) {
+		for (const struct nlmsghdr *nh = (const struct nlmsghdr *)buf; message_fits(nh, len); nh = NLMSG_NEXT(nh, len)) {
 			if (nh->nlmsg_type == NLMSG_DONE)
 				return 0;
 			if (nh->nlmsg_type == NLMSG_ERROR)

@@ -10,6 +10,22 @@
 
 #define SIN6_LEN_RFC2133 24   /* the shortest sockaddr_in6 the kernel takes */
 
+/* A connect or send to the unspecified address (0.0.0.0, ::, ::ffff:0.0.0.0)
+ * goes to this host: the kernel routes it over loopback. It is decided as
+ * the loopback address it reaches, so net.loopback and net.deny of 127/8
+ * or ::1 cover it too. */
+static void unspecified_is_loopback(struct net_addr *addr)
+{
+	static const uint8_t any6[16] = { 0 }, loopback4[4] = { 127, 0, 0, 1 }, loopback6[16] = { [15] = 1 };
+	struct net_addr any4;
+
+	net_addr_from_ipv4(&any4, any6);
+	if (memcmp(addr->bytes, any4.bytes, 16) == 0)
+		net_addr_from_ipv4(addr, loopback4);
+	else if (memcmp(addr->bytes, any6, 16) == 0)
+		net_addr_from_ipv6(addr, loopback6);
+}
+
 int sockaddr_parse(const void *buf, size_t len, struct sockaddr_info *out)
 {
 	sa_family_t family;
@@ -28,6 +44,7 @@ int sockaddr_parse(const void *buf, size_t len, struct sockaddr_info *out)
 		memcpy(&sin, buf, sizeof(sin));
 		out->kind = SOCKADDR_INET;
 		net_addr_from_ipv4(&out->addr, (const uint8_t *)&sin.sin_addr);
+		unspecified_is_loopback(&out->addr);
 		out->port = ntohs(sin.sin_port);
 		return 0;
 	}
@@ -41,6 +58,7 @@ int sockaddr_parse(const void *buf, size_t len, struct sockaddr_info *out)
 		out->kind = SOCKADDR_INET;
 		/* a mapped address is stored as the IPv4 it means */
 		net_addr_from_ipv6(&out->addr, sin6.sin6_addr.s6_addr);
+		unspecified_is_loopback(&out->addr);
 		out->port = ntohs(sin6.sin6_port);
 		return 0;
 	}
@@ -48,6 +66,9 @@ int sockaddr_parse(const void *buf, size_t len, struct sockaddr_info *out)
 		const char *path = (const char *)buf + offsetof(struct sockaddr_un, sun_path);
 		size_t path_len = len - offsetof(struct sockaddr_un, sun_path);
 
+		/* unix_validate_addr(): never longer than a struct sockaddr_un */
+		if (len > sizeof(struct sockaddr_un))
+			return -EINVAL;
 		if (path_len == 0) {
 			out->kind = SOCKADDR_UNIX_UNNAMED;
 			return 0;

@@ -167,6 +167,9 @@ int session_setup_open(const struct session_setup_request *req, struct session_s
 	if (r < 0) {
 		char ignored[SESSION_SETUP_ERR_MAX];
 
+		/* a session that never opened has nothing that may linger: its
+		 * cgroup goes too (the caller is moved out first) */
+		state->linger = false;
 		session_setup_close(state, ignored, sizeof(ignored));
 	}
 	return r;

@@ -210,8 +210,10 @@ static int open_confined(const struct open_request *req, struct policy *p, const
 			refuse(req, r, "setup", "cannot keep the session's state");
 	}
 	if (r < 0) {
-		if (!s->keeper_owns_cleanup)
+		if (!s->keeper_owns_cleanup) {
+			s->setup.linger = false;   /* refused: nothing of it may outlive this */
 			session_setup_close(&s->setup, reason, sizeof(reason));
+		}
 		goto out;
 	}
 	section_names(p, sections, sizeof(sections));

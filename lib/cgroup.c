@@ -1,5 +1,6 @@
 /* Session cgroups on v1 controllers and on a plain v2 tree; the systemd
  * variant lives in cgroup_systemd.c. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -534,6 +535,48 @@ int cgroup_session_close(struct cgroup_session *s, bool linger)
 	}
 	s->count = 0;
 	return r;
+}
+
+static size_t collect_in(const char *mount, bool (*in_use)(const char *id, void *data), void *data)
+{
+	char base[CGROUP_PATH_MAX];
+	time_t now = time(NULL);
+	struct dirent *de;
+	size_t removed = 0;
+	DIR *dir;
+
+	if (!mount[0] || join_path(base, sizeof(base), mount, CGROUP_BASE_NAME) < 0)
+		return 0;
+	dir = opendir(base);
+	if (!dir)
+		return 0;
+	while ((de = readdir(dir)) != NULL) {
+		struct stat st;
+
+		if (de->d_name[0] == '.' || strlen(de->d_name) != 32 || in_use(de->d_name, data))
+			continue;
+		/* young ones may belong to a login that is still being set up */
+		if (fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode) ||
+		    now - st.st_mtime < CGROUP_COLLECT_AGE)
+			continue;
+		if (unlinkat(dirfd(dir), de->d_name, AT_REMOVEDIR) == 0)
+			removed++;
+	}
+	closedir(dir);
+	return removed;
+}
+
+size_t cgroup_collect_lingered(const struct cgroup_layout *layout, bool (*in_use)(const char *id, void *data),
+			       void *data)
+{
+	size_t removed = 0;
+
+	if (layout->mode == CGROUP_V1)
+		for (int c = 0; c < CGROUP_V1_COUNT; c++)
+			removed += collect_in(layout->v1[c], in_use, data);
+	else if (layout->mode == CGROUP_V2)
+		removed += collect_in(layout->v2, in_use, data);
+	return removed;
 }
 
 long cgroup_session_count(const struct cgroup_session *s)

@@ -88,6 +88,14 @@ int cgroup_session_open(const struct cgroup_layout *layout, const char *id, cons
  * processes stay and so do the cgroups. 0, -EBUSY (some survived) or -errno. */
 int cgroup_session_close(struct cgroup_session *session, bool linger);
 
+/* Removes session cgroups left empty by sessions that lingered: every
+ * base/corral/ID older than CGROUP_COLLECT_AGE seconds for which in_use(ID)
+ * is false (rmdir fails on one that still has processes, so those stay).
+ * Returns how many were removed. */
+#define CGROUP_COLLECT_AGE 60
+size_t cgroup_collect_lingered(const struct cgroup_layout *layout, bool (*in_use)(const char *id, void *data),
+			       void *data);
+
 /* Number of processes in the session's first cgroup, or -errno. */
 long cgroup_session_count(const struct cgroup_session *session);
 

@@ -94,26 +94,48 @@ static int set_limit(int resource, uint64_t value)
 	return setrlimit(resource, &limit) < 0 ? -errno : 0;
 }
 
+static const struct {
+	enum policy_key key;
+	int resource;
+} rlimit_keys[] = {
+	{ KEY_LIMITS_FILES, RLIMIT_NOFILE },
+	{ KEY_LIMITS_FILE_SIZE, RLIMIT_FSIZE },
+	{ KEY_LIMITS_CORE, RLIMIT_CORE },
+	{ KEY_LIMITS_PROCESSES, RLIMIT_NPROC },
+};
+#define RLIMIT_KEYS (sizeof(rlimit_keys) / sizeof(rlimit_keys[0]))
+
+int session_raise_hard_limits(const struct policy *policy)
+{
+	for (size_t i = 0; i < RLIMIT_KEYS; i++) {
+		uint64_t value;
+		struct rlimit now;
+
+		if (!policy_is_set(policy, rlimit_keys[i].key))
+			continue;
+		value = policy->number[rlimit_keys[i].key];
+		if (getrlimit(rlimit_keys[i].resource, &now) < 0)
+			return -errno;
+		if (now.rlim_max == RLIM_INFINITY || (value != UINT64_MAX && (rlim_t)value <= now.rlim_max))
+			continue;
+		now.rlim_max = value == UINT64_MAX ? RLIM_INFINITY : (rlim_t)value;
+		if (setrlimit(rlimit_keys[i].resource, &now) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
 int session_apply_rlimits(const struct policy *policy, bool processes_in_cgroup)
 {
-	static const struct {
-		enum policy_key key;
-		int resource;
-	} limits[] = {
-		{ KEY_LIMITS_FILES, RLIMIT_NOFILE },
-		{ KEY_LIMITS_FILE_SIZE, RLIMIT_FSIZE },
-		{ KEY_LIMITS_CORE, RLIMIT_CORE },
-		{ KEY_LIMITS_PROCESSES, RLIMIT_NPROC },
-	};
 
-	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+	for (size_t i = 0; i < RLIMIT_KEYS; i++) {
 		int r;
 
-		if (!policy_is_set(policy, limits[i].key))
+		if (!policy_is_set(policy, rlimit_keys[i].key))
 			continue;
-		if (limits[i].key == KEY_LIMITS_PROCESSES && processes_in_cgroup)
+		if (rlimit_keys[i].key == KEY_LIMITS_PROCESSES && processes_in_cgroup)
 			continue;
-		r = set_limit(limits[i].resource, policy->number[limits[i].key]);
+		r = set_limit(rlimit_keys[i].resource, policy->number[rlimit_keys[i].key]);
 		if (r < 0)
 			return r;
 	}

@@ -22,4 +22,11 @@ int session_env_build(const struct policy *policy, char *const *current, const c
  * 0 or -errno. */
 int session_apply_rlimits(const struct policy *policy, bool processes_in_cgroup);
 
+/* What only root can do for those limits: raise a hard limit the policy
+ * sets above the current one. Nothing is lowered: this runs in the login
+ * daemon's own process (a small RLIMIT_FSIZE there would kill sshd when it
+ * writes lastlog for a large uid); the session's first process lowers them
+ * itself. 0 or -errno. */
+int session_raise_hard_limits(const struct policy *policy);
+
 #endif

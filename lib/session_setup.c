@@ -142,7 +142,7 @@ int session_setup_open(const struct session_setup_request *req, struct session_s
 			 "net.connect names that did not resolve (they allow nothing): %s", failed);
 	r = open_cgroup(req, state, err, errlen);
 	if (r == 0) {
-		r = session_apply_rlimits(req->policy, state->cgroup.limits & CGROUP_LIMIT_PROCESSES);
+		r = session_raise_hard_limits(req->policy);
 		if (r < 0)
 			snprintf(err, errlen, "cannot set resource limits: %s", strerror(-r));
 	}
@@ -175,6 +175,27 @@ int session_setup_open(const struct session_setup_request *req, struct session_s
 	return r;
 }
 
+/* A session cgroup is in use while its session has a record. */
+static bool has_record(const char *id, void *data)
+{
+	char path[512];
+
+	if (!session_id_is_valid(id))
+		return true;   /* not ours: leave it */
+	snprintf(path, sizeof(path), "%s/%s/%s", (const char *)data, SESSION_RECORD_SUBDIR, id);
+	return access(path, F_OK) == 0;
+}
+
+/* Lingering sessions leave their cgroups when their processes end; the
+ * next logout removes the empty ones. */
+static void collect_lingered(const char *run_dir)
+{
+	struct cgroup_layout layout;
+
+	if (cgroup_layout_detect(&layout) == 0)
+		cgroup_collect_lingered(&layout, has_record, (void *)run_dir);
+}
+
 int session_setup_close(struct session_setup *state, char *err, size_t errlen)
 {
 	int r = 0, e;
@@ -196,6 +217,7 @@ int session_setup_close(struct session_setup *state, char *err, size_t errlen)
 		state->hosts_written = false;
 	}
 	e = cgroup_session_close(&state->cgroup, state->linger);
+	collect_lingered(state->run_dir);
 	if (e < 0 && r == 0) {
 		r = e;
 		snprintf(err, errlen, "%s", e == -EBUSY ? "some processes of the session survived the kill"

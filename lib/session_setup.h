@@ -1,5 +1,5 @@
 /* What root does when a confined session opens and closes: the session's
- * cgroup and rlimits, its mount namespace, pinned hosts and the session
+ * cgroup, the hard rlimits only root can raise, its mount namespace, pinned hosts and the session
  * record. Shared by pam_corral and `corralctl run` (the same path, minus
  * PAM). Logs nothing: the caller logs once, with err. */
 #ifndef CORRAL_SESSION_SETUP_H

@@ -21,7 +21,6 @@
 #include "paths.h"
 
 #define KEEPER_FAILED 1
-#define KEEPER_FD_MAX 1024
 #define KEEPER_READY 'r'
 #define KEEPER_SERVED 's'
 #define KEEPER_NOT_SERVED 'n'
@@ -41,9 +40,12 @@ static void reset_process(int keep_a, int keep_b)
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
 		_exit(KEEPER_FAILED);
-	for (int fd = 3; fd < KEEPER_FD_MAX; fd++)
-		if (fd != keep_a && fd != keep_b)
+	/* every fd of the daemon's but ours, however high */
+	for (int fd = 3, low = keep_a < keep_b ? keep_a : keep_b, high = keep_a < keep_b ? keep_b : keep_a;
+	     fd <= high; fd++)
+		if (fd != low && fd != high)
 			close(fd);
+	syscall(SYS_close_range, (unsigned)(keep_a > keep_b ? keep_a : keep_b) + 1, ~0U, 0);
 }
 
 static void leave_session_cgroups(const struct session_setup *setup)
@@ -140,20 +142,22 @@ static void keeper_main(const struct keeper_request *req, int pidfd, int sock)
 	leave_session_cgroups(req->setup);
 	if (write(sock, (char[]){ KEEPER_READY }, 1) != 1)
 		_exit(KEEPER_FAILED);
-	/* the caller confines itself, then names its listener fd (or -1) */
-	if (read(sock, &number, sizeof(number)) == sizeof(number) && number >= 0) {
-		int listener = pidfd_take_fd(pidfd, number);
+	/* the caller confines itself, then names its listener fd (or -1);
+	 * no word at all means it was refused on the way */
+	if (read(sock, &number, sizeof(number)) == sizeof(number)) {
+		int listener = number >= 0 ? pidfd_take_fd(pidfd, number) : -1;
 
-		if (listener >= 0 && start_helper(req, listener) == 0)
-			answer = KEEPER_SERVED;
+		if (number < 0 || (listener >= 0 && start_helper(req, listener) == 0))
+			answer = KEEPER_SERVED;   /* (nothing trapped: nothing to serve) */
 		if (listener >= 0)
 			close(listener);
-	} else if (number < 0) {
-		answer = KEEPER_SERVED;   /* nothing trapped: nothing to serve */
 	}
-	if (write(sock, &answer, 1) < 0)
+	if (answer == KEEPER_SERVED && write(sock, &answer, 1) != 1)
 		answer = KEEPER_NOT_SERVED;
 	close(sock);
+	/* a refused session never opened: nothing of it may linger */
+	if (answer != KEEPER_SERVED)
+		req->setup->linger = false;
 	while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
 		;
 	session_setup_close(req->setup, err, sizeof(err));

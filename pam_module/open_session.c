@@ -18,6 +18,7 @@
 #include "policy.h"
 #include "sandbox.h"
 #include "service_rules.h"
+#include "session_env.h"
 #include "users.h"
 
 #define REASON_MAX 768
@@ -153,6 +154,12 @@ static int confine_caller(const struct open_request *req, struct module_session 
 	if (r < 0)
 		return refuse(req, r, "confine", "cannot start the session keeper");
 	s->keeper_owns_cleanup = true;
+	/* this process is the session: it gets the session's limits itself */
+	r = session_apply_rlimits(p, s->setup.cgroup.limits & CGROUP_LIMIT_PROCESSES);
+	if (r < 0) {
+		close(channel);
+		return refuse(req, r, "confine", "cannot set the session's resource limits");
+	}
 	r = confine_process(plan, abi, false, &listener, reason, sizeof(reason));
 	if (r < 0) {
 		close(channel);

@@ -70,6 +70,7 @@ void mediate_sendto(struct helper *h, const struct seccomp_notif *req);
 void mediate_sendmsg(struct helper *h, const struct seccomp_notif *req);
 void mediate_sendmmsg(struct helper *h, const struct seccomp_notif *req);
 void mediate_memfd_create(struct helper *h, const struct seccomp_notif *req);
+void mediate_listen(struct helper *h, const struct seccomp_notif *req);
 
 /* Parks a request until fd is writable (or until retry_ms passes when fd
  * is -1; with an fd, retry_ms > 0 is the socket's send timeout, after

@@ -43,6 +43,9 @@ void helper_handle(struct helper *h, const struct seccomp_notif *req)
 	case __NR_memfd_create:
 		mediate_memfd_create(h, req);
 		break;
+	case __NR_listen:
+		mediate_listen(h, req);
+		break;
 	default:
 		/* the filter sends nothing else: refuse, never continue */
 		helper_respond(h, req, 0, ENOSYS);

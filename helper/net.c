@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -433,4 +435,42 @@ void mediate_sendmmsg(struct helper *h, const struct seccomp_notif *req)
 	}
 	if (sock.fd >= 0)
 		close(sock.fd);
+}
+
+/* listen() on the process's behalf, once its TCP socket is bound to a port
+ * net.bind grants: an unbound one would get a random port from the kernel,
+ * which Landlock's bind rule never sees. */
+void mediate_listen(struct helper *h, const struct seccomp_notif *req)
+{
+	struct sockaddr_storage bound;
+	socklen_t len = sizeof(bound);
+	struct socket_info sock;
+	int r;
+
+	r = socket_take(h, req, (int)req->data.args[0], &sock);
+	if (r == -ESRCH)
+		return;
+	if (r < 0) {
+		helper_respond(h, req, 0, -r);
+		return;
+	}
+	if ((sock.domain == AF_INET || sock.domain == AF_INET6) && sock.type == SOCK_STREAM) {
+		uint16_t port = 0;
+		char text[64];
+
+		memset(&bound, 0, sizeof(bound));
+		/* sin_port and sin6_port sit at the same place */
+		if (getsockname(sock.fd, (struct sockaddr *)&bound, &len) == 0)
+			port = ntohs(((struct sockaddr_in *)&bound)->sin_port);
+		if (port == 0 || !port_set_contains(&h->policy.net_bind, port)) {
+			snprintf(text, sizeof(text), port ? "port %u" : "an unbound socket (random port)", (unsigned)port);
+			denials_record(&h->denials, "listen", text, "net.bind", EACCES);
+			helper_respond(h, req, 0, EACCES);
+			close(sock.fd);
+			return;
+		}
+	}
+	r = listen(sock.fd, (int)req->data.args[1]) < 0 ? errno : 0;
+	helper_respond(h, req, 0, r);
+	close(sock.fd);
 }

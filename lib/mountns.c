@@ -12,6 +12,7 @@
 
 #include "mountns.h"
 #include "pathutil.h"
+#include "safepath.h"
 
 #ifndef MOUNT_ATTR_NOEXEC
 #define MOUNT_ATTR_NOEXEC 0x00000008
@@ -19,6 +20,12 @@
 #endif
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000
+#endif
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#define OPEN_TREE_CLOEXEC O_CLOEXEC
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
 #endif
 
 static bool inside_any(const struct strlist *trees, const char *path)
@@ -85,30 +92,38 @@ int mountns_plan(const struct policy *policy, struct mountns_plan *out)
 	return r;
 }
 
-static int set_attributes(const char *path, unsigned long long set, unsigned long long clear)
+/* Makes the tree at path (and every mount below it) a mount of its own
+ * with these attributes: a recursive clone of it, changed, moved back onto
+ * it. The path is opened without following links the user could have made
+ * (uid), and the mounts act on that fd, not on the name. "/" is changed in
+ * place (our namespace's copy): a mount over it would not be seen. A
+ * missing path or a file is left alone. */
+static int remount_tree(const char *path, uid_t uid, unsigned long long set, unsigned long long clear)
 {
 	struct mount_attr attr = { .attr_set = set, .attr_clr = clear };
-
-	if (syscall(__NR_mount_setattr, AT_FDCWD, path, AT_RECURSIVE, &attr, sizeof(attr)) < 0)
-		return -errno;
-	return 0;
-}
-
-/* Binds a directory onto itself so it is a mount of its own, then changes
- * that mount (and the ones below it). A missing path or a file is left alone. */
-static int remount_tree(const char *path, unsigned long long set, unsigned long long clear)
-{
 	struct stat st;
+	int fd, tree = -1, r = 0;
 
-	if (stat(path, &st) < 0)
-		return errno == ENOENT || errno == ENOTDIR || errno == EACCES ? 0 : -errno;
-	if (!S_ISDIR(st.st_mode))
-		return 0;
-	/* "/" is a mount already, and a bind over it would not be seen: our
-	 * namespace's copy of it is changed in place */
-	if (strcmp(path, "/") != 0 && mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return -errno;
-	return set_attributes(path, set, clear);
+	fd = safepath_open(path, uid);
+	if (fd < 0)
+		return fd == -ENOENT || fd == -ENOTDIR || fd == -EACCES ? 0 : fd;
+	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
+		goto out;
+	if (strcmp(path, "/") == 0) {
+		if (syscall(__NR_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+			r = -errno;
+		goto out;
+	}
+	tree = (int)syscall(__NR_open_tree, fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	if (tree < 0 ||
+	    syscall(__NR_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0 ||
+	    syscall(__NR_move_mount, tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		r = -errno;
+out:
+	if (tree >= 0)
+		close(tree);
+	close(fd);
+	return r;
 }
 
 /* Opens (creating when missing) a root-owned directory beneath dirfd that
@@ -264,17 +279,18 @@ int mountns_enter(const struct mountns_request *req, char *err, size_t errlen)
 			return r;
 	}
 	for (size_t i = 0; i < plan->noexec.count; i++) {
-		r = remount_tree(plan->noexec.items[i], MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID, 0);
+		r = remount_tree(plan->noexec.items[i], req->uid, MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID, 0);
 		if (r < 0) {
-			snprintf(err, errlen, "cannot mount %s noexec: %s", plan->noexec.items[i], strerror(-r));
+			snprintf(err, errlen, "cannot mount %s noexec: %s", plan->noexec.items[i],
+				 r == -ELOOP ? "it leads through a symbolic link the user could have made" : strerror(-r));
 			return r;
 		}
 	}
 	for (size_t i = 0; i < plan->exec_again.count; i++) {
-		r = remount_tree(plan->exec_again.items[i], 0, MOUNT_ATTR_NOEXEC);
+		r = remount_tree(plan->exec_again.items[i], req->uid, 0, MOUNT_ATTR_NOEXEC);
 		if (r < 0) {
 			snprintf(err, errlen, "cannot allow exec again in %s: %s", plan->exec_again.items[i],
-				 strerror(-r));
+				 r == -ELOOP ? "it leads through a symbolic link the user could have made" : strerror(-r));
 			return r;
 		}
 	}

@@ -11,5 +11,8 @@
 #endif
 #define CORRAL_HELPER_PATH CORRAL_LIBEXECDIR "/corral/corral-helper"
 #define CORRAL_HELPER_NAME "corral-helper"
+/* the real corral-shell, started by the static first stage (shell/launcher.c) */
+#define CORRAL_SESSION_PATH CORRAL_LIBEXECDIR "/corral/corral-session"
+#define CORRAL_SESSION_NAME "corral-session"
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "netpolicy.h"
 #include "pathutil.h"
+#include "safepath.h"
 #include "sandbox.h"
 
 /* Rights that only make sense on directories; a rule on a file must not
@@ -84,6 +85,9 @@ static void plan_network(const struct policy *policy, struct sandbox_plan *plan)
 		plan->handled.net |= LL_NET_BIND_TCP;
 		plan->bind_ports = &policy->net_bind;
 		need_abi(plan, NET_ABI_NEEDED);
+		/* Landlock checks bind(), but listen() on an unbound socket
+		 * binds a random port without it */
+		plan->filter.notify_listen = true;
 	}
 	plan->filter.notify_net = netpolicy_needs_mediation(policy);
 }
@@ -202,13 +206,17 @@ static int grant(int ruleset, const char *path, uint64_t access, uint64_t handle
 	struct stat st;
 	int fd, r;
 
-	fd = open(path, O_PATH | O_CLOEXEC);
+	fd = safepath_open(path, getuid());
 	if (fd < 0) {
-		if (errno == ENOENT || errno == ENOTDIR)
+		if (fd == -ENOENT || fd == -ENOTDIR)
 			return 0;  /* nothing there to grant */
-		r = -errno;
-		snprintf(err, errlen, "cannot open '%s' for a Landlock rule: %s", path, strerror(-r));
-		return r;
+		if (fd == -ELOOP)
+			snprintf(err, errlen,
+				 "policy path '%s' leads through a symbolic link the user could have made; refusing to follow it",
+				 path);
+		else
+			snprintf(err, errlen, "cannot open '%s' for a Landlock rule: %s", path, strerror(-fd));
+		return fd;
 	}
 	if (fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode))
 		access &= ~LL_DIRECTORY_ONLY;
@@ -239,9 +247,24 @@ static int grant_around(int ruleset, const char *tree, uint64_t access, uint64_t
 		if (r < 0)
 			return r;
 	}
-	dir = opendir(tree);
-	if (!dir)
-		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+	r = safepath_open(tree, getuid());
+	if (r >= 0) {
+		int dfd = openat(r, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		close(r);
+		r = dfd < 0 ? -errno : dfd;
+	}
+	if (r < 0) {
+		if (r == -ELOOP)
+			snprintf(err, errlen, "policy path '%s' leads through a symbolic link the user could have made", tree);
+		return r == -ENOENT || r == -ENOTDIR ? 0 : r;
+	}
+	dir = fdopendir(r);
+	if (!dir) {
+		close(r);
+		return -errno;
+	}
+	r = 0;
 	while ((de = readdir(dir)) != NULL && r == 0) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
@@ -261,9 +284,34 @@ static int grant_around(int ruleset, const char *tree, uint64_t access, uint64_t
 	return r;
 }
 
+/* Landlock rules name inodes, not paths: a denied file with another name
+ * (a hard link) inside a granted tree would be reachable through it. */
+static int check_denied_links(const struct sandbox_plan *plan, char *err, size_t errlen)
+{
+	for (size_t i = 0; plan->deny && i < plan->deny->count; i++) {
+		const char *path = plan->deny->items[i];
+		bool granted = false;
+		struct stat st;
+
+		for (size_t j = 0; j < plan->n_paths && !granted; j++)
+			granted = path_is_inside(path, plan->paths[j].path);
+		if (!granted || lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink <= 1)
+			continue;
+		snprintf(err, errlen,
+			 "fs.deny: '%s' has %lu names (hard links); another of them in a granted tree would still reach it",
+			 path, (unsigned long)st.st_nlink);
+		return -EMLINK;
+	}
+	return 0;
+}
+
 static int apply_landlock(const struct sandbox_plan *plan, char *err, size_t errlen)
 {
 	int ruleset, r = 0;
+
+	r = check_denied_links(plan, err, errlen);
+	if (r < 0)
+		return r;
 
 	ruleset = landlock_ruleset_create(&plan->handled);
 	if (ruleset < 0) {

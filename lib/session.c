@@ -65,9 +65,14 @@ static int resolve_restricted(const struct policy *p, const char *argv0, char *p
 	if (strchr(argv0, '/')) {
 		char normalized[PATHUTIL_PATH_MAX];
 
-		/* a path must name exactly the program the policy means */
+		char real_asked[PATH_MAX], real_found[PATH_MAX];
+
+		/* a path must name exactly the program the policy means (through
+		 * root's links too: /bin is /usr/bin on a merged-/usr system) */
 		snprintf(normalized, sizeof(normalized), "%s", argv0);
-		if (path_normalize(normalized) < 0 || strcmp(normalized, path) != 0) {
+		if (path_normalize(normalized) < 0 ||
+		    (strcmp(normalized, path) != 0 &&
+		     (!realpath(normalized, real_asked) || !realpath(path, real_found) || strcmp(real_asked, real_found) != 0))) {
 			snprintf(err, errlen, "command '%s' is not the allowed %s", argv0, path);
 			return -EPERM;
 		}

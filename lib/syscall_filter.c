@@ -268,7 +268,7 @@ bool syscall_filter_in_session(void)
 
 bool syscall_filter_traps(const struct syscall_filter_options *options)
 {
-	return options->notify_net || options->notify_memfd;
+	return options->notify_net || options->notify_memfd || options->notify_listen;
 }
 
 /* The trapped system calls go to corral-helper. Installed last, so it runs
@@ -280,6 +280,7 @@ static int install_notify_filter(const struct syscall_filter_options *options, i
 	const enum bpf_label net = options->notify_net ? NOTIFY : NEXT;
 	const enum bpf_label sendto = options->notify_net ? SENDTO : NEXT;
 	const enum bpf_label memfd = options->notify_memfd ? NOTIFY : NEXT;
+	const enum bpf_label listen = options->notify_listen ? NOTIFY : NEXT;
 	const struct bpf_insn program[] = {
 		LOAD(offsetof(struct seccomp_data, arch)),
 		JEQ(AUDIT_ARCH_X86_64, NEXT, ALLOW),
@@ -289,6 +290,7 @@ static int install_notify_filter(const struct syscall_filter_options *options, i
 		JEQ(__NR_sendmmsg, net, NEXT),
 		JEQ(__NR_sendto, sendto, NEXT),
 		JEQ(__NR_memfd_create, memfd, NEXT),
+		JEQ(__NR_listen, listen, NEXT),
 		RET(SECCOMP_RET_ALLOW),
 
 		LABEL(SENDTO),

@@ -24,6 +24,7 @@ struct syscall_filter_options {
 	 * trapped unless the policy needs the helper to decide it. */
 	bool notify_net;        /* connect, sendto with an address, sendmsg, sendmmsg */
 	bool notify_memfd;      /* memfd_create: the helper makes a non-executable one */
+	bool notify_listen;     /* listen: an unbound TCP socket would take a random port past net.bind */
 };
 
 /* Is anything trapped (so the filter has a listener fd)? */

@@ -1,0 +1,18 @@
+/* Opening a policy path without following a symbolic link the user could
+ * have planted: "fs.read = ~/course" must not become "/" because the user
+ * ran `ln -s / ~/course`. Used as the user (Landlock rules) and as root (the
+ * session's mounts). Kernel-facing: -errno, no logging. */
+#ifndef CORRAL_SAFEPATH_H
+#define CORRAL_SAFEPATH_H
+
+#include <sys/types.h>
+
+#define SAFEPATH_MAX_LINKS 40   /* as the kernel's MAXSYMLINKS */
+
+/* Opens absolute path as O_PATH (close-on-exec), following a symbolic link
+ * only when uid neither owns it nor can write the directory holding it
+ * (root's /lib -> usr/lib is fine; the user's own links are not).
+ * Returns the fd, -ELOOP for such a link (or too many), or -errno. */
+int safepath_open(const char *path, uid_t uid);
+
+#endif

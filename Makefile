@@ -36,7 +36,7 @@ FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_SECONDS?= 20
 
-SHELL_SRCS  := $(wildcard shell/*.c)
+SHELL_SRCS  := $(filter-out shell/launcher.c,$(wildcard shell/*.c))
 SHELL_OBJS  := $(SHELL_SRCS:%.c=$(B)/%.o)
 HELPER_SRCS := $(wildcard helper/*.c)
 HELPER_OBJS := $(HELPER_SRCS:%.c=$(B)/%.o)

@@ -1,0 +1,71 @@
+/* corral-shell's first stage: a static program (no dynamic loader, so no
+ * LD_PRELOAD or LD_LIBRARY_PATH can run code in it) that drops the
+ * variables the loader and libc act on and execs the real corral-shell,
+ * corral-session. A login daemon's environment can come from the user
+ * (pam_env's user_readenv, ~/.pam_environment): without this stage a
+ * preloaded library would run before any confinement. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "paths.h"
+
+#define ENV_MAX 4096   /* variables passed on; the rest is dropped */
+
+extern char **environ;
+
+/* glibc's list of variables it ignores for setuid programs, and every LD_ */
+static int unsafe(const char *item)
+{
+	static const char *const names[] = {
+		"GCONV_PATH", "GETCONF_DIR", "GLIBC_TUNABLES", "HOSTALIASES", "LOCALDOMAIN", "LOCPATH",
+		"MALLOC_TRACE", "NIS_PATH", "NLSPATH", "RESOLV_HOST_CONF", "RES_OPTIONS", "TMPDIR", "TZDIR",
+	};
+	size_t len = strcspn(item, "=");
+
+	if (strncmp(item, "LD_", 3) == 0)
+		return 1;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == len && strncmp(item, names[i], len) == 0)
+			return 1;
+	return 0;
+}
+
+/* corral-session beside this program (a build tree, tests), else the
+ * installed one; never from the environment. */
+static void session_path(char *out, size_t outlen)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n > 0) {
+		char *slash;
+
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash && snprintf(out, outlen, "%.*s/%s", (int)(slash - self), self, CORRAL_SESSION_NAME) < (int)outlen &&
+		    access(out, X_OK) == 0)
+			return;
+	}
+	snprintf(out, outlen, "%s", CORRAL_SESSION_PATH);
+}
+
+int main(int argc, char **argv)
+{
+	static char *clean[ENV_MAX + 1];
+	char path[PATH_MAX];
+	size_t n = 0;
+
+	(void)argc;
+	for (char **e = environ; e && *e && n < ENV_MAX; e++)
+		if (!unsafe(*e))
+			clean[n++] = *e;
+	clean[n] = NULL;
+	session_path(path, sizeof(path));
+	/* argv as it came: argv[0] "-corral-shell" says "login shell" */
+	execve(path, argv, clean);
+	fprintf(stderr, "corral: cannot run %s: %s\n", path, strerror(errno));
+	return 1;
+}

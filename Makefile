@@ -18,10 +18,13 @@ CPPFLAGS    += -D_GNU_SOURCE -DCORRAL_VERSION='"$(VERSION)"' -DCORRAL_SYSCONFDIR
                -DCORRAL_BINDIR='"$(BINDIR)"' -DCORRAL_LIBEXECDIR='"$(LIBEXECDIR)"' -Ilib
 CFLAGS      ?= -O2 -g
 CFLAGS      += -std=gnu11 $(WARNINGS) -fPIC -fstack-protector-strong -D_FORTIFY_SOURCE=2
+LDFLAGS     += -Wl,--as-needed -Wl,-O1
 SAN_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 LDLIBS_LIB  := -liniparser -lseccomp -lcap
 # the cgroup code talks to systemd over the bus; only root-side programs need it
 LDLIBS_ROOT := $(LDLIBS_LIB) -lsystemd
+# corral-shell starts with every login: its libraries linked in, not loaded
+LDLIBS_SHELL:= -Wl,-Bstatic -liniparser -lseccomp -lcap -Wl,-Bdynamic
 
 B           := build
 LIB_SRCS    := $(wildcard lib/*.c)
@@ -85,7 +88,7 @@ $(B)/san/libpamrules.a: $(PAM_RULES:%.c=$(B)/san/%.o)
 	rm -f $@ && ar rcs $@ $^
 
 $(B)/corralctl: $(CTL_OBJS) $(B)/libcorral.a
-	$(CC) $(CFLAGS) -o $@ $(CTL_OBJS) $(B)/libcorral.a $(LDLIBS_ROOT)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CTL_OBJS) $(B)/libcorral.a $(LDLIBS_ROOT)
 
 # Only the pam_sm_* entry points are exported (version script).
 $(B)/pam_corral.so: $(PAM_OBJS) $(B)/libcorral.a pam_module/pam_corral.map
@@ -93,10 +96,11 @@ $(B)/pam_corral.so: $(PAM_OBJS) $(B)/libcorral.a pam_module/pam_corral.map
 		-Wl,-z,relro,-z,now -o $@ $(PAM_OBJS) $(B)/libcorral.a -lpam $(LDLIBS_ROOT)
 
 $(B)/corral-shell: $(SHELL_OBJS) $(B)/libcorral.a
-	$(CC) $(CFLAGS) -o $@ $(SHELL_OBJS) $(B)/libcorral.a $(LDLIBS_LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SHELL_OBJS) $(B)/libcorral.a $(LDLIBS_SHELL)
 
+# Static: it starts with every login, and needs nothing but libc.
 $(B)/corral-helper: $(HELPER_OBJS) $(B)/libcorral.a
-	$(CC) $(CFLAGS) -o $@ $(HELPER_OBJS) $(B)/libcorral.a $(LDLIBS_LIB)
+	$(CC) $(CFLAGS) -static -o $@ $(HELPER_OBJS) $(B)/libcorral.a
 
 $(B)/tests/%.t: tests/unit/%.c tests/tap.h $(B)/libcorral.a $(B)/libpamrules.a
 	@mkdir -p $(dir $@)

@@ -54,6 +54,7 @@ struct helper {
 	struct pending pending[HELPER_PENDING_MAX];
 	size_t n_pending;
 	bool serve_only;            /* lingering or external: no child of ours to wait for */
+	bool notify_gone;           /* the listener hung up: no task uses the filter any more */
 	char *send_buffer;          /* HELPER_SEND_MAX bytes */
 	uint64_t handled;
 };
@@ -71,6 +72,7 @@ void mediate_sendmsg(struct helper *h, const struct seccomp_notif *req);
 void mediate_sendmmsg(struct helper *h, const struct seccomp_notif *req);
 void mediate_memfd_create(struct helper *h, const struct seccomp_notif *req);
 void mediate_listen(struct helper *h, const struct seccomp_notif *req);
+void mediate_bind(struct helper *h, const struct seccomp_notif *req);
 
 /* Parks a request until fd is writable (or until retry_ms passes when fd
  * is -1; with an fd, retry_ms > 0 is the socket's send timeout, after

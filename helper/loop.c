@@ -46,6 +46,9 @@ void helper_handle(struct helper *h, const struct seccomp_notif *req)
 	case __NR_listen:
 		mediate_listen(h, req);
 		break;
+	case __NR_bind:
+		mediate_bind(h, req);
+		break;
 	default:
 		/* the filter sends nothing else: refuse, never continue */
 		helper_respond(h, req, 0, ENOSYS);
@@ -140,11 +143,11 @@ int helper_loop(struct helper *h)
 			if (!notify_has_users(h->notify_fd) || !continue_detached(h))
 				return h->supervisor.status;
 		}
-		if (h->serve_only && !notify_has_users(h->notify_fd))
+		if (h->serve_only && (h->notify_gone || !notify_has_users(h->notify_fd)))
 			return 0;
 		fds[n++] = (struct pollfd){ .fd = h->signal_fd, .events = POLLIN };
-		if (h->notify_fd >= 0)
-			fds[n++] = (struct pollfd){ .fd = h->notify_fd, .events = POLLIN };
+		/* a hung-up listener stays readable: poll it no more (or we spin) */
+		fds[n++] = (struct pollfd){ .fd = h->notify_gone ? -1 : h->notify_fd, .events = POLLIN };
 		/* only the sockets waited on: poll refuses more fds than RLIMIT_NOFILE,
 		 * which the session's limits.files also sets for us */
 		base = n;
@@ -163,6 +166,8 @@ int helper_loop(struct helper *h)
 			read_signals(h);
 		if (h->notify_fd >= 0 && (fds[1].revents & POLLIN))
 			drain_notifications(h);
+		if (h->notify_fd >= 0 && (fds[1].revents & (POLLHUP | POLLERR)))
+			h->notify_gone = true;
 		if (h->n_pending) {
 			memset(ready, 0, sizeof(ready));
 			for (size_t i = base; i < n; i++)

@@ -18,7 +18,6 @@
 
 #include "handoff.h"
 #include "helper.h"
-#include "launch.h"
 #include "log.h"
 #include "procinfo.h"
 
@@ -187,7 +186,7 @@ static int setup(struct helper *h, struct helper_args *a, char *why, size_t whyl
 	h->child = a->child;
 	h->notify_fd = a->notify;
 	h->session = a->session ? a->session : "-";
-	launch_signal_set(&set);
+	handoff_signal_set(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	h->signal_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (h->signal_fd < 0) {

@@ -474,3 +474,44 @@ void mediate_listen(struct helper *h, const struct seccomp_notif *req)
 	helper_respond(h, req, 0, r);
 	close(sock.fd);
 }
+
+/* bind() when net.bind is too wide for a Landlock rule per port: Landlock
+ * then refuses every TCP bind the process makes itself, so a TCP bind to a
+ * granted port is done here, on its behalf, and everything else (UDP, unix
+ * sockets) is handed back to the kernel, which decides it in full: a
+ * sockaddr or fd swapped in after this look can only meet Landlock's
+ * refusal. */
+void mediate_bind(struct helper *h, const struct seccomp_notif *req)
+{
+	struct socket_info sock;
+	struct destination d;
+	char text[64];
+	int r;
+
+	r = destination_read(h, req, req->data.args[1], (uint32_t)req->data.args[2], &d);
+	if (r == -ESRCH)
+		return;
+	if (r == 0)
+		r = socket_take(h, req, (int)req->data.args[0], &sock);
+	if (r == -ESRCH)
+		return;
+	if (r < 0) {
+		helper_respond(h, req, 0, -r);
+		return;
+	}
+	if (!((sock.domain == AF_INET || sock.domain == AF_INET6) && sock.type == SOCK_STREAM &&
+	      d.info.kind == SOCKADDR_INET)) {
+		notify_continue(h->notify_fd, h->resp, h->sizes.resp, req->id);
+		close(sock.fd);
+		return;
+	}
+	if (d.info.port == 0 || !port_set_contains(&h->policy.net_bind, d.info.port)) {
+		snprintf(text, sizeof(text), "port %u", (unsigned)d.info.port);
+		denials_record(&h->denials, "bind", text, "net.bind", EACCES);
+		helper_respond(h, req, 0, EACCES);
+	} else {
+		r = bind(sock.fd, (const struct sockaddr *)d.raw, d.raw_len) < 0 ? errno : 0;
+		helper_respond(h, req, 0, r);
+	}
+	close(sock.fd);
+}

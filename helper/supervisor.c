@@ -1,5 +1,4 @@
 /* Session lifecycle for corral-helper (see supervisor.h). */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -11,11 +10,11 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "procinfo.h"
 #include "supervisor.h"
 
 #define END_TREE_ROUNDS 200
 #define END_TREE_PAUSE_US 10000
+#define KILL_LIST_MAX 65536   /* one read of the children list; the rest comes next round */
 
 static time_t now(void)
 {
@@ -37,26 +36,32 @@ void supervisor_init(struct supervisor *s, pid_t child, const struct policy *pol
 	s->status = 1;
 }
 
-/* SIGKILLs every process whose parent is us. */
+/* SIGKILLs every process whose parent is us: the kernel lists them in
+ * /proc/self/task/TID/children (the helper has one thread), so only they
+ * are looked at, not every process of the host. */
 static void kill_children(void)
 {
-	pid_t self = getpid();
-	struct dirent *de;
-	DIR *proc = opendir("/proc");
+	char path[64], text[KILL_LIST_MAX];
+	ssize_t n;
+	int fd;
 
-	if (!proc)
+	snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return;
-	while ((de = readdir(proc)) != NULL) {
-		struct proc_stat st;
-		long pid;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	text[n] = '\0';
+	for (char *p = text, *end; *p; p = end) {
+		long pid = strtol(p, &end, 10);
 
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
-			continue;
-		pid = strtol(de->d_name, NULL, 10);
-		if (proc_stat_read((pid_t)pid, &st) == 0 && st.ppid == self)
+		if (end == p)
+			break;
+		if (pid > 0)
 			kill((pid_t)pid, SIGKILL);
 	}
-	closedir(proc);
 }
 
 bool supervisor_has_children(void)
@@ -69,6 +74,8 @@ bool supervisor_has_children(void)
 
 void supervisor_end_tree(void)
 {
+	if (!supervisor_has_children())
+		return;
 	/* orphans of the killed processes come to us, the subreaper: repeat
 	 * until nothing is left to wait for */
 	for (int round = 0; round < END_TREE_ROUNDS; round++) {

@@ -71,3 +71,13 @@ int handoff_policy_read(int fd, struct policy *out, char *err, size_t errlen)
 	munmap(text, (size_t)st.st_size);
 	return r;
 }
+
+void handoff_signal_set(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGQUIT);
+}

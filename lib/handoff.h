@@ -5,6 +5,7 @@
 #ifndef CORRAL_HANDOFF_H
 #define CORRAL_HANDOFF_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -25,6 +26,10 @@ struct handoff_hello {
 	int32_t has_listener;
 	int32_t reserved;
 };
+
+/* The signals corral-helper takes over (SIGCHLD, SIGHUP, SIGTERM, SIGINT,
+ * SIGQUIT): blocked from before the fork until its signalfd reads them. */
+void handoff_signal_set(sigset_t *set);
 
 /* A sealed, close-on-exec memfd holding record_serialize(policy). fd or -errno. */
 int handoff_policy_memfd(const struct policy *policy);

@@ -324,7 +324,7 @@ int launch_session(const struct launch_request *request, char *err, size_t errle
 		return r;
 	}
 	/* blocked until the helper's signalfd takes them: none is lost */
-	launch_signal_set(&set);
+	handoff_signal_set(&set);
 	sigprocmask(SIG_BLOCK, &set, &old_mask);
 	child = fork();
 	if (child < 0) {
@@ -351,14 +351,4 @@ int launch_session(const struct launch_request *request, char *err, size_t errle
 		;
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	return r;
-}
-
-void launch_signal_set(sigset_t *set)
-{
-	sigemptyset(set);
-	sigaddset(set, SIGCHLD);
-	sigaddset(set, SIGHUP);
-	sigaddset(set, SIGTERM);
-	sigaddset(set, SIGINT);
-	sigaddset(set, SIGQUIT);
 }

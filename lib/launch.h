@@ -29,8 +29,4 @@ struct launch_request {
  * with a reason in err, and nothing of the user's has run. */
 int launch_session(const struct launch_request *request, char *err, size_t errlen);
 
-/* The signals corral-helper takes over (SIGCHLD, SIGHUP, SIGTERM, SIGINT,
- * SIGQUIT): blocked from before the fork until its signalfd reads them. */
-void launch_signal_set(sigset_t *set);
-
 #endif

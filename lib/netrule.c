@@ -559,6 +559,15 @@ bool port_set_contains(const struct port_set *set, uint16_t port)
 	return false;
 }
 
+size_t port_set_size(const struct port_set *set)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < set->count; i++)
+		n += (size_t)set->ranges[i].high - set->ranges[i].low + 1;
+	return n;
+}
+
 int port_set_append(struct port_set *set, const struct port_range *range)
 {
 	struct port_range *ranges = realloc(set->ranges, (set->count + 1) * sizeof(*ranges));

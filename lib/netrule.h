@@ -130,6 +130,8 @@ struct port_set {
 int port_item_parse(const char *text, struct port_range *out, char *err, size_t errlen);
 int port_range_format(const struct port_range *range, char *buf, size_t buflen);
 bool port_set_contains(const struct port_set *set, uint16_t port);
+/* How many ports the set holds (overlaps counted twice). */
+size_t port_set_size(const struct port_set *set);
 int port_set_append(struct port_set *set, const struct port_range *range);
 void port_set_free(struct port_set *set);
 

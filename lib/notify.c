@@ -50,6 +50,14 @@ int notify_respond(int notify_fd, struct seccomp_notif_resp *resp, size_t size, 
 	return ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0 ? -errno : 0;
 }
 
+int notify_continue(int notify_fd, struct seccomp_notif_resp *resp, size_t size, uint64_t id)
+{
+	memset(resp, 0, size);
+	resp->id = id;
+	resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	return ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0 ? -errno : 0;
+}
+
 int notify_inject_fd(int notify_fd, uint64_t id, int fd, bool cloexec)
 {
 	struct seccomp_notif_addfd addfd = {

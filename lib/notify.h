@@ -43,6 +43,11 @@ bool notify_id_valid(int notify_fd, uint64_t id);
 int notify_respond(int notify_fd, struct seccomp_notif_resp *resp, size_t size, uint64_t id, int64_t val,
 		   int error);
 
+/* Lets the kernel run the call as it is. Only for calls the kernel itself
+ * still decides in full (its own checks cannot be raced past): never after
+ * deciding on memory the process can change. */
+int notify_continue(int notify_fd, struct seccomp_notif_resp *resp, size_t size, uint64_t id);
+
 /* Installs fd in the task's table (no answer yet); returns the task's new
  * fd number or -errno. cloexec sets O_CLOEXEC on it. */
 int notify_inject_fd(int notify_fd, uint64_t id, int fd, bool cloexec);

@@ -51,7 +51,7 @@ int safepath_open(const char *path, uid_t uid)
 		if (strcmp(name, ".") == 0)
 			continue;
 		next = openat(fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (next < 0 || fstat(next, &st) < 0 || fstat(fd, &dir) < 0) {
+		if (next < 0 || fstat(next, &st) < 0) {
 			int r = -errno;
 
 			if (next >= 0)
@@ -64,7 +64,7 @@ int safepath_open(const char *path, uid_t uid)
 			fd = next;
 			continue;
 		}
-		if (st.st_uid == uid || writable_by(&dir, uid) || ++links > SAFEPATH_MAX_LINKS) {
+		if (st.st_uid == uid || fstat(fd, &dir) < 0 || writable_by(&dir, uid) || ++links > SAFEPATH_MAX_LINKS) {
 			close(next);
 			close(fd);
 			return -ELOOP;

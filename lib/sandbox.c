@@ -22,6 +22,7 @@
 #define NET_ABI_NEEDED 4
 #define SCOPE_ABI_NEEDED 6
 #define SANDBOX_MAX_DEPTH 32
+#define SANDBOX_BIND_RULES_MAX 64   /* more net.bind ports than this: corral-helper decides */
 
 static int add_path_rule(struct sandbox_plan *plan, const char *path, uint64_t access)
 {
@@ -68,7 +69,9 @@ static void plan_connect(const struct policy *policy, struct sandbox_plan *plan)
 	}
 	plan->filter.allow_udp = udp;
 	plan->filter.allow_icmp = icmp;
-	if (kernel_only && !tcp_any_port) {
+	/* when corral-helper sees every connect anyway it checks the ports too,
+	 * and Landlock's per-port rules would only cost time at session start */
+	if (kernel_only && !tcp_any_port && !netpolicy_needs_mediation(policy)) {
 		plan->handled.net |= LL_NET_CONNECT_TCP;
 		plan->connect_ports = rules;
 		need_abi(plan, NET_ABI_NEEDED);
@@ -83,8 +86,14 @@ static void plan_network(const struct policy *policy, struct sandbox_plan *plan)
 		plan_connect(policy, plan);
 	if (policy_is_set(policy, KEY_NET_BIND)) {
 		plan->handled.net |= LL_NET_BIND_TCP;
-		plan->bind_ports = &policy->net_bind;
 		need_abi(plan, NET_ABI_NEEDED);
+		/* a Landlock rule per port costs a system call each at session
+		 * start: a wide range (8000-8999) is decided by corral-helper
+		 * instead, with Landlock refusing every TCP bind it did not make */
+		if (port_set_size(&policy->net_bind) <= SANDBOX_BIND_RULES_MAX)
+			plan->bind_ports = &policy->net_bind;
+		else
+			plan->filter.notify_bind = true;
 		/* Landlock checks bind(), but listen() on an unbound socket
 		 * binds a random port without it */
 		plan->filter.notify_listen = true;
@@ -168,11 +177,20 @@ fail:
 	return r;
 }
 
-/* Is some denied path strictly beneath tree? */
+/* A denied path the user cannot open in any way anyway (read, write or
+ * search/execute refused by its permissions, e.g. /etc/shadow) needs no
+ * carving: carving costs a rule per sibling entry at session start. The
+ * check runs as the user, in the session's process. */
+static bool reachable(const char *path)
+{
+	return access(path, R_OK) == 0 || access(path, W_OK) == 0 || access(path, X_OK) == 0 || errno == ENOENT;
+}
+
+/* Is some denied path strictly beneath tree (and worth carving out)? */
 static bool deny_below(const struct strlist *deny, const char *tree)
 {
 	for (size_t i = 0; deny && i < deny->count; i++)
-		if (strcmp(deny->items[i], tree) != 0 && path_is_inside(deny->items[i], tree))
+		if (strcmp(deny->items[i], tree) != 0 && path_is_inside(deny->items[i], tree) && reachable(deny->items[i]))
 			return true;
 	return false;
 }
@@ -201,84 +219,101 @@ static bool denied_are_files(const struct strlist *deny, const char *tree)
 	return true;
 }
 
-static int grant(int ruleset, const char *path, uint64_t access, uint64_t handled, char *err, size_t errlen)
+/* One rule on an open fd; the rights that only fit directories are
+ * dropped for anything else. */
+static int grant_fd(int ruleset, int fd, const char *path, uint64_t access, uint64_t handled, char *err,
+		    size_t errlen)
 {
 	struct stat st;
-	int fd, r;
+	int r;
 
-	fd = safepath_open(path, getuid());
-	if (fd < 0) {
-		if (fd == -ENOENT || fd == -ENOTDIR)
-			return 0;  /* nothing there to grant */
-		if (fd == -ELOOP)
-			snprintf(err, errlen,
-				 "policy path '%s' leads through a symbolic link the user could have made; refusing to follow it",
-				 path);
-		else
-			snprintf(err, errlen, "cannot open '%s' for a Landlock rule: %s", path, strerror(-fd));
-		return fd;
-	}
 	if (fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode))
 		access &= ~LL_DIRECTORY_ONLY;
 	r = landlock_allow_beneath(ruleset, fd, access & handled);
 	if (r < 0)
 		snprintf(err, errlen, "cannot add a Landlock rule for '%s': %s", path, strerror(-r));
+	return r;
+}
+
+/* Opens a policy path for a rule (see safepath.h): the fd, -ENOENT when
+ * there is nothing to grant, or another -errno with the reason in err. */
+static int open_policy_path(const char *path, uid_t uid, char *err, size_t errlen)
+{
+	int fd = safepath_open(path, uid);
+
+	if (fd == -ELOOP)
+		snprintf(err, errlen,
+			 "policy path '%s' leads through a symbolic link the user could have made; refusing to follow it", path);
+	else if (fd < 0 && fd != -ENOENT && fd != -ENOTDIR)
+		snprintf(err, errlen, "cannot open '%s' for a Landlock rule: %s", path, strerror(-fd));
+	return fd == -ENOTDIR ? -ENOENT : fd;
+}
+
+static int grant(int ruleset, const char *path, uid_t uid, uint64_t access, uint64_t handled, char *err,
+		 size_t errlen)
+{
+	int fd = open_policy_path(path, uid, err, errlen), r;
+
+	if (fd < 0)
+		return fd == -ENOENT ? 0 : fd;  /* nothing there to grant */
+	r = grant_fd(ruleset, fd, path, access, handled, err, errlen);
 	close(fd);
 	return r;
 }
 
-/* Grants tree minus the denied paths inside it: every entry that leads to
- * no denied path gets the rule; the tree itself gets nothing but, when
- * safe, READ_DIR. Entries created in tree later are therefore not covered. */
-static int grant_around(int ruleset, const char *tree, uint64_t access, uint64_t handled,
+/* Grants the tree open as dirfd minus the denied paths inside it: every
+ * entry that leads to no denied path gets the rule; the tree itself gets
+ * nothing but, when safe, READ_DIR. Entries created in the tree later are
+ * therefore not covered. Entries are opened beneath dirfd, never by name
+ * from the root, and links among them are not followed. */
+static int grant_around(int ruleset, int dirfd, const char *tree, uint64_t access, uint64_t handled,
 			const struct strlist *deny, int depth, char *err, size_t errlen)
 {
 	char child[PATHUTIL_PATH_MAX];
 	struct dirent *de;
 	DIR *dir;
-	int r = 0;
+	int r = 0, fd;
 
 	if (depth > SANDBOX_MAX_DEPTH) {
 		snprintf(err, errlen, "fs.deny: '%s' is nested too deeply", tree);
 		return -ELOOP;
 	}
 	if (denied_are_files(deny, tree) && (access & LL_FS_READ_DIR)) {
-		r = grant(ruleset, tree, LL_FS_READ_DIR, handled, err, errlen);
+		r = grant_fd(ruleset, dirfd, tree, LL_FS_READ_DIR, handled, err, errlen);
 		if (r < 0)
 			return r;
 	}
-	r = safepath_open(tree, getuid());
-	if (r >= 0) {
-		int dfd = openat(r, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-		close(r);
-		r = dfd < 0 ? -errno : dfd;
-	}
-	if (r < 0) {
-		if (r == -ELOOP)
-			snprintf(err, errlen, "policy path '%s' leads through a symbolic link the user could have made", tree);
-		return r == -ENOENT || r == -ENOTDIR ? 0 : r;
-	}
-	dir = fdopendir(r);
+	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOTDIR ? 0 : -errno;
+	dir = fdopendir(fd);
 	if (!dir) {
-		close(r);
+		close(fd);
 		return -errno;
 	}
-	r = 0;
 	while ((de = readdir(dir)) != NULL && r == 0) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+		struct stat st;
+		int entry;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 || de->d_type == DT_LNK)
 			continue;
 		if (snprintf(child, sizeof(child), "%s/%s", strcmp(tree, "/") ? tree : "", de->d_name) >=
 		    (int)sizeof(child)) {
 			r = -ENAMETOOLONG;
 			break;
 		}
-		if (denied(deny, child) || de->d_type == DT_LNK)
+		if (denied(deny, child))
 			continue;
-		if (deny_below(deny, child))
-			r = grant_around(ruleset, child, access, handled, deny, depth + 1, err, errlen);
-		else
-			r = grant(ruleset, child, access, handled, err, errlen);
+		entry = openat(dirfd, de->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (entry < 0)
+			continue;   /* gone meanwhile: nothing to grant */
+		if (fstat(entry, &st) == 0 && !S_ISLNK(st.st_mode)) {
+			if (deny_below(deny, child))
+				r = grant_around(ruleset, entry, child, access, handled, deny, depth + 1, err, errlen);
+			else
+				r = grant_fd(ruleset, entry, child, access, handled, err, errlen);
+		}
+		close(entry);
 	}
 	closedir(dir);
 	return r;
@@ -307,6 +342,7 @@ static int check_denied_links(const struct sandbox_plan *plan, char *err, size_t
 
 static int apply_landlock(const struct sandbox_plan *plan, char *err, size_t errlen)
 {
+	uid_t uid = getuid();
 	int ruleset, r = 0;
 
 	r = check_denied_links(plan, err, errlen);
@@ -320,14 +356,21 @@ static int apply_landlock(const struct sandbox_plan *plan, char *err, size_t err
 	}
 	for (size_t i = 0; i < plan->n_paths && r == 0; i++) {
 		const struct sandbox_path_rule *rule = &plan->paths[i];
+		int fd;
 
 		if (denied(plan->deny, rule->path))
 			continue;
-		if (deny_below(plan->deny, rule->path))
-			r = grant_around(ruleset, rule->path, rule->access, plan->handled.fs, plan->deny, 0,
-					 err, errlen);
-		else
-			r = grant(ruleset, rule->path, rule->access, plan->handled.fs, err, errlen);
+		if (!deny_below(plan->deny, rule->path)) {
+			r = grant(ruleset, rule->path, uid, rule->access, plan->handled.fs, err, errlen);
+			continue;
+		}
+		fd = open_policy_path(rule->path, uid, err, errlen);
+		if (fd < 0) {
+			r = fd == -ENOENT ? 0 : fd;
+			continue;
+		}
+		r = grant_around(ruleset, fd, rule->path, rule->access, plan->handled.fs, plan->deny, 0, err, errlen);
+		close(fd);
 	}
 	for (size_t i = 0; plan->bind_ports && i < plan->bind_ports->count && r == 0; i++)
 		for (uint32_t port = plan->bind_ports->ranges[i].low;

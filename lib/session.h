@@ -46,8 +46,9 @@ int session_requirements_check(const struct policy *policy, const struct session
  * it verifies (root-owned, for this uid, its session alive and an ancestor
  * of this process), which also fills spec's session_id, namespace_ready and
  * cgroup_limits; otherwise from the config (why the record was not used is
- * in note). 0, or -errno with a one-line reason in err (fail closed). */
-int session_policy_for_login(const char *session_id, const struct user_info *user, struct policy *out,
+ * in note; the user's groups are loaded then, if they were not). 0, or
+ * -errno with a one-line reason in err (fail closed). */
+int session_policy_for_login(const char *session_id, struct user_info *user, struct policy *out,
 			     struct session_spec *spec, char *err, size_t errlen, char *note, size_t notelen);
 
 /* Runs the session. Returns its exit status, or SESSION_EXIT_REFUSED /

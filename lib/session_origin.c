@@ -77,9 +77,11 @@ static int from_record(const char *id, const struct user_info *user, struct poli
 	return r;
 }
 
-int session_policy_for_login(const char *session_id, const struct user_info *user, struct policy *out,
+int session_policy_for_login(const char *session_id, struct user_info *user, struct policy *out,
 			     struct session_spec *spec, char *err, size_t errlen, char *note, size_t notelen)
 {
+	int r;
+
 	note[0] = '\0';
 	if (session_id && *session_id) {
 		char why[SESSION_RECORD_ERR_MAX];
@@ -87,6 +89,12 @@ int session_policy_for_login(const char *session_id, const struct user_info *use
 		if (from_record(session_id, user, out, spec, why, sizeof(why)) == 0)
 			return 0;
 		snprintf(note, notelen, "%s", why);
+	}
+	/* the config decides by groups: ask NSS for them now */
+	r = user_info_load_groups(user);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot look up the groups of this account");
+		return r;
 	}
 	return session_policy_load(NULL, user, out, err, errlen);
 }

@@ -189,19 +189,37 @@ static int bpf_assemble(const struct bpf_insn *in, size_t n_in, struct sock_filt
 	return 0;
 }
 
-/* Foreign architectures were killed by the main filter already (the kernel
- * applies the strictest verdict of all filters), so they just pass here. */
-static int install_allowlist_filter(const struct syscall_filter_options *options)
+/* The argument allowlists (socket, personality) and the calls trapped for
+ * corral-helper, in one program: every filter costs each system call that
+ * the kernel's cache cannot answer. Foreign architectures were killed by
+ * the main filter already (the kernel takes the strictest verdict of all
+ * filters, so what the others refuse stays refused), so they just pass
+ * here. A sendto without an address (send() on a connected socket) is
+ * decided from a register: nothing to race. */
+static int install_decision_filter(const struct syscall_filter_options *options, int *listener)
 {
 	const uint32_t icmp = options->allow_icmp ? IPPROTO_ICMP : 0;
 	const uint32_t icmp6 = options->allow_icmp ? IPPROTO_ICMPV6 : 0;
 	const enum bpf_label udp = options->allow_udp ? ALLOW : REFUSE_PROTOCOL;
+	const enum bpf_label net = options->notify_net ? NOTIFY : NEXT;
+	const enum bpf_label sendto = options->notify_net ? SENDTO : NEXT;
+	const enum bpf_label memfd = options->notify_memfd ? NOTIFY : NEXT;
+	const enum bpf_label listen = options->notify_listen ? NOTIFY : NEXT;
+	const enum bpf_label bind = options->notify_bind ? NOTIFY : NEXT;
 	const struct bpf_insn program[] = {
 		LOAD(offsetof(struct seccomp_data, arch)),
 		JEQ(AUDIT_ARCH_X86_64, NEXT, ALLOW),
 		LOAD(offsetof(struct seccomp_data, nr)),
 		JEQ(__NR_socket, SOCKET, NEXT),
-		JEQ(__NR_personality, PERSONALITY, ALLOW),
+		JEQ(__NR_personality, PERSONALITY, NEXT),
+		JEQ(__NR_connect, net, NEXT),
+		JEQ(__NR_sendmsg, net, NEXT),
+		JEQ(__NR_sendmmsg, net, NEXT),
+		JEQ(__NR_sendto, sendto, NEXT),
+		JEQ(__NR_memfd_create, memfd, NEXT),
+		JEQ(__NR_listen, listen, NEXT),
+		JEQ(__NR_bind, bind, NEXT),
+		RET(SECCOMP_RET_ALLOW),
 
 		LABEL(PERSONALITY),
 		LOAD(ARG_LOW(0)),
@@ -235,6 +253,14 @@ static int install_allowlist_filter(const struct syscall_filter_options *options
 		JEQ(icmp, ALLOW, NEXT),
 		JEQ(icmp6, ALLOW, REFUSE_PROTOCOL),
 
+		LABEL(SENDTO),
+		LOAD(ARG_LOW(4)),
+		JEQ(0, NEXT, NOTIFY),
+		LOAD(ARG_HIGH(4)),
+		JEQ(0, ALLOW, NOTIFY),
+
+		LABEL(NOTIFY),
+		RET(SECCOMP_RET_USER_NOTIF),
 		LABEL(REFUSE_PROTOCOL),
 		RET(ERRNO(EPROTONOSUPPORT)),
 		LABEL(REFUSE_TYPE),
@@ -248,64 +274,7 @@ static int install_allowlist_filter(const struct syscall_filter_options *options
 	};
 	struct sock_filter filter[BPF_PROGRAM_MAX];
 	struct sock_fprog prog;
-	size_t n;
-	int r;
-
-	r = bpf_assemble(program, sizeof(program) / sizeof(program[0]), filter, BPF_PROGRAM_MAX, &n);
-	if (r < 0)
-		return r;
-	prog.len = (unsigned short)n;
-	prog.filter = filter;
-	if (syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
-		return -errno;
-	return 0;
-}
-
-bool syscall_filter_in_session(void)
-{
-	return syscall(__NR_close_range, ~0U, ~0U, SYSCALL_CANARY_FLAGS) < 0 && errno == SYSCALL_CANARY_ERRNO;
-}
-
-bool syscall_filter_traps(const struct syscall_filter_options *options)
-{
-	return options->notify_net || options->notify_memfd || options->notify_listen;
-}
-
-/* The trapped system calls go to corral-helper. Installed last, so it runs
- * first, but the kernel takes the strictest verdict of all filters: what
- * the others refuse stays refused. A sendto without an address (send() on
- * a connected socket) is decided here, from a register: nothing to race. */
-static int install_notify_filter(const struct syscall_filter_options *options, int *listener)
-{
-	const enum bpf_label net = options->notify_net ? NOTIFY : NEXT;
-	const enum bpf_label sendto = options->notify_net ? SENDTO : NEXT;
-	const enum bpf_label memfd = options->notify_memfd ? NOTIFY : NEXT;
-	const enum bpf_label listen = options->notify_listen ? NOTIFY : NEXT;
-	const struct bpf_insn program[] = {
-		LOAD(offsetof(struct seccomp_data, arch)),
-		JEQ(AUDIT_ARCH_X86_64, NEXT, ALLOW),
-		LOAD(offsetof(struct seccomp_data, nr)),
-		JEQ(__NR_connect, net, NEXT),
-		JEQ(__NR_sendmsg, net, NEXT),
-		JEQ(__NR_sendmmsg, net, NEXT),
-		JEQ(__NR_sendto, sendto, NEXT),
-		JEQ(__NR_memfd_create, memfd, NEXT),
-		JEQ(__NR_listen, listen, NEXT),
-		RET(SECCOMP_RET_ALLOW),
-
-		LABEL(SENDTO),
-		LOAD(ARG_LOW(4)),
-		JEQ(0, NEXT, NOTIFY),
-		LOAD(ARG_HIGH(4)),
-		JEQ(0, ALLOW, NOTIFY),
-
-		LABEL(NOTIFY),
-		RET(SECCOMP_RET_USER_NOTIF),
-		LABEL(ALLOW),
-		RET(SECCOMP_RET_ALLOW),
-	};
-	struct sock_filter filter[BPF_PROGRAM_MAX];
-	struct sock_fprog prog;
+	unsigned long flags = 0;
 	size_t n;
 	long fd;
 	int r;
@@ -317,12 +286,24 @@ static int install_notify_filter(const struct syscall_filter_options *options, i
 	prog.filter = filter;
 	/* killable wait: once the helper has a request, only a fatal signal
 	 * interrupts it, so a call done on the process's behalf is not redone */
-	fd = syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
-		     SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &prog);
+	if (syscall_filter_traps(options))
+		flags = SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+	fd = syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
 	if (fd < 0)
 		return -errno;
-	*listener = (int)fd;
+	if (flags)
+		*listener = (int)fd;
 	return 0;
+}
+
+bool syscall_filter_in_session(void)
+{
+	return syscall(__NR_close_range, ~0U, ~0U, SYSCALL_CANARY_FLAGS) < 0 && errno == SYSCALL_CANARY_ERRNO;
+}
+
+bool syscall_filter_traps(const struct syscall_filter_options *options)
+{
+	return options->notify_net || options->notify_memfd || options->notify_listen || options->notify_bind;
 }
 
 int syscall_filter_install(const struct syscall_filter_options *options, int *listener)
@@ -342,8 +323,6 @@ int syscall_filter_install(const struct syscall_filter_options *options, int *li
 		r = seccomp_load(ctx);
 	seccomp_release(ctx);
 	if (r == 0)
-		r = install_allowlist_filter(options);
-	if (r == 0 && syscall_filter_traps(options))
-		r = install_notify_filter(options, listener);
+		r = install_decision_filter(options, listener);
 	return r;
 }

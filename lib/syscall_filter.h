@@ -25,6 +25,7 @@ struct syscall_filter_options {
 	bool notify_net;        /* connect, sendto with an address, sendmsg, sendmmsg */
 	bool notify_memfd;      /* memfd_create: the helper makes a non-executable one */
 	bool notify_listen;     /* listen: an unbound TCP socket would take a random port past net.bind */
+	bool notify_bind;       /* bind: net.bind too wide for a Landlock rule per port */
 };
 
 /* Is anything trapped (so the filter has a listener fd)? */

@@ -62,7 +62,7 @@ static int fill_user(const struct passwd *pw, struct user_info *out)
 }
 
 /* One getpw*_r call with a buffer that grows on ERANGE. */
-static int lookup(const char *name, uid_t uid, struct user_info *out)
+static int lookup(const char *name, uid_t uid, bool with_groups, struct user_info *out)
 {
 	size_t size = NSS_BUFFER_START;
 	struct passwd pw, *result = NULL;
@@ -99,9 +99,9 @@ static int lookup(const char *name, uid_t uid, struct user_info *out)
 		goto out;
 	}
 	r = fill_user(result, out);
-	if (r < 0)
+	if (r < 0 || !with_groups)
 		goto out;
-	r = load_groups(out);
+	r = user_info_load_groups(out);
 	if (r < 0)
 		user_info_free(out);
 out:
@@ -114,13 +114,31 @@ int user_info_by_name(const char *name, struct user_info *out)
 	memset(out, 0, sizeof(*out));
 	if (!name || !*name)
 		return -ENOENT;
-	return lookup(name, 0, out);
+	return lookup(name, 0, true, out);
 }
 
 int user_info_by_uid(uid_t uid, struct user_info *out)
 {
 	memset(out, 0, sizeof(*out));
-	return lookup(NULL, uid, out);
+	return lookup(NULL, uid, true, out);
+}
+
+int user_info_by_uid_basic(uid_t uid, struct user_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	return lookup(NULL, uid, false, out);
+}
+
+int user_info_load_groups(struct user_info *user)
+{
+	int r;
+
+	if (user->groups_loaded)
+		return 0;
+	r = load_groups(user);
+	if (r == 0)
+		user->groups_loaded = true;
+	return r;
 }
 
 int group_gid_by_name(const char *name, gid_t *gid)

@@ -17,11 +17,17 @@ struct user_info {
 	char *shell;
 	gid_t *groups;     /* primary group included */
 	size_t n_groups;
+	bool groups_loaded;
 };
 
 /* 0, -ENOENT (no such user), -ENOMEM or -EIO (NSS failed: never guess). */
 int user_info_by_name(const char *name, struct user_info *out);
 int user_info_by_uid(uid_t uid, struct user_info *out);
+/* The same without the groups (a login whose policy comes from its session
+ * record needs none, and asking NSS for them costs time); load them with
+ * user_info_load_groups() before resolving a policy. */
+int user_info_by_uid_basic(uid_t uid, struct user_info *out);
+int user_info_load_groups(struct user_info *user);
 void user_info_free(struct user_info *user);
 
 /* gid of a group name: 0 on success, -ENOENT, -EIO. */

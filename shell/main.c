@@ -69,7 +69,7 @@ int main(int argc, char **argv)
 		spec.kind = spec.command && *spec.command ? SESSION_COMMAND_STRING : SESSION_INTERACTIVE;
 	}
 
-	r = user_info_by_uid(getuid(), &user);
+	r = user_info_by_uid_basic(getuid(), &user);
 	if (r < 0)
 		return fail_closed(NULL, r == -ENOENT ? "this user id has no account" : "cannot look up this account");
 	r = session_policy_for_login(getenv("CORRAL_SESSION"), &user, &policy, &spec, err, sizeof(err), note,

@@ -93,12 +93,12 @@ INI
 run_confined "$bin" "$u" sh -c "'$x' exec ~/bin/mine; '$x' exec ~/copy-echo"
 esc_is "with ~/bin a directory: a program in ~/bin runs, one elsewhere in the home does not" "$(tr '\n' ' ' <<<"$R_OUT")|$R_AFTER" "ok EACCES |ok ok"
 as_user "$u" sh -c 'rm -rf ~/bin && ln -s / ~/bin' >/dev/null
-reason="FINDING: policy paths are followed through symlinks the user planted (lib/sandbox.c grant() opens the rule path as the user; lib/mountns.c remount_tree() binds and clears noexec on it as root): ~/bin -> / grants read and exec on /"
-attack_todo "$reason" "~/bin -> /: a binary copied elsewhere in the home runs (noexec cleared on every mount)" \
-	'^ok$' EACCES "$bin" "$u" "$x" exec "$home/copy-echo"
-attack_todo "$reason" "~/bin -> /: a program of a readable tree outside fs.exec runs" \
-	'^ok$' EACCES "$bin" "$u" "$x" exec "$ESC_WORK/ro/echo"
-attack_todo "$reason" "~/bin -> /: a file outside fs.read can be read (the policy file itself)" \
-	'^ok$' EACCES "$bin" "$u" "$ESC_TOOLS/fs" read "$lab"
+link="symbolic link the user could have made"
+attack_refused "~/bin -> /: a binary copied elsewhere in the home would run (noexec cleared on every mount)" \
+	'^ok$' "$link" "$bin" "$u" "$x" exec "$home/copy-echo"
+attack_refused "~/bin -> /: a program of a readable tree outside fs.exec would run" \
+	'^ok$' "$link" "$bin" "$u" "$x" exec "$ESC_WORK/ro/echo"
+attack_refused "~/bin -> /: a file outside fs.read (the policy file itself) would be read" \
+	'^ok$' "$link" "$bin" "$u" "$ESC_TOOLS/fs" read "$lab"
 
 esc_done

@@ -157,6 +157,26 @@ attack_todo() {
 	esc_todo "$desc (unconfined: $(tr '\n' ' ' <<<"$base" | sed 's/ $//'); confined: $(tr '\n' ' ' <<<"$R_OUT" | sed 's/ $//'))" \
 		"$reason" "$R_OUT" "^($want)$"
 }
+# attack_refused DESC BASELINE MESSAGE POLICY USER CMD...: the attack works
+# unconfined (BASELINE), and the session is refused before anything of the
+# user's runs: no output of CMD, and corralctl's reason matches MESSAGE.
+attack_refused() {
+	local desc=$1 base_re=$2 message=$3 policy=$4 u=$5 base out status
+	shift 5
+	run_unconfined "$u" "$@"
+	base=$R_OUT
+	if ! [[ $base =~ $base_re ]]; then
+		esc_result 1 "$desc" "unconfined it does not work either, so this proves nothing:" "got:  $base" "want: /$base_re/"
+		return 1
+	fi
+	out=$(confined "$policy" "$u" "$ESC_TOOLS/after.sh" "$@"); status=$?
+	if [ "$status" -ne 0 ] && [[ $out =~ $message ]] && ! [[ $out =~ after= ]]; then
+		esc_result 0 "$desc: the session is refused ($(head -n 1 <<<"$out")) (unconfined: $(tr '\n' ' ' <<<"$base" | sed 's/ $//'))"
+		return 0
+	fi
+	esc_result 1 "$desc" "confined (status $status): $out" "want: a refused session matching /$message/"
+	return 1
+}
 # attack_killed DESC POLICY USER CMD...: the process is killed by SIGSYS
 # (exit status 159, no output but the shell's "Bad system call") and the
 # session goes on.

@@ -180,7 +180,10 @@ static void test_plan_details(void)
 	   "home writable, not executable");
 	ok(plan.n_paths == 3 && (plan.paths[2].access & LL_FS_EXECUTE), "fs.exec grants execute");
 	ok(plan.handled.fs & LL_FS_IOCTL_DEV, "ABI 7 also handles device ioctls");
-	ok((plan.handled.net & LL_NET_CONNECT_TCP) && (plan.handled.net & LL_NET_BIND_TCP), "connect and bind handled");
+	ok(!(plan.handled.net & LL_NET_CONNECT_TCP) && (plan.handled.net & LL_NET_BIND_TCP) && plan.filter.notify_net,
+	   "bind handled by Landlock; connect ports checked by corral-helper, which sees every connect anyway");
+	ok(plan.bind_ports && !plan.filter.notify_bind && plan.filter.notify_listen,
+	   "one bind port: a Landlock rule; listen() on an unbound socket goes to the helper");
 	ok(!plan.filter.allow_udp && !plan.filter.allow_icmp, "no udp/icmp rule: those sockets refused");
 	ok(plan.filter.notify_memfd, "fs.exec set: memfd_create goes to corral-helper (sealed non-executable memfds)");
 	sandbox_plan_free(&plan);
@@ -193,6 +196,14 @@ static void test_plan_details(void)
 	   "tcp://* leaves connect unhandled; only the abstract scope");
 	ok(plan.filter.notify_net, "pathname unix sockets (default ipc.unix) need corral-helper: connect/send trapped");
 	ok(!plan.filter.notify_memfd, "no fs.exec: memfd_create not trapped");
+	sandbox_plan_free(&plan);
+	policy_free(&p);
+
+	if (resolve_text("[default]\nconfine = yes\nnet.bind = 8000-8999\n", &p) < 0)
+		return;
+	ok(sandbox_plan(&p, 7, &plan, err, sizeof(err)) == 0 && (plan.handled.net & LL_NET_BIND_TCP) && !plan.bind_ports &&
+	   plan.filter.notify_bind,
+	   "1000 bind ports: no rule per port; Landlock refuses every TCP bind and corral-helper makes the granted ones");
 	sandbox_plan_free(&plan);
 	policy_free(&p);
 

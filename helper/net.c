@@ -456,13 +456,14 @@ void mediate_listen(struct helper *h, const struct seccomp_notif *req)
 	}
 	if ((sock.domain == AF_INET || sock.domain == AF_INET6) && sock.type == SOCK_STREAM) {
 		uint16_t port = 0;
-		char text[64];
 
 		memset(&bound, 0, sizeof(bound));
 		/* sin_port and sin6_port sit at the same place */
 		if (getsockname(sock.fd, (struct sockaddr *)&bound, &len) == 0)
 			port = ntohs(((struct sockaddr_in *)&bound)->sin_port);
 		if (port == 0 || !port_set_contains(&h->policy.net_bind, port)) {
+			char text[64];
+
 			snprintf(text, sizeof(text), port ? "port %u" : "an unbound socket (random port)", (unsigned)port);
 			denials_record(&h->denials, "listen", text, "net.bind", EACCES);
 			helper_respond(h, req, 0, EACCES);
@@ -483,9 +484,8 @@ void mediate_listen(struct helper *h, const struct seccomp_notif *req)
  * refusal. */
 void mediate_bind(struct helper *h, const struct seccomp_notif *req)
 {
-	struct socket_info sock;
+	struct socket_info sock = { .fd = -1 };
 	struct destination d;
-	char text[64];
 	int r;
 
 	r = destination_read(h, req, req->data.args[1], (uint32_t)req->data.args[2], &d);
@@ -506,6 +506,8 @@ void mediate_bind(struct helper *h, const struct seccomp_notif *req)
 		return;
 	}
 	if (d.info.port == 0 || !port_set_contains(&h->policy.net_bind, d.info.port)) {
+		char text[64];
+
 		snprintf(text, sizeof(text), "port %u", (unsigned)d.info.port);
 		denials_record(&h->denials, "bind", text, "net.bind", EACCES);
 		helper_respond(h, req, 0, EACCES);

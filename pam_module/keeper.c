@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "handoff.h"
@@ -136,7 +137,7 @@ static void keeper_main(const struct keeper_request *req, int pidfd, int sock)
 {
 	char err[SESSION_SETUP_ERR_MAX], answer = KEEPER_NOT_SERVED;
 	struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
-	int number = -1;
+	int number = -1, r;
 
 	reset_process(pidfd, sock);
 	leave_session_cgroups(req->setup);
@@ -160,7 +161,15 @@ static void keeper_main(const struct keeper_request *req, int pidfd, int sock)
 		req->setup->linger = false;
 	while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
 		;
-	session_setup_close(req->setup, err, sizeof(err));
+	r = session_setup_close(req->setup, err, sizeof(err));
+	/* the daemon's PAM handle is not ours to use here: syslog directly,
+	 * in pam_syslog's shape, so the session's end is logged like others */
+	if (r < 0)
+		syslog(LOG_AUTHPRIV | LOG_ERR, "pam_corral(%s:session): user=%s session=%s event=session-close op=keeper errno=%d reason=\"%s\"",
+		       req->service, req->policy->user, req->setup->id, -r, err);
+	else
+		syslog(LOG_AUTHPRIV | LOG_INFO, "pam_corral(%s:session): user=%s session=%s event=session-close op=keeper",
+		       req->service, req->policy->user, req->setup->id);
 	_exit(0);
 }
 

@@ -146,7 +146,8 @@ static int confine_caller(const struct open_request *req, struct module_session 
 			  struct sandbox_plan *plan, int abi)
 {
 	char reason[REASON_MAX], helper[PATH_MAX];
-	struct keeper_request keeper = { .setup = &s->setup, .policy = p, .leader = getpid(), .helper_path = helper };
+	struct keeper_request keeper = { .setup = &s->setup, .policy = p, .leader = getpid(), .helper_path = helper,
+					 .service = req->service };
 	int listener = -1, channel = -1, r;
 
 	helper_beside_module(helper, sizeof(helper));

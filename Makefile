@@ -47,7 +47,7 @@ PAM_SRCS    := $(wildcard pam_module/*.c)
 PAM_OBJS    := $(PAM_SRCS:%.c=$(B)/%.o)
 # the module's pure parts, linked into the unit tests too
 PAM_RULES   := pam_module/service_rules.c pam_module/module_args.c
-PROGRAMS    := $(B)/corralctl $(B)/corral-shell $(B)/corral-helper $(B)/pam_corral.so
+PROGRAMS    := $(B)/corralctl $(B)/corral-shell $(B)/corral-session $(B)/corral-helper $(B)/pam_corral.so
 
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
 DEB_DEPS    := gcc make clang libclang-rt-14-dev libpam0g-dev libseccomp-dev \
@@ -95,7 +95,13 @@ $(B)/pam_corral.so: $(PAM_OBJS) $(B)/libcorral.a pam_module/pam_corral.map
 	$(CC) $(CFLAGS) -shared -Wl,--version-script=pam_module/pam_corral.map -Wl,--no-undefined \
 		-Wl,-z,relro,-z,now -o $@ $(PAM_OBJS) $(B)/libcorral.a -lpam $(LDLIBS_ROOT)
 
-$(B)/corral-shell: $(SHELL_OBJS) $(B)/libcorral.a
+# corral-shell is a static first stage (no dynamic loader: nothing from
+# LD_PRELOAD & co. runs in it) that cleans the environment and starts
+# corral-session, the real shell.
+$(B)/corral-shell: $(B)/shell/launcher.o
+	$(CC) $(CFLAGS) -static -o $@ $<
+
+$(B)/corral-session: $(SHELL_OBJS) $(B)/libcorral.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SHELL_OBJS) $(B)/libcorral.a $(LDLIBS_SHELL)
 
 # Static: it starts with every login, and needs nothing but libc.
@@ -175,12 +181,13 @@ install: all
 	install -m 0755 $(B)/corral-shell $(DESTDIR)$(BINDIR)/corral-shell
 	install -d $(DESTDIR)$(LIBEXECDIR)/corral $(DESTDIR)$(PAMDIR)
 	install -m 0755 $(B)/corral-helper $(DESTDIR)$(LIBEXECDIR)/corral/corral-helper
+	install -m 0755 $(B)/corral-session $(DESTDIR)$(LIBEXECDIR)/corral/corral-session
 	install -m 0644 $(B)/pam_corral.so $(DESTDIR)$(PAMDIR)/pam_corral.so
 	[ -e $(DESTDIR)$(SYSCONFDIR)/corral/corral.ini ] || install -m 0644 conf/corral.ini $(DESTDIR)$(SYSCONFDIR)/corral/corral.ini
 	for page in man/*.[158]; do install -m 0644 $$page $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page#man/}; done
 
 uninstall:
-	rm -f $(DESTDIR)$(LIBEXECDIR)/corral/corral-helper $(DESTDIR)$(PAMDIR)/pam_corral.so
+	rm -f $(DESTDIR)$(LIBEXECDIR)/corral/corral-helper $(DESTDIR)$(LIBEXECDIR)/corral/corral-session $(DESTDIR)$(PAMDIR)/pam_corral.so
 	rm -f $(DESTDIR)$(SBINDIR)/corralctl $(DESTDIR)$(BINDIR)/corral-shell
 	for page in man/*.[158]; do rm -f $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page#man/}; done
 

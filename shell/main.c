@@ -26,7 +26,7 @@ static int fail_closed(const char *user, const char *why)
  * runs `ForceCommand /usr/bin/corral-shell` through the login shell. */
 static bool names_ourselves(const char *command)
 {
-	char self[PATH_MAX], word[PATH_MAX];
+	char self[PATH_MAX], word[PATH_MAX], *slash;
 	size_t len = strcspn(command, " \t");
 	ssize_t n;
 
@@ -40,7 +40,12 @@ static bool names_ourselves(const char *command)
 	if (n <= 0)
 		return false;
 	self[n] = '\0';
-	return strcmp(word, self) == 0;
+	if (strcmp(word, self) == 0)
+		return true;
+	/* the first stage beside us (a build tree) */
+	slash = strrchr(self, '/');
+	return slash && strncmp(word, self, (size_t)(slash - self + 1)) == 0 &&
+	       strcmp(word + (slash - self + 1), "corral-shell") == 0;
 }
 
 int main(int argc, char **argv)

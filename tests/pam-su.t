@@ -89,6 +89,7 @@ fi
 if [ ! -e /usr/libexec/corral/corral-helper ] && [ ! -e /usr/bin/corral-helper ] && [ -x "$build/corral-helper" ] &&
 	[ ! -e /usr/libexec/corral ]; then
 	install -D -m 0755 "$build/corral-helper" /usr/libexec/corral/corral-helper && installed_helper=1
+	install -D -m 0755 "$build/corral-session" /usr/libexec/corral/corral-session
 fi
 [ -e /var/lib/corral ] || made_varlib=1
 [ -e /run/corral ] || made_run=1

@@ -22,6 +22,7 @@ tools=$(mktemp -d /usr/local/lib/corral-test.XXXXXX)
 chmod 0755 "$tools"
 install -m 0755 "$build/corral-shell" "$tools/corral-shell"
 install -m 0755 "$build/corral-helper" "$tools/corral-helper"   # found beside the shell
+install -m 0755 "$build/corral-session" "$tools/corral-session" # the real shell, after the static first stage
 shell=$tools/corral-shell
 driver=$(realpath "$build/pam_driver")
 pamdir=$tools/pam.d

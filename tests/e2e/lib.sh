@@ -237,7 +237,8 @@ e2e_cleanup() {
 	[ -n "$e2e_saved_etc" ] && mv "$e2e_saved_etc" /etc/corral
 	[ -n "$e2e_added_shells" ] && sed -i '\|^/usr/bin/corral-shell$|d' /etc/shells
 	[ -n "$e2e_installed_shell" ] && rm -f /usr/bin/corral-shell
-	[ -n "$e2e_installed_helper" ] && rm -f /usr/libexec/corral/corral-helper && rmdir /usr/libexec/corral 2>/dev/null
+	[ -n "$e2e_installed_helper" ] && rm -f /usr/libexec/corral/corral-helper /usr/libexec/corral/corral-session &&
+		rmdir /usr/libexec/corral 2>/dev/null
 	for ((i = ${#e2e_made_dirs[@]} - 1; i >= 0; i--)); do rm -rf "${e2e_made_dirs[i]}"; done
 	if [ -n "$e2e_catcher" ]; then
 		kill "$e2e_catcher" 2>/dev/null
@@ -297,6 +298,7 @@ e2e_init() {  # programs the test needs...
 	fi
 	if [ ! -e /usr/libexec/corral/corral-helper ]; then
 		install -D -m 0755 "$E2E_BUILD/corral-helper" /usr/libexec/corral/corral-helper && e2e_installed_helper=1
+		install -D -m 0755 "$E2E_BUILD/corral-session" /usr/libexec/corral/corral-session
 	fi
 	if ! grep -qx /usr/bin/corral-shell /etc/shells; then
 		echo /usr/bin/corral-shell >>/etc/shells && e2e_added_shells=1

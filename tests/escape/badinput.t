@@ -15,7 +15,7 @@
 esc_init --lock
 u=crxbi1
 esc_user "$u" /usr/bin/corral-shell
-install -m 0755 "$ESC_BUILD/corral-shell" "$ESC_BUILD/corral-helper" "$ESC_TOOLS/"
+install -m 0755 "$ESC_BUILD/corral-shell" "$ESC_BUILD/corral-session" "$ESC_BUILD/corral-helper" "$ESC_TOOLS/"
 sh=$ESC_TOOLS/corral-shell
 driver=$ESC_BUILD/pam_driver
 outside=$ESC_WORK/outside

@@ -1,0 +1,342 @@
+/* notify_floor — what a seccomp user-notification round trip costs at the
+ * least, with nothing of corral in it: a target process installs its own
+ * filter trapping getppid and a supervisor process (its parent, as the
+ * helper is to a session) answers. Modes, one target process each, run in
+ * interleaved batches (A B C ..., rotating the start) so drift cancels:
+ *
+ *   native           getpid with no filter at all
+ *   filtered         getpid with the filter installed (passes it: the cost of
+ *                    having a seccomp filter at all on an untrapped call)
+ *   cont             answer SECCOMP_USER_NOTIF_FLAG_CONTINUE
+ *   cont_sync        the same, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP set on the fd
+ *   addfd            inject an fd (SECCOMP_IOCTL_NOTIF_ADDFD), then a separate
+ *                    NOTIF_SEND with the fd number as the call's result
+ *   addfd_sync       the same with the sync wake-up (what corral-helper does)
+ *   addfd_flag       ADDFD with SECCOMP_ADDFD_FLAG_SEND (inject and answer at once)
+ *   addfd_flag_sync  the same with the sync wake-up
+ *   addfd_sync_poll  addfd_sync, the supervisor poll()ing the fd before each
+ *                    NOTIF_RECV, as an event loop (corral-helper's) does
+ *
+ *   notify_floor [-b BATCH] [-r ROUNDS]
+ *
+ * Output: MODE_med=NS MODE_mean=NS per mode (per call over all batches);
+ * a mode the kernel cannot do (no sync wake-up before 6.6) prints -1.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
+enum answer { NONE, FILTER_ONLY, CONTINUE, ADDFD_THEN_SEND, ADDFD_FLAG_SEND };
+
+struct mode {
+	const char *name;
+	enum answer answer;
+	int sync;
+	int poll_first;
+	/* run time */
+	pid_t pid;
+	int ctl;
+	int listener;
+	int unsupported;
+	int64_t *v;   /* shared with the target */
+	long n;
+};
+
+static struct mode modes[] = {
+	{ .name = "native", .answer = NONE, .sync = 0, .poll_first = 0 },
+	{ .name = "filtered", .answer = FILTER_ONLY, .sync = 0, .poll_first = 0 },
+	{ .name = "cont", .answer = CONTINUE, .sync = 0, .poll_first = 0 },
+	{ .name = "cont_sync", .answer = CONTINUE, .sync = 1, .poll_first = 0 },
+	{ .name = "addfd", .answer = ADDFD_THEN_SEND, .sync = 0, .poll_first = 0 },
+	{ .name = "addfd_sync", .answer = ADDFD_THEN_SEND, .sync = 1, .poll_first = 0 },
+	{ .name = "addfd_flag", .answer = ADDFD_FLAG_SEND, .sync = 0, .poll_first = 0 },
+	{ .name = "addfd_flag_sync", .answer = ADDFD_FLAG_SEND, .sync = 1, .poll_first = 0 },
+	{ .name = "addfd_sync_poll", .answer = ADDFD_THEN_SEND, .sync = 1, .poll_first = 1 },
+};
+#define N_MODES (sizeof(modes) / sizeof(modes[0]))
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "notify_floor: %s: %s\n", what, strerror(errno));
+	for (size_t i = 0; i < N_MODES; i++)
+		if (modes[i].pid > 0)
+			kill(modes[i].pid, SIGKILL);
+	exit(1);
+}
+
+static int install_filter(void)
+{
+	struct sock_filter insns[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(insns) / sizeof(insns[0]), .filter = insns };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -1;
+	return (int)syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+}
+
+static void send_fd(int sock, int fd)
+{
+	char data = 'L';
+	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	if (sendmsg(sock, &msg, 0) != 1)
+		_exit(3);
+}
+
+static int recv_fd(int sock)
+{
+	char data;
+	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c;
+	int fd;
+
+	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
+		return -1;
+	c = CMSG_FIRSTHDR(&msg);
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+/* The target: on 'g', BATCH timed calls into its slice of v. */
+static void target(struct mode *m, int sock, long batch)
+{
+	long off = 0;
+	char cmd;
+
+	if (m->answer != NONE) {
+		int fd = install_filter();
+
+		if (fd < 0)
+			_exit(2);
+		send_fd(sock, fd);
+		close(fd);
+	} else {
+		send_fd(sock, sock);   /* same handshake, no listener */
+	}
+	while (read(sock, &cmd, 1) == 1 && cmd == 'g') {
+		for (long i = 0; i < batch; i++) {
+			int64_t t0 = now_ns();
+			long r = syscall(m->answer == NONE || m->answer == FILTER_ONLY ? SYS_getpid : SYS_getppid);
+
+			m->v[off + i] = now_ns() - t0;
+			if (m->answer == ADDFD_THEN_SEND || m->answer == ADDFD_FLAG_SEND) {
+				if (r < 3)
+					_exit(4);
+				close((int)r);
+			}
+		}
+		off += batch;
+		if (write(sock, "d", 1) != 1)
+			_exit(5);
+	}
+	_exit(0);
+}
+
+static void serve_one(struct mode *m, struct seccomp_notif *req, size_t req_size, struct seccomp_notif_resp *resp,
+		      size_t resp_size, int srcfd)
+{
+	struct seccomp_notif_addfd addfd = { .srcfd = (__u32)srcfd, .newfd_flags = O_CLOEXEC };
+	int r;
+
+	if (m->poll_first) {
+		struct pollfd pfd = { .fd = m->listener, .events = POLLIN };
+
+		while (poll(&pfd, 1, -1) < 0)
+			if (errno != EINTR)
+				die("poll");
+	}
+	for (;;) {
+		memset(req, 0, req_size);
+		if (ioctl(m->listener, SECCOMP_IOCTL_NOTIF_RECV, req) == 0)
+			break;
+		if (errno != EINTR)
+			die("SECCOMP_IOCTL_NOTIF_RECV");
+	}
+	memset(resp, 0, resp_size);
+	resp->id = req->id;
+	switch (m->answer) {
+	case CONTINUE:
+		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		break;
+	case ADDFD_THEN_SEND:
+		addfd.id = req->id;
+		r = ioctl(m->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
+		if (r < 0)
+			die("SECCOMP_IOCTL_NOTIF_ADDFD");
+		resp->val = r;
+		break;
+	case ADDFD_FLAG_SEND:
+		addfd.id = req->id;
+		addfd.flags = SECCOMP_ADDFD_FLAG_SEND;
+		if (ioctl(m->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) < 0)
+			die("SECCOMP_IOCTL_NOTIF_ADDFD (FLAG_SEND)");
+		return;
+	case NONE:
+	case FILTER_ONLY:
+		return;
+	}
+	if (ioctl(m->listener, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0)
+		die("SECCOMP_IOCTL_NOTIF_SEND");
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv)
+{
+	long batch = 500, rounds = 10;
+	struct seccomp_notif_sizes sizes;
+	struct seccomp_notif *req;
+	struct seccomp_notif_resp *resp;
+	size_t req_size, resp_size;
+	int opt, srcfd;
+
+	while ((opt = getopt(argc, argv, "b:r:")) != -1) {
+		if (opt == 'b')
+			batch = atol(optarg);
+		else if (opt == 'r')
+			rounds = atol(optarg);
+		else
+			return fputs("usage: notify_floor [-b BATCH] [-r ROUNDS]\n", stderr), 2;
+	}
+	if (batch < 1 || rounds < 1)
+		return fputs("usage: notify_floor [-b BATCH] [-r ROUNDS]\n", stderr), 2;
+	if (syscall(__NR_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
+		die("SECCOMP_GET_NOTIF_SIZES");
+	req_size = sizes.seccomp_notif > sizeof(*req) ? sizes.seccomp_notif : sizeof(*req);
+	resp_size = sizes.seccomp_notif_resp > sizeof(*resp) ? sizes.seccomp_notif_resp : sizeof(*resp);
+	req = calloc(1, req_size);
+	resp = calloc(1, resp_size);
+	srcfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (!req || !resp || srcfd < 0)
+		die("setup");
+	for (size_t i = 0; i < N_MODES; i++) {
+		struct mode *m = &modes[i];
+		int sv[2];
+
+		m->n = batch * rounds;
+		m->v = mmap(NULL, (size_t)m->n * sizeof(int64_t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			    -1, 0);
+		if (m->v == MAP_FAILED)
+			die("mmap");
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+			die("socketpair");
+		m->pid = fork();
+		if (m->pid < 0)
+			die("fork");
+		if (m->pid == 0) {
+			close(sv[0]);
+			target(m, sv[1], batch);
+		}
+		close(sv[1]);
+		m->ctl = sv[0];
+		m->listener = recv_fd(m->ctl);
+		if (m->listener < 0)
+			die("receiving the listener");
+		if (m->answer == NONE || m->answer == FILTER_ONLY) {
+			close(m->listener);   /* nothing is trapped: no one to answer */
+			m->listener = -1;
+		} else if (m->sync &&
+			   ioctl(m->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) < 0) {
+			m->unsupported = 1;
+		}
+	}
+	for (long r = 0; r < rounds; r++)
+		for (size_t k = 0; k < N_MODES; k++) {
+			struct mode *m = &modes[(k + (size_t)r) % N_MODES];
+			char done;
+
+			if (m->unsupported)
+				continue;
+			if (write(m->ctl, "g", 1) != 1)
+				die("starting a batch");
+			if (m->answer != NONE && m->answer != FILTER_ONLY)
+				for (long i = 0; i < batch; i++)
+					serve_one(m, req, req_size, resp, resp_size, srcfd);
+			if (read(m->ctl, &done, 1) != 1)
+				die("a target died");
+		}
+	for (size_t i = 0; i < N_MODES; i++) {
+		struct mode *m = &modes[i];
+		double sum = 0;
+		int status;
+
+		if (write(m->ctl, "q", 1) < 0) {
+			/* it is gone already; waitpid tells */
+		}
+		waitpid(m->pid, &status, 0);
+		if (m->unsupported) {
+			printf("%s%s_med=-1 %s_mean=-1", i ? " " : "", m->name, m->name);
+			continue;
+		}
+		for (long j = 0; j < m->n; j++)
+			sum += (double)m->v[j];
+		qsort(m->v, (size_t)m->n, sizeof(int64_t), cmp_i64);
+		printf("%s%s_med=%lld %s_mean=%.0f", i ? " " : "", m->name, (long long)m->v[m->n / 2], m->name,
+		       sum / (double)m->n);
+	}
+	printf("\n");
+	return 0;
+}

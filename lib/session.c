@@ -146,7 +146,9 @@ int session_run(const struct policy *p, const struct session_spec *spec, char *c
 		shell_argv[0] = login_name;
 		argv = shell_argv;
 	} else if (spec->kind == SESSION_COMMAND_STRING) {
-		shell_argv[0] = (char *)shell_base;
+		/* "-corral-shell -c CMD" (su - USER -c CMD) is a login shell too */
+		snprintf(login_name, sizeof(login_name), "%s%s", spec->login ? "-" : "", shell_base);
+		shell_argv[0] = login_name;
 		shell_argv[1] = (char *)"-c";
 		shell_argv[2] = (char *)spec->command;
 		argv = shell_argv;

@@ -70,7 +70,7 @@ try "run a binary copied to the home directory" EACCES exec "$home/copied-true"
 try "... or map it executable as ld.so would (noexec home)" EPERM mmap-exec "$home/copied-true"
 try "bind TCP port 8080 (net.bind 8000-8999)" ok bind 8080
 try "bind TCP port 9999" EACCES bind 9999
-try "connect to a listener on port 2222 (only 80 and 443 allowed)" ECONNREFUSED connect 2222
+try "connect to root's listener on 127.0.0.1:2222 (net.loopback = own)" ECONNREFUSED connect 2222
 try "signal the student's own process outside the session" EPERM kill "$outside"
 try "create a user namespace" EPERM unshare-user
 try "open a raw packet socket" EAFNOSUPPORT socket 17 3 0

@@ -10,6 +10,7 @@ static void usage(FILE *stream)
 	      "       corralctl explain [-c FILE] USER\n"
 	      "       corralctl run [-c FILE] [-u USER] -- CMD [ARG...]\n"
 	      "       corralctl sessions\n"
+	      "       corralctl audit [-c FILE] [-s SSHD_CONFIG] [-p PAM_DIR]\n"
 	      "       corralctl --version\n"
 	      "See corralctl(8).\n",
 	      stream);
@@ -29,6 +30,8 @@ int main(int argc, char **argv)
 		return ctl_run(argc - 1, argv + 1);
 	if (strcmp(argv[1], "sessions") == 0)
 		return ctl_sessions(argc - 1, argv + 1);
+	if (strcmp(argv[1], "audit") == 0)
+		return ctl_audit(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--version") == 0) {
 		puts("corralctl " CORRAL_VERSION);
 		return CTL_EXIT_OK;

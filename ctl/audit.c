@@ -1,0 +1,372 @@
+/* corralctl audit: the ways around corral on this host for the users it
+ * confines, one finding per line with its fix; exit 0 none, 1 some. */
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "config.h"
+#include "ctl.h"
+#include "landlock.h"
+#include "paths.h"
+#include "pathutil.h"
+#include "policy.h"
+#include "sandbox.h"
+#include "users.h"
+
+#define AUDIT_USAGE "usage: corralctl audit [-c FILE] [-s SSHD_CONFIG] [-p PAM_DIR]\n"
+#define AUDIT_PAM_DIR "/etc/pam.d"
+#define AUDIT_LINGER_DIR "/var/lib/systemd/linger"
+/* a finding names this many users, then says how many more */
+#define AUDIT_USERS_SHOWN 8
+
+/* The services a confined user can open a session through. */
+static const char *const pam_services[] = {
+	"sshd", "login", "su", "su-l", "runuser", "runuser-l", "cron", "systemd-user",
+};
+
+/* One finding, with every user it applies to (none: the host as a whole):
+ * the same problem for 200 students is one line, not 200. */
+struct finding {
+	char *what;
+	char *fix;
+	struct strlist users;
+};
+
+struct findings {
+	struct finding *items;
+	size_t count;
+	bool out_of_memory;  /* a finding was lost: still exit 1 */
+};
+
+struct audit {
+	const struct config *config;
+	const char *config_path;
+	const char *sshd_config;
+	const char *pamdir;
+	struct findings findings;
+	size_t n_confined;
+	bool sshd_missing;   /* said once, then the sshd checks are skipped */
+	int abi;             /* the running kernel's Landlock ABI, 0 if none */
+};
+
+static struct finding *finding_find(struct findings *f, const char *what, const char *fix)
+{
+	for (size_t i = 0; i < f->count; i++)
+		if (strcmp(f->items[i].what, what) == 0 && strcmp(f->items[i].fix, fix) == 0)
+			return &f->items[i];
+	return NULL;
+}
+
+static void finding_add(struct findings *f, const char *user, const char *what, const char *fix)
+{
+	struct finding *item = finding_find(f, what, fix), *items;
+
+	if (!item) {
+		items = realloc(f->items, (f->count + 1) * sizeof(*items));
+		if (!items)
+			goto oom;
+		f->items = items;
+		item = &f->items[f->count];
+		item->what = strdup(what);
+		item->fix = strdup(fix);
+		strlist_init(&item->users);
+		if (!item->what || !item->fix) {
+			free(item->what);
+			free(item->fix);
+			goto oom;
+		}
+		f->count++;
+	}
+	if (user && !strlist_contains(&item->users, user) && strlist_append(&item->users, user) < 0)
+		goto oom;
+	return;
+oom:
+	f->out_of_memory = true;
+}
+
+static void findings_free(struct findings *f)
+{
+	for (size_t i = 0; i < f->count; i++) {
+		free(f->items[i].what);
+		free(f->items[i].fix);
+		strlist_free(&f->items[i].users);
+	}
+	free(f->items);
+	memset(f, 0, sizeof(*f));
+}
+
+static void print_finding(const struct finding *item)
+{
+	const struct strlist *users = &item->users;
+
+	fputs("audit: ", stdout);
+	if (users->count) {
+		printf("user%s ", users->count == 1 ? "" : "s");
+		for (size_t i = 0; i < users->count && i < AUDIT_USERS_SHOWN; i++)
+			printf("%s%s", i ? ", " : "", users->items[i]);
+		if (users->count > AUDIT_USERS_SHOWN)
+			printf(" and %zu more", users->count - AUDIT_USERS_SHOWN);
+		fputs(": ", stdout);
+	}
+	printf("%s \xe2\x80\x94 fix: %s\n", item->what, item->fix);
+}
+
+struct sshd_report {
+	struct audit *audit;
+	const char *user;
+};
+
+static void report_sshd(void *ctx, const char *what, const char *fix)
+{
+	const struct sshd_report *rep = ctx;
+
+	finding_add(&rep->audit->findings, rep->user, what, fix);
+}
+
+/* (a) what sshd's effective configuration for this user lets through */
+static void check_sshd(struct audit *a, const char *user)
+{
+	struct sshd_report rep = { .audit = a, .user = user };
+	char err[AUDIT_TEXT_MAX];
+	char *output = NULL;
+	int r;
+
+	if (a->sshd_missing)
+		return;
+	r = audit_sshd_run(a->sshd_config, user, &output, err, sizeof(err));
+	if (r == -ENOENT) {
+		fprintf(stderr, "corralctl audit: %s is not installed: skipping the sshd checks\n", AUDIT_SSHD_PATH);
+		a->sshd_missing = true;
+		return;
+	}
+	if (r < 0) {
+		char what[2 * AUDIT_TEXT_MAX];
+
+		snprintf(what, sizeof(what), "cannot read sshd's effective configuration (sshd -T: %s)", err);
+		finding_add(&a->findings, user, what,
+			    "make `sshd -t` pass (as root), then run corralctl audit again");
+		return;
+	}
+	audit_sshd_evaluate(output, report_sshd, &rep);
+	free(output);
+}
+
+/* (b) the login shell is what confines the login services */
+static void check_shell(struct audit *a, const struct user_info *user)
+{
+	char what[2 * AUDIT_TEXT_MAX];
+
+	if (strcmp(user->shell, CORRAL_SHELL_PATH) == 0)
+		return;
+	snprintf(what, sizeof(what),
+		 "confined, but the login shell is %s, not %s: pam_corral refuses their logins, and a service without pam_corral runs that shell unconfined",
+		 user->shell, CORRAL_SHELL_PATH);
+	finding_add(&a->findings, user->name, what, "chsh -s " CORRAL_SHELL_PATH " USER");
+}
+
+/* (d) a lingering systemd user manager runs the user's services outside any session */
+static void check_linger(struct audit *a, const struct user_info *user)
+{
+	char path[PATHUTIL_PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", AUDIT_LINGER_DIR, user->name);
+	if (access(path, F_OK) < 0)
+		return;
+	finding_add(&a->findings, user->name,
+		    "lingering is enabled (" AUDIT_LINGER_DIR "/USER): systemd runs their user manager and its services outside any corral session",
+		    "loginctl disable-linger USER (or remove " AUDIT_LINGER_DIR "/USER)");
+}
+
+/* (e) a policy the running kernel cannot enforce: its sessions are refused */
+static void check_kernel(struct audit *a, const struct policy *policy)
+{
+	char err[SANDBOX_ERR_MAX], what[SANDBOX_ERR_MAX + 128];
+	struct sandbox_plan plan;
+	int r = sandbox_plan(policy, a->abi, &plan, err, sizeof(err));
+
+	if (r == 0) {
+		sandbox_plan_free(&plan);
+		return;
+	}
+	if (r != -EOPNOTSUPP) {
+		snprintf(what, sizeof(what), "cannot plan the confinement of their sessions: %s", strerror(-r));
+		finding_add(&a->findings, policy->user, what, "run corralctl explain USER and corralctl run -u USER -- true");
+		return;
+	}
+	snprintf(what, sizeof(what), "this kernel cannot enforce their policy (%s): their sessions are refused", err);
+	finding_add(&a->findings, policy->user, what,
+		    "boot a kernel with that Landlock ABI (and landlock in the lsm= list), or drop what needs it from the policy");
+}
+
+/* One user: resolved, skipped unless confined, then each per-user check. */
+static void check_user(struct audit *a, const char *name)
+{
+	char err[POLICY_ERR_MAX], what[POLICY_ERR_MAX + 128];
+	struct user_info user;
+	struct policy policy;
+	int r;
+
+	r = user_info_by_name(name, &user);
+	if (r < 0) {
+		if (r != -ENOENT) {
+			snprintf(what, sizeof(what), "cannot look the user up (%s): not checked", strerror(-r));
+			finding_add(&a->findings, name, what, "fix the name service (getent passwd USER)");
+		}
+		return;
+	}
+	r = policy_resolve(a->config, &user, &policy, err, sizeof(err));
+	if (r < 0) {
+		snprintf(what, sizeof(what), "cannot resolve their policy (%s): their sessions are refused, and not checked", err);
+		finding_add(&a->findings, name, what, "corralctl explain USER shows why");
+		goto out_user;
+	}
+	if (!policy.exempt && policy.confine) {
+		a->n_confined++;
+		check_sshd(a, user.name);
+		check_shell(a, &user);
+		check_linger(a, &user);
+		check_kernel(a, &policy);
+	}
+	policy_free(&policy);
+out_user:
+	user_info_free(&user);
+}
+
+/* (c) every service a confined user can open a session through runs pam_corral */
+static void check_pam(struct audit *a)
+{
+	char what[2 * AUDIT_TEXT_MAX], fix[2 * AUDIT_TEXT_MAX];
+
+	for (size_t i = 0; i < sizeof(pam_services) / sizeof(pam_services[0]); i++) {
+		const char *service = pam_services[i];
+		enum audit_pam_state state;
+		int r = audit_pam_service(a->pamdir, service, &state);
+
+		if (r == -ENOENT)  /* no such service here: nobody reaches it */
+			continue;
+		if (r < 0) {
+			snprintf(what, sizeof(what), "cannot read the PAM stack of %s (%s/%s): %s", service, a->pamdir, service,
+				 r == -ELOOP ? "includes nest too deep" : strerror(-r));
+			finding_add(&a->findings, NULL, what, "fix the file, then run corralctl audit again");
+			continue;
+		}
+		if (state == AUDIT_PAM_PRESENT)
+			continue;
+		if (state == AUDIT_PAM_OPTIONAL) {
+			snprintf(what, sizeof(what),
+				 "PAM service %s (%s/%s) runs pam_corral.so with a control that ignores its failure: a session it refuses still opens",
+				 service, a->pamdir, service);
+			snprintf(fix, sizeof(fix), "make that line \"session required pam_corral.so\"");
+		} else {
+			snprintf(what, sizeof(what),
+				 "PAM service %s (%s/%s) has no session pam_corral.so: sessions of confined users through it get no corral session",
+				 service, a->pamdir, service);
+			snprintf(fix, sizeof(fix),
+				 "pam-auth-update --enable corral (the Debian package), or add \"session required pam_corral.so\" to %s/%s",
+				 a->pamdir, service);
+		}
+		finding_add(&a->findings, NULL, what, fix);
+	}
+}
+
+/* (f) corral-shell hands every confined session to the helper */
+static void check_helper(struct audit *a)
+{
+	if (access(CORRAL_HELPER_PATH, X_OK) == 0)
+		return;
+	finding_add(&a->findings, NULL,
+		    CORRAL_HELPER_PATH " is missing or not executable: confined sessions have no supervisor",
+		    "install corral (make install, or the corral package)");
+}
+
+/* Every user NSS lists, and those [user:] sections name (NSS need not list them all). */
+static int candidate_users(const struct config *config, struct strlist *names)
+{
+	struct passwd *pw;
+	int r = 0;
+
+	setpwent();
+	while ((pw = getpwent()) != NULL)
+		if (!strlist_contains(names, pw->pw_name) && (r = strlist_append(names, pw->pw_name)) < 0)
+			break;
+	endpwent();
+	for (size_t i = 0; r == 0 && i < config->count; i++)
+		if (config->sections[i].kind == SECTION_USER && !strlist_contains(names, config->sections[i].target))
+			r = strlist_append(names, config->sections[i].target);
+	return r;
+}
+
+static int parse_options(int argc, char **argv, struct audit *a)
+{
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt(argc, argv, "+c:s:p:")) != -1) {
+		switch (opt) {
+		case 'c':
+			a->config_path = optarg;
+			break;
+		case 's':
+			a->sshd_config = optarg;
+			break;
+		case 'p':
+			a->pamdir = optarg;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	return optind == argc ? 0 : -EINVAL;
+}
+
+int ctl_audit(int argc, char **argv)
+{
+	struct audit a = { .pamdir = AUDIT_PAM_DIR };
+	struct config config;
+	struct strlist names;
+	int r, status;
+
+	if (parse_options(argc, argv, &a) < 0) {
+		fputs(AUDIT_USAGE, stderr);
+		return CTL_EXIT_USAGE;
+	}
+	strlist_init(&names);
+	r = config_load(a.config_path, &config);
+	a.config = &config;
+	if (r < 0) {
+		char what[PATHUTIL_PATH_MAX + 256];
+
+		ctl_print_diags(&config, stderr);
+		snprintf(what, sizeof(what),
+			 "%s is invalid: every session of a user it does not exempt is refused, and audit cannot tell who is confined",
+			 a.config_path ? a.config_path : CONFIG_DEFAULT_PATH);
+		finding_add(&a.findings, NULL, what, "corralctl check shows each error with its file and line");
+		goto out;
+	}
+	r = landlock_abi();
+	a.abi = r < 0 ? 0 : r;
+	if (candidate_users(&config, &names) < 0)
+		a.findings.out_of_memory = true;
+	for (size_t i = 0; i < names.count; i++)
+		check_user(&a, names.items[i]);
+	if (a.n_confined)
+		check_pam(&a);
+	check_helper(&a);
+out:
+	for (size_t i = 0; i < a.findings.count; i++)
+		print_finding(&a.findings.items[i]);
+	if (a.findings.out_of_memory)
+		fputs("corralctl audit: out of memory: some findings were lost\n", stderr);
+	if (a.findings.count == 0 && !a.findings.out_of_memory)
+		printf("no findings (%zu confined user%s; checked sshd, login shells, PAM stacks, lingering, Landlock, corral-helper)\n",
+		       a.n_confined, a.n_confined == 1 ? "" : "s");
+	status = a.findings.count || a.findings.out_of_memory ? CTL_EXIT_INVALID : CTL_EXIT_OK;
+	findings_free(&a.findings);
+	strlist_free(&names);
+	config_free(&config);
+	return status;
+}

@@ -114,10 +114,11 @@ useradd -m -s /usr/bin/corral-shell crsu2 2>/dev/null || exit 1
 useradd -m -s /bin/bash crsu3 || exit 1
 # what su and runuser do before the module is in their stacks: the shell
 # overrides run the other shell as the user, the bash user gets bash
+# (-p and -m take the shell from $SHELL, which CI may not set: set it here)
 declare -A before
 for args in "-s /bin/bash" "-p" "-m" "--sh=/bin/bash" "-l -s /bin/bash"; do
 	# shellcheck disable=SC2086
-	before[$args]=$(unlocked su $args crsu1 -c 'id -un' </dev/null 2>&1 | grep -cx crsu1)
+	before[$args]=$(SHELL=/bin/bash unlocked su $args crsu1 -c 'id -un' </dev/null 2>&1 | grep -cx crsu1)
 done
 before[bash]=$(unlocked su - crsu3 -c 'echo ran unconfined' </dev/null 2>&1 | grep -c 'ran unconfined')
 before[runuser]=$(unlocked runuser -u crsu1 -- id -un </dev/null 2>&1 | grep -cx crsu1)
@@ -259,7 +260,7 @@ logged "... and the syslog says why (rule=shell)" \
 	'pam_corral\(su-l:session\): user=crsu3 event=refused op=open_session service=su-l rule=shell errno=1 reason="login shell /bin/bash is not /usr/bin/corral-shell"'
 for args in "-s /bin/bash" "-p" "-m" "--sh=/bin/bash" "-l -s /bin/bash"; do
 	# shellcheck disable=SC2086
-	out=$(unlocked su $args crsu1 -c 'id -un' </dev/null 2>&1); status=$?
+	out=$(SHELL=/bin/bash unlocked su $args crsu1 -c 'id -un' </dev/null 2>&1); status=$?
 	is "su $args USER -c is refused (without the module it ran another shell as the user)" \
 		"${before[$args]} / $status / $(grep -cx crsu1 <<<"$out")" "1 / 1 / 0"
 done

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "launch.h"
 #include "policy.h"
 #include "mountns.h"
 #include "session.h"
@@ -65,6 +66,17 @@ static int run_with_setup(struct policy *policy, const struct user_info *user, s
 	int status, r;
 	pid_t child;
 
+	if (policy->confine) {
+		/* the session's namespace makes user-writable trees noexec,
+		 * which may hold the build tree this corralctl runs from */
+		r = launch_pin_helper();
+		if (r < 0) {
+			fprintf(stderr, "corralctl: cannot open corral-helper: %s\n", strerror(-r));
+			return SESSION_EXIT_NO_POLICY;
+		}
+		spec->helper_pinned = true;
+		spec->helper_fd = r;
+	}
 	r = session_setup_open(&request, &setup, err, sizeof(err));
 	if (r < 0) {
 		fprintf(stderr, "corralctl: cannot set up the session: %s\n", err);

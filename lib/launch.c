@@ -231,6 +231,16 @@ static void helper_path(char *out, size_t outlen)
 	snprintf(out, outlen, "%s", CORRAL_HELPER_PATH);
 }
 
+int launch_pin_helper(void)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	helper_path(path, sizeof(path));
+	fd = open(path, O_PATH | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
 static int keep_across_exec(int fd)
 {
 	int flags = fcntl(fd, F_GETFD);
@@ -268,7 +278,6 @@ static int exec_helper(const struct launch_request *request, pid_t child, int so
 	snprintf(numbers[2], sizeof(numbers[2]), "%d", memfd);
 	snprintf(numbers[3], sizeof(numbers[3]), "%d", listener);
 	snprintf(numbers[4], sizeof(numbers[4]), "%llu", (unsigned long long)hello->probe_address);
-	helper_path(path, sizeof(path));
 	argv[n++] = (char *)CORRAL_HELPER_NAME;
 	argv[n++] = (char *)"--child";
 	argv[n++] = numbers[0];
@@ -285,7 +294,13 @@ static int exec_helper(const struct launch_request *request, pid_t child, int so
 		argv[n++] = (char *)request->session_id;
 	}
 	argv[n] = NULL;
-	execve(path, argv, envp);
+	if (request->helper_pinned) {
+		snprintf(path, sizeof(path), "%s (opened before the session's namespace)", CORRAL_HELPER_NAME);
+		syscall(SYS_execveat, request->helper_fd, "", argv, envp, AT_EMPTY_PATH);
+	} else {
+		helper_path(path, sizeof(path));
+		execve(path, argv, envp);
+	}
 	r = -errno;
 	snprintf(err, errlen, "cannot run %s: %s", path, strerror(-r));
 	close(memfd);

@@ -22,7 +22,14 @@ struct launch_request {
 	char *const *envp;
 	bool processes_in_cgroup;          /* limits.processes is the cgroup's job */
 	const char *session_id;            /* for the helper's log lines, or NULL */
+	bool helper_pinned;                /* exec helper_fd, not the helper found by path */
+	int helper_fd;
 };
+
+/* An O_PATH fd of the corral-helper this program would run (beside it, or
+ * the installed one), for a caller about to enter a mount namespace in which
+ * that path may be noexec or gone. fd, or -errno. */
+int launch_pin_helper(void);
 
 /* Execs the program (not confined) or corral-helper (confined, with the
  * confined child waiting for it). Returns only when that failed: -errno

@@ -204,6 +204,8 @@ int session_run(const struct policy *p, const struct session_spec *spec, char *c
 		corral_log(LOG_INFO, "user=%s event=session-start op=%s target=\"%s\"", p->user,
 			   spec->kind == SESSION_INTERACTIVE ? "shell" : "command", path);
 		request.session_id = spec->session_id;
+		request.helper_pinned = spec->helper_pinned;
+		request.helper_fd = spec->helper_fd;
 		r = launch_session(&request, err, errlen);  /* becomes corral-helper */
 		sandbox_plan_free(&plan);
 		corral_log(LOG_ERR, "user=%s event=refused op=confine errno=%d reason=\"%s\"", p->user, -r, err);

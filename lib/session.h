@@ -32,6 +32,10 @@ struct session_spec {
 	const char *session_id;     /* the verified session record, or NULL */
 	bool namespace_ready;       /* this process is in the session's mount namespace */
 	unsigned cgroup_limits;     /* enum cgroup_limit_bit the session's cgroup enforces */
+	/* corral-helper opened (O_PATH) before entering that namespace, whose
+	 * noexec mounts may cover where it was found; otherwise found by path */
+	bool helper_pinned;
+	int helper_fd;
 };
 
 /* Can the session be confined as the policy says, given what root prepared?

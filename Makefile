@@ -108,6 +108,23 @@ $(B)/corral-session: $(SHELL_OBJS) $(B)/libcorral.a
 $(B)/corral-helper: $(HELPER_OBJS) $(B)/libcorral.a
 	$(CC) $(CFLAGS) -static -o $@ $(HELPER_OBJS) $(B)/libcorral.a
 
+# For tests/memcheck-session.t only: the helper linked dynamically, for
+# valgrind (which cannot follow malloc in a static binary), and the helper
+# and the shell built with ASan+UBSan, for what valgrind cannot run.
+$(B)/valgrind/corral-helper: $(HELPER_OBJS) $(B)/libcorral.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(HELPER_OBJS) $(B)/libcorral.a
+
+$(B)/san/helper/%.o: helper/%.c $(wildcard lib/*.h helper/*.h) | $(B)
+	@mkdir -p $(dir $@)
+	$(SAN_CC) $(CPPFLAGS) -Ihelper -std=gnu11 $(WARNINGS) $(SAN_FLAGS) -c -o $@ $<
+
+$(B)/san/corral-helper: $(HELPER_SRCS:%.c=$(B)/san/%.o) $(B)/san/libcorral.a
+	$(SAN_CC) $(SAN_FLAGS) -o $@ $^
+
+$(B)/san/corral-session: $(SHELL_SRCS:%.c=$(B)/san/%.o) $(B)/san/libcorral.a
+	$(SAN_CC) $(SAN_FLAGS) -o $@ $^ $(LDLIBS_LIB)
+
 $(B)/tests/%.t: tests/unit/%.c tests/tap.h $(B)/libcorral.a $(B)/libpamrules.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -Ipam_module -o $@ $< $(B)/libpamrules.a $(B)/libcorral.a $(LDLIBS_ROOT)
@@ -129,7 +146,7 @@ $(B)/probe: tests/probe/probe.c
 $(B)/pam_driver: tests/tools/pam_driver.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $< -lpam
 
-unit-tests: $(UNIT_BINS) $(UNIT_SAN) $(B)/probe $(B)/pam_driver
+unit-tests: $(UNIT_BINS) $(UNIT_SAN) $(B)/probe $(B)/pam_driver $(B)/valgrind/corral-helper $(B)/san/corral-helper $(B)/san/corral-session
 fuzz-check: $(FUZZ_BINS)
 
 deps:

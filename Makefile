@@ -98,8 +98,8 @@ $(B)/pam_corral.so: $(PAM_OBJS) $(B)/libcorral.a pam_module/pam_corral.map
 # corral-shell is a static first stage (no dynamic loader: nothing from
 # LD_PRELOAD & co. runs in it) that cleans the environment and starts
 # corral-session, the real shell.
-$(B)/corral-shell: $(B)/shell/launcher.o
-	$(CC) $(CFLAGS) -static -o $@ $<
+$(B)/corral-shell: $(B)/shell/launcher.o $(B)/lib/beside.o
+	$(CC) $(CFLAGS) -static -o $@ $^
 
 $(B)/corral-session: $(SHELL_OBJS) $(B)/libcorral.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SHELL_OBJS) $(B)/libcorral.a $(LDLIBS_SHELL)

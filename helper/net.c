@@ -317,6 +317,25 @@ static int take_for_send(struct helper *h, const struct seccomp_notif *req, stru
 	return r;
 }
 
+/* The end of sendto and sendmsg: the message sent when the checks (r) passed,
+ * else the refusal answered; the socket and the message's resources freed.
+ * flags_arg: which argument of the call holds its flags. */
+static void send_checked(struct helper *h, const struct seccomp_notif *req, struct socket_info *sock,
+			 struct outgoing *m, int flags, int flags_arg, int r)
+{
+	if (r == 0) {
+		ssize_t n = send_message(h, sock, m, flags);
+
+		if (!wait_for_fastopen(h, req, sock, n, flags, flags_arg))
+			finish_send(h, req, sock, n, flags);
+	} else if (r != -ESRCH) {
+		helper_respond(h, req, 0, -r);
+	}
+	outgoing_release(m);
+	if (sock->fd >= 0)
+		close(sock->fd);
+}
+
 void mediate_sendto(struct helper *h, const struct seccomp_notif *req)
 {
 	const struct user_iovec iov = { .base = req->data.args[1], .len = req->data.args[2] };
@@ -338,17 +357,7 @@ void mediate_sendto(struct helper *h, const struct seccomp_notif *req)
 		r = -ESRCH;
 	if (r == 0 && m.has_dest)
 		r = destination_decide(h, req, &sock, "sendto", &m.dest);
-	if (r == 0) {
-		ssize_t n = send_message(h, &sock, &m, flags);
-
-		if (!wait_for_fastopen(h, req, &sock, n, flags, 3))
-			finish_send(h, req, &sock, n, flags);
-	} else if (r != -ESRCH) {
-		helper_respond(h, req, 0, -r);
-	}
-	outgoing_release(&m);
-	if (sock.fd >= 0)
-		close(sock.fd);
+	send_checked(h, req, &sock, &m, flags, 3, r);
 }
 
 void mediate_sendmsg(struct helper *h, const struct seccomp_notif *req)
@@ -365,17 +374,7 @@ void mediate_sendmsg(struct helper *h, const struct seccomp_notif *req)
 	r = process_read((pid_t)req->pid, req->data.args[1], &hdr, sizeof(hdr)) < 0 ? -EFAULT : 0;
 	if (r == 0)
 		r = prepare_message(h, req, &sock, &hdr, "sendmsg", &m);
-	if (r == 0) {
-		ssize_t n = send_message(h, &sock, &m, flags);
-
-		if (!wait_for_fastopen(h, req, &sock, n, flags, 2))
-			finish_send(h, req, &sock, n, flags);
-	} else if (r != -ESRCH) {
-		helper_respond(h, req, 0, -r);
-	}
-	outgoing_release(&m);
-	if (sock.fd >= 0)
-		close(sock.fd);
+	send_checked(h, req, &sock, &m, flags, 2, r);
 }
 
 void mediate_sendmmsg(struct helper *h, const struct seccomp_notif *req)

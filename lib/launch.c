@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "beside.h"
 #include "confine.h"
 #include "handoff.h"
 #include "launch.h"
@@ -211,32 +212,12 @@ static int receive_hello(int sock, pid_t child, struct handoff_hello *hello, int
 	return 0;
 }
 
-/* corral-helper next to this program (the build tree, tests), else the
- * installed one. Never from the environment: this process is not
- * confined, and what it execs runs unconfined. */
-static void helper_path(char *out, size_t outlen)
-{
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	if (n > 0) {
-		char *slash;
-
-		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash && snprintf(out, outlen, "%.*s/%s", (int)(slash - self), self, CORRAL_HELPER_NAME) < (int)outlen &&
-		    access(out, X_OK) == 0)
-			return;
-	}
-	snprintf(out, outlen, "%s", CORRAL_HELPER_PATH);
-}
-
 int launch_pin_helper(void)
 {
 	char path[PATH_MAX];
 	int fd;
 
-	helper_path(path, sizeof(path));
+	program_beside_self(CORRAL_HELPER_NAME, CORRAL_HELPER_PATH, path, sizeof(path));
 	fd = open(path, O_PATH | O_CLOEXEC);
 	return fd < 0 ? -errno : fd;
 }
@@ -298,7 +279,7 @@ static int exec_helper(const struct launch_request *request, pid_t child, int so
 		snprintf(path, sizeof(path), "%s (opened before the session's namespace)", CORRAL_HELPER_NAME);
 		syscall(SYS_execveat, request->helper_fd, "", argv, envp, AT_EMPTY_PATH);
 	} else {
-		helper_path(path, sizeof(path));
+		program_beside_self(CORRAL_HELPER_NAME, CORRAL_HELPER_PATH, path, sizeof(path));
 		execve(path, argv, envp);
 	}
 	r = -errno;

@@ -91,7 +91,8 @@ int pidfd_take_fd(int pidfd, int target_fd)
 	return fd < 0 ? -errno : (int)fd;
 }
 
-int process_read(pid_t tid, uint64_t addr, void *buf, size_t len)
+/* Copies len bytes between buf and addr in tid's memory, all or nothing. */
+static int process_transfer(pid_t tid, uint64_t addr, void *buf, size_t len, bool to_process)
 {
 	struct iovec local = { .iov_base = buf, .iov_len = len };
 	/* an address in the other process: never dereferenced here */
@@ -102,27 +103,23 @@ int process_read(pid_t tid, uint64_t addr, void *buf, size_t len)
 		return 0;
 	if (addr == 0)
 		return -EFAULT;
-	n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+	if (to_process)
+		n = process_vm_writev(tid, &local, 1, &remote, 1, 0);
+	else
+		n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
 	if (n < 0)
 		return -errno;
 	return (size_t)n == len ? 0 : -EFAULT;
 }
 
+int process_read(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	return process_transfer(tid, addr, buf, len, false);
+}
+
 int process_write(pid_t tid, uint64_t addr, const void *buf, size_t len)
 {
-	struct iovec local = { .iov_base = (void *)buf, .iov_len = len };
-	/* an address in the other process: never dereferenced here */
-	struct iovec remote = { .iov_base = (void *)(uintptr_t)addr, .iov_len = len };  // NOLINT(performance-no-int-to-ptr)
-	ssize_t n;
-
-	if (len == 0)
-		return 0;
-	if (addr == 0)
-		return -EFAULT;
-	n = process_vm_writev(tid, &local, 1, &remote, 1, 0);
-	if (n < 0)
-		return -errno;
-	return (size_t)n == len ? 0 : -EFAULT;
+	return process_transfer(tid, addr, (void *)buf, len, true);
 }
 
 int process_read_string(pid_t tid, uint64_t addr, char *buf, size_t max)

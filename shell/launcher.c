@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "beside.h"
 #include "paths.h"
 
 #define ENV_MAX 4096   /* variables passed on; the rest is dropped */
@@ -33,25 +34,6 @@ static int unsafe(const char *item)
 	return 0;
 }
 
-/* corral-session beside this program (a build tree, tests), else the
- * installed one; never from the environment. */
-static void session_path(char *out, size_t outlen)
-{
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	if (n > 0) {
-		char *slash;
-
-		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash && snprintf(out, outlen, "%.*s/%s", (int)(slash - self), self, CORRAL_SESSION_NAME) < (int)outlen &&
-		    access(out, X_OK) == 0)
-			return;
-	}
-	snprintf(out, outlen, "%s", CORRAL_SESSION_PATH);
-}
-
 int main(int argc, char **argv)
 {
 	static char *clean[ENV_MAX + 1];
@@ -63,7 +45,7 @@ int main(int argc, char **argv)
 		if (!unsafe(*e))
 			clean[n++] = *e;
 	clean[n] = NULL;
-	session_path(path, sizeof(path));
+	program_beside_self(CORRAL_SESSION_NAME, CORRAL_SESSION_PATH, path, sizeof(path));
 	/* argv as it came: argv[0] "-corral-shell" says "login shell" */
 	execve(path, argv, clean);
 	fprintf(stderr, "corral: cannot run %s: %s\n", path, strerror(errno));

@@ -44,8 +44,13 @@ echo "== corralctl explain $user   ($user is in group $group)"
 echo
 echo "== a confined session of $user (corralctl run: the login path minus PAM)"
 runuser -u "$user" -- sleep 120 >/dev/null 2>&1 &   # the student's own process, outside the session
-sleep 0.2
-outside=$(pgrep -u "$user" -x sleep | head -n 1)
+outside=
+for _ in $(seq 100); do
+	outside=$(pgrep -u "$user" -x sleep | head -n 1)
+	[ -n "$outside" ] && break
+	sleep 0.05
+done
+[ -n "$outside" ] || { echo "demo: the student's process outside the session did not start"; exit 1; }
 home=$(getent passwd "$user" | cut -d: -f6)
 failures=0
 try() {  # what, expected, probe arguments...
@@ -60,7 +65,10 @@ runuser -u "$user" -- cp /bin/true "$home/copied-true"
 # a listener on a port the student may not reach (unconfined, connecting works)
 perl -MIO::Socket::INET -e '$s = IO::Socket::INET->new(Listen => 8, LocalAddr => "127.0.0.1:2222", ReuseAddr => 1) or die; sleep 60' &
 listener=$!
-sleep 0.2
+for _ in $(seq 100); do
+	(exec 3<>/dev/tcp/127.0.0.1/2222) 2>/dev/null && break
+	sleep 0.05
+done
 try "write a file in the home directory" ok write "$home/hello"
 try "write outside home (/dev/shm, world-writable)" EACCES write /dev/shm/corral-demo-x
 try "read another user's world-readable file" EACCES read "$other_home/notes.txt"

@@ -110,8 +110,15 @@ int main(int argc, char **argv)
 		__asm__ volatile("int $0x80" : "=a"(r) : "a"(20L) : "memory");
 		return report(r);
 	}
-	if (strcmp(op, "kill") == 0)
-		return report(kill((pid_t)atoi(arg), 0));
+	if (strcmp(op, "kill") == 0) {
+		pid_t pid = (pid_t)atoi(arg);
+
+		if (pid <= 0) {   /* 0 and -1 name groups: never what a test means */
+			fprintf(stderr, "probe: kill needs one process id, not '%s'\n", arg);
+			return 2;
+		}
+		return report(kill(pid, 0));
+	}
 	if (strcmp(op, "ptrace-parent") == 0) {
 		/* SEIZE does not stop the tracee; detach at once */
 		long r = ptrace(PTRACE_SEIZE, getppid(), NULL, NULL);

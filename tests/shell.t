@@ -14,7 +14,11 @@ cleanup() {
 	rm -rf /etc/corral
 	[ -n "$saved" ] && mv "$saved" /etc/corral
 	rm -rf "${tools:-/nonexistent}"
+	[ -n "$made_run" ] && rmdir /run/corral/hosts /run/corral/sessions /run/corral 2>/dev/null
+	[ -n "$made_varlib" ] && rmdir /var/lib/corral/tmp/* /var/lib/corral/tmp /var/lib/corral 2>/dev/null
 }
+made_run=; [ -e /run/corral ] || made_run=1           # the module's runtime dirs: removed if we made them
+made_varlib=; [ -e /var/lib/corral ] || made_varlib=1
 if [ -e /etc/corral ]; then saved=$(mktemp -d /etc/corral.saved-by-test.XXXXXX) && rmdir "$saved" && mv /etc/corral "$saved"; fi
 trap cleanup EXIT
 for u in "${users[@]}"; do userdel -r "$u" >/dev/null 2>&1; useradd -m -s /usr/bin/corral-shell "$u" 2>/dev/null || exit 1; done

@@ -340,6 +340,8 @@ esc_cleanup() {
 	fi
 	[ -n "$ESC_TOOLS" ] && rm -rf "$ESC_TOOLS"
 	[ -n "$ESC_WORK" ] && rm -rf "$ESC_WORK"
+	[ -n "$esc_made_run" ] && rmdir /run/corral/hosts /run/corral/sessions /run/corral 2>/dev/null
+	[ -n "$esc_made_varlib" ] && rmdir /var/lib/corral/tmp/* /var/lib/corral/tmp /var/lib/corral 2>/dev/null
 	return 0
 }
 
@@ -356,6 +358,8 @@ esc_init() {  # [--lock]
 		exec {esc_lock_fd}</etc/pam.d
 		flock -w 900 "$esc_lock_fd" || { echo "Bail out! another test holds the /etc lock"; exit 1; }
 	fi
+	esc_made_run=; [ -e /run/corral ] || esc_made_run=1   # the module's runtime dirs: removed if we made them
+	esc_made_varlib=; [ -e /var/lib/corral ] || esc_made_varlib=1
 	trap esc_cleanup EXIT
 	trap 'exit 1' INT TERM HUP
 	ESC_TOOLS=$(mktemp -d /usr/local/lib/corral-escape.XXXXXX) || exit 1

@@ -5,8 +5,11 @@
 
 #include <stddef.h>
 
-/* out: NAME in the directory of /proc/self/exe when it is executable
- * there, else INSTALLED. */
+/* out: NAME in the directory of the file at SELF (NULL: unknown) when it is
+ * executable there, else INSTALLED. */
+void program_beside(const char *self, const char *name, const char *installed, char *out, size_t outlen);
+
+/* The same beside /proc/self/exe. */
 void program_beside_self(const char *name, const char *installed, char *out, size_t outlen);
 
 #endif

@@ -9,6 +9,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "beside.h"
 #include "config.h"
 #include "confine.h"
 #include "keeper.h"
@@ -129,14 +130,9 @@ static int check_entry(const struct open_request *req, const struct policy *p, c
 static void helper_beside_module(char *out, size_t outlen)
 {
 	Dl_info info;
-	const char *slash;
+	bool known = dladdr((void *)helper_beside_module, &info) && info.dli_fname;
 
-	if (dladdr((void *)helper_beside_module, &info) && info.dli_fname && (slash = strrchr(info.dli_fname, '/')) &&
-	    snprintf(out, outlen, "%.*s/%s", (int)(slash - info.dli_fname), info.dli_fname, CORRAL_HELPER_NAME) <
-		    (int)outlen &&
-	    access(out, X_OK) == 0)
-		return;
-	snprintf(out, outlen, "%s", CORRAL_HELPER_PATH);
+	program_beside(known ? info.dli_fname : NULL, CORRAL_HELPER_NAME, CORRAL_HELPER_PATH, out, outlen);
 }
 
 /* Services that do not run the login shell: the calling process itself is

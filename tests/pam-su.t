@@ -14,28 +14,13 @@ done
 # The locks of the other tests that edit /etc/pam.d and /etc/corral: flock
 # on /etc/pam.d (tests/audit.t, tests/deb.t; what this test starts must not
 # inherit that fd), then the end-to-end tests' lock directory (a holder that
-# is dead is taken over, as tests/e2e/lib.sh does).
+# is dead is taken over: tests/e2e/lock.sh).
 exec {lock_fd}</etc/pam.d
 flock -w 900 "$lock_fd" || { echo "Bail out! another test holds the /etc/pam.d lock"; exit 1; }
 unlocked() { "$@" {lock_fd}<&-; }
-e2e_lock=/run/corral-e2e.lock
-have_e2e_lock=
-for _ in $(seq 600); do
-	if mkdir -m 0700 "$e2e_lock" 2>/dev/null; then
-		echo $$ >"$e2e_lock/pid"
-		have_e2e_lock=1
-		break
-	fi
-	holder=$(cat "$e2e_lock/pid" 2>/dev/null)
-	if { [ -n "$holder" ] && ! kill -0 "$holder" 2>/dev/null; } ||
-		{ [ -z "$holder" ] && [ -n "$(find "$e2e_lock" -maxdepth 0 -mmin +1 2>/dev/null)" ]; }; then
-		rm -rf "$e2e_lock"
-		continue
-	fi
-	sleep 1
-done
-[ -n "$have_e2e_lock" ] || { echo "Bail out! an end-to-end test held $e2e_lock for 10 minutes"; exit 1; }
-trap 'rm -rf "$e2e_lock"' EXIT   # until cleanup takes over
+. "$(dirname "$0")/e2e/lock.sh"
+e2e_lock || { echo "Bail out! an end-to-end test held $E2E_LOCK for 10 minutes"; exit 1; }
+trap 'rm -rf "$E2E_LOCK"' EXIT   # until cleanup takes over
 module=$(realpath "$build/pam_corral.so")
 users=(crsu1 crsu2 crsu3)
 work=$(mktemp -d)
@@ -77,7 +62,7 @@ cleanup() {
 	fi
 	rm -f /tmp/crsu-true /dev/shm/crsu1-x
 	rm -rf "$work"
-	[ -n "$have_e2e_lock" ] && rm -rf "$e2e_lock"
+	[ "$e2e_have_lock" = held ] && rm -rf "$E2E_LOCK"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP

@@ -59,6 +59,12 @@ struct outgoing {
 	size_t n_fds;
 };
 
+static void outgoing_init(struct outgoing *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->dest.path_fd = -1;
+}
+
 static void outgoing_release(struct outgoing *m)
 {
 	for (size_t i = 0; i < m->n_fds; i++)
@@ -346,8 +352,7 @@ void mediate_sendto(struct helper *h, const struct seccomp_notif *req)
 
 	if (take_for_send(h, req, &sock) < 0)
 		return;
-	memset(&m, 0, sizeof(m));
-	m.dest.path_fd = -1;
+	outgoing_init(&m);
 	r = copy_data(h, req, &iov, 1, sock.type == SOCK_STREAM, &m);
 	if (r == 0 && name && namelen) {
 		r = destination_read(h, req, name, namelen, &m.dest);
@@ -369,8 +374,7 @@ void mediate_sendmsg(struct helper *h, const struct seccomp_notif *req)
 
 	if (take_for_send(h, req, &sock) < 0)
 		return;
-	memset(&m, 0, sizeof(m));
-	m.dest.path_fd = -1;
+	outgoing_init(&m);
 	r = process_read((pid_t)req->pid, req->data.args[1], &hdr, sizeof(hdr)) < 0 ? -EFAULT : 0;
 	if (r == 0)
 		r = prepare_message(h, req, &sock, &hdr, "sendmsg", &m);
@@ -390,8 +394,7 @@ void mediate_sendmmsg(struct helper *h, const struct seccomp_notif *req)
 		return;
 	if (vlen > HELPER_MMSG_MAX)
 		vlen = HELPER_MMSG_MAX;   /* as the kernel caps it */
-	memset(&m, 0, sizeof(m));
-	m.dest.path_fd = -1;
+	outgoing_init(&m);
 	for (; sent < vlen; sent++) {
 		uint64_t at = vec + (uint64_t)sent * sizeof(struct user_mmsghdr);
 		struct user_mmsghdr one;

@@ -173,11 +173,7 @@ static int private_path(const char *path, mode_t mode)
 
 		if (!last) {
 			/* parents like /var/lib may already exist with their own modes */
-			next = openat(fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (next < 0 && errno == ENOENT && mkdirat(fd, part, 0755) == 0)
-				next = openat(fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (next < 0)
-				next = -errno;
+			next = safepath_dir_at(fd, part, true);
 		} else {
 			next = private_dir_at(fd, part, mode);
 		}

@@ -5,6 +5,7 @@
 #ifndef CORRAL_SAFEPATH_H
 #define CORRAL_SAFEPATH_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #define SAFEPATH_MAX_LINKS 40   /* as the kernel's MAXSYMLINKS */
@@ -14,5 +15,10 @@
  * (root's /lib -> usr/lib is fine; the user's own links are not).
  * Returns the fd, -ELOOP for such a link (or too many), or -errno. */
 int safepath_open(const char *path, uid_t uid);
+
+/* Opens the directory name under parent without following a symbolic link,
+ * first making it (0755 less the umask) when create and it is missing.
+ * The fd (O_RDONLY, close-on-exec), or -errno. */
+int safepath_dir_at(int parent, const char *name, bool create);
 
 #endif

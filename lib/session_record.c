@@ -13,6 +13,7 @@
 #include "pathutil.h"
 #include "procinfo.h"
 #include "record.h"
+#include "safepath.h"
 #include "session_record.h"
 
 #define HEADER_LINE_MAX 8192
@@ -365,20 +366,6 @@ static int check_directory(int fd)
 	return 0;
 }
 
-static int open_or_create_dir(int parent, const char *name, bool create)
-{
-	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd < 0 && errno == ENOENT && create) {
-		if (mkdirat(parent, name, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	}
-	if (fd < 0)
-		return -errno;
-	return fd;
-}
-
 int session_record_dir_open(const char *run_dir, bool create)
 {
 	int run, sessions, r;
@@ -386,10 +373,10 @@ int session_record_dir_open(const char *run_dir, bool create)
 	if (create) {
 		mode_t old = umask(022);
 
-		run = open_or_create_dir(AT_FDCWD, run_dir, true);
+		run = safepath_dir_at(AT_FDCWD, run_dir, true);
 		umask(old);
 	} else {
-		run = open_or_create_dir(AT_FDCWD, run_dir, false);
+		run = safepath_dir_at(AT_FDCWD, run_dir, false);
 	}
 	if (run < 0)
 		return run;
@@ -401,10 +388,10 @@ int session_record_dir_open(const char *run_dir, bool create)
 	if (create) {
 		mode_t old = umask(022);
 
-		sessions = open_or_create_dir(run, SESSION_RECORD_SUBDIR, true);
+		sessions = safepath_dir_at(run, SESSION_RECORD_SUBDIR, true);
 		umask(old);
 	} else {
-		sessions = open_or_create_dir(run, SESSION_RECORD_SUBDIR, false);
+		sessions = safepath_dir_at(run, SESSION_RECORD_SUBDIR, false);
 	}
 	close(run);
 	if (sessions < 0)

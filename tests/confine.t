@@ -128,8 +128,15 @@ n=$((n + 1))
 status=$(confined x32 >/dev/null 2>&1; echo $?)
 [ "$status" = 159 ] && echo "ok $n - an x32 system call kills the process (SIGSYS)" || echo "not ok $n - x32: exit $status"
 n=$((n + 1))
+# some hypervisors (and kernels booted with ia32_emulation=0) fault int 0x80
+# before any filter sees it: there is nothing to confine then
+base=$(runuser -u "$user" -- "$probe" int80 >/dev/null 2>&1; echo $?)
 status=$(confined int80 >/dev/null 2>&1; echo $?)
-[ "$status" = 159 ] && echo "ok $n - int 0x80 from a 64-bit process kills it (SIGSYS)" || echo "not ok $n - int 0x80: exit $status"
+if [ "$base" != 0 ]; then
+	echo "ok $n # SKIP int 0x80 does not work unconfined on this machine (exit $base): the 32-bit entry point is off"
+else
+	[ "$status" = 159 ] && echo "ok $n - int 0x80 from a 64-bit process kills it (SIGSYS)" || echo "not ok $n - int 0x80: exit $status"
+fi
 n=$((n + 1))
 out=$(cd / && "$ctl" run -c "$dir/corral.ini" -u "$user" -- /bin/sh -c 'umask; ulimit -n; cd; pwd; echo $HOME $USER $LOGNAME $PATH' 2>&1 | tr '\n' ' ')
 want="0027 200 $home $home $user $user /usr/local/bin:/usr/bin:/bin "

@@ -185,6 +185,12 @@ attack_killed() {
 	shift 3
 	run_unconfined "$u" "$@"
 	base="$R_OUT (status $R_STATUS)"
+	# killed unconfined too (int 0x80 where the hypervisor faults it):
+	# no filter is needed for what cannot run at all
+	if [ "$R_STATUS" -ge 128 ]; then
+		esc_skip "$desc: killed unconfined too on this machine ($base)"
+		return 0
+	fi
 	run_confined "$policy" "$u" "$@"
 	if [ "$R_STATUS" = 159 ] && [[ $R_OUT =~ ^(.*Bad\ system\ call.*)?$ ]] && [ "$R_AFTER" = "ok ok" ]; then
 		esc_result 0 "$desc: killed by SIGSYS (unconfined: $base)"

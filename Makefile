@@ -6,6 +6,8 @@ SBINDIR     ?= $(PREFIX)/sbin
 BINDIR      ?= $(PREFIX)/bin
 LIBEXECDIR  ?= $(PREFIX)/libexec
 MANDIR      ?= $(PREFIX)/share/man
+# systemd's unit directory (merged /usr): user@.service gets corral's drop-in there
+SYSTEMDUNITDIR ?= /usr/lib/systemd/system
 # The PAM module directory is the one that holds pam_unix.so on this system.
 PAMDIR      ?= $(shell dirname "$$( (ls /lib/*/security/pam_unix.so /usr/lib/*/security/pam_unix.so /lib/security/pam_unix.so /usr/lib/security/pam_unix.so 2>/dev/null) | head -n 1)" 2>/dev/null)
 DESTDIR     ?=
@@ -46,7 +48,7 @@ HELPER_OBJS := $(HELPER_SRCS:%.c=$(B)/%.o)
 PAM_SRCS    := $(wildcard pam_module/*.c)
 PAM_OBJS    := $(PAM_SRCS:%.c=$(B)/%.o)
 # the module's pure parts, linked into the unit tests too
-PAM_RULES   := pam_module/service_rules.c pam_module/module_args.c
+PAM_RULES   := pam_module/module_args.c
 PROGRAMS    := $(B)/corralctl $(B)/corral-shell $(B)/corral-session $(B)/corral-helper $(B)/pam_corral.so
 
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
@@ -200,12 +202,14 @@ install: all
 	install -m 0755 $(B)/corral-helper $(DESTDIR)$(LIBEXECDIR)/corral/corral-helper
 	install -m 0755 $(B)/corral-session $(DESTDIR)$(LIBEXECDIR)/corral/corral-session
 	install -m 0644 $(B)/pam_corral.so $(DESTDIR)$(PAMDIR)/pam_corral.so
+	install -D -m 0644 packaging/systemd/user-manager.conf $(DESTDIR)$(SYSTEMDUNITDIR)/user@.service.d/corral.conf
 	[ -e $(DESTDIR)$(SYSCONFDIR)/corral/corral.ini ] || install -m 0644 conf/corral.ini $(DESTDIR)$(SYSCONFDIR)/corral/corral.ini
 	for page in man/*.[158]; do install -m 0644 $$page $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page#man/}; done
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBEXECDIR)/corral/corral-helper $(DESTDIR)$(LIBEXECDIR)/corral/corral-session $(DESTDIR)$(PAMDIR)/pam_corral.so
 	rm -f $(DESTDIR)$(SBINDIR)/corralctl $(DESTDIR)$(BINDIR)/corral-shell
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/user@.service.d/corral.conf
 	for page in man/*.[158]; do rm -f $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page#man/}; done
 
 clean:

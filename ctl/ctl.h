@@ -13,6 +13,7 @@ int ctl_explain(int argc, char **argv);
 int ctl_run(int argc, char **argv);
 int ctl_sessions(int argc, char **argv);
 int ctl_audit(int argc, char **argv);
+int ctl_user_manager(int argc, char **argv);
 
 /* Prints every diagnostic of a loaded config, one "FILE:LINE: level: ..."
  * line each, to stream. */

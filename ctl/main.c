@@ -11,6 +11,7 @@ static void usage(FILE *stream)
 	      "       corralctl run [-c FILE] [-u USER] -- CMD [ARG...]\n"
 	      "       corralctl sessions\n"
 	      "       corralctl audit [-c FILE] [-s SSHD_CONFIG] [-p PAM_DIR]\n"
+	      "       corralctl user-manager [-c FILE] USER|UID\n"
 	      "       corralctl --version\n"
 	      "See corralctl(8).\n",
 	      stream);
@@ -32,6 +33,8 @@ int main(int argc, char **argv)
 		return ctl_sessions(argc - 1, argv + 1);
 	if (strcmp(argv[1], "audit") == 0)
 		return ctl_audit(argc - 1, argv + 1);
+	if (strcmp(argv[1], "user-manager") == 0)
+		return ctl_user_manager(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--version") == 0) {
 		puts("corralctl " CORRAL_VERSION);
 		return CTL_EXIT_OK;

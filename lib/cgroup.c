@@ -269,31 +269,185 @@ static int move_pid(const char *dir, pid_t pid)
 	return write_file(dir, "cgroup.procs", text);
 }
 
-static int open_v1(const struct cgroup_layout *layout, const char *id, const struct cgroup_limits *limits,
-		   pid_t pid, struct cgroup_session *out)
+/* A name that is one directory entry of our own: never "", ".", ".." or a path. */
+static bool is_plain_name(const char *name)
 {
+	return name && name[0] && strcmp(name, ".") != 0 && strcmp(name, "..") != 0 && !strchr(name, '/');
+}
+
+bool cgroup_limits_any(const struct cgroup_limits *limits)
+{
+	return limits->processes || limits->memory || limits->cpu_percent;
+}
+
+/* The levels of a request, outermost first: their directory names and limits. */
+struct level {
+	char name[CGROUP_GROUP_NAME_MAX + 16];
+	const struct cgroup_limits *limits;
+};
+
+static size_t request_levels(const struct cgroup_request *req, struct level out[CGROUP_LEVEL_MAX])
+{
+	size_t n = 0;
+
+	if (req->group && req->group[0] && cgroup_limits_any(&req->group_limits)) {
+		snprintf(out[n].name, sizeof(out[n].name), "group-%s", req->group);
+		out[n++].limits = &req->group_limits;
+	}
+	if (cgroup_limits_any(&req->user_limits)) {
+		snprintf(out[n].name, sizeof(out[n].name), "user-%u", (unsigned)req->uid);
+		out[n++].limits = &req->user_limits;
+	}
+	snprintf(out[n].name, sizeof(out[n].name), "%s", req->id);
+	out[n++].limits = &req->session;
+	return n;
+}
+
+int cgroup_session_relpath(const struct cgroup_request *req, char *out, size_t outlen)
+{
+	struct level levels[CGROUP_LEVEL_MAX];
+	size_t n = request_levels(req, levels), len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		int w = snprintf(out + len, outlen - len, "%s%s", i ? "/" : "", levels[i].name);
+
+		if (w < 0 || (size_t)w >= outlen - len)
+			return -ENAMETOOLONG;
+		len += (size_t)w;
+	}
+	return 0;
+}
+
+/* Every limit any level sets, for which controllers are needed. */
+static struct cgroup_limits union_of(const struct level *levels, size_t n)
+{
+	struct cgroup_limits u = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		u.processes |= levels[i].limits->processes;
+		u.memory |= levels[i].limits->memory;
+		u.cpu_percent |= levels[i].limits->cpu_percent;
+	}
+	return u;
+}
+
+/* Makes base/level/... down to the session's parent; a shared level made
+ * earlier is reused. Another logout's collector may remove an empty one
+ * between our mkdir calls: then the walk starts again. */
+static int make_levels(const char *base, const struct level *levels, size_t shared, char *out, size_t outlen)
+{
+	int r = 0;
+
+	for (int attempt = 0; attempt < 3; attempt++) {
+		r = snprintf(out, outlen, "%s", base) >= (int)outlen ? -ENAMETOOLONG : make_dir(out);
+		for (size_t i = 0; i < shared && r == 0; i++) {
+			size_t len = strlen(out);
+
+			r = snprintf(out + len, outlen - len, "/%s", levels[i].name) >= (int)(outlen - len) ? -ENAMETOOLONG
+													     : make_dir(out);
+		}
+		if (r != -ENOENT)
+			break;
+	}
+	return r;
+}
+
+/* The limits of one shared level in one v1 hierarchy; an unset one is
+ * reset, so a limit taken out of the config does not stay behind. */
+static int write_shared_v1(const char *dir, enum cgroup_v1_controller c, const struct cgroup_limits *l)
+{
+	char memsw[CGROUP_PATH_MAX + 64];
+	int r = 0;
+
+	switch (c) {
+	case CGROUP_V1_PIDS:
+		return l->processes ? write_number(dir, "pids.max", l->processes) : write_file(dir, "pids.max", "max");
+	case CGROUP_V1_MEMORY:
+		/* memsw may never be below the memory limit: open it up first */
+		snprintf(memsw, sizeof(memsw), "%s/memory.memsw.limit_in_bytes", dir);
+		if (access(memsw, F_OK) == 0)
+			r = write_file(dir, "memory.memsw.limit_in_bytes", "-1");
+		if (r == 0)
+			r = l->memory ? write_number(dir, "memory.limit_in_bytes", l->memory)
+				      : write_file(dir, "memory.limit_in_bytes", "-1");
+		if (r == 0 && l->memory && access(memsw, F_OK) == 0)
+			r = write_number(dir, "memory.memsw.limit_in_bytes", l->memory);
+		return r;
+	case CGROUP_V1_CPU:
+		r = write_number(dir, "cpu.cfs_period_us", CGROUP_CPU_PERIOD_US);
+		if (r == 0)
+			r = l->cpu_percent ? write_number(dir, "cpu.cfs_quota_us", cgroup_cpu_quota_us(l->cpu_percent))
+					   : write_file(dir, "cpu.cfs_quota_us", "-1");
+		return r;
+	default:
+		return 0;
+	}
+}
+
+/* A session's own limit in one v1 hierarchy (its directory is new). */
+static int write_session_v1(const char *dir, enum cgroup_v1_controller c, const struct cgroup_limits *l,
+			    unsigned *enforced)
+{
+	char memsw[CGROUP_PATH_MAX + 64];
+	int r = 0;
+
+	if (c == CGROUP_V1_PIDS && l->processes) {
+		r = write_number(dir, "pids.max", l->processes);
+		*enforced |= r == 0 ? CGROUP_LIMIT_PROCESSES : 0;
+	} else if (c == CGROUP_V1_MEMORY && l->memory) {
+		r = write_number(dir, "memory.limit_in_bytes", l->memory);
+		/* with swap accounting, swap must not stretch the limit */
+		snprintf(memsw, sizeof(memsw), "%s/memory.memsw.limit_in_bytes", dir);
+		if (r == 0 && access(memsw, F_OK) == 0)
+			r = write_number(dir, "memory.memsw.limit_in_bytes", l->memory);
+		*enforced |= r == 0 ? CGROUP_LIMIT_MEMORY : 0;
+	} else if (c == CGROUP_V1_CPU && l->cpu_percent) {
+		r = write_number(dir, "cpu.cfs_period_us", CGROUP_CPU_PERIOD_US);
+		if (r == 0)
+			r = write_number(dir, "cpu.cfs_quota_us", cgroup_cpu_quota_us(l->cpu_percent));
+		*enforced |= r == 0 ? CGROUP_LIMIT_CPU : 0;
+	}
+	return r;
+}
+
+static int open_v1(const struct cgroup_layout *layout, const struct cgroup_request *req, struct cgroup_session *out)
+{
+	struct level levels[CGROUP_LEVEL_MAX];
+	size_t n = request_levels(req, levels), shared = n - 1;
+	struct cgroup_limits all = union_of(levels, n);
 	const bool wanted[CGROUP_V1_COUNT] = {
 		[CGROUP_V1_PIDS] = true,  /* counts the session's tasks even without a limit */
-		[CGROUP_V1_MEMORY] = limits->memory != 0,
-		[CGROUP_V1_CPU] = limits->cpu_percent != 0,
+		[CGROUP_V1_MEMORY] = all.memory != 0,
+		[CGROUP_V1_CPU] = all.cpu_percent != 0,
 		[CGROUP_V1_FREEZER] = true,
 	};
 	int r = 0;
 
-	if ((limits->memory && !layout->v1[CGROUP_V1_MEMORY][0]) ||
-	    (limits->cpu_percent && !layout->v1[CGROUP_V1_CPU][0]) ||
-	    (limits->processes && !layout->v1[CGROUP_V1_PIDS][0]))
+	if ((all.memory && !layout->v1[CGROUP_V1_MEMORY][0]) || (all.cpu_percent && !layout->v1[CGROUP_V1_CPU][0]) ||
+	    (all.processes && !layout->v1[CGROUP_V1_PIDS][0]))
 		return -EOPNOTSUPP;
+	out->shared_levels = shared;
 	for (int c = 0; c < CGROUP_V1_COUNT && r == 0; c++) {
-		char base[CGROUP_PATH_MAX], *dir = out->dirs[out->count];
+		char base[CGROUP_PATH_MAX], parent[CGROUP_PATH_MAX], *dir = out->dirs[out->count];
 
 		if (!wanted[c] || !layout->v1[c][0])
 			continue;
 		r = join_path(base, sizeof(base), layout->v1[c], CGROUP_BASE_NAME);
 		if (r == 0)
-			r = make_dir(base);
+			r = make_levels(base, levels, shared, parent, sizeof(parent));
+		/* each shared level in turn: parent holds the innermost one */
+		for (size_t i = 0; i < shared && r == 0; i++) {
+			char level_dir[CGROUP_PATH_MAX];
+			size_t cut = strlen(parent);
+
+			for (size_t up = shared - 1; up > i; up--)
+				cut -= strlen(levels[up].name) + 1;
+			snprintf(level_dir, sizeof(level_dir), "%.*s", (int)cut, parent);
+			r = write_shared_v1(level_dir, (enum cgroup_v1_controller)c, levels[i].limits);
+		}
 		if (r == 0)
-			r = join_path(dir, CGROUP_PATH_MAX, base, id);
+			r = join_path(dir, CGROUP_PATH_MAX, parent, req->id);
 		if (r == 0)
 			r = previous_dir(layout->v1[c], v1_names[c], out->previous[out->count], CGROUP_PATH_MAX);
 		if (r == 0 && mkdir(dir, 0755) < 0)
@@ -303,57 +457,97 @@ static int open_v1(const struct cgroup_layout *layout, const char *id, const str
 		out->count++;
 		if (c == CGROUP_V1_FREEZER)
 			out->freezer_slot = out->count;
-		if (c == CGROUP_V1_PIDS && limits->processes) {
-			r = write_number(dir, "pids.max", limits->processes);
-			out->limits |= r == 0 ? CGROUP_LIMIT_PROCESSES : 0;
-		} else if (c == CGROUP_V1_MEMORY) {
-			r = write_number(dir, "memory.limit_in_bytes", limits->memory);
-			/* with swap accounting, swap must not stretch the limit */
-			if (r == 0) {
-				char memsw[CGROUP_PATH_MAX + 64];
-
-				snprintf(memsw, sizeof(memsw), "%s/memory.memsw.limit_in_bytes", dir);
-				if (access(memsw, F_OK) == 0)
-					r = write_number(dir, "memory.memsw.limit_in_bytes", limits->memory);
-			}
-			out->limits |= r == 0 ? CGROUP_LIMIT_MEMORY : 0;
-		} else if (c == CGROUP_V1_CPU) {
-			r = write_number(dir, "cpu.cfs_period_us", CGROUP_CPU_PERIOD_US);
-			if (r == 0)
-				r = write_number(dir, "cpu.cfs_quota_us", cgroup_cpu_quota_us(limits->cpu_percent));
-			out->limits |= r == 0 ? CGROUP_LIMIT_CPU : 0;
-		}
+		r = write_session_v1(dir, (enum cgroup_v1_controller)c, &req->session, &out->limits);
 	}
 	for (size_t i = 0; i < out->count && r == 0; i++)
-		r = move_pid(out->dirs[i], pid);
+		r = move_pid(out->dirs[i], req->pid);
+	if (r == 0 && shared)
+		out->limits |= CGROUP_LIMIT_SHARED;
 	return r;
 }
 
-static int open_v2(const struct cgroup_layout *layout, const char *id, const struct cgroup_limits *limits,
-		   pid_t pid, struct cgroup_session *out)
+/* The v2 limit files of one level; reset is for shared levels, where a
+ * limit no longer set must not stay behind. */
+static int write_limits_v2(const char *dir, const struct cgroup_limits *l, const struct cgroup_limits *enabled,
+			   bool reset, unsigned *enforced)
 {
-	char base[CGROUP_PATH_MAX], controllers[64] = "", *dir = out->dirs[0];
+	int r = 0;
+
+	if (enabled->processes && (l->processes || reset)) {
+		r = l->processes ? write_number(dir, "pids.max", l->processes) : write_file(dir, "pids.max", "max");
+		*enforced |= r == 0 && l->processes ? CGROUP_LIMIT_PROCESSES : 0;
+	}
+	if (r == 0 && enabled->memory && (l->memory || reset)) {
+		char swap[CGROUP_PATH_MAX + 64];
+
+		r = l->memory ? write_number(dir, "memory.max", l->memory) : write_file(dir, "memory.max", "max");
+		snprintf(swap, sizeof(swap), "%s/memory.swap.max", dir);
+		if (r == 0 && access(swap, F_OK) == 0)
+			r = write_file(dir, "memory.swap.max", l->memory ? "0" : "max");
+		*enforced |= r == 0 && l->memory ? CGROUP_LIMIT_MEMORY : 0;
+	}
+	if (r == 0 && enabled->cpu_percent && (l->cpu_percent || reset)) {
+		char value[64];
+
+		if (l->cpu_percent)
+			snprintf(value, sizeof(value), "%llu %llu",
+				 (unsigned long long)cgroup_cpu_quota_us(l->cpu_percent), (unsigned long long)CGROUP_CPU_PERIOD_US);
+		else
+			snprintf(value, sizeof(value), "max %llu", (unsigned long long)CGROUP_CPU_PERIOD_US);
+		r = write_file(dir, "cpu.max", value);
+		*enforced |= r == 0 && l->cpu_percent ? CGROUP_LIMIT_CPU : 0;
+	}
+	return r;
+}
+
+static int enable_controllers(const char *dir, const char *controllers)
+{
+	int r = controllers[0] ? write_file(dir, "cgroup.subtree_control", controllers) : 0;
+
+	return r == -ENOENT || r == -EINVAL ? -EOPNOTSUPP : r;
+}
+
+static int open_v2(const struct cgroup_layout *layout, const struct cgroup_request *req, struct cgroup_session *out)
+{
+	struct level levels[CGROUP_LEVEL_MAX];
+	size_t n = request_levels(req, levels), shared = n - 1;
+	struct cgroup_limits all = union_of(levels, n);
+	char base[CGROUP_PATH_MAX], parent[CGROUP_PATH_MAX], controllers[64] = "", *dir = out->dirs[0];
+	unsigned ignored = 0;
 	int r;
 
-	if (limits->processes)
+	if (all.processes)
 		strcat(controllers, "+pids ");
-	if (limits->memory)
+	if (all.memory)
 		strcat(controllers, "+memory ");
-	if (limits->cpu_percent)
+	if (all.cpu_percent)
 		strcat(controllers, "+cpu ");
+	if (controllers[0])
+		controllers[strlen(controllers) - 1] = '\0';
+	out->shared_levels = shared;
 	r = join_path(base, sizeof(base), layout->v2, CGROUP_BASE_NAME);
 	if (r == 0)
 		r = make_dir(base);
-	if (r == 0 && controllers[0]) {
-		controllers[strlen(controllers) - 1] = '\0';
-		r = write_file(layout->v2, "cgroup.subtree_control", controllers);
+	if (r == 0)
+		r = enable_controllers(layout->v2, controllers);
+	if (r == 0)
+		r = enable_controllers(base, controllers);
+	if (r == 0)
+		r = make_levels(base, levels, shared, parent, sizeof(parent));
+	/* every shared level: its limits, and the controllers for the levels below */
+	for (size_t i = 0; i < shared && r == 0; i++) {
+		char level_dir[CGROUP_PATH_MAX];
+		size_t cut = strlen(parent);
+
+		for (size_t up = shared - 1; up > i; up--)
+			cut -= strlen(levels[up].name) + 1;
+		snprintf(level_dir, sizeof(level_dir), "%.*s", (int)cut, parent);
+		r = write_limits_v2(level_dir, levels[i].limits, &all, true, &ignored);
 		if (r == 0)
-			r = write_file(base, "cgroup.subtree_control", controllers);
-		if (r < 0)
-			return r == -ENOENT || r == -EINVAL ? -EOPNOTSUPP : r;
+			r = enable_controllers(level_dir, controllers);
 	}
 	if (r == 0)
-		r = join_path(dir, CGROUP_PATH_MAX, base, id);
+		r = join_path(dir, CGROUP_PATH_MAX, parent, req->id);
 	if (r == 0)
 		r = previous_dir(layout->v2, "", out->previous[0], CGROUP_PATH_MAX);
 	if (r == 0 && mkdir(dir, 0755) < 0)
@@ -361,51 +555,37 @@ static int open_v2(const struct cgroup_layout *layout, const char *id, const str
 	if (r < 0)
 		return r;
 	out->count = 1;
-	if (limits->processes) {
-		r = write_number(dir, "pids.max", limits->processes);
-		out->limits |= r == 0 ? CGROUP_LIMIT_PROCESSES : 0;
-	}
-	if (r == 0 && limits->memory) {
-		char swap[CGROUP_PATH_MAX + 64];
-
-		r = write_number(dir, "memory.max", limits->memory);
-		snprintf(swap, sizeof(swap), "%s/memory.swap.max", dir);
-		if (r == 0 && access(swap, F_OK) == 0)
-			r = write_file(dir, "memory.swap.max", "0");
-		out->limits |= r == 0 ? CGROUP_LIMIT_MEMORY : 0;
-	}
-	if (r == 0 && limits->cpu_percent) {
-		char value[64];
-
-		snprintf(value, sizeof(value), "%llu %llu", (unsigned long long)cgroup_cpu_quota_us(limits->cpu_percent),
-			 (unsigned long long)CGROUP_CPU_PERIOD_US);
-		r = write_file(dir, "cpu.max", value);
-		out->limits |= r == 0 ? CGROUP_LIMIT_CPU : 0;
-	}
+	r = write_limits_v2(dir, &req->session, &req->session, false, &out->limits);
 	if (r == 0)
-		r = move_pid(dir, pid);
+		r = move_pid(dir, req->pid);
+	if (r == 0 && shared)
+		out->limits |= CGROUP_LIMIT_SHARED;
 	return r;
 }
 
-int cgroup_session_open(const struct cgroup_layout *layout, const char *id, const struct cgroup_limits *limits,
-			pid_t pid, struct cgroup_session *out)
+int cgroup_session_open(const struct cgroup_layout *layout, const struct cgroup_request *req,
+			struct cgroup_session *out)
 {
+	bool any = cgroup_limits_any(&req->session) || cgroup_limits_any(&req->user_limits) ||
+		   cgroup_limits_any(&req->group_limits);
 	int r;
 
 	memset(out, 0, sizeof(*out));
 	out->mode = layout->mode;
+	if (!is_plain_name(req->id) || (req->group && req->group[0] && strchr(req->group, '/')))
+		return -EINVAL;
 	switch (layout->mode) {
 	case CGROUP_V1:
-		r = open_v1(layout, id, limits, pid, out);
+		r = open_v1(layout, req, out);
 		break;
 	case CGROUP_V2:
-		r = open_v2(layout, id, limits, pid, out);
+		r = open_v2(layout, req, out);
 		break;
 	case CGROUP_SYSTEMD:
-		r = cgroup_systemd_open(layout, limits, pid, out);
+		r = cgroup_systemd_open(layout, req, out);
 		break;
 	default:
-		r = limits->processes || limits->memory || limits->cpu_percent ? -EOPNOTSUPP : 0;
+		r = any ? -EOPNOTSUPP : 0;
 		break;
 	}
 	if (r < 0) {
@@ -488,6 +668,19 @@ static int end_v1(const struct cgroup_session *s)
 	return -EBUSY;
 }
 
+/* The caller is still inside: cgroup.kill would take it too. */
+static int end_sparing_caller(const char *dir)
+{
+	for (int round = 0; round < CGROUP_KILL_ROUNDS; round++) {
+		long left = kill_listed(dir);
+
+		if (left <= 0)
+			return left < 0 && left != -ENOENT ? (int)left : 0;
+		pause_briefly();
+	}
+	return -EBUSY;
+}
+
 /* v2: cgroup.kill when the kernel has it, else the same kill loop. */
 static int end_v2(const struct cgroup_session *s)
 {
@@ -504,21 +697,50 @@ static int end_v2(const struct cgroup_session *s)
 	return -EBUSY;
 }
 
+/* The shared levels above a removed session cgroup go too once no other
+ * session uses them (rmdir refuses a cgroup that still has children). */
+static void remove_empty_levels(const char *dir, size_t levels)
+{
+	char path[CGROUP_PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s", dir);
+	for (size_t i = 0; i < levels; i++) {
+		char *slash = strrchr(path, '/');
+
+		if (!slash || slash == path)
+			return;
+		*slash = '\0';
+		if (rmdir(path) < 0)
+			return;
+	}
+}
+
 int cgroup_session_close(struct cgroup_session *s, bool linger)
 {
+	bool moved_out = true;
 	int r = 0, e;
 
-	if (s->mode == CGROUP_SYSTEMD)
-		return linger ? 0 : cgroup_systemd_end(s);
 	if (s->count == 0)
 		return 0;
 	/* out first: the caller must not freeze or kill itself */
-	for (size_t i = 0; i < s->count; i++)
-		if (s->previous[i][0] && (e = move_pid(s->previous[i], getpid())) < 0 && r == 0)
+	for (size_t i = 0; i < s->count; i++) {
+		e = s->previous[i][0] ? move_pid(s->previous[i], getpid()) : -ENOENT;
+		if (e < 0)
+			moved_out = false;
+		if (e < 0 && s->previous[i][0] && r == 0)
 			r = e;
+	}
+	if (s->mode == CGROUP_SYSTEMD) {
+		/* sshd's monitor cannot go back: logind's scope it came from
+		 * ended when it left. It stays, spared by the kill loop, and
+		 * systemd removes the scope once it is empty. */
+		e = linger ? 0 : moved_out ? end_v2(s) : end_sparing_caller(s->dirs[0]);
+		s->count = 0;
+		return e;
+	}
 	if (linger)
 		return r;
-	e = s->mode == CGROUP_V1 ? end_v1(s) : end_v2(s);
+	e = !moved_out ? end_sparing_caller(s->dirs[0]) : s->mode == CGROUP_V1 ? end_v1(s) : end_v2(s);
 	if (e < 0 && r == 0)
 		r = e;
 	for (size_t i = s->count; i-- > 0;) {
@@ -532,38 +754,59 @@ int cgroup_session_close(struct cgroup_session *s, bool linger)
 			}
 			pause_briefly();
 		}
+		remove_empty_levels(s->dirs[i], s->shared_levels);
 	}
 	s->count = 0;
 	return r;
 }
 
-static size_t collect_in(const char *mount, bool (*in_use)(const char *id, void *data), void *data)
+/* Collects in one directory: session cgroups (32 hex digits) whose
+ * session is gone, and, one or two levels down, the group-G/ and user-UID/
+ * levels, which go once nothing is left in them. */
+static size_t collect_dir(int parent, const char *name, unsigned depth, bool (*in_use)(const char *id, void *data),
+			  void *data)
 {
-	char base[CGROUP_PATH_MAX];
 	time_t now = time(NULL);
 	struct dirent *de;
 	size_t removed = 0;
 	DIR *dir;
+	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-	if (!mount[0] || join_path(base, sizeof(base), mount, CGROUP_BASE_NAME) < 0)
+	if (fd < 0)
 		return 0;
-	dir = opendir(base);
-	if (!dir)
+	dir = fdopendir(fd);
+	if (!dir) {
+		close(fd);
 		return 0;
+	}
 	while ((de = readdir(dir)) != NULL) {
+		bool level = depth < CGROUP_LEVEL_MAX - 1 &&
+			     (strncmp(de->d_name, "group-", 6) == 0 || strncmp(de->d_name, "user-", 5) == 0);
 		struct stat st;
 
-		if (de->d_name[0] == '.' || strlen(de->d_name) != 32 || in_use(de->d_name, data))
+		if (de->d_name[0] == '.' || (!level && (strlen(de->d_name) != 32 || in_use(de->d_name, data))))
 			continue;
 		/* young ones may belong to a login that is still being set up */
 		if (fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode) ||
 		    now - st.st_mtime < CGROUP_COLLECT_AGE)
 			continue;
-		if (unlinkat(dirfd(dir), de->d_name, AT_REMOVEDIR) == 0)
+		if (level)
+			removed += collect_dir(dirfd(dir), de->d_name, depth + 1, in_use, data);
+		/* a level still in use keeps its children: rmdir refuses it */
+		if (unlinkat(dirfd(dir), de->d_name, AT_REMOVEDIR) == 0 && !level)
 			removed++;
 	}
 	closedir(dir);
 	return removed;
+}
+
+static size_t collect_in(const char *mount, bool (*in_use)(const char *id, void *data), void *data)
+{
+	char base[CGROUP_PATH_MAX];
+
+	if (!mount[0] || join_path(base, sizeof(base), mount, CGROUP_BASE_NAME) < 0)
+		return 0;
+	return collect_dir(AT_FDCWD, base, 0, in_use, data);
 }
 
 size_t cgroup_collect_lingered(const struct cgroup_layout *layout, bool (*in_use)(const char *id, void *data),

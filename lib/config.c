@@ -268,6 +268,12 @@ static int convert_entry(struct config_section *s, const struct ini_entry *e, bo
 		info = key_info((enum policy_key)key);
 		type = info->type;
 		is_list = info->is_list;
+		if (info->group_only && s->kind != SECTION_GROUP) {
+			/* the limit is shared by the members of one named group */
+			diag_add(diags, DIAG_ERROR, s->file, e->line, "key '%s' belongs in a [group:NAME] section, not [%s]",
+				 e->key, s->name);
+			return 0;
+		}
 	}
 	if (is_list && (text[0] == '+' || text[0] == '-')) {
 		op = text[0] == '+' ? LIST_APPEND : LIST_REMOVE;

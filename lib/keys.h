@@ -26,6 +26,12 @@ enum policy_key {
 	KEY_LIMITS_PROCESSES,
 	KEY_LIMITS_MEMORY,
 	KEY_LIMITS_CPU,
+	KEY_LIMITS_USER_PROCESSES,   /* all open sessions of the user together */
+	KEY_LIMITS_USER_MEMORY,
+	KEY_LIMITS_USER_CPU,
+	KEY_LIMITS_GROUP_PROCESSES,  /* all confined members of a [group:] section together */
+	KEY_LIMITS_GROUP_MEMORY,
+	KEY_LIMITS_GROUP_CPU,
 	KEY_LIMITS_FILES,
 	KEY_LIMITS_FILE_SIZE,
 	KEY_LIMITS_CORE,
@@ -63,6 +69,7 @@ struct key_info {
 	const char *name;
 	enum key_type type;
 	bool is_list;
+	bool group_only;              /* may be set in [group:NAME] sections only */
 	const char *const *choices;   /* KEY_TYPE_CHOICE only, NULL-terminated */
 	const char *default_text;     /* what applies when no section sets it; NULL = unset */
 };

@@ -182,3 +182,49 @@ int policy_compile(struct policy *policy, char *err, size_t errlen)
 		policy->confine = false;
 	return r;
 }
+
+/* "NAME" of an origin "[group:NAME] file:line". */
+static bool origin_group(const char *origin, const char **name, size_t *len)
+{
+	const char *end;
+
+	if (strncmp(origin, "[group:", 7) != 0 || !(end = strchr(origin, ']')))
+		return false;
+	*name = origin + 7;
+	*len = (size_t)(end - *name);
+	return true;
+}
+
+int policy_limit_group(const struct policy *p, char *out, size_t outlen)
+{
+	static const enum policy_key keys[] = { KEY_LIMITS_GROUP_PROCESSES, KEY_LIMITS_GROUP_MEMORY,
+						KEY_LIMITS_GROUP_CPU };
+	const char *found = NULL, *name;
+	size_t found_len = 0, len;
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const struct strlist *origins = &p->settings[keys[i]].origins;
+
+		if (!policy_is_set(p, keys[i]) || origins->count == 0)
+			continue;
+		/* the config allows these keys in [group:] sections only */
+		if (!origin_group(origins->items[origins->count - 1], &name, &len)) {
+			snprintf(out, outlen, "%s is not set by a [group:NAME] section", key_info(keys[i])->name);
+			return -EINVAL;
+		}
+		if (found && (len != found_len || strncmp(name, found, len) != 0)) {
+			snprintf(out, outlen, "limits.group.* come from two groups ('%.*s' and '%.*s'): a session can be inside one group's shared limits only",
+				 (int)found_len, found, (int)len, name);
+			return -EINVAL;
+		}
+		found = name;
+		found_len = len;
+	}
+	if (!found)
+		return -ENOENT;
+	if (found_len >= outlen)
+		return -ENAMETOOLONG;
+	memcpy(out, found, found_len);
+	out[found_len] = '\0';
+	return 0;
+}

@@ -75,6 +75,12 @@ int policy_exempt_default(const struct user_info *user, struct policy *out);
 /* Turns the canonical settings into the typed fields. 0 or -EINVAL / -ENOMEM. */
 int policy_compile(struct policy *policy, char *err, size_t errlen);
 
+/* The [group:NAME] section the policy's limits.group.* keys come from:
+ * 0 and NAME in out; -ENOENT when none is set; -EINVAL when they come from
+ * two groups (a session can be inside one group's shared limits only; the
+ * reason is in out then). */
+int policy_limit_group(const struct policy *policy, char *out, size_t outlen);
+
 void policy_init(struct policy *policy);
 void policy_free(struct policy *policy);
 

@@ -11,6 +11,12 @@
 #include "session.h"
 #include "session_record.h"
 
+/* A limit key that limits: set, and not "unlimited". */
+static bool limits_something(const struct policy *p, enum policy_key key)
+{
+	return policy_is_set(p, key) && p->number[key] != UINT64_MAX;
+}
+
 int session_requirements_check(const struct policy *p, const struct session_spec *spec, char *err,
 			       size_t errlen)
 {
@@ -22,8 +28,7 @@ int session_requirements_check(const struct policy *p, const struct session_spec
 			 policy_is_set(p, KEY_FS_EXEC) ? "fs.exec" : p->private_tmp ? "fs.private_tmp" : "net.pin_hosts");
 		return -EOPNOTSUPP;
 	}
-	if (policy_is_set(p, KEY_LIMITS_MEMORY) && p->number[KEY_LIMITS_MEMORY] != UINT64_MAX &&
-	    !(spec->cgroup_limits & CGROUP_LIMIT_MEMORY)) {
+	if (limits_something(p, KEY_LIMITS_MEMORY) && !(spec->cgroup_limits & CGROUP_LIMIT_MEMORY)) {
 		snprintf(err, errlen, "limits.memory needs the session cgroup that pam_corral makes at login");
 		return -EOPNOTSUPP;
 	}
@@ -31,6 +36,12 @@ int session_requirements_check(const struct policy *p, const struct session_spec
 		snprintf(err, errlen, "limits.cpu needs the session cgroup that pam_corral makes at login");
 		return -EOPNOTSUPP;
 	}
+	for (enum policy_key k = KEY_LIMITS_USER_PROCESSES; k <= KEY_LIMITS_GROUP_CPU; k++)
+		if (limits_something(p, k) && !(spec->cgroup_limits & CGROUP_LIMIT_SHARED)) {
+			snprintf(err, errlen, "%s needs the shared cgroup levels that pam_corral makes at login",
+				 key_info(k)->name);
+			return -EOPNOTSUPP;
+		}
 	return 0;
 }
 
@@ -69,7 +80,12 @@ static int from_record(const char *id, const struct user_info *user, struct poli
 		r = session_record_policy(&rec, out, why, whylen);
 	if (r == 0) {
 		spec->session_id = id;
-		spec->cgroup_limits = rec.cgroup_limits;
+		/* limits that another PAM module took us out of (pam_systemd
+		 * after pam_corral moves the login to logind's scope) are not in
+		 * force: the checks below then refuse what needs them */
+		spec->cgroup_limits = rec.cgroups.count == 0 || cgroup_holds_pid(rec.cgroups.items[0], getpid()) == 1
+					      ? rec.cgroup_limits
+					      : 0;
 		spec->namespace_ready = rec.mount_namespace != 0 && proc_mount_namespace(0, &own_namespace) == 0 &&
 					own_namespace == rec.mount_namespace;
 	}

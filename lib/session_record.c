@@ -123,17 +123,20 @@ static int text_number(struct text *t, const char *name, uint64_t value)
 	return text_field(t, name, (const char *[]){ number }, 1);
 }
 
+/* The names of the cgroup_limit_bit bits, bit i at index i. */
+static const char *const limit_names[] = { "processes", "memory", "cpu", "shared" };
+#define LIMIT_NAMES (sizeof(limit_names) / sizeof(limit_names[0]))
+
 int session_record_format(const struct session_record *rec, char **out, size_t *outlen)
 {
-	static const char *const limit_names[] = { "processes", "memory", "cpu" };
-	const char *limits[3];
+	const char *limits[LIMIT_NAMES];
 	struct text t = { 0 };
 	size_t n_limits = 0;
 	int r;
 
 	if (!session_id_is_valid(rec->id) || !rec->user || !rec->service || !rec->policy_text)
 		return -EINVAL;
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < LIMIT_NAMES; i++)
 		if (rec->cgroup_limits & (1u << i))
 			limits[n_limits++] = limit_names[i];
 	r = text_append(&t, SESSION_RECORD_MAGIC "\n", strlen(SESSION_RECORD_MAGIC) + 1);
@@ -200,14 +203,12 @@ enum header_field {
 
 static int parse_limits(const struct strlist *t, unsigned *out)
 {
-	static const char *const names[] = { "processes", "memory", "cpu" };
-
 	for (size_t i = 1; i < t->count; i++) {
 		size_t k;
 
-		for (k = 0; k < 3 && strcmp(t->items[i], names[k]) != 0; k++)
+		for (k = 0; k < LIMIT_NAMES && strcmp(t->items[i], limit_names[k]) != 0; k++)
 			;
-		if (k == 3 || (*out & (1u << k)))
+		if (k == LIMIT_NAMES || (*out & (1u << k)))
 			return -EINVAL;
 		*out |= 1u << k;
 	}

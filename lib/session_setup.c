@@ -9,32 +9,61 @@
 #include <unistd.h>
 
 #include "hosts.h"
+#include "logind.h"
 #include "mountns.h"
 #include "procinfo.h"
 #include "record.h"
 #include "session_env.h"
 #include "session_setup.h"
 
+/* limits.X.processes, .memory and .cpu: three keys in a row in the table. */
+_Static_assert(KEY_LIMITS_MEMORY == KEY_LIMITS_PROCESSES + 1 && KEY_LIMITS_CPU == KEY_LIMITS_PROCESSES + 2 &&
+		       KEY_LIMITS_USER_MEMORY == KEY_LIMITS_USER_PROCESSES + 1 &&
+		       KEY_LIMITS_USER_CPU == KEY_LIMITS_USER_PROCESSES + 2 &&
+		       KEY_LIMITS_GROUP_MEMORY == KEY_LIMITS_GROUP_PROCESSES + 1 &&
+		       KEY_LIMITS_GROUP_CPU == KEY_LIMITS_GROUP_PROCESSES + 2,
+	       "limits keys come in processes, memory, cpu order");
+static struct cgroup_limits limits_from(const struct policy *p, enum policy_key processes)
+{
+	struct cgroup_limits l = {
+		.processes = policy_is_set(p, processes) ? p->number[processes] : 0,
+		.memory = policy_is_set(p, processes + 1) ? p->number[processes + 1] : 0,
+		.cpu_percent = policy_is_set(p, processes + 2) ? p->number[processes + 2] : 0,
+	};
+
+	if (l.memory == UINT64_MAX)   /* "unlimited" */
+		l.memory = 0;
+	return l;
+}
+
 static int open_cgroup(const struct session_setup_request *req, struct session_setup *state, char *err,
 		       size_t errlen)
 {
 	const struct policy *p = req->policy;
-	struct cgroup_limits limits = {
-		.processes = policy_is_set(p, KEY_LIMITS_PROCESSES) ? p->number[KEY_LIMITS_PROCESSES] : 0,
-		.memory = policy_is_set(p, KEY_LIMITS_MEMORY) ? p->number[KEY_LIMITS_MEMORY] : 0,
-		.cpu_percent = policy_is_set(p, KEY_LIMITS_CPU) ? p->number[KEY_LIMITS_CPU] : 0,
+	char group[CGROUP_GROUP_NAME_MAX] = "";
+	struct cgroup_request cg = {
+		.id = state->id, .pid = req->leader, .uid = p->uid, .user = p->user,
+		.session = limits_from(p, KEY_LIMITS_PROCESSES),
+		.user_limits = limits_from(p, KEY_LIMITS_USER_PROCESSES),
+		.group_limits = limits_from(p, KEY_LIMITS_GROUP_PROCESSES),
+		.group = group,
 	};
 	struct cgroup_layout layout;
 	int r;
 
-	if (limits.memory == UINT64_MAX)
-		limits.memory = 0;
+	r = policy_limit_group(p, group, sizeof(group));
+	if (r == -EINVAL) {
+		snprintf(err, errlen, "%s", group);
+		return r;
+	}
+	if (r < 0)
+		cg.group = NULL;   /* no group level */
 	r = cgroup_layout_detect(&layout);
 	if (r == 0)
-		r = cgroup_session_open(&layout, state->id, &limits, req->leader, &state->cgroup);
+		r = cgroup_session_open(&layout, &cg, &state->cgroup);
 	if (r == -EOPNOTSUPP)
 		snprintf(err, errlen,
-			 "the policy sets limits.processes, .memory or .cpu but this host has no cgroup controller for it; refusing to enforce less");
+			 "the policy sets limits.processes, .memory or .cpu (of the session, the user or the group) but this host has no cgroup controller for it; refusing to enforce less");
 	else if (r < 0)
 		snprintf(err, errlen, "cannot set up the session's cgroup: %s", strerror(-r));
 	return r;
@@ -141,6 +170,11 @@ int session_setup_open(const struct session_setup_request *req, struct session_s
 		snprintf(state->warning, sizeof(state->warning),
 			 "net.connect names that did not resolve (they allow nothing): %s", failed);
 	r = open_cgroup(req, state, err, errlen);
+	/* a session lingers only where logind would let it, too: an admin's
+	 * KillUserProcesses=yes is not widened by session.linger */
+	if (r == 0 && state->linger && state->cgroup.mode == CGROUP_SYSTEMD &&
+	    logind_kills_processes_of(req->policy->user) == 1)
+		state->linger = false;
 	if (r == 0) {
 		r = session_raise_hard_limits(req->policy);
 		if (r < 0)

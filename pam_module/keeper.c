@@ -7,6 +7,7 @@
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "handoff.h"
+#include "journal.h"
 #include "keeper.h"
 #include "notify.h"
 #include "paths.h"
@@ -133,6 +135,19 @@ failed:
 	return -error;
 }
 
+__attribute__((format(printf, 2, 3)))
+static void keeper_log(int priority, const char *fmt, ...)
+{
+	char line[JOURNAL_ENTRY_MAX / 2];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (journal_send_event(priority, JOURNAL_IDENT, line) < 0)
+		syslog(LOG_AUTHPRIV | priority, "%s", line);
+}
+
 static void keeper_main(const struct keeper_request *req, int pidfd, int sock)
 {
 	char err[SESSION_SETUP_ERR_MAX], answer = KEEPER_NOT_SERVED;
@@ -162,14 +177,14 @@ static void keeper_main(const struct keeper_request *req, int pidfd, int sock)
 	while (poll(&pfd, 1, -1) < 0 && errno == EINTR)
 		;
 	r = session_setup_close(req->setup, err, sizeof(err));
-	/* the daemon's PAM handle is not ours to use here: syslog directly,
-	 * in pam_syslog's shape, so the session's end is logged like others */
+	/* the daemon's PAM handle is not ours to use here: log directly, in
+	 * pam_syslog's shape, so the session's end is logged like others */
 	if (r < 0)
-		syslog(LOG_AUTHPRIV | LOG_ERR, "pam_corral(%s:session): user=%s session=%s event=session-close op=keeper errno=%d reason=\"%s\"",
-		       req->service, req->policy->user, req->setup->id, -r, err);
+		keeper_log(LOG_ERR, "pam_corral(%s:session): user=%s session=%s event=session-close op=keeper errno=%d reason=\"%s\"",
+			   req->service, req->policy->user, req->setup->id, -r, err);
 	else
-		syslog(LOG_AUTHPRIV | LOG_INFO, "pam_corral(%s:session): user=%s session=%s event=session-close op=keeper",
-		       req->service, req->policy->user, req->setup->id);
+		keeper_log(LOG_INFO, "pam_corral(%s:session): user=%s session=%s event=session-close op=keeper",
+			   req->service, req->policy->user, req->setup->id);
 	_exit(0);
 }
 

@@ -14,6 +14,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "journal.h"
 #include "open_session.h"
 
 #define MODULE_DATA "corral-session"
@@ -41,14 +42,25 @@ static void free_session(pam_handle_t *pamh, void *data, int error_status)
 	free(data);
 }
 
+/* One event: to the journal with corral's fields where journald runs (ident
+ * corral, so `journalctl -t corral` shows the module's events with the
+ * programs'), else through pam_syslog as every PAM module does. */
 __attribute__((format(printf, 3, 4)))
 static void log_line(void *context, int priority, const char *fmt, ...)
 {
+	pam_handle_t *pamh = context;
+	char line[JOURNAL_ENTRY_MAX / 2], message[JOURNAL_ENTRY_MAX / 2 + 128];
+	const void *service = NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
-	pam_vsyslog((pam_handle_t *)context, priority, fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	if (pam_get_item(pamh, PAM_SERVICE, &service) != PAM_SUCCESS || !service)
+		service = "?";
+	snprintf(message, sizeof(message), "pam_corral(%s:session): %s", (const char *)service, line);
+	if (journal_send_event(priority, JOURNAL_IDENT, message) < 0)
+		pam_syslog(pamh, priority, "%s", line);
 }
 
 static int keep_session(void *context, struct module_session *session)
@@ -84,19 +96,19 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	 * the first in pam_set_data, and nobody would close that one. */
 	if (pam_get_data(pamh, MODULE_DATA, &item) == PAM_SUCCESS && item) {
 		if (request.args.debug)
-			pam_syslog(pamh, LOG_DEBUG, "user=%s session=%s event=already-open",
+			log_line(pamh, LOG_DEBUG, "user=%s session=%s event=already-open",
 				   ((const struct module_session *)item)->user, ((const struct module_session *)item)->setup.id);
 		return PAM_SUCCESS;
 	}
 	item = NULL;
 	if (pam_get_item(pamh, PAM_USER, &item) != PAM_SUCCESS || !item) {
-		pam_syslog(pamh, LOG_ERR, "event=refused op=open_session reason=\"no user name\"");
+		log_line(pamh, LOG_ERR, "event=refused op=open_session reason=\"no user name\"");
 		return PAM_SESSION_ERR;
 	}
 	request.user = item;
 	item = NULL;
 	if (pam_get_item(pamh, PAM_SERVICE, &item) != PAM_SUCCESS || !item) {
-		pam_syslog(pamh, LOG_ERR, "user=%s event=refused op=open_session reason=\"no service name\"",
+		log_line(pamh, LOG_ERR, "user=%s event=refused op=open_session reason=\"no service name\"",
 			   request.user);
 		return PAM_SESSION_ERR;
 	}

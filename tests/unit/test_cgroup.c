@@ -14,6 +14,7 @@
 
 #include "cgroup.h"
 #include "cgroup_systemd.h"
+#include "logind.h"
 #include "session_record.h"
 #include "tap.h"
 
@@ -169,61 +170,97 @@ static void test_pure_helpers(void)
 	struct cgroup_limits mem = { .memory = 1 };
 	struct cgroup_limits none = { 0 };
 	struct systemd_property props[CGROUP_SYSTEMD_MAX_PROPERTIES];
-	char unit[CGROUP_PATH_MAX];
 
 	is_int(cgroup_cpu_quota_us(50), 50000, "50%% is 50000 us per 100000");
 	is_int(cgroup_cpu_quota_us(200), 200000, "200%% is 200000 us (two CPUs)");
 	is_int(cgroup_cpu_quota_us(1), 1000, "1%% is 1000 us");
 	is_int(cgroup_cpu_quota_us(100), CGROUP_CPU_PERIOD_US, "100%% is one period");
 
-	is_int(cgroup_systemd_properties(&all, props), 3, "three limits, three properties");
+	is_int(cgroup_systemd_properties(&all, false, props), 4, "three limits, four properties");
 	ok(strcmp(props[0].name, "TasksMax") == 0 && props[0].value == 50, "TasksMax = 50");
 	ok(strcmp(props[1].name, "MemoryMax") == 0 && props[1].value == 104857600, "MemoryMax = 104857600");
-	ok(strcmp(props[2].name, "CPUQuotaPerSecUSec") == 0 && props[2].value == 500000,
+	ok(strcmp(props[2].name, "MemorySwapMax") == 0 && props[2].value == 0, "MemorySwapMax = 0: swap cannot stretch it");
+	ok(strcmp(props[3].name, "CPUQuotaPerSecUSec") == 0 && props[3].value == 500000,
 	   "CPUQuotaPerSecUSec = 50 * 10000");
 	all.cpu_percent = 250;
-	cgroup_systemd_properties(&all, props);
-	is_int(props[2].value, 2500000, "250%% is 2.5 s of CPU per second");
-	is_int(cgroup_systemd_properties(&mem, props), 1, "memory only: one property");
-	is_str(props[0].name, "MemoryMax", "and it is MemoryMax");
-	is_int(cgroup_systemd_properties(&none, props), 0, "no limits, no properties");
+	cgroup_systemd_properties(&all, false, props);
+	is_int(props[3].value, 2500000, "250%% is 2.5 s of CPU per second");
+	is_int(cgroup_systemd_properties(&mem, false, props), 2, "memory only: two properties");
+	ok(strcmp(props[0].name, "MemoryMax") == 0 && strcmp(props[1].name, "MemorySwapMax") == 0,
+	   "MemoryMax and MemorySwapMax");
+	is_int(cgroup_systemd_properties(&none, false, props), 0, "no limits, no properties");
+	is_int(cgroup_systemd_properties(&mem, true, props), 4, "reset: every property");
+	ok(props[0].value == CGROUP_SYSTEMD_INFINITY && props[1].value == 1 && props[2].value == 0 &&
+	   props[3].value == CGROUP_SYSTEMD_INFINITY, "reset: the unset ones are infinity, the set one stays");
+	is_int(cgroup_systemd_properties(&none, true, props), 4, "reset without limits: all four, all infinity");
+	ok(props[0].value == CGROUP_SYSTEMD_INFINITY && props[1].value == CGROUP_SYSTEMD_INFINITY &&
+	   props[2].value == CGROUP_SYSTEMD_INFINITY && props[3].value == CGROUP_SYSTEMD_INFINITY, "all infinity");
+}
 
-	is_int(cgroup_systemd_scope_of("/user.slice/user-1000.slice/session-3.scope", unit, sizeof(unit)), 0,
-	       "a session scope");
-	is_str(unit, "session-3.scope", "its unit name");
-	ok(cgroup_systemd_scope_of("/system.slice/cron.service/../run-r1b2\\x2dc.scope", unit, sizeof(unit)) == 0 &&
-	   strcmp(unit, "run-r1b2\\x2dc.scope") == 0, "systemd's escapes (\\x2d) are unit characters");
-	ok(cgroup_systemd_scope_of("session-3.scope", unit, sizeof(unit)) == 0 && strcmp(unit, "session-3.scope") == 0,
-	   "a bare unit name");
-	{
-		static const char *const refused[] = {
-			"/user.slice/user-1000.slice",
-			"/user.slice/user-1000.slice/user@1000.service",
-			"/",
-			"",
-			".scope",
-			"/user.slice/.scope",
-			"/user.slice/session-3.scope/",
-			"/user.slice/session-3.scopex",
-			"/user.slice/session-3.SCOPE",
-			"/user.slice/session 3.scope",
-			"/user.slice/session-$(id).scope",
-			"/user.slice/session;rm.scope",
-			"/user.slice/session\n3.scope",
-			"/user.slice/s\"q.scope",
-			"/user.slice/s/x.scope/y",
-		};
+static void test_unit_names(void)
+{
+	struct cgroup_limits some = { .processes = 10 }, none = { 0 };
+	struct cgroup_request req = { .id = "0123456789abcdef0123456789abcdef", .uid = 1001, .user = "alice" };
+	struct systemd_units u;
+	char esc[64], long_name[300];
 
-		for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
-			is_int(cgroup_systemd_scope_of(refused[i], unit, sizeof(unit)), -ENOENT, "not a scope: '%s'",
-			       strchr(refused[i], '\n') ? "(a name with a newline)" : refused[i]);
-	}
-	is_int(cgroup_systemd_scope_of("/a/session-3.scope", unit, 15), -ENOENT, "a unit name that does not fit");
-	ok(cgroup_systemd_scope_of("/a/session-3.scope", unit, 16) == 0 && strcmp(unit, "session-3.scope") == 0,
-	   "one that just fits");
+	is_int(cgroup_systemd_escape("students", esc, sizeof(esc)), 0, "escape a plain name");
+	is_str(esc, "students", "letters stay");
+	cgroup_systemd_escape("lab-2_x.y:z", esc, sizeof(esc));
+	is_str(esc, "lab\\x2d2_x.y:z", "'-' would nest a slice: \\x2d; '_', '.', ':' stay");
+	cgroup_systemd_escape("admins$", esc, sizeof(esc));
+	is_str(esc, "admins\\x24", "'$' is escaped");
+	cgroup_systemd_escape(".hidden", esc, sizeof(esc));
+	is_str(esc, "\\x2ehidden", "a leading '.' is escaped");
+	is_int(cgroup_systemd_escape("a-b", esc, 6), -ENAMETOOLONG, "an escape that does not fit");
+
+	is_int(cgroup_systemd_units(&req, &u), 0, "no shared limits: units");
+	is_int(u.slice_count, 0, "no slices");
+	is_str(u.parent, "corral.slice", "the scope goes in corral.slice");
+	is_str(u.scope, "corral-0123456789abcdef0123456789abcdef.scope", "corral-ID.scope");
+
+	req.user_limits = some;
+	is_int(cgroup_systemd_units(&req, &u), 0, "user limits");
+	ok(u.slice_count == 1 && strcmp(u.slices[0], "corral-user_1001.slice") == 0, "one slice: corral-user_UID.slice");
+	ok(u.slice_limits[0] == &req.user_limits, "carrying the user's limits");
+	is_str(u.parent, "corral-user_1001.slice", "the scope goes there");
+
+	req.group = "lab-2";
+	req.group_limits = some;
+	is_int(cgroup_systemd_units(&req, &u), 0, "group and user limits");
+	is_int(u.slice_count, 2, "two slices");
+	is_str(u.slices[0], "corral-group_lab\\x2d2.slice", "the group's slice, escaped");
+	is_str(u.slices[1], "corral-group_lab\\x2d2-user_1001.slice", "the user's, nested in it");
+	ok(u.slice_limits[0] == &req.group_limits && u.slice_limits[1] == &req.user_limits, "each with its limits");
+	is_str(u.parent, "corral-group_lab\\x2d2-user_1001.slice", "the scope in the innermost");
+
+	req.user_limits = none;
+	is_int(cgroup_systemd_units(&req, &u), 0, "group limits only");
+	ok(u.slice_count == 1 && strcmp(u.parent, "corral-group_lab\\x2d2.slice") == 0, "the scope in the group's slice");
+	req.group_limits = none;
+	is_int(cgroup_systemd_units(&req, &u), 0, "a group without limits");
+	ok(u.slice_count == 0 && strcmp(u.parent, "corral.slice") == 0, "is no level");
+
+	memset(long_name, 'g', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	req.group = long_name;
+	req.group_limits = some;
+	is_int(cgroup_systemd_units(&req, &u), -ENAMETOOLONG, "a group name too long for a unit name");
+	req.group = NULL;
+	req.id = "a/b";
+	is_int(cgroup_systemd_units(&req, &u), -EINVAL, "an id with a slash");
 }
 
 /* ------------------------------------------------------------------ fake trees */
+
+/* A session of our own process with only session limits. */
+static int open_with(const struct cgroup_layout *layout, const char *id, const struct cgroup_limits *limits,
+		     struct cgroup_session *s)
+{
+	struct cgroup_request req = { .id = id, .pid = getpid(), .uid = 4242, .user = "t", .session = *limits };
+
+	return cgroup_session_open(layout, &req, s);
+}
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -355,7 +392,7 @@ static void test_v2_tree(const char *root)
 	if (!ok(fake_previous(root, "", prev, sizeof(prev)) == 0, "setup: our cgroup in the fake v2 tree"))
 		return;
 
-	r = cgroup_session_open(&layout, id, &limits, getpid(), &s);
+	r = open_with(&layout, id, &limits, &s);
 	is_int(r, 0, "v2: open with processes, memory and cpu limits");
 	if (r < 0)
 		return;
@@ -375,7 +412,7 @@ static void test_v2_tree(const char *root)
 	ok(holds_pid(dir, getpid()), "cgroup.procs holds our pid");
 
 	/* a second session with the same id must not take over or remove this one */
-	r = cgroup_session_open(&layout, id, &limits, getpid(), &twin);
+	r = open_with(&layout, id, &limits, &twin);
 	is_int(r, -EEXIST, "opening the same id again is -EEXIST");
 	ok(exists(dir, "pids.max") && twin.count == 0, "and the first session's cgroup is untouched");
 
@@ -390,7 +427,7 @@ static void test_v2_tree(const char *root)
 	/* linger: we leave, the cgroup and its processes stay */
 	session_id_generate(id);
 	snprintf(dir, sizeof(dir), "%s/corral/%s", root, id);
-	r = cgroup_session_open(&layout, id, &limits, getpid(), &s);
+	r = open_with(&layout, id, &limits, &s);
 	is_int(r, 0, "v2: open another session");
 	truncate_procs(prev);
 	is_int(cgroup_session_close(&s, true), 0, "close with linger");
@@ -413,7 +450,7 @@ static void test_v2_no_limits(const char *root)
 	snprintf(dir, sizeof(dir), "%s/corral/%s", root, id);
 	if (!ok(fake_previous(root, "", prev, sizeof(prev)) == 0, "setup: a second fake v2 tree"))
 		return;
-	r = cgroup_session_open(&layout, id, &none, getpid(), &s);
+	r = open_with(&layout, id, &none, &s);
 	is_int(r, 0, "v2 without limits: open (the cgroup still ends the session)");
 	ok(r == 0 && s.count == 1 && s.limits == 0, "one cgroup, no limits");
 	ok(!exists(root, "cgroup.subtree_control"), "no controllers enabled");
@@ -446,7 +483,7 @@ static void test_v1_tree(const char *root)
 			"setup: fake %s hierarchy", names[c]))
 			return;
 	}
-	r = cgroup_session_open(&layout, id, &limits, getpid(), &s);
+	r = open_with(&layout, id, &limits, &s);
 	is_int(r, 0, "v1: open with processes, memory and cpu limits");
 	if (r < 0)
 		return;
@@ -497,16 +534,16 @@ static void test_v1_partial(const char *root)
 	fake_previous(layout.v1[CGROUP_V1_PIDS], "pids", prev, sizeof(prev));
 	fake_previous(layout.v1[CGROUP_V1_FREEZER], "freezer", prev, sizeof(prev));
 
-	is_int(cgroup_session_open(&layout, id, &memory, getpid(), &s), -EOPNOTSUPP,
+	is_int(open_with(&layout, id, &memory, &s), -EOPNOTSUPP,
 	       "limits.memory without a memory controller: -EOPNOTSUPP");
 	is_int(s.count, 0, "nothing kept");
 	snprintf(path, sizeof(path), "%s/corral", layout.v1[CGROUP_V1_PIDS]);
 	ok(access(path, F_OK) < 0, "and no directory left behind");
-	is_int(cgroup_session_open(&layout, id, &cpu, getpid(), &s), -EOPNOTSUPP,
+	is_int(open_with(&layout, id, &cpu, &s), -EOPNOTSUPP,
 	       "limits.cpu without a cpu controller: -EOPNOTSUPP");
 	ok(access(path, F_OK) < 0, "still no directory");
 
-	r = cgroup_session_open(&layout, id, &processes, getpid(), &s);
+	r = open_with(&layout, id, &processes, &s);
 	is_int(r, 0, "limits.processes with pids and freezer only");
 	ok(r == 0 && s.count == 2 && s.freezer_slot == 2 && s.limits == CGROUP_LIMIT_PROCESSES,
 	   "two cgroups, the freezer second, processes enforced");
@@ -518,8 +555,147 @@ static void test_v1_partial(const char *root)
 	}
 
 	layout.v1[CGROUP_V1_PIDS][0] = '\0';
-	is_int(cgroup_session_open(&layout, id, &processes, getpid(), &s), -EOPNOTSUPP,
+	is_int(open_with(&layout, id, &processes, &s), -EOPNOTSUPP,
 	       "limits.processes without a pids controller: -EOPNOTSUPP");
+}
+
+/* limits.group.* and limits.user.* as levels above the session's cgroup. */
+static void test_v2_shared(const char *root)
+{
+	struct cgroup_layout layout = { .mode = CGROUP_V2 };
+	struct cgroup_request req = {
+		.pid = getpid(), .uid = 1001, .user = "alice", .group = "lab-2",
+		.session = { .processes = 20 },
+		.user_limits = { .memory = 2 * 1024 * 1024 },
+		.group_limits = { .processes = 100, .cpu_percent = 150 },
+	};
+	char id[SESSION_ID_LEN + 1], group[CGROUP_PATH_MAX], user[CGROUP_PATH_MAX + 16], dir[CGROUP_PATH_MAX + 64],
+		prev[CGROUP_PATH_MAX], rel[CGROUP_PATH_MAX];
+	struct cgroup_session s;
+	int r;
+
+	if (!have_hierarchies((const char *[]){ "" }, 1))
+		return;
+	snprintf(layout.v2, sizeof(layout.v2), "%s", root);
+	session_id_generate(id);
+	req.id = id;
+	snprintf(group, sizeof(group), "%s/corral/group-lab-2", root);
+	snprintf(user, sizeof(user), "%s/user-1001", group);
+	snprintf(dir, sizeof(dir), "%s/%s", user, id);
+	if (!ok(fake_previous(root, "", prev, sizeof(prev)) == 0, "setup: a fake v2 tree for shared levels"))
+		return;
+	is_int(cgroup_session_relpath(&req, rel, sizeof(rel)), 0, "the relative path");
+	ok(strncmp(rel, "group-lab-2/user-1001/", 22) == 0 && strcmp(rel + 22, id) == 0, "is group-G/user-UID/ID");
+	is_int(cgroup_session_relpath(&req, rel, 30), -ENAMETOOLONG, "and says when it does not fit");
+	r = cgroup_session_open(&layout, &req, &s);
+	is_int(r, 0, "v2: open with group, user and session limits");
+	if (r < 0)
+		return;
+	is_str(s.dirs[0], dir, "the session's cgroup is corral/group-G/user-UID/ID");
+	is_int(s.shared_levels, 2, "two shared levels above it");
+	is_int(s.limits, CGROUP_LIMIT_PROCESSES | CGROUP_LIMIT_SHARED, "session processes and the shared levels enforced");
+	is_str(read_text(group, "pids.max"), "100", "group: pids.max = 100");
+	is_str(read_text(group, "cpu.max"), "150000 100000", "group: cpu.max = 150%%");
+	is_str(read_text(group, "memory.max"), "max", "group: memory.max reset to max (the user level limits memory)");
+	is_str(read_text(group, "cgroup.subtree_control"), "+pids +memory +cpu", "group: controllers for the levels below");
+	is_str(read_text(user, "memory.max"), "2097152", "user: memory.max = 2M");
+	is_str(read_text(user, "pids.max"), "max", "user: pids.max reset to max");
+	is_str(read_text(user, "cpu.max"), "max 100000", "user: cpu.max reset to max");
+	is_str(read_text(user, "cgroup.subtree_control"), "+pids +memory +cpu", "user: controllers for the session");
+	is_str(read_text(dir, "pids.max"), "20", "session: pids.max = 20");
+	ok(!exists(dir, "memory.max") && !exists(dir, "cpu.max"), "session: nothing it does not limit itself");
+	ok(holds_pid(dir, getpid()), "our pid moved into the session's cgroup");
+	truncate_procs(prev);
+	truncate_procs(dir);
+	r = cgroup_session_close(&s, false);
+	ok(r == -ENOTEMPTY || r == -EBUSY, "close: fake directories cannot be removed (%d)", r);
+	ok(holds_pid(prev, getpid()), "moved back where we came from");
+	ok(exists(user, "memory.max"), "a level that cannot be removed stays");
+}
+
+static void test_v1_shared(const char *root)
+{
+	static const char *const names[CGROUP_V1_COUNT] = { "pids", "memory", "cpu", "freezer" };
+	struct cgroup_layout layout = { .mode = CGROUP_V1 };
+	struct cgroup_request req = {
+		.pid = getpid(), .uid = 1002, .user = "bob",
+		.user_limits = { .processes = 30, .cpu_percent = 50 },
+	};
+	char id[SESSION_ID_LEN + 1], user[CGROUP_V1_COUNT][CGROUP_PATH_MAX], prev[CGROUP_PATH_MAX];
+	struct cgroup_session s;
+	int r;
+
+	if (!have_hierarchies(names, CGROUP_V1_COUNT))
+		return;
+	session_id_generate(id);
+	req.id = id;
+	for (int c = 0; c < CGROUP_V1_COUNT; c++) {
+		snprintf(layout.v1[c], sizeof(layout.v1[c]), "%s/%s", root, names[c]);
+		snprintf(user[c], sizeof(user[c]), "%s/corral/user-1002", layout.v1[c]);
+		if (!ok(fake_previous(layout.v1[c], names[c], prev, sizeof(prev)) == 0, "setup: fake %s", names[c]))
+			return;
+	}
+	r = cgroup_session_open(&layout, &req, &s);
+	is_int(r, 0, "v1: open with user limits only");
+	if (r < 0)
+		return;
+	is_int(s.count, 3, "pids, cpu and freezer (no memory limit at any level)");
+	is_int(s.shared_levels, 1, "one shared level");
+	is_int(s.limits, CGROUP_LIMIT_SHARED, "no session limit, the user's level enforced");
+	is_str(read_text(user[CGROUP_V1_PIDS], "pids.max"), "30", "user: pids.max = 30");
+	is_str(read_text(user[CGROUP_V1_CPU], "cpu.cfs_quota_us"), "50000", "user: cpu.cfs_quota_us = 50000");
+	ok(!exists(user[CGROUP_V1_MEMORY], "memory.limit_in_bytes"), "no memory level made");
+	for (size_t i = 0; i < s.count; i++) {
+		char want[CGROUP_PATH_MAX + 64];
+		const char *slash = strrchr(s.dirs[i], '/');
+
+		snprintf(want, sizeof(want), "/%s", id);
+		ok(slash && strcmp(slash, want) == 0 && strncmp(s.dirs[i], root, strlen(root)) == 0 &&
+		   strstr(s.dirs[i], "/corral/user-1002/") != NULL, "%s is under corral/user-UID/", s.dirs[i]);
+		truncate_procs(s.dirs[i]);
+	}
+	for (int c = 0; c < CGROUP_V1_COUNT; c++) {
+		fake_previous(layout.v1[c], names[c], prev, sizeof(prev));
+		truncate_procs(prev);
+	}
+	r = cgroup_session_close(&s, false);
+	ok(r == -ENOTEMPTY || r == -EBUSY, "close (%d)", r);
+
+	/* the config lost the user's cpu limit: the next login resets it */
+	req.user_limits.cpu_percent = 0;
+	session_id_generate(id);
+	r = cgroup_session_open(&layout, &req, &s);
+	is_int(r, 0, "another login after the cpu limit was taken out");
+	ok(s.count == 2, "pids and freezer only now");
+	is_str(read_text(user[CGROUP_V1_CPU], "cpu.cfs_quota_us"), "50000",
+	   "the cpu level is not touched when no level needs the cpu controller");
+	if (r == 0) {
+		for (size_t i = 0; i < s.count; i++)
+			truncate_procs(s.dirs[i]);
+		cgroup_session_close(&s, false);
+	}
+}
+
+/* logind's KillUserProcesses rule, which session.linger never widens. */
+static void test_logind_rule(void)
+{
+	struct strlist none, root, alice;
+
+	strlist_init(&none);
+	strlist_init(&root);
+	strlist_init(&alice);
+	strlist_append(&root, "root");
+	strlist_append(&alice, "alice");
+	ok(!logind_shall_kill(false, &none, &root, "alice"), "KillUserProcesses=no (Debian's default): keep");
+	ok(logind_shall_kill(true, &none, &root, "alice"), "KillUserProcesses=yes: kill");
+	ok(!logind_shall_kill(true, &none, &root, "root"), "root is excluded by default");
+	ok(!logind_shall_kill(true, &none, &none, "root"), "an empty exclude list still spares root");
+	ok(logind_shall_kill(true, &none, &alice, "root"), "an exclude list without root does not");
+	ok(!logind_shall_kill(true, &none, &alice, "alice"), "an excluded user is kept");
+	ok(logind_shall_kill(false, &alice, &root, "alice"), "KillOnlyUsers: its members are killed even with KillUserProcesses=no");
+	ok(!logind_shall_kill(true, &alice, &root, "bob"), "and only they");
+	strlist_free(&root);
+	strlist_free(&alice);
 }
 
 static void test_none(void)
@@ -528,14 +704,14 @@ static void test_none(void)
 	struct cgroup_limits none = { 0 }, some = { .processes = 5 };
 	struct cgroup_session s;
 
-	is_int(cgroup_session_open(&layout, "x", &none, getpid(), &s), 0, "no cgroups, no limits: fine");
+	is_int(open_with(&layout, "x", &none, &s), 0, "no cgroups, no limits: fine");
 	ok(s.count == 0 && s.limits == 0, "and nothing made");
 	is_int(cgroup_session_close(&s, false), 0, "closing it is a no-op");
 	is_int(cgroup_session_count(&s), -ENOENT, "no cgroup to count");
-	is_int(cgroup_session_open(&layout, "x", &some, getpid(), &s), -EOPNOTSUPP,
+	is_int(open_with(&layout, "x", &some, &s), -EOPNOTSUPP,
 	       "no cgroups but a limit: -EOPNOTSUPP");
 	some = (struct cgroup_limits){ .cpu_percent = 5 };
-	is_int(cgroup_session_open(&layout, "x", &some, getpid(), &s), -EOPNOTSUPP, "also for limits.cpu");
+	is_int(open_with(&layout, "x", &some, &s), -EOPNOTSUPP, "also for limits.cpu");
 }
 
 static void test_count(const char *root)
@@ -560,13 +736,15 @@ int main(void)
 	test_layout();
 	test_self_path();
 	test_pure_helpers();
+	test_unit_names();
+	test_logind_rule();
 	test_none();
 	if (geteuid() != 0) {
 		ok(1, "# SKIP fake cgroup trees need root");
 		return tap_done();
 	}
 	{
-		static const char *const kinds[] = { "v2", "v2-bare", "v1", "v1-partial", "count" };
+		static const char *const kinds[] = { "v2", "v2-bare", "v1", "v1-partial", "count", "v2-shared", "v1-shared" };
 		char root[64], sub[128];
 
 		snprintf(root, sizeof(root), "/tmp/corral-cgroup-XXXXXX");
@@ -589,6 +767,10 @@ int main(void)
 		test_v1_partial(sub);
 		snprintf(sub, sizeof(sub), "%s/count", root);
 		test_count(sub);
+		snprintf(sub, sizeof(sub), "%s/v2-shared", root);
+		test_v2_shared(sub);
+		snprintf(sub, sizeof(sub), "%s/v1-shared", root);
+		test_v1_shared(sub);
 		nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	}
 	return tap_done();

@@ -290,11 +290,63 @@ static void test_record_strict(void)
 	}
 }
 
+/* limits.group.* belong to one named group: the section they came from. */
+static void test_limit_group(void)
+{
+	char err[POLICY_ERR_MAX], group[64];
+	struct policy p;
+	int r;
+
+	r = resolve("[group:root]\nconfine = yes\nlimits.group.processes = 50\nlimits.group.memory = 2G\n"
+		    "[group:adm]\nlimits.group.cpu = 200\n",
+		    &alice, &p, err, sizeof(err));
+	is_int(r, 0, "limits.group.* from two groups resolve (the session refuses them)");
+	if (r == 0) {
+		is_int(policy_limit_group(&p, group, sizeof(group)), -EINVAL, "two groups: -EINVAL");
+		ok(strstr(group, "'root'") && strstr(group, "'adm'"), "naming both: %s", group);
+		policy_free(&p);
+	}
+	r = resolve("[group:root]\nconfine = yes\nlimits.group.processes = 50\n[group:adm]\nlimits.group.processes = 60\n",
+		    &alice, &p, err, sizeof(err));
+	is_int(r, 0, "the same key in two groups: the last one wins");
+	if (r == 0) {
+		is_int(policy_limit_group(&p, group, sizeof(group)), 0, "one group holds it");
+		is_str(group, "adm", "the one whose value applies");
+		is_int(p.number[KEY_LIMITS_GROUP_PROCESSES], 60, "and its value");
+		policy_free(&p);
+	}
+	r = resolve("[group:root]\nconfine = yes\nlimits.user.memory = 1G\n", &alice, &p, err, sizeof(err));
+	if (r == 0) {
+		is_int(policy_limit_group(&p, group, sizeof(group)), -ENOENT, "no limits.group key: -ENOENT");
+		is_int(p.number[KEY_LIMITS_USER_MEMORY], 1024LL * 1024 * 1024, "limits.user.memory compiled to bytes");
+		policy_free(&p);
+	}
+	r = resolve("[group:root]\nconfine = yes\nlimits.group.cpu = 10\n", &alice, &p, err, sizeof(err));
+	if (r == 0) {
+		is_int(policy_limit_group(&p, group, 4), -ENAMETOOLONG, "a name that does not fit");
+		policy_free(&p);
+	}
+	for (size_t i = 0; i < 3; i++) {
+		static const char *const bad[] = {
+			"[default]\nlimits.group.memory = 1G\n",
+			"[user:alice]\nlimits.group.processes = 5\n",
+			"[default]\nlimits.group.cpu = 5\n",
+		};
+
+		r = resolve(bad[i], &alice, &p, err, sizeof(err));
+		ok(r == -EINVAL && strstr(err, "t.ini:2:") && strstr(err, "belongs in a [group:NAME] section"),
+		   "limits.group.* outside [group:] is an error with file and line: %s", err);
+		if (r == 0)
+			policy_free(&p);
+	}
+}
+
 int main(void)
 {
 	test_resolution();
 	test_exemption();
 	test_failures();
+	test_limit_group();
 	test_record();
 	test_record_strict();
 	return tap_done();

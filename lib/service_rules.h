@@ -1,8 +1,8 @@
 /* How each PAM service starts a session, and whether this call of it would
  * start something other than the user's login shell (su -s, su -m/-p,
  * runuser -u). Pure functions. */
-#ifndef CORRAL_PAM_SERVICE_RULES_H
-#define CORRAL_PAM_SERVICE_RULES_H
+#ifndef CORRAL_SERVICE_RULES_H
+#define CORRAL_SERVICE_RULES_H
 
 #include <stdbool.h>
 #include <stddef.h>

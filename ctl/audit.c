@@ -14,6 +14,7 @@
 #include "paths.h"
 #include "pathutil.h"
 #include "policy.h"
+#include "mountns.h"
 #include "sandbox.h"
 #include "users.h"
 
@@ -186,7 +187,7 @@ static void check_kernel(struct audit *a, const struct policy *policy)
 {
 	char err[SANDBOX_ERR_MAX], what[SANDBOX_ERR_MAX + 128];
 	struct sandbox_plan plan;
-	int r = sandbox_plan(policy, a->abi, &plan, err, sizeof(err));
+	int r = sandbox_plan(policy, a->abi, mountns_needed(policy), &plan, err, sizeof(err));
 
 	if (r == 0) {
 		sandbox_plan_free(&plan);

@@ -43,6 +43,8 @@ struct helper {
 	struct policy policy;
 	const char *session;        /* session id, or "-" */
 	pid_t child;
+	pid_t root;                 /* the session's processes descend from it (us, or the keeper's leader) */
+	uint64_t root_start;        /* its start time: a reused pid is not the root */
 	int notify_fd;              /* -1 when nothing is trapped */
 	int signal_fd;
 	struct notify_sizes sizes;
@@ -73,6 +75,9 @@ void mediate_sendmmsg(struct helper *h, const struct seccomp_notif *req);
 void mediate_memfd_create(struct helper *h, const struct seccomp_notif *req);
 void mediate_listen(struct helper *h, const struct seccomp_notif *req);
 void mediate_bind(struct helper *h, const struct seccomp_notif *req);
+/* prlimit64, setpriority, sched_set*, ioprio_set, kcmp, process_madvise,
+ * migrate_pages, move_pages naming another process (xproc.c). */
+void mediate_cross_process(struct helper *h, const struct seccomp_notif *req);
 
 /* Parks a request until fd is writable (or until retry_ms passes when fd
  * is -1; with an fd, retry_ms > 0 is the socket's send timeout, after

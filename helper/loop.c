@@ -49,6 +49,19 @@ void helper_handle(struct helper *h, const struct seccomp_notif *req)
 	case __NR_bind:
 		mediate_bind(h, req);
 		break;
+	case __NR_prlimit64:
+	case __NR_setpriority:
+	case __NR_sched_setaffinity:
+	case __NR_sched_setparam:
+	case __NR_sched_setscheduler:
+	case __NR_sched_setattr:
+	case __NR_ioprio_set:
+	case __NR_kcmp:
+	case __NR_process_madvise:
+	case __NR_migrate_pages:
+	case __NR_move_pages:
+		mediate_cross_process(h, req);
+		break;
 	default:
 		/* the filter sends nothing else: refuse, never continue */
 		helper_respond(h, req, 0, ENOSYS);

@@ -184,6 +184,14 @@ static int setup(struct helper *h, struct helper_args *a, char *why, size_t whyl
 		return -EINVAL;
 	}
 	h->child = a->child;
+	/* the session's processes: ours (we are their subreaper), or the
+	 * keeper's leader and what it starts */
+	h->root = a->external ? a->external : getpid();
+	if (proc_stat_read(h->root, &st) < 0) {
+		snprintf(why, whylen, "corral-helper: pid %d is gone", (int)h->root);
+		return -ESRCH;
+	}
+	h->root_start = st.start_time;
 	h->notify_fd = a->notify;
 	h->session = a->session ? a->session : "-";
 	handoff_signal_set(&set);

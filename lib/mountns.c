@@ -1,13 +1,18 @@
-/* Session mount namespace: the plan from the policy, and the mounts. */
+/* The session's view of the filesystem: the plan from the policy, and the
+ * mounts (see mountns.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/mount.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "mountns.h"
@@ -15,8 +20,10 @@
 #include "safepath.h"
 
 #ifndef MOUNT_ATTR_NOEXEC
-#define MOUNT_ATTR_NOEXEC 0x00000008
+#define MOUNT_ATTR_RDONLY 0x00000001
 #define MOUNT_ATTR_NOSUID 0x00000002
+#define MOUNT_ATTR_NODEV 0x00000004
+#define MOUNT_ATTR_NOEXEC 0x00000008
 #endif
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000
@@ -27,6 +34,18 @@
 #define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
 #define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
 #endif
+#ifndef FSCONFIG_SET_STRING
+#define FSCONFIG_SET_STRING 1
+#define FSCONFIG_CMD_CREATE 6
+#define FSOPEN_CLOEXEC 0x00000001
+#define FSMOUNT_CLOEXEC 0x00000001
+#endif
+#ifndef STATX_ATTR_MOUNT_ROOT
+#define STATX_ATTR_MOUNT_ROOT 0x00002000
+#endif
+
+#define HIDDEN_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
+#define PLACEHOLDER_FILE "file"
 
 static bool inside_any(const struct strlist *trees, const char *path)
 {
@@ -36,16 +55,31 @@ static bool inside_any(const struct strlist *trees, const char *path)
 	return false;
 }
 
+static bool files_restricted(const struct policy *policy)
+{
+	return policy_is_set(policy, KEY_FS_READ) || policy_is_set(policy, KEY_FS_WRITE) ||
+	       policy_is_set(policy, KEY_FS_EXEC);
+}
+
 bool mountns_needed(const struct policy *policy)
 {
-	return policy->confine &&
-	       (policy_is_set(policy, KEY_FS_EXEC) || policy->private_tmp || policy->pin_hosts);
+	return policy->confine && (files_restricted(policy) || policy_is_set(policy, KEY_FS_DENY) ||
+				   policy->private_tmp || policy->pin_hosts);
+}
+
+bool mountns_required(const struct policy *policy)
+{
+	return policy->confine && (policy_is_set(policy, KEY_FS_EXEC) || policy->private_tmp || policy->pin_hosts);
 }
 
 void mountns_plan_free(struct mountns_plan *plan)
 {
-	strlist_free(&plan->noexec);
-	strlist_free(&plan->exec_again);
+	strlist_free(&plan->writable);
+	strlist_free(&plan->writable_top);
+	strlist_free(&plan->exec);
+	strlist_free(&plan->loader);
+	strlist_free(&plan->hidden);
+	strlist_free(&plan->create);
 	memset(plan, 0, sizeof(*plan));
 }
 
@@ -54,75 +88,151 @@ static int add_unique(struct strlist *list, const char *path)
 	return strlist_contains(list, path) ? 0 : strlist_append(list, path);
 }
 
-int mountns_plan(const struct policy *policy, struct mountns_plan *out)
+static int add_all(struct strlist *list, const char *const *paths, size_t n)
 {
-	static const char *const common[] = { MOUNTNS_COMMON_WRITABLE };
+	int r = 0;
+
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = add_unique(list, paths[i]);
+	return r;
+}
+
+int mountns_plan(const struct policy *policy, const struct strlist *loader_trees, struct mountns_plan *out)
+{
+	static const char *const daemon_mounts[] = { MOUNTNS_DAEMON_MOUNTS };
+	static const char *const daemon_trees[] = { MOUNTNS_DAEMON_TREES };
 	const struct strlist *exec = policy_list(policy, KEY_FS_EXEC);
 	const struct strlist *write = policy_list(policy, KEY_FS_WRITE);
+	const struct strlist *deny = policy_list(policy, KEY_FS_DENY);
 	int r = 0;
 
 	memset(out, 0, sizeof(*out));
-	strlist_init(&out->noexec);
-	strlist_init(&out->exec_again);
+	strlist_init(&out->writable);
+	strlist_init(&out->writable_top);
+	strlist_init(&out->exec);
+	strlist_init(&out->loader);
+	strlist_init(&out->hidden);
+	strlist_init(&out->create);
 	if (!mountns_needed(policy))
 		return 0;
 	out->needed = true;
 	out->private_tmp = policy->private_tmp;
 	out->pin_hosts = policy->pin_hosts;
-	if (!policy_is_set(policy, KEY_FS_EXEC))
-		return 0;
-	/* what the user can write must not be executable, unless fs.exec says
-	 * so (ld.so maps a program it can read, and Landlock does not check
-	 * mmap). Read-only trees stay as they are: what is in them is the
-	 * admin's, and corral-shell, corral-helper and the libraries every
-	 * program maps live there. */
-	for (size_t i = 0; i < sizeof(common) / sizeof(common[0]) && r == 0; i++)
-		if (!inside_any(exec, common[i]))
-			r = add_unique(&out->noexec, common[i]);
-	if (r == 0 && policy->home && policy->home[0] == '/' && !inside_any(exec, policy->home))
-		r = add_unique(&out->noexec, policy->home);
-	for (size_t i = 0; i < write->count && r == 0; i++)
-		if (!inside_any(exec, write->items[i]))
-			r = add_unique(&out->noexec, write->items[i]);
+	/* whatever Landlock lets the session open, it can change nothing but
+	 * fs.write, metadata included (chmod, utime, xattrs: Landlock does
+	 * not see them) */
+	out->read_only = files_restricted(policy);
+	out->no_exec = policy_is_set(policy, KEY_FS_EXEC);
+	for (size_t i = 0; i < write->count && out->read_only && r == 0; i++)
+		r = add_unique(&out->writable, write->items[i]);
+	if (r == 0 && out->read_only)
+		r = add_all(&out->writable, daemon_trees, sizeof(daemon_trees) / sizeof(daemon_trees[0]));
+	if (r == 0 && out->read_only)
+		r = add_all(&out->writable_top, daemon_mounts, sizeof(daemon_mounts) / sizeof(daemon_mounts[0]));
 	for (size_t i = 0; i < exec->count && r == 0; i++)
-		if (inside_any(&out->noexec, exec->items[i]))
-			r = add_unique(&out->exec_again, exec->items[i]);
+		r = add_unique(&out->exec, exec->items[i]);
+	/* programs in fs.exec need their libraries mapped executable; the
+	 * trees are the loader's, root's (added here, shown by check/explain) */
+	for (size_t i = 0; out->no_exec && loader_trees && i < loader_trees->count && r == 0; i++)
+		if (!inside_any(exec, loader_trees->items[i]))
+			r = add_unique(&out->loader, loader_trees->items[i]);
+	for (size_t i = 0; i < deny->count && r == 0; i++) {
+		r = add_unique(&out->hidden, deny->items[i]);
+		/* the user could make a missing one in the session: it is made
+		 * first, so that it can be covered */
+		if (r == 0 && inside_any(write, deny->items[i]))
+			r = add_unique(&out->create, deny->items[i]);
+	}
 	if (r < 0)
 		mountns_plan_free(out);
 	return r;
 }
 
-/* Makes the tree at path (and every mount below it) a mount of its own
- * with these attributes: a recursive clone of it, changed, moved back onto
- * it. The path is opened without following links the user could have made
- * (uid), and the mounts act on that fd, not on the name. "/" is changed in
- * place (our namespace's copy): a mount over it would not be seen. A
- * missing path or a file is left alone. */
-static int remount_tree(const char *path, uid_t uid, unsigned long long set, unsigned long long clear)
+/* ------------------------------------------------------------------ mounts */
+
+/* One place whose mount attributes change, with the fd it was found at. */
+struct entry {
+	const char *path;
+	unsigned long long clear;   /* MOUNT_ATTR_* cleared on it */
+	bool below;                 /* and on the mounts below it */
+	int fd;                     /* O_PATH, -1 when there is nothing there */
+	int depth;
+};
+
+static int depth_of(const char *path)
+{
+	int n = 0;
+
+	for (const char *p = path; *p; p++)
+		n += *p == '/' && p[1] != '\0';
+	return n;
+}
+
+static int add_entry(struct entry **entries, size_t *n, const char *path, unsigned long long clear, bool below)
+{
+	struct entry *grown;
+
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*entries)[i].path, path) == 0) {
+			(*entries)[i].clear |= clear;
+			(*entries)[i].below |= below;
+			return 0;
+		}
+	grown = realloc(*entries, (*n + 1) * sizeof(**entries));
+	if (!grown)
+		return -ENOMEM;
+	*entries = grown;
+	grown[(*n)++] = (struct entry){ .path = path, .clear = clear, .below = below, .fd = -1,
+					.depth = depth_of(path) };
+	return 0;
+}
+
+static int deepest_first(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	return y->depth - x->depth;
+}
+
+static int mount_setattr_fd(int fd, bool recursive, unsigned long long set, unsigned long long clear)
 {
 	struct mount_attr attr = { .attr_set = set, .attr_clr = clear };
-	struct stat st;
-	int fd, tree = -1, r = 0;
 
-	fd = safepath_open(path, uid);
-	if (fd < 0)
-		return fd == -ENOENT || fd == -ENOTDIR || fd == -EACCES ? 0 : fd;
-	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))
-		goto out;
-	if (strcmp(path, "/") == 0) {
-		if (syscall(__NR_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
-			r = -errno;
-		goto out;
-	}
-	tree = (int)syscall(__NR_open_tree, fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
-	if (tree < 0 ||
-	    syscall(__NR_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0 ||
-	    syscall(__NR_move_mount, tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+	if (syscall(__NR_mount_setattr, fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof(attr)) < 0)
+		return -errno;
+	return 0;
+}
+
+static bool is_mount_root(int fd)
+{
+	struct statx stx;
+
+	return statx(fd, "", AT_EMPTY_PATH, 0, &stx) == 0 && (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	       (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
+/* Gives the place at fd its own mount with these attributes cleared: in
+ * place when it is a mount's root already, else a clone of it (with every
+ * mount below, already changed: entries go deepest first) moved onto it. */
+static int clear_at(const struct entry *e)
+{
+	struct stat st;
+	int tree, r = 0;
+
+	/* a device, socket or fifo is written and run nowhere but through
+	 * its driver: a read-only or noexec mount changes nothing for it, and
+	 * a bind of /dev/ptmx would lose its pts sibling (openpty fails) */
+	if (fstat(e->fd, &st) == 0 && !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+		return 0;
+	if (is_mount_root(e->fd))
+		return mount_setattr_fd(e->fd, e->below, 0, e->clear);
+	tree = (int)syscall(__NR_open_tree, e->fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	if (tree < 0)
+		return -errno;
+	r = mount_setattr_fd(tree, e->below, 0, e->clear);
+	if (r == 0 && syscall(__NR_move_mount, tree, "", e->fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		r = -errno;
-out:
-	if (tree >= 0)
-		close(tree);
-	close(fd);
+	close(tree);
 	return r;
 }
 
@@ -250,6 +360,403 @@ static int pin_hosts(const char *hosts_file, char *err, size_t errlen)
 	return r;
 }
 
+/* Opens a policy path as O_PATH without following a link the user could
+ * have made, the last component not followed at all (a denied symbolic
+ * link is covered itself). */
+static int open_nofollow(const char *path, uid_t uid)
+{
+	char parent[PATHUTIL_PATH_MAX];
+	const char *name;
+	char *slash;
+	int dir, fd;
+
+	if (strcmp(path, "/") == 0)
+		return safepath_open(path, uid);
+	if (snprintf(parent, sizeof(parent), "%s", path) >= (int)sizeof(parent))
+		return -ENAMETOOLONG;
+	slash = strrchr(parent, '/');
+	if (!slash)
+		return -EINVAL;
+	name = path + (slash - parent) + 1;
+	*slash = '\0';
+	dir = safepath_open(parent[0] ? parent : "/", uid);
+	if (dir < 0)
+		return dir;
+	fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	close(dir);
+	return fd < 0 ? -errno : fd;
+}
+
+/* ----------------------------------------------- paths found as the user */
+
+/* Policy paths may lie where root cannot look (a home on NFS with
+ * root_squash), and a missing denied path must be made by the user, owned
+ * by the user: a child process with the user's identity opens them and
+ * passes the fds back. */
+struct user_lookup {
+	const char *path;
+	bool create;      /* mkdir -p (0700) when missing */
+	bool nofollow;    /* the last component is not followed */
+	int fd;           /* result, or -errno */
+};
+
+static int send_result(int sock, int index, int fd)
+{
+	char control[CMSG_SPACE(sizeof(int))] = { 0 };
+	int answer[2] = { index, fd < 0 ? fd : 0 };
+	struct iovec iov = { .iov_base = answer, .iov_len = sizeof(answer) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (fd >= 0) {
+		struct cmsghdr *c;
+
+		msg.msg_control = control;
+		msg.msg_controllen = sizeof(control);
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+static int make_parents(const char *path)
+{
+	char copy[PATHUTIL_PATH_MAX];
+
+	if (snprintf(copy, sizeof(copy), "%s", path) >= (int)sizeof(copy))
+		return -ENAMETOOLONG;
+	for (char *p = copy + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		{
+			char saved = *p;
+
+			*p = '\0';
+			/* a link the user planted on the way makes the open below fail */
+			if (mkdir(copy, 0700) < 0 && errno != EEXIST)
+				return -errno;
+			*p = saved;
+		}
+		if (*p == '\0')
+			return 0;
+	}
+}
+
+static void lookup_child(int sock, const struct mountns_request *req, struct user_lookup *items, size_t n)
+{
+	if (!req->user || initgroups(req->user, req->gid) < 0 || setgid(req->gid) < 0 || setuid(req->uid) < 0)
+		_exit(1);
+	for (size_t i = 0; i < n; i++) {
+		int fd = items[i].nofollow ? open_nofollow(items[i].path, req->uid) : safepath_open(items[i].path, req->uid);
+
+		if (fd == -ENOENT && items[i].create) {
+			int made = make_parents(items[i].path);
+
+			fd = made < 0 ? made : open_nofollow(items[i].path, req->uid);
+		}
+		if (send_result(sock, (int)i, fd) < 0)
+			_exit(1);
+		if (fd >= 0)
+			close(fd);
+	}
+	_exit(0);
+}
+
+static int receive_result(int sock, int *index, int *fd)
+{
+	char control[CMSG_SPACE(sizeof(int))];
+	int answer[2] = { -1, -EPROTO };
+	struct iovec iov = { .iov_base = answer, .iov_len = sizeof(answer) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+			      .msg_controllen = sizeof(control) };
+	struct cmsghdr *c;
+	ssize_t got = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+
+	if (got != (ssize_t)sizeof(answer))
+		return got < 0 ? -errno : -EPROTO;
+	*index = answer[0];
+	*fd = answer[1];
+	c = CMSG_FIRSTHDR(&msg);
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(fd, CMSG_DATA(c), sizeof(int));
+	else if (*fd >= 0)
+		*fd = -EPROTO;   /* an fd was promised but none came */
+	return 0;
+}
+
+/* Fills items[i].fd, as the user with the user's groups: what the user
+ * can reach and make is what the session could. */
+static int look_up_as_user(const struct mountns_request *req, struct user_lookup *items, size_t n)
+{
+	int sv[2], status, r = 0;
+	pid_t child;
+
+	for (size_t i = 0; i < n; i++)
+		items[i].fd = -ENOENT;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	child = fork();
+	if (child < 0) {
+		r = -errno;
+		close(sv[0]);
+		close(sv[1]);
+		return r;
+	}
+	if (child == 0) {
+		close(sv[0]);
+		lookup_child(sv[1], req, items, n);
+	}
+	close(sv[1]);
+	for (size_t got = 0; got < n && r == 0; got++) {
+		int index = -1, fd = -1;
+
+		r = receive_result(sv[0], &index, &fd);
+		if (r == 0 && (index < 0 || (size_t)index >= n)) {
+			if (fd >= 0)
+				close(fd);
+			r = -EPROTO;
+		}
+		if (r == 0)
+			items[index].fd = fd;
+	}
+	close(sv[0]);
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	if (r == 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
+		r = -ECHILD;
+	return r;
+}
+
+/* -------------------------------------------------------------- fs.deny */
+
+/* A detached tmpfs (root-owned, mode 0000) holding one empty file of mode
+ * 0000: every denied path gets a read-only clone of one of the two. */
+static int make_placeholders(int *dir_template, int *file_template)
+{
+	int fs, mnt = -1, file;
+
+	*dir_template = *file_template = -1;
+	fs = (int)syscall(__NR_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -errno;
+	if (syscall(__NR_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0", 0) < 0 ||
+	    syscall(__NR_fsconfig, fs, FSCONFIG_SET_STRING, "size", "4k", 0) < 0 ||
+	    syscall(__NR_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
+	    (mnt = (int)syscall(__NR_fsmount, fs, FSMOUNT_CLOEXEC, HIDDEN_ATTRS & ~MOUNT_ATTR_RDONLY)) < 0) {
+		int r = -errno;
+
+		close(fs);
+		return r;
+	}
+	close(fs);
+	file = openat(mnt, PLACEHOLDER_FILE, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	if (file < 0 || fchmod(file, 0) < 0) {
+		int r = -errno;
+
+		if (file >= 0)
+			close(file);
+		close(mnt);
+		return r;
+	}
+	close(file);
+	*dir_template = mnt;
+	*file_template = (int)syscall(__NR_open_tree, mnt, PLACEHOLDER_FILE, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (*file_template < 0) {
+		int r = -errno;
+
+		close(mnt);
+		*dir_template = -1;
+		return r;
+	}
+	return 0;
+}
+
+static int cover(int target, int dir_template, int file_template)
+{
+	struct stat st;
+	int clone, r = 0;
+
+	if (fstat(target, &st) < 0)
+		return -errno;
+	clone = (int)syscall(__NR_open_tree, S_ISDIR(st.st_mode) ? dir_template : file_template, "",
+			     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (clone < 0)
+		return -errno;
+	r = mount_setattr_fd(clone, false, HIDDEN_ATTRS, 0);
+	if (r == 0 && syscall(__NR_move_mount, clone, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		r = -errno;
+	close(clone);
+	return r;
+}
+
+/* Every denied path that exists (or was made) gets its placeholder. A
+ * denied file with other names (hard links) is refused by the sandbox. */
+static int hide(const struct mountns_request *req, char *err, size_t errlen)
+{
+	const struct mountns_plan *plan = req->plan;
+	struct user_lookup *items;
+	int dir_template = -1, file_template = -1, r;
+	struct stat st;
+
+	if (plan->hidden.count == 0)
+		return 0;
+	items = calloc(plan->hidden.count, sizeof(*items));
+	if (!items)
+		return -ENOMEM;
+	for (size_t i = 0; i < plan->hidden.count; i++)
+		items[i] = (struct user_lookup){ .path = plan->hidden.items[i], .nofollow = true,
+						 .create = strlist_contains(&plan->create, plan->hidden.items[i]) };
+	r = look_up_as_user(req, items, plan->hidden.count);
+	if (r < 0)
+		snprintf(err, errlen, "fs.deny: cannot look up the denied paths as the user: %s", strerror(-r));
+	if (r == 0) {
+		r = make_placeholders(&dir_template, &file_template);
+		if (r < 0)
+			snprintf(err, errlen, "fs.deny: cannot make the inaccessible placeholder: %s", strerror(-r));
+	}
+	for (size_t i = 0; i < plan->hidden.count && r == 0; i++) {
+		int fd = items[i].fd;
+
+		/* what the user cannot reach (missing, no permission on the
+		 * way) needs no cover; a link the user planted on the way to it
+		 * cannot be trusted to lead where the admin meant */
+		if (fd == -ENOENT || fd == -ENOTDIR || fd == -EACCES || fd == -EPERM)
+			continue;
+		/* a cover hides a name, not the file: another name of it (a
+		 * hard link) would still reach it */
+		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink > 1) {
+			snprintf(err, errlen, "fs.deny: '%s' has %lu names (hard links); another of them would still reach it",
+				 plan->hidden.items[i], (unsigned long)st.st_nlink);
+			r = -EMLINK;
+			break;
+		}
+		r = fd < 0 ? fd : cover(fd, dir_template, file_template);
+		if (r < 0)
+			snprintf(err, errlen, "fs.deny: cannot hide %s: %s", plan->hidden.items[i],
+				 r == -ELOOP ? "it leads through a symbolic link the user could have made" : strerror(-r));
+	}
+	for (size_t i = 0; i < plan->hidden.count; i++)
+		if (items[i].fd >= 0)
+			close(items[i].fd);
+	if (dir_template >= 0)
+		close(dir_template);
+	if (file_template >= 0)
+		close(file_template);
+	free(items);
+	return r;
+}
+
+/* ------------------------------------------------------ read-only, noexec */
+
+static int collect_entries(const struct mountns_request *req, struct entry **entries, size_t *n)
+{
+	const struct mountns_plan *plan = req->plan;
+	int r = 0;
+
+	for (size_t i = 0; i < plan->writable.count && r == 0; i++)
+		r = add_entry(entries, n, plan->writable.items[i], MOUNT_ATTR_RDONLY, true);
+	for (size_t i = 0; i < plan->writable_top.count && r == 0; i++)
+		r = add_entry(entries, n, plan->writable_top.items[i], MOUNT_ATTR_RDONLY, false);
+	if (r == 0 && plan->read_only && req->run_dir)
+		r = add_entry(entries, n, req->run_dir, MOUNT_ATTR_RDONLY, true);
+	for (size_t i = 0; i < plan->exec.count && plan->no_exec && r == 0; i++)
+		r = add_entry(entries, n, plan->exec.items[i], MOUNT_ATTR_NOEXEC, true);
+	for (size_t i = 0; i < plan->loader.count && plan->no_exec && r == 0; i++)
+		r = add_entry(entries, n, plan->loader.items[i], MOUNT_ATTR_NOEXEC, true);
+	for (size_t i = 0; plan->no_exec && req->programs && req->programs[i] && r == 0; i++)
+		r = add_entry(entries, n, req->programs[i], MOUNT_ATTR_NOEXEC, false);
+	return r;
+}
+
+/* Policy trees are found as the user (links the user made are refused,
+ * what root_squash hides from root is reached); the system's as root. */
+static bool is_policy_path(const struct mountns_plan *plan, const char *path)
+{
+	return strlist_contains(&plan->exec, path) ||
+	       (strlist_contains(&plan->writable, path) && !strlist_contains(&plan->writable_top, path));
+}
+
+static int open_entries(const struct mountns_request *req, struct entry *entries, size_t n)
+{
+	struct user_lookup *items = calloc(n ? n : 1, sizeof(*items));
+	size_t n_user = 0;
+	int r = 0;
+
+	if (!items)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (is_policy_path(req->plan, entries[i].path)) {
+			items[n_user++] = (struct user_lookup){ .path = entries[i].path };
+			continue;
+		}
+		/* the user's links are refused there too; root's are followed */
+		entries[i].fd = safepath_open(entries[i].path, req->uid);
+		if (entries[i].fd < 0 && entries[i].fd != -ENOENT && entries[i].fd != -ENOTDIR)
+			r = entries[i].fd;
+	}
+	if (r == 0 && n_user)
+		r = look_up_as_user(req, items, n_user);
+	for (size_t i = 0, k = 0; i < n && k < n_user; i++) {
+		if (!is_policy_path(req->plan, entries[i].path))
+			continue;
+		if (r == 0)
+			entries[i].fd = items[k].fd;
+		else if (items[k].fd >= 0)
+			close(items[k].fd);
+		k++;
+	}
+	free(items);
+	return r;
+}
+
+static int restrict_view(const struct mountns_request *req, char *err, size_t errlen)
+{
+	const struct mountns_plan *plan = req->plan;
+	unsigned long long set = (plan->read_only ? MOUNT_ATTR_RDONLY : 0) | (plan->no_exec ? MOUNT_ATTR_NOEXEC : 0);
+	struct entry *entries = NULL;
+	size_t n = 0;
+	int root, r;
+
+	if (!set)
+		return 0;
+	r = collect_entries(req, &entries, &n);
+	if (r == 0)
+		r = open_entries(req, entries, n);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot find the session's trees: %s", strerror(-r));
+		goto out;
+	}
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	r = root < 0 ? -errno : mount_setattr_fd(root, true, set, 0);
+	if (root >= 0)
+		close(root);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot make the session's view read-only/noexec: %s", strerror(-r));
+		goto out;
+	}
+	if (n)
+		qsort(entries, n, sizeof(*entries), deepest_first);
+	for (size_t i = 0; i < n && r == 0; i++) {
+		const struct entry *e = &entries[i];
+
+		if (e->fd == -ENOENT || e->fd == -ENOTDIR || e->fd == -EACCES)
+			continue;   /* nothing there, or nothing the user can reach */
+		r = e->fd < 0 ? e->fd : clear_at(e);
+		if (r < 0)
+			snprintf(err, errlen, "cannot make %s %s in the session's view: %s", e->path,
+				 e->clear & MOUNT_ATTR_RDONLY ? "writable" : "executable",
+				 r == -ELOOP ? "it leads through a symbolic link the user could have made" : strerror(-r));
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		if (entries[i].fd >= 0)
+			close(entries[i].fd);
+	free(entries);
+	return r;
+}
+
 int mountns_enter(const struct mountns_request *req, char *err, size_t errlen)
 {
 	const struct mountns_plan *plan = req->plan;
@@ -274,23 +781,14 @@ int mountns_enter(const struct mountns_request *req, char *err, size_t errlen)
 		if (r < 0)
 			return r;
 	}
-	for (size_t i = 0; i < plan->noexec.count; i++) {
-		r = remount_tree(plan->noexec.items[i], req->uid, MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID, 0);
-		if (r < 0) {
-			snprintf(err, errlen, "cannot mount %s noexec: %s", plan->noexec.items[i],
-				 r == -ELOOP ? "it leads through a symbolic link the user could have made" : strerror(-r));
+	if (plan->pin_hosts && req->hosts_file) {
+		r = pin_hosts(req->hosts_file, err, errlen);
+		if (r < 0)
 			return r;
-		}
 	}
-	for (size_t i = 0; i < plan->exec_again.count; i++) {
-		r = remount_tree(plan->exec_again.items[i], req->uid, 0, MOUNT_ATTR_NOEXEC);
-		if (r < 0) {
-			snprintf(err, errlen, "cannot allow exec again in %s: %s", plan->exec_again.items[i],
-				 r == -ELOOP ? "it leads through a symbolic link the user could have made" : strerror(-r));
-			return r;
-		}
-	}
-	if (plan->pin_hosts && req->hosts_file)
-		return pin_hosts(req->hosts_file, err, errlen);
-	return 0;
+	/* the covers first: the clones of the trees around them take them along */
+	r = hide(req, err, errlen);
+	if (r == 0)
+		r = restrict_view(req, err, errlen);
+	return r;
 }

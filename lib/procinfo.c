@@ -49,7 +49,11 @@ int proc_stat_parse(const char *text, size_t len, struct proc_stat *out)
 	if (parse_u64(p, &end, &value) < 0 || value > INT32_MAX || *end != ' ')
 		return -EINVAL;
 	out->ppid = (pid_t)value;
-	for (field = 4; field < STAT_START_FIELD; field++) {
+	p = end + 1;  /* field 5: pgrp */
+	if (parse_u64(p, &end, &value) < 0 || value > INT32_MAX || *end != ' ')
+		return -EINVAL;
+	out->pgrp = (pid_t)value;
+	for (field = 5; field < STAT_START_FIELD; field++) {
 		p = strchr(p, ' ');
 		if (!p)
 			return -EINVAL;

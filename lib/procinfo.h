@@ -13,6 +13,7 @@
 
 struct proc_stat {
 	pid_t ppid;
+	pid_t pgrp;
 	char state;
 	uint64_t start_time;   /* clock ticks after boot: tells a reused pid apart */
 };

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "loader.h"
 #include "netpolicy.h"
 #include "pathutil.h"
 #include "safepath.h"
@@ -19,10 +20,19 @@
 			   LL_FS_MAKE_DIR | LL_FS_MAKE_REG | LL_FS_MAKE_SOCK | LL_FS_MAKE_FIFO |     \
 			   LL_FS_MAKE_BLOCK | LL_FS_MAKE_SYM | LL_FS_REFER)
 #define FS_ABI_NEEDED 3     /* TRUNCATE: a read-only tree must not be truncatable */
+#define FS_ABI_MOUNT_VIEW 2 /* REFER; the read-only mounts keep truncate out of read-only trees */
 #define NET_ABI_NEEDED 4
 #define SCOPE_ABI_NEEDED 6
 #define SANDBOX_MAX_DEPTH 32
 #define SANDBOX_BIND_RULES_MAX 64   /* more net.bind ports than this: corral-helper decides */
+
+static bool inside_any(const struct strlist *trees, const char *path)
+{
+	for (size_t i = 0; i < trees->count; i++)
+		if (path_is_inside(path, trees->items[i]))
+			return true;
+	return false;
+}
 
 static int add_path_rule(struct sandbox_plan *plan, const char *path, uint64_t access)
 {
@@ -101,7 +111,7 @@ static void plan_network(const struct policy *policy, struct sandbox_plan *plan)
 	plan->filter.notify_net = netpolicy_needs_mediation(policy);
 }
 
-static int plan_files(const struct policy *policy, struct sandbox_plan *plan)
+static int plan_files(const struct policy *policy, bool mount_view, struct sandbox_plan *plan)
 {
 	static const struct {
 		enum policy_key key;
@@ -119,8 +129,11 @@ static int plan_files(const struct policy *policy, struct sandbox_plan *plan)
 		restricted |= policy_is_set(policy, grants[g].key);
 	if (!restricted)
 		return 0;
-	need_abi(plan, FS_ABI_NEEDED);
-	plan->deny = policy_list(policy, KEY_FS_DENY);
+	need_abi(plan, mount_view ? FS_ABI_MOUNT_VIEW : FS_ABI_NEEDED);
+	/* in the session's view the denied paths are covered, and the trees
+	 * around them keep every right; without it Landlock carves them out */
+	plan->deny = mount_view ? NULL : policy_list(policy, KEY_FS_DENY);
+	plan->deny_links = policy_list(policy, KEY_FS_DENY);
 	/* an executable memfd would run code from outside fs.exec (Landlock
 	 * does not see kernel-internal mounts): corral-helper serves
 	 * memfd_create with non-executable, sealed memfds */
@@ -135,24 +148,33 @@ static int plan_files(const struct policy *policy, struct sandbox_plan *plan)
 				return r;
 		}
 	}
+	/* the kernel opens the dynamic loader for exec with every dynamically
+	 * linked program: it must be executable whatever fs.exec names (the
+	 * noexec mounts keep it from mapping programs from outside fs.exec) */
+	if (policy_is_set(policy, KEY_FS_EXEC) && !inside_any(policy_list(policy, KEY_FS_EXEC), LOADER_INTERPRETER))
+		return add_path_rule(plan, LOADER_INTERPRETER, LL_FS_READ_FILE | LL_FS_EXECUTE);
 	return 0;
 }
 
-int sandbox_plan(const struct policy *policy, int abi, struct sandbox_plan *plan,
-		 char *err, size_t errlen)
+int sandbox_plan(const struct policy *policy, int abi, bool mount_view, struct sandbox_plan *plan, char *err,
+		 size_t errlen)
 {
 	struct landlock_rights available;
 	int r;
 
 	memset(plan, 0, sizeof(*plan));
-	r = plan_files(policy, plan);
+	plan->uid = policy->uid;
+	r = plan_files(policy, mount_view, plan);
 	if (r < 0)
 		goto fail;
 	plan_network(policy, plan);
 	if (!policy->abstract_unix_allowed)
 		plan->handled.scoped |= LL_SCOPE_ABSTRACT_UNIX;
-	if (!policy->signals_any)
+	if (!policy->signals_any) {
 		plan->handled.scoped |= LL_SCOPE_SIGNAL;
+		/* Landlock's scope covers signals, not limits or priorities */
+		plan->filter.notify_cross_process = true;
+	}
 	if (plan->handled.scoped)
 		need_abi(plan, SCOPE_ABI_NEEDED);
 	if (abi < plan->abi_needed) {
@@ -323,8 +345,8 @@ static int grant_around(int ruleset, int dirfd, const char *tree, uint64_t acces
  * (a hard link) inside a granted tree would be reachable through it. */
 static int check_denied_links(const struct sandbox_plan *plan, char *err, size_t errlen)
 {
-	for (size_t i = 0; plan->deny && i < plan->deny->count; i++) {
-		const char *path = plan->deny->items[i];
+	for (size_t i = 0; plan->deny_links && i < plan->deny_links->count; i++) {
+		const char *path = plan->deny_links->items[i];
 		bool granted = false;
 		struct stat st;
 
@@ -342,7 +364,7 @@ static int check_denied_links(const struct sandbox_plan *plan, char *err, size_t
 
 static int apply_landlock(const struct sandbox_plan *plan, char *err, size_t errlen)
 {
-	uid_t uid = getuid();
+	uid_t uid = plan->uid;   /* also when root applies it (a cron session) */
 	int ruleset, r = 0;
 
 	r = check_denied_links(plan, err, errlen);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "landlock.h"
 #include "policy.h"
@@ -21,21 +22,26 @@ struct sandbox_path_rule {
 
 struct sandbox_plan {
 	int abi_needed;                  /* the lowest Landlock ABI that enforces it all */
+	uid_t uid;                       /* whose links count as planted (whoever applies the plan) */
 	struct landlock_rights handled;  /* before trimming to the running ABI */
 	struct sandbox_path_rule *paths;
 	size_t n_paths;
 	const struct port_set *bind_ports;     /* when handled.net has BIND */
 	const struct netrule_set *connect_ports; /* when handled.net has CONNECT */
-	const struct strlist *deny;      /* fs.deny: carved out of the granted trees */
+	const struct strlist *deny;      /* fs.deny: carved out of the granted trees (no mount view) */
+	const struct strlist *deny_links;  /* fs.deny: denied files with other names are refused */
 	struct syscall_filter_options filter;
 };
 
-/* Plans the confinement of policy for a kernel offering Landlock ABI abi.
- * Returns 0; -EOPNOTSUPP when the policy needs something this kernel (or
- * this version of corral) cannot enforce, with what is missing in err;
- * -ENOMEM. The plan points into policy and is freed with sandbox_plan_free. */
-int sandbox_plan(const struct policy *policy, int abi, struct sandbox_plan *plan,
-		 char *err, size_t errlen);
+/* Plans the confinement of policy for a kernel offering Landlock ABI abi;
+ * mount_view: the session's mount namespace (mountns.h) is there, which
+ * hides fs.deny and keeps what is outside fs.write read-only, so Landlock
+ * neither carves nor needs to control truncation. Returns 0; -EOPNOTSUPP
+ * when the policy needs something this kernel (or this version of corral)
+ * cannot enforce, with what is missing in err; -ENOMEM. The plan points
+ * into policy and is freed with sandbox_plan_free. */
+int sandbox_plan(const struct policy *policy, int abi, bool mount_view, struct sandbox_plan *plan, char *err,
+		 size_t errlen);
 void sandbox_plan_free(struct sandbox_plan *plan);
 
 /* Applies a plan to the calling thread: Landlock ruleset, then seccomp.

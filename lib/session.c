@@ -192,7 +192,7 @@ int session_run(const struct policy *p, const struct session_spec *spec, char *c
 			goto out;
 		}
 		abi = landlock_abi();
-		r = sandbox_plan(p, abi, &plan, why, sizeof(why));
+		r = sandbox_plan(p, abi, spec->namespace_ready, &plan, why, sizeof(why));
 		if (r < 0) {
 			snprintf(err, errlen, "cannot confine this session: %s", why);
 			corral_log(LOG_ERR, "user=%s event=refused op=confine errno=%d reason=\"%s\"", p->user, -r, why);

@@ -22,7 +22,7 @@ int session_requirements_check(const struct policy *p, const struct session_spec
 {
 	if (!p->confine || spec->nested)
 		return 0;
-	if (mountns_needed(p) && !spec->namespace_ready) {
+	if (mountns_required(p) && !spec->namespace_ready) {
 		snprintf(err, errlen,
 			 "this policy (%s) needs the session mount namespace that pam_corral makes at login; is pam_corral in this service's PAM stack?",
 			 policy_is_set(p, KEY_FS_EXEC) ? "fs.exec" : p->private_tmp ? "fs.private_tmp" : "net.pin_hosts");

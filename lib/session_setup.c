@@ -9,8 +9,10 @@
 #include <unistd.h>
 
 #include "hosts.h"
+#include "loader.h"
 #include "logind.h"
 #include "mountns.h"
+#include "paths.h"
 #include "procinfo.h"
 #include "record.h"
 #include "session_env.h"
@@ -147,11 +149,49 @@ static int write_record(const struct session_setup_request *req, struct session_
 	return r;
 }
 
+/* The session's view of the filesystem (mountns.h), with corral's own
+ * programs executable in it whatever fs.exec says: the daemon execs the
+ * login shell there, and the shell its second stage and the helper. */
+static int enter_namespace(const struct session_setup_request *req, struct session_setup *state, char *err,
+			   size_t errlen)
+{
+	char hosts_path[512] = "";
+	const char *programs[] = { CORRAL_SHELL_PATH, CORRAL_BINDIR "/" CORRAL_SESSION_NAME, CORRAL_LIBEXECDIR "/corral",
+				   req->helper_path, NULL };
+	struct mountns_plan plan = { .needed = false };
+	struct strlist loader;
+	int r;
+
+	strlist_init(&loader);
+	r = mountns_needed(req->policy) && policy_is_set(req->policy, KEY_FS_EXEC) ? loader_trees(LOADER_CONF, &loader) : 0;
+	if (r == 0)
+		r = mountns_plan(req->policy, &loader, &plan);
+	strlist_free(&loader);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot plan the session's mounts: %s", strerror(-r));
+		return r;
+	}
+	if (plan.pin_hosts)
+		r = write_hosts(req, state, hosts_path, sizeof(hosts_path), err, errlen);
+	if (r == 0) {
+		struct mountns_request mreq = {
+			.plan = &plan, .user = req->policy->user, .uid = req->policy->uid, .gid = req->policy->gid,
+			.tmp_base = req->tmp_base, .hosts_file = hosts_path, .run_dir = req->run_dir,
+			.programs = programs,
+		};
+
+		r = mountns_enter(&mreq, err, errlen);
+	}
+	mountns_plan_free(&plan);
+	if (r < 0 && !err[0])
+		snprintf(err, errlen, "cannot set up the session's mounts: %s", strerror(-r));
+	return r;
+}
+
 int session_setup_open(const struct session_setup_request *req, struct session_setup *state, char *err,
 		       size_t errlen)
 {
-	char hosts_path[512] = "", failed[256];
-	struct mountns_plan plan;
+	char failed[256];
 	int r;
 
 	memset(state, 0, sizeof(*state));
@@ -181,20 +221,17 @@ int session_setup_open(const struct session_setup_request *req, struct session_s
 			snprintf(err, errlen, "cannot set resource limits: %s", strerror(-r));
 	}
 	if (r == 0) {
-		r = mountns_plan(req->policy, &plan);
-		if (r == 0 && plan.pin_hosts)
-			r = write_hosts(req, state, hosts_path, sizeof(hosts_path), err, errlen);
-		if (r == 0) {
-			struct mountns_request mreq = {
-				.plan = &plan, .uid = req->policy->uid, .gid = req->policy->gid,
-				.tmp_base = req->tmp_base, .hosts_file = hosts_path,
-			};
+		/* the records' directory must be there before the view is made:
+		 * it stays writable in it, for the record and its removal */
+		int run = session_record_dir_open(req->run_dir, true);
 
-			r = mountns_enter(&mreq, err, errlen);
+		if (run < 0) {
+			r = run;
+			snprintf(err, errlen, "cannot make the session records' directory %s: %s", req->run_dir, strerror(-r));
+		} else {
+			close(run);
+			r = enter_namespace(req, state, err, errlen);
 		}
-		mountns_plan_free(&plan);
-		if (r < 0 && !err[0])
-			snprintf(err, errlen, "cannot set up the session's mounts: %s", strerror(-r));
 	}
 	if (r == 0)
 		r = write_record(req, state, err, errlen);

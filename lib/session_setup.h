@@ -22,6 +22,7 @@ struct session_setup_request {
 	pid_t leader;             /* the process that owns the session */
 	const char *run_dir;      /* SESSION_RUN_DIR unless testing */
 	const char *tmp_base;     /* MOUNTNS_PRIVATE_TMP_BASE unless testing */
+	const char *helper_path;  /* corral-helper the keeper starts (NULL: the installed one) */
 };
 
 /* What open did, so close undoes exactly that (also after a half-way failure). */

@@ -14,6 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -28,6 +29,9 @@
 #endif
 
 #define LOW32 0xffffffffULL
+#ifndef IOPRIO_WHO_USER
+#define IOPRIO_WHO_USER 3
+#endif
 
 const struct syscall_denial syscall_denials[] = {
 	{ "unshare", EPERM, "creates namespaces" },
@@ -126,9 +130,13 @@ enum bpf_label {
 	REFUSE_FAMILY,
 	REFUSE_TYPE,
 	REFUSE_PROTOCOL,
-	REFUSE_PERSONALITY,
+	REFUSE_EPERM,
 	NOTIFY,
 	SENDTO,
+	PID_ARG0,
+	PRLIMIT,
+	PRIORITY,
+	IO_PRIORITY,
 	LABEL_COUNT
 };
 
@@ -139,7 +147,7 @@ struct bpf_insn {
 	enum bpf_label defines;   /* a label marker (code unused) when not NEXT */
 };
 
-#define BPF_PROGRAM_MAX 64
+#define BPF_PROGRAM_MAX 128
 #define LOAD(off) { BPF_LD | BPF_W | BPF_ABS, (off), NEXT, NEXT, NEXT }
 #define JEQ(value, yes, no) { BPF_JMP | BPF_JEQ | BPF_K, (value), (yes), (no), NEXT }
 #define AND(mask) { BPF_ALU | BPF_AND | BPF_K, (mask), NEXT, NEXT, NEXT }
@@ -206,6 +214,7 @@ static int install_decision_filter(const struct syscall_filter_options *options,
 	const enum bpf_label memfd = options->notify_memfd ? NOTIFY : NEXT;
 	const enum bpf_label listen = options->notify_listen ? NOTIFY : NEXT;
 	const enum bpf_label bind = options->notify_bind ? NOTIFY : NEXT;
+	const bool xproc = options->notify_cross_process;
 	const struct bpf_insn program[] = {
 		LOAD(offsetof(struct seccomp_data, arch)),
 		JEQ(AUDIT_ARCH_X86_64, NEXT, ALLOW),
@@ -219,13 +228,51 @@ static int install_decision_filter(const struct syscall_filter_options *options,
 		JEQ(__NR_memfd_create, memfd, NEXT),
 		JEQ(__NR_listen, listen, NEXT),
 		JEQ(__NR_bind, bind, NEXT),
+		JEQ(__NR_prlimit64, xproc ? PRLIMIT : NEXT, NEXT),
+		JEQ(__NR_setpriority, xproc ? PRIORITY : NEXT, NEXT),
+		JEQ(__NR_ioprio_set, xproc ? IO_PRIORITY : NEXT, NEXT),
+		JEQ(__NR_sched_setaffinity, xproc ? PID_ARG0 : NEXT, NEXT),
+		JEQ(__NR_sched_setparam, xproc ? PID_ARG0 : NEXT, NEXT),
+		JEQ(__NR_sched_setscheduler, xproc ? PID_ARG0 : NEXT, NEXT),
+		JEQ(__NR_sched_setattr, xproc ? PID_ARG0 : NEXT, NEXT),
+		JEQ(__NR_migrate_pages, xproc ? PID_ARG0 : NEXT, NEXT),
+		JEQ(__NR_move_pages, xproc ? PID_ARG0 : NEXT, NEXT),
+		JEQ(__NR_kcmp, xproc ? NOTIFY : NEXT, NEXT),
+		JEQ(__NR_process_madvise, xproc ? NOTIFY : NEXT, NEXT),
 		RET(SECCOMP_RET_ALLOW),
+
+		/* pid 0 is the caller itself: only another pid goes to the helper */
+		LABEL(PID_ARG0),
+		LOAD(ARG_LOW(0)),
+		JEQ(0, ALLOW, NOTIFY),
+
+		/* prlimit64(pid, resource, new, old): reading is harmless */
+		LABEL(PRLIMIT),
+		LOAD(ARG_LOW(0)),
+		JEQ(0, ALLOW, NEXT),
+		LOAD(ARG_LOW(2)),
+		JEQ(0, NEXT, NOTIFY),
+		LOAD(ARG_HIGH(2)),
+		JEQ(0, ALLOW, NOTIFY),
+
+		/* a whole user's processes are never only the session's */
+		LABEL(PRIORITY),
+		LOAD(ARG_LOW(0)),
+		JEQ(PRIO_USER, REFUSE_EPERM, NEXT),
+		LOAD(ARG_LOW(1)),
+		JEQ(0, ALLOW, NOTIFY),
+
+		LABEL(IO_PRIORITY),
+		LOAD(ARG_LOW(0)),
+		JEQ(IOPRIO_WHO_USER, REFUSE_EPERM, NEXT),
+		LOAD(ARG_LOW(1)),
+		JEQ(0, ALLOW, NOTIFY),
 
 		LABEL(PERSONALITY),
 		LOAD(ARG_LOW(0)),
 		JEQ(0xffffffffU, ALLOW, NEXT),
 		JEQ(PER_LINUX, ALLOW, NEXT),
-		JEQ(PER_LINUX | ADDR_NO_RANDOMIZE, ALLOW, REFUSE_PERSONALITY),
+		JEQ(PER_LINUX | ADDR_NO_RANDOMIZE, ALLOW, REFUSE_EPERM),
 
 		LABEL(SOCKET),
 		LOAD(ARG_LOW(0)),
@@ -267,7 +314,7 @@ static int install_decision_filter(const struct syscall_filter_options *options,
 		RET(ERRNO(ESOCKTNOSUPPORT)),
 		LABEL(REFUSE_FAMILY),
 		RET(ERRNO(EAFNOSUPPORT)),
-		LABEL(REFUSE_PERSONALITY),
+		LABEL(REFUSE_EPERM),   /* and PRIO_USER, IOPRIO_WHO_USER */
 		RET(ERRNO(EPERM)),
 		LABEL(ALLOW),
 		RET(SECCOMP_RET_ALLOW),
@@ -303,7 +350,8 @@ bool syscall_filter_in_session(void)
 
 bool syscall_filter_traps(const struct syscall_filter_options *options)
 {
-	return options->notify_net || options->notify_memfd || options->notify_listen || options->notify_bind;
+	return options->notify_net || options->notify_memfd || options->notify_listen || options->notify_bind ||
+	       options->notify_cross_process;
 }
 
 int syscall_filter_install(const struct syscall_filter_options *options, int *listener)

@@ -26,6 +26,11 @@ struct syscall_filter_options {
 	bool notify_memfd;      /* memfd_create: the helper makes a non-executable one */
 	bool notify_listen;     /* listen: an unbound TCP socket would take a random port past net.bind */
 	bool notify_bind;       /* bind: net.bind too wide for a Landlock rule per port */
+	/* prlimit64, setpriority, sched_set*, ioprio_set, migrate_pages and
+	 * move_pages naming another process, kcmp, process_madvise: the helper
+	 * lets them through for the session's own processes only (ipc.signals
+	 * = session); a whole user's priority is refused outright */
+	bool notify_cross_process;
 };
 
 /* Is anything trapped (so the filter has a listener fd)? */

@@ -14,6 +14,7 @@
 #include "confine.h"
 #include "keeper.h"
 #include "landlock.h"
+#include "mountns.h"
 #include "open_session.h"
 #include "paths.h"
 #include "policy.h"
@@ -139,14 +140,13 @@ static void helper_beside_module(char *out, size_t outlen)
  * confined; a keeper starts corral-helper on its notification fd and closes
  * the session when the process ends. */
 static int confine_caller(const struct open_request *req, struct module_session *s, const struct policy *p,
-			  struct sandbox_plan *plan, int abi)
+			  struct sandbox_plan *plan, int abi, const char *helper)
 {
-	char reason[REASON_MAX], helper[PATH_MAX];
+	char reason[REASON_MAX];
 	struct keeper_request keeper = { .setup = &s->setup, .policy = p, .leader = getpid(), .helper_path = helper,
 					 .service = req->service };
 	int listener = -1, channel = -1, r;
 
-	helper_beside_module(helper, sizeof(helper));
 	r = keeper_start(&keeper, &channel);
 	if (r < 0)
 		return refuse(req, r, "confine", "cannot start the session keeper");
@@ -173,9 +173,10 @@ static int confine_caller(const struct open_request *req, struct module_session 
 
 static int open_confined(const struct open_request *req, struct policy *p, const struct user_info *user)
 {
+	char helper[PATH_MAX];
 	struct session_setup_request setup = {
 		.policy = p, .service = req->service, .leader = getpid(),
-		.run_dir = req->args.run_dir, .tmp_base = req->args.tmp_base,
+		.run_dir = req->args.run_dir, .tmp_base = req->args.tmp_base, .helper_path = helper,
 	};
 	char reason[SESSION_SETUP_ERR_MAX], sections[SECTIONS_MAX];
 	struct module_session *s = NULL;
@@ -186,9 +187,10 @@ static int open_confined(const struct open_request *req, struct policy *p, const
 	r = check_entry(req, p, user, &direct);
 	if (r < 0)
 		return r;
+	helper_beside_module(helper, sizeof(helper));
 	if (direct) {
 		abi = landlock_abi();
-		r = sandbox_plan(p, abi, &plan, reason, sizeof(reason));
+		r = sandbox_plan(p, abi, mountns_needed(p), &plan, reason, sizeof(reason));
 		if (r < 0)
 			return refuse(req, r, "confine", reason);
 		planned = true;
@@ -207,7 +209,7 @@ static int open_confined(const struct open_request *req, struct policy *p, const
 	if (s->setup.warning[0])
 		req->log(req->context, LOG_WARNING, "user=%s session=%s event=warning reason=\"%s\"", req->user,
 			 s->setup.id, s->setup.warning);
-	r = direct ? confine_caller(req, s, p, &plan, abi) : 0;
+	r = direct ? confine_caller(req, s, p, &plan, abi, helper) : 0;
 	if (r == 0) {
 		r = req->keep(req->context, s);
 		if (r < 0)

@@ -71,8 +71,8 @@ for via in "su -" "runuser -l"; do
 	rm -f /var/tmp/cec-cecu "$home_u/note"
 	# shellcheck disable=SC2086
 	out=$($via cecu -c "$probe" </dev/null 2>&1)
-	like "$via USER -c: the write outside home is refused (Permission denied), home is writable" "$out" \
-		"^touch: cannot touch '/var/tmp/cec-cecu': Permission denied"$'\n'"outside=1"$'\n'"home=hi"$'\n'
+	like "$via USER -c: the write outside home is refused (a read-only file system), home is writable" "$out" \
+		"^touch: cannot touch '/var/tmp/cec-cecu': Read-only file system"$'\n'"outside=1"$'\n'"home=hi"$'\n'
 	like "... NoNewPrivs 1 and Seccomp 2 in /proc/self/status" "$out" $'\n'"NoNewPrivs: 1"$'\n'"Seccomp: 2"$'\n'
 	like "... CORRAL_SESSION is set and /run/corral/sessions/\$CORRAL_SESSION exists" "$out" \
 		$'\n'"sid=$E2E_SID"$'\n'"record$"
@@ -134,9 +134,9 @@ like "with services = cron, the job ran as its user, confined: NoNewPrivs 1, Sec
 	"^NoNewPrivs: 1"$'\n'"Seccomp: 2"$'\n'
 like "... in a session: CORRAL_SESSION is set and its record exists while the job runs" "$out" \
 	$'\n'"sid=$E2E_SID"$'\n'"record"$'\n'
-like "... its write outside home is refused (Permission denied), nothing written" \
+like "... its write outside home is refused (a read-only file system), nothing written" \
 	"$out $(ls /var/tmp/cec-cecc 2>/dev/null)" \
-	"touch: cannot touch '/var/tmp/cec-cecc': Permission denied"$'\n'"outside=1"$'\n'"cecc $"
+	"touch: cannot touch '/var/tmp/cec-cecc': Read-only file system"$'\n'"outside=1"$'\n'"cecc $"
 logged "... the module confined cron's process itself (op=confine-caller) and logged the session" \
 	'pam_corral\(cron:session\): user=cecc session=[0-9a-f]{32} event=session-open service=cron .*op=confine-caller'
 csid=$(grep -Eo "sid=$E2E_SID" <<<"$out" | cut -d= -f2)

@@ -84,14 +84,16 @@ confine = no
 [user:crmc1]
 confine = yes
 fs.read = /usr /etc /proc
-fs.write = ~ /dev/null
+; valgrind, which runs inside the session's view, writes its logs and
+; temporary files in /tmp
+fs.write = ~ /dev/null /tmp
 fs.exec = /usr $san
 net.connect = tcp://127.0.0.1:$P_OK udp://127.0.0.1:$P_UDP
 [user:crmc3]
 confine = yes
 commands = echo
 fs.read = /usr /etc
-fs.write = ~ /dev/null
+fs.write = ~ /dev/null /tmp
 fs.exec = /usr
 INI
 chmod 0644 /etc/corral/corral.ini

@@ -175,7 +175,7 @@ bare touch /dev/shm/crsu1-x && bare=written || bare=refused
 rm -f /dev/shm/crsu1-x
 out=$(suc crsu1 -c 'touch /dev/shm/crsu1-x; echo status=$?')
 is "su - USER -c: a write outside home fails (without corral: $bare)" \
-	"$bare / $out" "written / touch: cannot touch '/dev/shm/crsu1-x': Permission denied
+	"$bare / $out" "written / touch: cannot touch '/dev/shm/crsu1-x': Read-only file system
 status=1"
 is "su - USER -c: a file written in home works" "$(suc crsu1 -c 'echo hi >~/note && cat ~/note')" hi
 out=$(suc crsu1 -c 'echo id=$CORRAL_SESSION; ls /run/corral/sessions; head -n 4 /run/corral/sessions/$CORRAL_SESSION')
@@ -253,7 +253,7 @@ logged "... logged as rule=shell" \
 	'pam_corral\(su:session\): user=crsu1 event=refused op=open_session service=su rule=shell errno=1 reason="su -s would not start the login shell corral-shell"'
 out=$(unlocked runuser -l crsu1 -c 'touch /dev/shm/crsu1-x; echo status=$?; echo $CORRAL_SESSION' </dev/null 2>&1)
 like "runuser -l USER -c runs the command confined" "$out" \
-	"^touch: cannot touch '/dev/shm/crsu1-x': Permission denied"$'\n''status=1'$'\n'"$sid\$"
+	"^touch: cannot touch '/dev/shm/crsu1-x': Read-only file system"$'\n''status=1'$'\n'"$sid\$"
 out=$(unlocked runuser -u crsu1 -- id -un </dev/null 2>&1); status=$?
 is "runuser -u USER -- CMD is refused: no login shell (without the module it ran)" \
 	"${before[runuser]} / $status / $(grep -cx crsu1 <<<"$out")" "1 / 1 / 0"

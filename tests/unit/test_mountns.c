@@ -63,49 +63,64 @@ struct plan_case {
 	bool needed;
 	bool private_tmp;
 	bool pin_hosts;
-	const char *noexec;
-	const char *exec_again;
+	bool read_only;
+	bool no_exec;
+	const char *writable;   /* the policy's part: the daemons' trees follow when read_only */
+	const char *exec;
+	const char *loader;
+	const char *hidden;
+	const char *create;
 	const char *what;
 };
 
+/* what the login daemons keep writing when the view is read-only */
+#define DAEMON_TREES " /sys/fs/cgroup /run/utmp /var/log/wtmp /var/log/btmp /var/log/lastlog /var/lib/wtmpdb /var/lib/lastlog"
+
 static const struct plan_case plan_cases[] = {
-	{ "[default]\nconfine = yes\nfs.write = ~\nfs.read = /usr\n", false, false, false, "", "",
-	  "no fs.exec, no private tmp, no pinned hosts: no namespace" },
+	{ "[default]\nconfine = yes\nfs.write = ~\nfs.read = /usr\n", true, false, false, true, false,
+	  "/home/alice", "", "", "", "",
+	  "fs.read/fs.write: everything read-only but the home (and the daemons' files)" },
 	{ "[default]\nconfine = yes\nfs.exec = /usr\nfs.read = /usr /etc /srv/course\nfs.write = ~\n", true, false, false,
-	  "/tmp /var/tmp /dev/shm /home/alice", "", "read-only trees are left as they are (the admin's files)" },
-	{ "[default]\nconfine = yes\nfs.exec = /usr /opt\nfs.write = /\n", true, false, false,
-	  "/tmp /var/tmp /dev/shm /home/alice /", "/usr /opt", "fs.write = /: everything noexec, fs.exec trees exec again" },
-	{ "[default]\nconfine = yes\nfs.exec = /usr\nfs.write = ~\n", true, false, false,
-	  "/tmp /var/tmp /dev/shm /home/alice", "", "fs.exec=/usr: every writable place noexec" },
-	{ "[default]\nconfine = yes\nfs.exec = /usr ~/bin\nfs.write = ~\n", true, false, false,
-	  "/tmp /var/tmp /dev/shm /home/alice", "/home/alice/bin", "~/bin inside the noexec home gets exec back" },
-	{ "[default]\nconfine = yes\nfs.exec = /usr /srv/tools\nfs.write = ~ /srv/tools/cache /srv/data\n", true,
-	  false, false, "/tmp /var/tmp /dev/shm /home/alice /srv/data", "",
-	  "a writable tree inside fs.exec is not noexec'd, one outside is" },
-	{ "[default]\nconfine = yes\nfs.exec = /usr /tmp\nfs.write = /tmp\n", true, false, false,
-	  "/var/tmp /dev/shm /home/alice", "", "fs.exec=/tmp keeps /tmp executable" },
-	{ "[default]\nconfine = yes\nfs.exec = /\nfs.write = ~ /srv\n", true, false, false, "", "",
-	  "fs.exec=/: nothing noexec'd" },
-	{ "[default]\nconfine = yes\nfs.exec = /home\nfs.write = ~\n", true, false, false, "/tmp /var/tmp /dev/shm",
-	  "", "the home inside fs.exec is not noexec'd" },
-	{ "[default]\nconfine = yes\nfs.exec = /usr /tmp/x\n", true, false, false, "/tmp /var/tmp /dev/shm /home/alice",
-	  "/tmp/x", "an fs.exec tree inside /tmp gets exec back" },
-	{ "[default]\nconfine = yes\nfs.exec =\nfs.write = ~\n", true, false, false, "/tmp /var/tmp /dev/shm /home/alice",
-	  "", "an empty fs.exec is set: nothing is executable from writable places" },
-	{ "[default]\nconfine = yes\nfs.private_tmp = yes\nfs.write = ~\n", true, true, false, "", "",
-	  "private_tmp alone: a namespace without noexec mounts" },
-	{ "[default]\nconfine = yes\nnet.pin_hosts = yes\nnet.connect = example.org:443\n", true, false, true, "", "",
-	  "pin_hosts alone: a namespace" },
-	{ "[default]\nconfine = yes\nfs.exec = /usr\nfs.private_tmp = yes\nnet.pin_hosts = yes\n"
-	  "net.connect = example.org\n", true, true, true, "/tmp /var/tmp /dev/shm /home/alice", "", "all three" },
+	  true, true, "/home/alice", "/usr", "/lib /lib64 /opt/lib", "", "",
+	  "fs.exec=/usr: everything noexec but /usr and the library trees outside it" },
+	{ "[default]\nconfine = yes\nfs.exec = /usr/bin\nfs.write = ~\n", true, false, false, true, true, "/home/alice",
+	  "/usr/bin", "/lib /lib64 /usr/lib /usr/lib64 /usr/local/lib /opt/lib",
+	  "", "", "fs.exec=/usr/bin: /usr/lib mappable for the loader, not executable" },
+	{ "[default]\nconfine = yes\nfs.exec = /\nfs.write = ~ /srv\n", true, false, false, true, true,
+	  "/home/alice /srv", "/", "", "", "", "fs.exec=/: no library tree needs adding" },
+	{ "[default]\nconfine = yes\nfs.exec = /usr ~/bin\nfs.write = ~\n", true, false, false, true, true, "/home/alice",
+	  "/usr /home/alice/bin", "/lib /lib64 /opt/lib", "", "", "~/bin executable inside the home" },
+	{ "[default]\nconfine = yes\nfs.exec =\nfs.write = ~\n", true, false, false, true, true, "/home/alice", "",
+	  "/lib /lib64 /usr/lib /usr/lib64 /usr/local/lib /opt/lib", "", "",
+	  "an empty fs.exec is set: only the libraries mappable" },
+	{ "[default]\nconfine = yes\nfs.write = ~\nfs.deny = ~/.ssh /srv/course/solutions\n", true, false, false, true,
+	  false, "/home/alice", "", "", "/home/alice/.ssh /srv/course/solutions", "/home/alice/.ssh",
+	  "fs.deny: covered; the one inside fs.write made when missing" },
+	{ "[default]\nconfine = yes\nfs.deny = /srv/secret\n", true, false, false, false, false, "", "", "",
+	  "/srv/secret", "", "fs.deny alone: covered, nothing else changes" },
+	{ "[default]\nconfine = yes\nfs.private_tmp = yes\n", true, true, false, false, false, "", "", "", "", "",
+	  "private_tmp alone: a namespace, nothing read-only" },
+	{ "[default]\nconfine = yes\nnet.pin_hosts = yes\nnet.connect = example.org:443\n", true, false, true, false,
+	  false, "", "", "", "", "", "pin_hosts alone: a namespace" },
 	{ "[default]\nconfine = no\nfs.exec = /usr\nfs.private_tmp = yes\nnet.pin_hosts = yes\n"
-	  "net.connect = example.org\n", false, false, false, "", "", "not confined: no namespace" },
+	  "net.connect = example.org\n", false, false, false, false, false, "", "", "", "", "",
+	  "not confined: no namespace" },
+	{ "[default]\nconfine = yes\n", false, false, false, false, false, "", "", "", "", "",
+	  "confined without fs keys: no namespace" },
 };
 
 static void test_plan(void)
 {
+	struct strlist loader;
+
+	strlist_init(&loader);
+	for (const char *const *t = (const char *const[]){ "/lib", "/lib64", "/usr/lib", "/usr/lib64", "/usr/local/lib",
+							   "/opt/lib", NULL };
+	     *t; t++)
+		strlist_append(&loader, *t);
 	for (size_t i = 0; i < sizeof(plan_cases) / sizeof(plan_cases[0]); i++) {
 		const struct plan_case *c = &plan_cases[i];
+		char writable[1024];
 		struct mountns_plan plan;
 		struct policy p;
 
@@ -114,18 +129,27 @@ static void test_plan(void)
 			continue;
 		}
 		is_int(mountns_needed(&p), c->needed, "needed: %s", c->what);
-		if (!ok(mountns_plan(&p, &plan) == 0, "plan: %s", c->what)) {
+		if (!ok(mountns_plan(&p, &loader, &plan) == 0, "plan: %s", c->what)) {
 			policy_free(&p);
 			continue;
 		}
-		ok(plan.needed == c->needed && plan.private_tmp == c->private_tmp && plan.pin_hosts == c->pin_hosts,
+		ok(plan.needed == c->needed && plan.private_tmp == c->private_tmp && plan.pin_hosts == c->pin_hosts &&
+		   plan.read_only == c->read_only && plan.no_exec == c->no_exec,
 		   "flags: %s", c->what);
-		is_str(joined(&plan.noexec), c->noexec, "noexec: %s", c->what);
-		is_str(joined(&plan.exec_again), c->exec_again, "exec_again: %s", c->what);
+		snprintf(writable, sizeof(writable), "%s%s", c->writable, c->read_only ? DAEMON_TREES : "");
+		is_str(joined(&plan.writable), c->read_only && !c->writable[0] ? writable + 1 : writable, "writable: %s",
+		       c->what);
+		is_str(joined(&plan.writable_top), c->read_only ? "/dev /dev/pts /proc" : "", "the daemons' mounts: %s",
+		       c->what);
+		is_str(joined(&plan.exec), c->exec, "exec: %s", c->what);
+		is_str(joined(&plan.loader), c->loader, "loader: %s", c->what);
+		is_str(joined(&plan.hidden), c->hidden, "hidden: %s", c->what);
+		is_str(joined(&plan.create), c->create, "made when missing: %s", c->what);
 		mountns_plan_free(&plan);
-		ok(plan.noexec.count == 0 && !plan.needed, "plan_free leaves an empty plan");
+		ok(plan.writable.count == 0 && !plan.needed, "plan_free leaves an empty plan");
 		policy_free(&p);
 	}
+	strlist_free(&loader);
 	{
 		struct user_info root = { .name = "root", .uid = 0, .gid = 0, .home = "/root", .shell = "/bin/bash",
 					  .groups = (gid_t[]){ 0 }, .n_groups = 1 };
@@ -436,6 +460,12 @@ static void test_requirements(void)
 		spec.nested = true;
 		is_int(session_requirements_check(&p, &spec, err, sizeof(err)), 0, "nested: already confined, 0");
 		spec.nested = false;
+		policy_free(&p);
+	}
+	if (resolve("[default]\nconfine = yes\nfs.read = /usr\nfs.write = ~\nfs.deny = ~/.ssh\n", &p) == 0) {
+		is_int(session_requirements_check(&p, &spec, err, sizeof(err)), 0,
+		       "fs.read, fs.write, fs.deny without the namespace: Landlock alone (corralctl run by a user)");
+		ok(mountns_needed(&p) && !mountns_required(&p), "needed where root can make it, not required");
 		policy_free(&p);
 	}
 	if (resolve("[default]\nconfine = yes\nfs.private_tmp = yes\n", &p) == 0) {

@@ -12,6 +12,7 @@
 #include "policy.h"
 #include "sandbox.h"
 #include "session_env.h"
+#include "loader.h"
 #include "tap.h"
 
 static const char *join(const struct strlist *list, const char *sep)
@@ -152,7 +153,7 @@ static void test_plan(void)
 			ok(0, "setup %zu", i);
 			continue;
 		}
-		r = sandbox_plan(&p, cases[i].abi, &plan, err, sizeof(err));
+		r = sandbox_plan(&p, cases[i].abi, false, &plan, err, sizeof(err));
 		is_int(r, cases[i].result, "plan #%zu with ABI %d", i, cases[i].abi);
 		if (r == 0) {
 			is_int(plan.abi_needed, cases[i].abi_needed, "plan #%zu needs ABI %d", i, cases[i].abi_needed);
@@ -173,12 +174,13 @@ static void test_plan_details(void)
 	if (resolve_text("[default]\nconfine = yes\nfs.read = /usr\nfs.write = ~\nfs.exec = /usr\n"
 			 "net.connect = tcp://:443,8000-8080\nnet.bind = 9000\n", &p) < 0)
 		return;
-	ok(sandbox_plan(&p, 7, &plan, err, sizeof(err)) == 0, "full plan");
-	is_int(plan.n_paths, 3, "three path rules");
-	ok(plan.n_paths == 3 && strcmp(plan.paths[1].path, "/home/stu") == 0 &&
+	ok(sandbox_plan(&p, 7, true, &plan, err, sizeof(err)) == 0, "full plan");
+	is_int(plan.n_paths, 4, "four path rules (the loader's path /lib64/... is not /usr by name)");
+	ok(plan.n_paths == 4 && strcmp(plan.paths[1].path, "/home/stu") == 0 &&
 	   (plan.paths[1].access & LL_FS_WRITE_FILE) && !(plan.paths[1].access & LL_FS_EXECUTE),
 	   "home writable, not executable");
-	ok(plan.n_paths == 3 && (plan.paths[2].access & LL_FS_EXECUTE), "fs.exec grants execute");
+	ok(plan.n_paths == 4 && (plan.paths[2].access & LL_FS_EXECUTE), "fs.exec grants execute");
+	ok(plan.deny == NULL && plan.uid == 1000, "mount view: nothing carved; links judged as the user, whoever applies it");
 	ok(plan.handled.fs & LL_FS_IOCTL_DEV, "ABI 7 also handles device ioctls");
 	ok(!(plan.handled.net & LL_NET_CONNECT_TCP) && (plan.handled.net & LL_NET_BIND_TCP) && plan.filter.notify_net,
 	   "bind handled by Landlock; connect ports checked by corral-helper, which sees every connect anyway");
@@ -189,9 +191,27 @@ static void test_plan_details(void)
 	sandbox_plan_free(&plan);
 	policy_free(&p);
 
+	if (resolve_text("[default]\nconfine = yes\nfs.read = /usr\nfs.write = ~\nfs.exec = /usr/bin\nfs.deny = ~/.ssh\n"
+			 "ipc.abstract_unix = allow\nipc.signals = any\n", &p) < 0)
+		return;
+	ok(sandbox_plan(&p, 2, true, &plan, err, sizeof(err)) == 0 && plan.abi_needed == 2,
+	   "mount view: ABI 2 is enough for files (the read-only mounts stop truncate)");
+	ok(plan.n_paths == 4 && strcmp(plan.paths[3].path, LOADER_INTERPRETER) == 0 &&
+	   plan.paths[3].access == (LL_FS_READ_FILE | LL_FS_EXECUTE),
+	   "fs.exec = /usr/bin: the dynamic loader is executable (read and execute, a file rule)");
+	ok(plan.deny == NULL && plan.deny_links && plan.deny_links->count == 1,
+	   "fs.deny covered by the view: not carved, its hard links still checked");
+	sandbox_plan_free(&plan);
+	is_int(sandbox_plan(&p, 2, false, &plan, err, sizeof(err)), -EOPNOTSUPP,
+	       "without the view ABI 3 is needed (truncate)");
+	ok(sandbox_plan(&p, 3, false, &plan, err, sizeof(err)) == 0 && plan.deny && plan.deny->count == 1,
+	   "without the view fs.deny is carved out by Landlock");
+	sandbox_plan_free(&plan);
+	policy_free(&p);
+
 	if (resolve_text("[default]\nconfine = yes\nnet.connect = tcp://* udp://*\nipc.signals = any\n", &p) < 0)
 		return;
-	ok(sandbox_plan(&p, 7, &plan, err, sizeof(err)) == 0 && !(plan.handled.net & LL_NET_CONNECT_TCP) &&
+	ok(sandbox_plan(&p, 7, true, &plan, err, sizeof(err)) == 0 && !(plan.handled.net & LL_NET_CONNECT_TCP) &&
 	   plan.filter.allow_udp && (plan.handled.scoped == LL_SCOPE_ABSTRACT_UNIX),
 	   "tcp://* leaves connect unhandled; only the abstract scope");
 	ok(plan.filter.notify_net, "pathname unix sockets (default ipc.unix) need corral-helper: connect/send trapped");
@@ -201,7 +221,7 @@ static void test_plan_details(void)
 
 	if (resolve_text("[default]\nconfine = yes\nnet.bind = 8000-8999\n", &p) < 0)
 		return;
-	ok(sandbox_plan(&p, 7, &plan, err, sizeof(err)) == 0 && (plan.handled.net & LL_NET_BIND_TCP) && !plan.bind_ports &&
+	ok(sandbox_plan(&p, 7, true, &plan, err, sizeof(err)) == 0 && (plan.handled.net & LL_NET_BIND_TCP) && !plan.bind_ports &&
 	   plan.filter.notify_bind,
 	   "1000 bind ports: no rule per port; Landlock refuses every TCP bind and corral-helper makes the granted ones");
 	sandbox_plan_free(&plan);
@@ -209,15 +229,17 @@ static void test_plan_details(void)
 
 	if (resolve_text("[default]\nconfine = yes\nnet.connect = tcp://:443\nipc.unix = /\n", &p) < 0)
 		return;
-	ok(sandbox_plan(&p, 7, &plan, err, sizeof(err)) == 0 && !syscall_filter_traps(&plan.filter) &&
-	   (plan.handled.net & LL_NET_CONNECT_TCP),
-	   "port rules only and ipc.unix = /: Landlock alone, nothing trapped");
+	ok(sandbox_plan(&p, 7, true, &plan, err, sizeof(err)) == 0 && !plan.filter.notify_net && !plan.filter.notify_bind &&
+	   !plan.filter.notify_listen && !plan.filter.notify_memfd && (plan.handled.net & LL_NET_CONNECT_TCP),
+	   "port rules only and ipc.unix = /: Landlock alone, no network call trapped");
+	ok(plan.filter.notify_cross_process && syscall_filter_traps(&plan.filter),
+	   "ipc.signals = session: calls naming another process go to the helper");
 	sandbox_plan_free(&plan);
 	policy_free(&p);
 
 	if (resolve_text("[default]\nconfine = yes\nnet.connect = tcp://10.0.0.0/8:22\nipc.unix = /\n", &p) < 0)
 		return;
-	ok(sandbox_plan(&p, 7, &plan, err, sizeof(err)) == 0 && plan.filter.notify_net &&
+	ok(sandbox_plan(&p, 7, true, &plan, err, sizeof(err)) == 0 && plan.filter.notify_net &&
 	   !(plan.handled.net & LL_NET_CONNECT_TCP),
 	   "an address rule is decided by corral-helper, not by Landlock ports");
 	sandbox_plan_free(&plan);

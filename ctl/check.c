@@ -99,6 +99,9 @@ static void warn_user(struct config *config, const struct user_info *user)
 		diag_add(&config->diags, DIAG_WARNING, NULL, 0,
 			 "user '%s' is confined (%s) but their login shell is '%s', not %s: their sessions will be refused",
 			 user->name, origin, user->shell, CORRAL_SHELL_PATH);
+	if (p.confine && policy_limit_group(&p, err, sizeof(err)) == -EINVAL)
+		diag_add(&config->diags, DIAG_WARNING, NULL, 0, "user '%s': %s; their sessions will be refused",
+			 user->name, err);
 	policy_free(&p);
 }
 

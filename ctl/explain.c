@@ -7,6 +7,10 @@
 
 #include "config.h"
 #include "ctl.h"
+#include "loader.h"
+#include "mountns.h"
+#include "session_record.h"
+#include "paths.h"
 #include "policy.h"
 #include "users.h"
 
@@ -37,6 +41,61 @@ static void print_setting(const struct policy *p, enum policy_key key)
 	for (size_t i = 0; i < s->origins.count; i++)
 		printf("%s %s", i ? "," : "", s->origins.items[i]);
 	putchar('\n');
+}
+
+static void print_list(const char *label, const struct strlist *list)
+{
+	printf("#   %s", label);
+	for (size_t i = 0; i < list->count; i++)
+		printf(" %s", list->items[i]);
+	putchar('\n');
+}
+
+/* What the session's mount namespace makes of the fs keys, and what is
+ * left where there is none. */
+static void print_view(const struct policy *p)
+{
+	struct strlist loader, user_writable;
+	struct mountns_plan plan;
+
+	if (!mountns_needed(p))
+		return;
+	strlist_init(&loader);
+	strlist_init(&user_writable);
+	if (loader_trees(LOADER_CONF, &loader) < 0 || mountns_plan(p, &loader, &plan) < 0) {
+		strlist_free(&loader);
+		return;
+	}
+	printf("# the session's view of the filesystem (pam_corral's mount namespace, at every login):\n");
+	if (plan.read_only) {
+		for (size_t i = 0; i < policy_list(p, KEY_FS_WRITE)->count; i++)
+			(void)strlist_append(&user_writable, policy_list(p, KEY_FS_WRITE)->items[i]);
+		print_list("read-only (content and metadata, EROFS) but fs.write:", &user_writable);
+		printf("#     and what the login daemons write as root: utmp, wtmp, lastlog, ttys, cgroups, %s\n",
+		       SESSION_RUN_DIR);
+	}
+	if (plan.no_exec) {
+		print_list("not executable, not mappable executable (execve, ld.so, mmap) but fs.exec:", &plan.exec);
+		if (plan.loader.count)
+			print_list("mappable for the dynamic loader (added: programs in fs.exec need their libraries; "
+				   "ld.so itself is executable):", &plan.loader);
+	}
+	if (plan.hidden.count) {
+		print_list("hidden (fs.deny: an inaccessible node over each; the trees around keep their rights):",
+			   &plan.hidden);
+		if (plan.create.count)
+			print_list("made empty (0700, the user's) at login when missing, then hidden:", &plan.create);
+	}
+	if (!mountns_required(p)) {
+		printf("# without that namespace (corralctl run by a user, who is not confined to begin with) Landlock alone:\n");
+		if (policy_list(p, KEY_FS_DENY)->count)
+			printf("#   fs.deny is carved out of its trees, whose top level is then read-only\n");
+		if (plan.read_only)
+			printf("#   metadata outside fs.write (chmod, utime, xattrs) is not protected\n");
+	}
+	mountns_plan_free(&plan);
+	strlist_free(&loader);
+	strlist_free(&user_writable);
 }
 
 int ctl_explain(int argc, char **argv)
@@ -92,6 +151,8 @@ int ctl_explain(int argc, char **argv)
 	printf("# confined: %s\n", p.confine ? "yes" : "no");
 	for (int k = 0; k < KEY_COUNT; k++)
 		print_setting(&p, (enum policy_key)k);
+	if (p.confine)
+		print_view(&p);
 	policy_free(&p);
 	user_info_free(&user);
 	config_free(&config);

@@ -190,10 +190,10 @@ vm_boot() {  # GUEST
 			VM_PID=
 			return 1
 		fi
-		if ssh "${opts[@]}" -o ControlMaster=yes -o ControlPersist=yes -o ConnectTimeout=10 -f -N \
-			root@127.0.0.1 </dev/null >/dev/null 2>"$VM_DIR/ssh.err"; then
-			break
-		fi
+		# in the background and waited for: a signal ends the wait at once
+		ssh "${opts[@]}" -o ControlMaster=yes -o ControlPersist=yes -o ConnectTimeout=10 -f -N \
+			root@127.0.0.1 </dev/null >/dev/null 2>"$VM_DIR/ssh.err" &
+		wait $! && break
 		if [ "$(date +%s)" -ge "$deadline" ]; then
 			echo "vm_boot: $guest: no ssh login within ${CORRAL_VM_BOOT_TIMEOUT:-300} s (last ssh error: $(tail -n 1 "$VM_DIR/ssh.err"))" >&2
 			vm_console_tail 60 >&2

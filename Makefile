@@ -55,10 +55,14 @@ PROGRAMS    := $(B)/corralctl $(B)/corral-shell $(B)/corral-session $(B)/corral-
 DEB_DEPS    := gcc make clang libclang-rt-14-dev libpam0g-dev libseccomp-dev \
                libiniparser-dev libcap-dev libsystemd-dev perl valgrind cppcheck clang-tidy groff-base passwd rsync \
                openssh-server openssh-client cron git tmux python3 dpkg-dev debhelper fakeroot lintian
+# the Debian-guest test bed (tests/vm.t, tests/vm/) and `make deb DIST=`: qemu,
+# mmdebstrap and mkfs.ext4 -d for the images and build roots
+VM_DEPS     := qemu-system-x86 qemu-utils mmdebstrap e2fsprogs debian-archive-keyring \
+               openssh-client python3 util-linux
 # the peers the benchmarks compare with (`make bench` only)
 BENCH_DEPS  := bubblewrap firejail hyperfine
 
-.PHONY: all check deps bench-deps demo install uninstall clean unit-tests fuzz-check fuzz lint deb bench
+.PHONY: all check deps vm-deps bench-deps demo install uninstall clean unit-tests fuzz-check fuzz lint deb bench
 all: $(PROGRAMS)
 
 $(B)/%.o: %.c $(wildcard lib/*.h) | $(B)
@@ -154,6 +158,11 @@ fuzz-check: $(FUZZ_BINS)
 deps:
 	@$(MAKE) -s install-debs DEBS="$(DEB_DEPS)"
 
+# Not fatal: without them tests/vm.t skips, naming what is missing.
+vm-deps:
+	@$(MAKE) -s install-debs DEBS="$(VM_DEPS)" || \
+	  echo "make: could not install the test bed's packages ($(VM_DEPS)): tests/vm.t will skip" >&2
+
 bench-deps: deps
 	@$(MAKE) -s install-debs DEBS="$(BENCH_DEPS)"
 
@@ -170,8 +179,9 @@ install-debs:
 	fi
 
 # Every test goes through prove: unit tests (plain and ASan+UBSan builds),
-# the scenario and integration scripts, and the bounded fuzz runs.
-check: deps
+# the scenario and integration scripts, the bounded fuzz runs, and the
+# real-host suite in Debian guests under qemu (tests/vm.t).
+check: deps vm-deps
 	$(MAKE) all unit-tests fuzz-check
 	CORRAL_BUILD=$(CURDIR)/$(B) FUZZ_SECONDS=$(FUZZ_SECONDS) prove $(UNIT_BINS) $(UNIT_SAN) $(sort $(wildcard tests/*.t)) $(sort $(wildcard tests/escape/*.t))
 
@@ -180,9 +190,18 @@ demo: deps
 	$(MAKE) all $(B)/probe
 	CORRAL_BUILD=$(CURDIR)/$(B) tests/demo.sh
 
-# A Debian package from this tree (no network): build/corral_$(VERSION)_amd64.deb
+# A Debian package from this tree (no network): build/corral_$(VERSION)_amd64.deb.
+# DIST=bookworm|trixie: for that release, built in a cached build root
+# (mmdebstrap; the first build needs the Debian mirror):
+# build/dist/DIST/corral_$(VERSION)_amd64.deb
+DIST        ?=
+ifeq ($(strip $(DIST)),)
 deb: deps
 	packaging/build-deb.sh "$(VERSION)" "$(CURDIR)/$(B)"
+else
+deb: vm-deps
+	packaging/build-deb-dist.sh "$(DIST)" "$(VERSION)" "$(CURDIR)/$(B)/dist/$(DIST)"
+endif
 
 # Benchmarks against an unconfined session and the peers; not part of check.
 bench: bench-deps

@@ -1,0 +1,242 @@
+#!/bin/bash
+# The real-host suite in Debian guests under qemu (TCG), one guest at a time:
+# for each of ${CORRAL_VM_GUESTS:-bookworm bookworm-bpo trixie}
+#   - its image (tests/vm/image.sh: built once, then from the cache),
+#   - the package built for its release (packaging/build-deb-dist.sh),
+#   - a boot (tests/vm/lib.sh: -snapshot, ssh on a free port of 127.0.0.1),
+#   - its facts (kernel, Landlock ABI, systemd, cgroup fs) as TAP comments and
+#     in build/vm/GUEST.facts,
+#   - apt-get install ./corral_*.deb as an admin would (offline),
+#   - tests/vm/suite/run.sh as root in the guest, then the host-side scenarios
+#     tests/vm/host/NN-*.sh; every result re-emitted as "[GUEST] ...",
+#   - a clean power-off.
+# A host where no guest can boot (not root, qemu or mmdebstrap missing, no
+# mirror and nothing cached) skips the whole file, naming why; a guest that
+# fails to build or boot fails. Settings: CORRAL_VM_GUESTS (empty: skip),
+# CORRAL_VM_SCENARIOS (patterns: only the scenarios whose name has one),
+# CORRAL_VM_REQUIRE=1 (a skip of the whole file fails instead),
+# CORRAL_VM_CACHE, CORRAL_VM_KEEP=DIR (console logs kept), and those of
+# tests/vm/lib.sh. The plan is printed last.
+set -u
+exec </dev/null  # nothing here reads the terminal, ssh included
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build=${CORRAL_BUILD:-$repo/build}
+# shellcheck source=tests/vm/lib.sh
+. "$repo/tests/vm/lib.sh"
+version=$(sed -n 's/^VERSION *:= *//p' "$repo/Makefile")
+guests=${CORRAL_VM_GUESTS-bookworm bookworm-bpo trixie}
+n=0
+failures=0
+timings=()
+
+skip_all() {
+	if [ "${CORRAL_VM_REQUIRE:-0}" = 1 ]; then
+		echo "Bail out! the Debian guests cannot run (CORRAL_VM_REQUIRE=1): $*"
+		exit 1
+	fi
+	{
+		echo "##########################################################################"
+		echo "# tests/vm.t SKIPPED: $*"
+		echo "# The real-host suite in Debian guests did not run on this host."
+		echo "##########################################################################"
+	} >&2
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+emit() {  # ok|not-ok DESC [DIAG...]
+	local verdict=$1 desc=$2
+	shift 2
+	n=$((n + 1))
+	if [ "$verdict" = ok ]; then echo "ok $n - $desc"; else
+		echo "not ok $n - $desc"
+		failures=$((failures + 1))
+		local d
+		# shellcheck disable=SC2001 # every line of a multi-line text
+		for d in "$@"; do sed 's/^/#   /' <<<"$d" | head -n 80; done
+	fi
+}
+seconds_since() { echo $(($(date +%s) - $1)); }
+
+# Re-emits TAP lines of a suite ("ok N - DESC", "ok - DESC", "not ok ...",
+# "1..N", comments) as results of this file, prefixed with the guest; checks
+# the plan when the input has one ($2 = "plan": it must).
+reemit() {  # GUEST plan|noplan
+	local guest=$1 want_plan=$2 line plan='' count=0 verdict rest
+	while IFS= read -r line; do
+		if [[ $line =~ ^(not\ )?ok(\ [0-9]+)?(\ -)?\ ?(.*)$ ]]; then
+			verdict=ok
+			[ -n "${BASH_REMATCH[1]}" ] && verdict=not-ok
+			rest=${BASH_REMATCH[4]}
+			count=$((count + 1))
+			n=$((n + 1))
+			if [ "$verdict" = ok ]; then echo "ok $n - [$guest] $rest"; else
+				echo "not ok $n - [$guest] $rest"
+				[[ $rest =~ \#\ TODO ]] || failures=$((failures + 1))
+			fi
+		elif [[ $line =~ ^1\.\.([0-9]+) ]]; then
+			plan=${BASH_REMATCH[1]}
+		elif [[ $line =~ ^Bail\ out!(.*)$ ]]; then
+			emit not-ok "[$guest] the suite bailed out:${BASH_REMATCH[1]}"
+		elif [[ $line == "#"* ]]; then
+			echo "$line"
+		elif [ -n "$line" ]; then
+			echo "# $line"
+		fi
+	done
+	if [ "$want_plan" = plan ] && [ "$plan" != "$count" ]; then
+		emit not-ok "[$guest] the suite ran to its end" "plan: ${plan:-none}, results: $count"
+	fi
+}
+
+# --- can any guest run here? ---------------------------------------------------------
+[ -n "${guests// /}" ] || skip_all "CORRAL_VM_GUESTS is empty: no guest asked for"
+for g in $guests; do
+	vm_guest_dist "$g" >/dev/null || { echo "Bail out! unknown guest '$g' in CORRAL_VM_GUESTS (known: $VM_GUESTS_KNOWN)"; exit 1; }
+done
+[ "$(id -u)" -eq 0 ] || skip_all "not root: building the guests' images and build roots needs root (mmdebstrap, chroot)"
+missing=()
+for tool in qemu-system-x86_64 mmdebstrap mkfs.ext4 ssh ssh-keygen python3 setpriv unshare chroot tar; do
+	command -v "$tool" >/dev/null || missing+=("$tool")
+done
+[ -e /usr/lib/apt/apt-helper ] || missing+=(apt-helper)
+[ ${#missing[@]} -eq 0 ] ||
+	skip_all "not installed: ${missing[*]} (make check installs its VM_DEPS with apt-get; that failed or was not run)"
+[ -e /usr/share/qemu/bios-256k.bin ] || [ -e /usr/share/seabios/bios-256k.bin ] ||
+	skip_all "qemu has no BIOS (bios-256k.bin from the seabios package)"
+
+mirror_problem=''
+vm_mirrors 2>/dev/null || mirror_problem=$VM_MIRROR_PROBLEM
+runnable=()
+declare -A unrunnable=()
+for g in $guests; do
+	dist=$(vm_guest_dist "$g")
+	if "$repo/tests/vm/image.sh" --cached "$g" >/dev/null 2>&1 &&
+		"$repo/packaging/build-deb-dist.sh" --cached "$dist" >/dev/null 2>&1; then
+		runnable+=("$g")
+		continue
+	fi
+	if [ -z "$mirror_problem" ]; then
+		suite=$dist
+		[ "$g" = bookworm-bpo ] && suite=bookworm-backports
+		if ! vm_reachable "$suite"; then
+			mirror_problem="the Debian mirror $VM_MIRROR cannot be reached ($VM_MIRROR/dists/$suite/InRelease)"
+		fi
+	fi
+	if [ -n "$mirror_problem" ]; then
+		unrunnable[$g]="no cached image or build root, and $mirror_problem"
+	else
+		runnable+=("$g")
+	fi
+done
+[ ${#runnable[@]} -gt 0 ] || skip_all "no guest can be built: $mirror_problem; nothing cached in $VM_CACHE"
+
+# --- the guests, one at a time -------------------------------------------------------
+mkdir -p "$build/vm" || { echo "Bail out! cannot create $build/vm"; exit 1; }
+declare -A debs=()
+for guest in $guests; do
+	if [ -n "${unrunnable[$guest]:-}" ]; then
+		n=$((n + 1))
+		echo "ok $n - [$guest] # SKIP ${unrunnable[$guest]}"
+		continue
+	fi
+	dist=$(vm_guest_dist "$guest")
+	guest_started=$(date +%s)
+	echo "# ===== $guest (Debian $dist) ====="
+
+	t=$(date +%s)
+	cached=built
+	"$repo/tests/vm/image.sh" --cached "$guest" >/dev/null 2>&1 && cached=cached
+	if ! vm_run "$repo/tests/vm/image.sh" "$guest" >/dev/null 2>"$build/vm/$guest.image.log"; then
+		emit not-ok "[$guest] the guest's image" "$(tail -n 40 "$build/vm/$guest.image.log")"
+		continue
+	fi
+	image_s=$(seconds_since "$t")
+	emit ok "[$guest] the guest's image ($cached, $image_s s)"
+
+	t=$(date +%s)
+	if [ -z "${debs[$dist]:-}" ]; then
+		if vm_run "$repo/packaging/build-deb-dist.sh" "$dist" "$version" "$build/dist/$dist" \
+			>"$build/vm/$dist.deb" 2>"$build/vm/$dist.deb.log"; then
+			deb=$(tail -n 1 "$build/vm/$dist.deb")
+			debs[$dist]=$deb
+			emit ok "[$guest] the package built for $dist ($(seconds_since "$t") s): ${deb#"$repo"/}"
+		else
+			debs[$dist]=failed
+			emit not-ok "[$guest] the package built for $dist" "$(tail -n 40 "$build/vm/$dist.deb.log")"
+		fi
+	else
+		emit ok "[$guest] the package built for $dist (built above)"
+	fi
+	deb_s=$(seconds_since "$t")
+	[ "${debs[$dist]}" != failed ] || continue
+	deb=${debs[$dist]}
+
+	t=$(date +%s)
+	if ! vm_boot "$guest" 2>"$build/vm/$guest.boot.log"; then
+		emit not-ok "[$guest] boots to an ssh login" "$(cat "$build/vm/$guest.boot.log")"
+		vm_kill
+		continue
+	fi
+	boot_s=$VM_BOOT_SECONDS
+	emit ok "[$guest] boots to an ssh login ($boot_s s)"
+
+	if ! out=$(vm_copy "$repo/tests/vm/suite" /opt/corral-vm 2>&1); then
+		emit not-ok "[$guest] copy the suite into the guest" "$out"
+		vm_kill
+		continue
+	fi
+	facts=$(vm_ssh /opt/corral-vm/suite/facts.sh 2>&1)
+	fact() { sed -n "s/^$1=//p" <<<"$facts"; }
+	echo "# [$guest] Debian $(fact debian), kernel $(fact kernel), Landlock ABI $(fact landlock_abi)," \
+		"systemd $(fact systemd_version), cgroup fs $(fact cgroup_fs), OpenSSH $(fact openssh)"
+	grep '=' <<<"$facts" | grep -v '^corral=' >"$build/vm/$guest.facts"
+
+	t=$(date +%s)
+	vm_copy "$deb" /root/corral-deb >/dev/null 2>&1
+	out=$(vm_ssh "cd /root/corral-deb && DEBIAN_FRONTEND=noninteractive apt-get install -y ./$(basename "$deb")" 2>&1)
+	status=$?
+	if [ $status -eq 0 ]; then
+		emit ok "[$guest] apt-get install ./$(basename "$deb") (offline, $(seconds_since "$t") s)"
+	else
+		emit not-ok "[$guest] apt-get install ./$(basename "$deb")" "exit status $status" "$(tail -n 30 <<<"$out")"
+	fi
+
+	t=$(date +%s)
+	# shellcheck disable=SC2086 # patterns, one word each
+	reemit "$guest" plan < <(vm_ssh "CORRAL_VM_VERSION=$version /opt/corral-vm/suite/run.sh ${CORRAL_VM_SCENARIOS:-}" 2>&1 |
+		tee "$build/vm/$guest.suite.tap")
+	suite_s=$(seconds_since "$t")
+
+	t=$(date +%s)
+	for scenario in "$repo"/tests/vm/host/[0-9][0-9]-*.sh; do
+		[ -f "$scenario" ] || continue
+		name=$(basename "$scenario" .sh)
+		if [ -n "${CORRAL_VM_SCENARIOS:-}" ]; then
+			want=0
+			for p in $CORRAL_VM_SCENARIOS; do [[ $name == *"$p"* ]] && want=1; done
+			[ "$want" = 1 ] || continue
+		fi
+		echo "# --- host: $name"
+		# a subshell: the scenario sees lib.sh's functions and the guest, and
+		# its exit ends only itself
+		reemit "$guest" noplan < <(
+			trap - EXIT
+			# shellcheck disable=SC1090
+			. "$scenario" </dev/null 2>&1
+		)
+	done
+	host_s=$(seconds_since "$t")
+
+	t=$(date +%s)
+	vm_halt 2>"$build/vm/$guest.halt.log"
+	halt_s=$(seconds_since "$t")
+	[ -s "$build/vm/$guest.halt.log" ] && sed 's/^/# /' "$build/vm/$guest.halt.log"
+	total_s=$(seconds_since "$guest_started")
+	timings+=("$guest: image $image_s s ($cached), package $deb_s s, boot $boot_s s, suite $suite_s s, host scenarios $host_s s, halt $halt_s s; total $total_s s")
+done
+
+echo "# ===== timings ====="
+for line in "${timings[@]}"; do echo "# $line"; done
+printf '%s\n' "${timings[@]}" >"$build/vm/timings"
+echo "1..$n"
+[ "$failures" -eq 0 ]

@@ -206,17 +206,22 @@ echo "# ~/.config/autostart (missing at login: made, then covered)"
 a=$home/.config/autostart
 # shellcheck disable=SC2016
 ESC_BETWEEN='fresh_home'
-# after each: nothing planted on disk, anywhere the user could have put it
+# after each: nothing planted on disk where a desktop login would look (a
+# renamed-away ~/.config included); ~/stage is the user's to fill
 # shellcheck disable=SC2016
-ESC_CHECK='find "$home" -name x.desktop | grep . && find "$home" -name x.desktop -delete'
+ESC_CHECK='find "$home/.config" "$home/cfg-old" -name x.desktop 2>/dev/null | grep . && find "$home/.config" "$home/cfg-old" -name x.desktop -delete'
+fresh_home   # the unconfined run starts without ~/.config too
 attack "mkdir -p ~/.config/autostart, create x.desktop in it" '^ok$' "$refused" "$auto" "$u" \
 	sh -c "mkdir -p ~/.config/autostart 2>/dev/null; '$fs' create ~/.config/autostart/x.desktop"
 esc_is "... after the session ~/.config/autostart (and ~/.config) are empty directories of the user's (made at login, then covered)" \
 	"$(stat -c '%F %U' "$home/.config" "$a" 2>&1 | tr '\n' ' ')$(ls -A "$a" 2>&1 | tr '\n' ' ')" "directory $u directory $u "
+fresh_home   # the unconfined run starts without ~/.config too
 attack "rename a prepared ~/stage (with x.desktop) onto ~/.config/autostart" '^ok$' "$busy" "$auto" "$u" \
 	sh -c "mkdir -p ~/.config ~/stage && '$fs' create ~/stage/x.desktop >/dev/null; '$fs' rename ~/stage ~/.config/autostart"
+fresh_home   # the unconfined run starts without ~/.config too
 attack "RENAME_EXCHANGE of a prepared ~/stage with ~/.config/autostart" $'^ok\nok$' $'ok\n'"($busy)" "$auto" "$u" \
 	sh -c "mkdir -p ~/.config/autostart ~/stage && '$fs' create ~/stage/x.desktop; '$m' exchange ~/stage ~/.config/autostart"
+fresh_home   # the unconfined run starts without ~/.config too
 attack "rename ~/.config away, then mkdir -p ~/.config/autostart again and create x.desktop" $'^ok\nok$' '(ok|EBUSY|EACCES|EPERM|EXDEV)'$'\n''(EACCES|EPERM|EROFS)' "$auto" "$u" \
 	sh -c "mkdir -p ~/.config/autostart 2>/dev/null; '$fs' rename ~/.config ~/cfg-old; mkdir -p ~/.config/autostart 2>/dev/null; '$fs' create ~/.config/autostart/x.desktop"
 # a ~/.config the user made a link to a root-owned directory before login

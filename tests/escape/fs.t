@@ -60,7 +60,7 @@ attack "link(2) a file of the user's in a denied tree into the home" '^ok$' 'EXD
 ESC_BETWEEN="rm -f '$w/hl-in'"
 attack "... into a writable tree on the same mount (Landlock alone)" '^ok$' 'EXDEV|EACCES' "$same" "$u" "$fs" link "$own/file" "$w/hl-in"
 ESC_BETWEEN="rm -f '$own/hl-out'"
-attack "link(2) a file of a writable tree out into a denied tree (same mount)" '^ok$' 'EXDEV|EACCES' "$same" "$u" "$fs" link "$w/mine" "$own/hl-out"
+attack "link(2) a file of a writable tree out into a denied tree (same mount)" '^ok$' 'EXDEV|EACCES|EROFS' "$same" "$u" "$fs" link "$w/mine" "$own/hl-out"
 ESC_BETWEEN="rm -f '$w/hl-flink'"
 attack "linkat of an O_PATH fd (/proc/self/fd/N) of a denied file into a writable tree (same mount)" '^ok$' 'EXDEV|EACCES|ENOENT' "$same" "$u" "$fs" flink "$own/flinkme" "$w/hl-flink"
 ESC_BETWEEN="mv '$home/moveme' '$own/moveme'"

@@ -144,10 +144,15 @@ attack "personality(PER_BSD)" '^ok$' EPERM "$lab" "$u" "$p" personality 0006
 run_confined "$lab" "$u" "$p" personality 0040000
 esc_is "personality(ADDR_NO_RANDOMIZE) stays allowed (setarch -R, gdb)" "$R_OUT|$R_AFTER" "ok|ok ok"
 
+echo "# the session and its own helper"
+# the helper is outside the sandbox like any process outside the session
+# (xproc.t): a session process may not renice or prlimit it (same uid, no
+# ptrace check: before issue 12 both worked and its memfd_create then
+# failed EMFILE)
+run_confined "$lab" "$u" sh -c "renice -n 19 -p \$ESC_HELPER >/dev/null && echo reniced; prlimit --pid \$ESC_HELPER --nofile=3:3 && echo prlimited; '$ESC_TOOLS/probe' memfd-sealed; '$ESC_TOOLS/probe' write ~/x"
+esc_like "renice and prlimit of the session's own helper are refused (EPERM); it goes on serving memfd_create" \
+	"$(tr '\n' ' ' <<<"$R_OUT")|$R_AFTER" '^renice: .*(Operation not permitted|Permission denied) prlimit: .*(Operation not permitted|Permission denied) ok ok \|ok ok$'
 echo "# the session and its own helper (known limits: the harm stays in the session)"
-run_confined "$lab" "$u" sh -c "renice -n 19 -p \$ESC_HELPER >/dev/null && echo reniced; prlimit --pid \$ESC_HELPER --nofile=3:3 && '$ESC_TOOLS/probe' memfd-sealed; '$ESC_TOOLS/probe' write ~/x"
-esc_is "KNOWN LIMIT: a session process may renice and prlimit its own helper (same uid, no ptrace check): its memfd_create then fails (EMFILE), the rest goes on" \
-	"$(tr '\n' ' ' <<<"$R_OUT")" "reniced EMFILE ok "
 any=$(esc_policy any "$u" <<INI
 ipc.signals = any
 INI

@@ -2,7 +2,10 @@
 # Adversarial suite, execution class: a confined student tries to run code
 # that is not in fs.exec: a copied binary in the home or /tmp (directly,
 # through ld.so, /proc/self/fd, execveat, LD_PRELOAD), memory files,
-# scripts, executable mappings of files, and anonymous executable memory.
+# scripts, executable mappings of files, and anonymous executable memory;
+# then the same routes with fs.exec = /usr/bin (not /usr/lib, where the
+# dynamic loader and the libraries are): programs in /usr/bin still start,
+# nothing of a readable tree outside fs.exec runs or maps executable.
 # Programs run are copies of /usr/bin/echo told to print "ok".
 . "$(dirname "$0")/lib.sh"
 esc_init
@@ -79,6 +82,10 @@ attack "mmap(PROT_EXEC) of the copy in /tmp" '^ok$' EPERM "$lab" "$u" "$x" mmap 
 attack "mprotect(PROT_EXEC) of a private read-only mapping of the copy" '^ok$' EACCES "$lab" "$u" "$x" mprotect-private "$home/copy-echo"
 attack "mprotect(PROT_EXEC) of a writable MAP_SHARED mapping of a user file (noexec: no VM_MAYEXEC)" '^ok:42$' EACCES "$lab" "$u" "$x" mprotect-shared "$home/shared.bin"
 
+echo "# executable mappings of a program in a readable tree outside fs.exec"
+attack "mmap(PROT_EXEC) of a program in a readable tree outside fs.exec" '^ok$' 'EPERM|EACCES' "$ro" "$u" "$x" mmap "$ESC_WORK/ro/echo"
+attack "mprotect(PROT_EXEC) of a private read-only mapping of it" '^ok$' EACCES "$ro" "$u" "$x" mprotect-private "$ESC_WORK/ro/echo"
+
 echo "# anonymous executable memory (out of scope: not a file)"
 run_confined "$lab" "$u" "$x" jit
 esc_is "OUT OF SCOPE: a JIT-style anonymous RWX mapping works (returns 42)" "$R_OUT|$R_AFTER" "ok:42|ok ok"
@@ -102,5 +109,52 @@ attack_refused "~/bin -> /: a program of a readable tree outside fs.exec would r
 	'^ok$' "$link" "$bin" "$u" "$x" exec "$ESC_WORK/ro/echo"
 attack_refused "~/bin -> /: a file outside fs.read (the policy file itself) would be read" \
 	'^ok$' "$link" "$bin" "$u" "$ESC_TOOLS/fs" read "$lab"
+
+echo "# fs.exec = /usr/bin: not /usr/lib, where the dynamic loader and the libraries are"
+# the test's own tools ($ESC_TOOLS: after.sh, the attack programs) are in
+# fs.exec too; they are not under /usr/lib
+tree=$ESC_WORK/tree
+mkdir -m 0755 "$tree"
+install -m 0755 /usr/bin/echo "$tree/prog"
+printf '#!/bin/sh\necho ok\n' >"$tree/script" && chmod 0755 "$tree/script"
+cc -O1 -shared -fPIC -o "$tree/evil.so" "$ESC_LIB/attacks/preload.c" && chmod 0755 "$tree/evil.so"
+# a program under /usr/lib, where the libraries are (outside fs.exec, inside fs.read)
+usrlib=$(mktemp -d /usr/lib/corral-escape.XXXXXX) && chmod 0755 "$usrlib"
+esc_on_exit "rm -rf '$usrlib'"
+install -m 0755 /usr/bin/echo "$usrlib/prog"
+usrbin=$(esc_policy usrbin "$u" <<INI
+fs.read = /usr /etc /proc ~ $tree /dev/urandom /dev/zero
+fs.write = ~ /dev/null
+fs.exec = /usr/bin $ESC_TOOLS
+INI
+)
+dynamic=$(grep -c ld-linux /usr/bin/echo)
+run_confined "$usrbin" "$u" /usr/bin/true
+esc_is "/usr/bin/true starts (the loader it names is in /usr/lib, outside fs.exec)" "$R_OUT|$R_STATUS|$R_AFTER" "|0|ok ok"
+run_confined "$usrbin" "$u" /usr/bin/env true
+esc_is "/usr/bin/env true starts" "$R_OUT|$R_STATUS|$R_AFTER" "|0|ok ok"
+run_confined "$usrbin" "$u" "$x" exec /usr/bin/echo
+esc_is "execve of /usr/bin/echo (dynamically linked: $dynamic names of ld-linux in it) prints ok" "$R_OUT|$R_AFTER" "ok|ok ok"
+run_confined "$usrbin" "$u" sh -c 'ls /usr >/dev/null && date >/dev/null && echo ok'
+esc_is "a shell runs ls and date" "$R_OUT|$R_AFTER" "ok|ok ok"
+w="a program copied into a read-only tree outside fs.exec"
+attack "execve of $w" '^ok$' EACCES "$usrbin" "$u" "$x" exec "$tree/prog"
+attack "execveat(fd, \"\", AT_EMPTY_PATH) of $w" '^ok$' EACCES "$usrbin" "$u" "$x" execveat "$tree/prog"
+attack "exec through /proc/self/fd/N of $w" '^ok$' EACCES "$usrbin" "$u" "$x" procfd "$tree/prog"
+attack "ld.so $w" '^ok$' "$mapfail" "$usrbin" "$u" "$ldso" "$tree/prog" ok
+attack "mmap(PROT_EXEC) of $w" '^ok$' 'EPERM|EACCES' "$usrbin" "$u" "$x" mmap "$tree/prog"
+attack "mmap(PROT_READ), then mprotect(PROT_EXEC) of $w" '^ok$' EACCES "$usrbin" "$u" "$x" mprotect-private "$tree/prog"
+attack "memfd_create, $w copied in, fexecve" '^ok$' EACCES "$usrbin" "$u" "$x" memfd "$tree/prog"
+attack "memfd_create, $w copied in, execveat(AT_EMPTY_PATH)" '^ok$' EACCES "$usrbin" "$u" "$x" memfd "$tree/prog" execveat
+attack "a shebang script in that tree (#!/bin/sh: the interpreter is in fs.exec)" '^ok$' EACCES "$usrbin" "$u" "$x" exec "$tree/script"
+attack "LD_PRELOAD of a library in that tree (root's, readable)" 'preloaded ok' '.*(cannot be preloaded|failed to map).*' "$usrbin" "$u" \
+	env LD_PRELOAD="$tree/evil.so" "$x" write-code "$home/code.bin"
+attack "execve of a program under /usr/lib (readable, outside fs.exec)" '^ok$' EACCES "$usrbin" "$u" "$x" exec "$usrlib/prog"
+attack_todo "with fs.exec = /usr/bin the libraries under /usr/lib must stay mappable executable, and ld.so maps a program there the same way" \
+	"ld.so of a program under /usr/lib" '^ok$' "$mapfail" "$usrbin" "$u" "$ldso" "$usrlib/prog" ok
+echo "# ... and the user's copy in the home (a writable tree)"
+attack "execve of a copy in the home" '^ok$' EACCES "$usrbin" "$u" "$x" exec "$home/copy-echo"
+attack "ld.so of a copy in the home" '^ok$' "$mapfail" "$usrbin" "$u" "$ldso" "$home/copy-echo" ok
+attack "mmap(PROT_EXEC) of a copy in the home" '^ok$' 'EPERM|EACCES' "$usrbin" "$u" "$x" mmap "$home/copy-echo"
 
 esc_done

@@ -125,8 +125,11 @@ run_confined() {  # POLICY USER CMD...: sets R_*
 #   the description); WANT: extended regex the confined output must match
 #   as a whole. The session must still work after it. ESC_BETWEEN, when
 #   set, is evaluated between the two runs (to undo what the first did).
+#   ESC_CHECK, when set, is evaluated (as root) after the confined run: it
+#   prints nothing when the attack left no trace (a file's metadata, another
+#   process's limits unchanged), else what changed, and the test fails.
 attack() {
-	local desc=$1 base_re=$2 want=$3 policy=$4 u=$5 base=
+	local desc=$1 base_re=$2 want=$3 policy=$4 u=$5 base= check=
 	shift 5
 	if [ "$base_re" != - ]; then
 		run_unconfined "$u" "$@"
@@ -138,11 +141,13 @@ attack() {
 	fi
 	[ -n "${ESC_BETWEEN:-}" ] && eval "$ESC_BETWEEN" >/dev/null 2>&1
 	run_confined "$policy" "$u" "$@"
-	if [[ $R_OUT =~ ^($want)$ ]] && [ "$R_AFTER" = "ok ok" ]; then
+	[ -n "${ESC_CHECK:-}" ] && check=$(eval "$ESC_CHECK" 2>&1)
+	if [[ $R_OUT =~ ^($want)$ ]] && [ "$R_AFTER" = "ok ok" ] && [ -z "$check" ]; then
 		esc_result 0 "$desc: $(tr '\n' ' ' <<<"$R_OUT" | sed 's/ $//')${base:+ (unconfined: $(tr '\n' ' ' <<<"$base" | sed 's/ $//'))}"
 		return 0
 	fi
-	esc_result 1 "$desc" "confined: $R_OUT" "want:     /^($want)$/" "status=$R_STATUS, session afterwards: '$R_AFTER' (want 'ok ok')"
+	esc_result 1 "$desc" "confined: $R_OUT" "want:     /^($want)$/" "status=$R_STATUS, session afterwards: '$R_AFTER' (want 'ok ok')" \
+		${check:+"left a trace: $check"}
 	return 1
 }
 # attack_todo REASON DESC BASELINE WANT POLICY USER CMD...: as attack, for

@@ -80,6 +80,7 @@ void mountns_plan_free(struct mountns_plan *plan)
 	strlist_free(&plan->loader);
 	strlist_free(&plan->hidden);
 	strlist_free(&plan->create);
+	strlist_free(&plan->pinned);
 	memset(plan, 0, sizeof(*plan));
 }
 
@@ -94,6 +95,39 @@ static int add_all(struct strlist *list, const char *const *paths, size_t n)
 
 	for (size_t i = 0; i < n && r == 0; i++)
 		r = add_unique(list, paths[i]);
+	return r;
+}
+
+/* The innermost fs.write tree holding path, or NULL. */
+static const char *writable_tree_of(const struct strlist *write, const char *path)
+{
+	const char *best = NULL;
+
+	for (size_t i = 0; i < write->count; i++)
+		if (path_is_inside(path, write->items[i]) && (!best || strlen(write->items[i]) > strlen(best)))
+			best = write->items[i];
+	return best;
+}
+
+/* Renaming ~/.config away and making a new ~/.config/autostart would give
+ * the denied name back: every directory strictly between the writable
+ * tree and the denied path becomes a mount point, which cannot be renamed
+ * or removed (EBUSY). */
+static int pin_ancestors(const struct strlist *write, const char *denied, struct strlist *pinned)
+{
+	const char *tree = writable_tree_of(write, denied);
+	char path[PATHUTIL_PATH_MAX];
+	size_t tree_len;
+	int r = 0;
+
+	if (!tree || strcmp(tree, denied) == 0 || snprintf(path, sizeof(path), "%s", denied) >= (int)sizeof(path))
+		return 0;
+	tree_len = strcmp(tree, "/") == 0 ? 0 : strlen(tree);
+	for (char *slash = strrchr(path, '/'); slash && (size_t)(slash - path) > tree_len && r == 0;
+	     slash = strrchr(path, '/')) {
+		*slash = '\0';
+		r = add_unique(pinned, path);
+	}
 	return r;
 }
 
@@ -113,6 +147,7 @@ int mountns_plan(const struct policy *policy, const struct strlist *loader_trees
 	strlist_init(&out->loader);
 	strlist_init(&out->hidden);
 	strlist_init(&out->create);
+	strlist_init(&out->pinned);
 	if (!mountns_needed(policy))
 		return 0;
 	out->needed = true;
@@ -142,6 +177,8 @@ int mountns_plan(const struct policy *policy, const struct strlist *loader_trees
 		 * first, so that it can be covered */
 		if (r == 0 && inside_any(write, deny->items[i]))
 			r = add_unique(&out->create, deny->items[i]);
+		if (r == 0)
+			r = pin_ancestors(write, deny->items[i], &out->pinned);
 	}
 	if (r < 0)
 		mountns_plan_free(out);
@@ -591,6 +628,20 @@ static int cover(int target, int dir_template, int file_template)
 	return r;
 }
 
+/* A directory made a mount point of its own, with what is mounted below it. */
+static int pin(int fd)
+{
+	int tree = (int)syscall(__NR_open_tree, fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	int r = 0;
+
+	if (tree < 0)
+		return -errno;
+	if (syscall(__NR_move_mount, tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		r = -errno;
+	close(tree);
+	return r;
+}
+
 /* Every denied path that exists (or was made) gets its placeholder. A
  * denied file with other names (hard links) is refused by the sandbox. */
 static int hide(const struct mountns_request *req, char *err, size_t errlen)
@@ -599,16 +650,21 @@ static int hide(const struct mountns_request *req, char *err, size_t errlen)
 	struct user_lookup *items;
 	int dir_template = -1, file_template = -1, r;
 	struct stat st;
+	size_t n;
 
 	if (plan->hidden.count == 0)
 		return 0;
-	items = calloc(plan->hidden.count, sizeof(*items));
+	n = plan->hidden.count + plan->pinned.count;
+	items = calloc(n, sizeof(*items));
 	if (!items)
 		return -ENOMEM;
 	for (size_t i = 0; i < plan->hidden.count; i++)
 		items[i] = (struct user_lookup){ .path = plan->hidden.items[i], .nofollow = true,
 						 .create = strlist_contains(&plan->create, plan->hidden.items[i]) };
-	r = look_up_as_user(req, items, plan->hidden.count);
+	/* after the denied paths: what making them made is there to pin */
+	for (size_t i = 0; i < plan->pinned.count; i++)
+		items[plan->hidden.count + i] = (struct user_lookup){ .path = plan->pinned.items[i] };
+	r = look_up_as_user(req, items, n);
 	if (r < 0)
 		snprintf(err, errlen, "fs.deny: cannot look up the denied paths as the user: %s", strerror(-r));
 	if (r == 0) {
@@ -637,7 +693,25 @@ static int hide(const struct mountns_request *req, char *err, size_t errlen)
 			snprintf(err, errlen, "fs.deny: cannot hide %s: %s", plan->hidden.items[i],
 				 r == -ELOOP ? "it leads through a symbolic link the user could have made" : strerror(-r));
 	}
-	for (size_t i = 0; i < plan->hidden.count; i++)
+	/* deepest first (a descendant's path is the longer): a pin's clone
+	 * takes the covers and pins below it */
+	for (size_t done = 0; done < plan->pinned.count && r == 0; done++) {
+		size_t deepest = plan->hidden.count;
+		int fd;
+
+		for (size_t j = plan->hidden.count; j < n; j++)
+			if (items[j].path && (!items[deepest].path || strlen(items[j].path) > strlen(items[deepest].path)))
+				deepest = j;
+		fd = items[deepest].fd;
+		items[deepest].path = NULL;   /* taken */
+		if (fd == -ENOENT || fd == -ENOTDIR || fd == -EACCES)
+			continue;
+		r = fd < 0 ? fd : pin(fd);
+		if (r < 0)
+			snprintf(err, errlen, "fs.deny: cannot keep the directories above the denied paths in place: %s",
+				 r == -ELOOP ? "one leads through a symbolic link the user could have made" : strerror(-r));
+	}
+	for (size_t i = 0; i < n; i++)
 		if (items[i].fd >= 0)
 			close(items[i].fd);
 	if (dir_template >= 0)

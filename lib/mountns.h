@@ -39,6 +39,8 @@ struct mountns_plan {
 	struct strlist loader;       /* library trees outside fs.exec: exec again (mmap) */
 	struct strlist hidden;       /* fs.deny: an inaccessible node over each */
 	struct strlist create;       /* denied paths inside fs.write: made (as the user) when missing */
+	struct strlist pinned;       /* directories between an fs.write tree and a denied path in it:
+				      * mount points, so that no rename re-creates the denied name */
 };
 
 /* Which mounts the policy needs; loader_trees is what loader_trees()

@@ -57,6 +57,7 @@ attack "ld.so ~/copy-echo (fails to map: the home is noexec)" '^ok$' '.*failed t
 attack "ld.so /tmp/copy-echo" '^ok$' '.*failed to map segment.*' "$lab" "$u" "$ldso" "$host_tmp/copy-echo" ok
 # every mount of the session's view is noexec but fs.exec and the library
 # trees (before, only writable trees were, and this was a known limit)
+mapfail='.*(failed to map segment|Permission denied|Operation not permitted|EACCES|EPERM).*' 
 attack "ld.so of a program in a readable tree outside fs.exec (fails to map: noexec)" '^ok$' '.*failed to map segment.*' \
 	"$ro" "$u" "$ldso" "$ESC_WORK/ro/echo" ok
 attack "LD_PRELOAD of a library the user wrote in the home" 'preloaded ok' '.*(cannot be preloaded|failed to map).*' "$lab" "$u" env LD_PRELOAD="$home/evil.so" "$x" write-code "$home/code.bin"

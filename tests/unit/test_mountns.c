@@ -174,6 +174,28 @@ static void test_plan(void)
 	}
 }
 
+/* The directories between a writable tree and a denied path in it become
+ * mount points: renaming them away would give the denied name back. */
+static void test_pinned(void)
+{
+	struct mountns_plan plan;
+	struct policy p;
+
+	if (resolve("[default]\nconfine = yes\nfs.write = ~ /srv/w\nfs.read = /srv\n"
+		    "fs.deny = ~/.ssh ~/.config/autostart /srv/w/a/b/c /srv/ro/x\n", &p) < 0) {
+		ok(0, "setup: pinned");
+		return;
+	}
+	if (ok(mountns_plan(&p, NULL, &plan) == 0, "plan with nested denied paths")) {
+		is_str(joined(&plan.pinned), "/home/alice/.config /srv/w/a/b /srv/w/a",
+		       "pinned: the directories strictly between the writable tree and each denied path");
+		is_str(joined(&plan.create), "/home/alice/.ssh /home/alice/.config/autostart /srv/w/a/b/c",
+		       "made when missing: the denied paths inside fs.write only");
+		mountns_plan_free(&plan);
+	}
+	policy_free(&p);
+}
+
 static struct net_addr addr(const char *text)
 {
 	struct net_addr a;
@@ -521,6 +543,7 @@ static void test_requirements(void)
 int main(void)
 {
 	test_plan();
+	test_pinned();
 	test_hosts();
 	test_resolve();
 	test_addr_text();

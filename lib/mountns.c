@@ -34,18 +34,13 @@
 #define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
 #define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
 #endif
-#ifndef FSCONFIG_SET_STRING
-#define FSCONFIG_SET_STRING 1
-#define FSCONFIG_CMD_CREATE 6
-#define FSOPEN_CLOEXEC 0x00000001
-#define FSMOUNT_CLOEXEC 0x00000001
-#endif
 #ifndef STATX_ATTR_MOUNT_ROOT
 #define STATX_ATTR_MOUNT_ROOT 0x00002000
 #endif
 
 #define HIDDEN_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
 #define PLACEHOLDER_FILE "file"
+#define PLACEHOLDER_DIR ".hidden"   /* in the run dir: the placeholders' mount point, in our namespace only */
 
 static bool inside_any(const struct strlist *trees, const char *path)
 {
@@ -568,46 +563,45 @@ static int look_up_as_user(const struct mountns_request *req, struct user_lookup
 
 /* -------------------------------------------------------------- fs.deny */
 
-/* A detached tmpfs (root-owned, mode 0000) holding one empty file of mode
- * 0000: every denied path gets a read-only clone of one of the two. */
-static int make_placeholders(int *dir_template, int *file_template)
+/* A small tmpfs (root-owned, mode 0000) holding one empty file of mode
+ * 0000, mounted in our namespace only on a directory of corral's run dir
+ * (older kernels clone only attached mounts): every denied path gets a
+ * read-only clone of its root or of its file. *where is the mount point,
+ * for the caller to detach once the clones are made. */
+static int make_placeholders(const char *run_dir, char *where, size_t wherelen, int *dir_template,
+			     int *file_template)
 {
-	int fs, mnt = -1, file;
+	int run, dir, file, r = 0;
 
 	*dir_template = *file_template = -1;
-	fs = (int)syscall(__NR_fsopen, "tmpfs", FSOPEN_CLOEXEC);
-	if (fs < 0)
+	where[0] = '\0';
+	run = open(run_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (run < 0)
 		return -errno;
-	if (syscall(__NR_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0", 0) < 0 ||
-	    syscall(__NR_fsconfig, fs, FSCONFIG_SET_STRING, "size", "4k", 0) < 0 ||
-	    syscall(__NR_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ||
-	    (mnt = (int)syscall(__NR_fsmount, fs, FSMOUNT_CLOEXEC, HIDDEN_ATTRS & ~MOUNT_ATTR_RDONLY)) < 0) {
-		int r = -errno;
-
-		close(fs);
+	dir = private_dir_at(run, PLACEHOLDER_DIR, 0700);
+	close(run);
+	if (dir < 0)
+		return dir;
+	close(dir);
+	if (snprintf(where, wherelen, "%s/%s", run_dir, PLACEHOLDER_DIR) >= (int)wherelen)
+		return -ENAMETOOLONG;
+	if (mount("corral-hidden", where, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0000,size=4k") < 0) {
+		r = -errno;
+		where[0] = '\0';
 		return r;
 	}
-	close(fs);
-	file = openat(mnt, PLACEHOLDER_FILE, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
-	if (file < 0 || fchmod(file, 0) < 0) {
-		int r = -errno;
-
-		if (file >= 0)
-			close(file);
-		close(mnt);
-		return r;
+	*dir_template = open(where, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	file = *dir_template < 0 ? -1 : openat(*dir_template, PLACEHOLDER_FILE, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	if (file < 0 || fchmod(file, 0) < 0)
+		r = -errno;
+	if (file >= 0)
+		close(file);
+	if (r == 0) {
+		*file_template = openat(*dir_template, PLACEHOLDER_FILE, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (*file_template < 0)
+			r = -errno;
 	}
-	close(file);
-	*dir_template = mnt;
-	*file_template = (int)syscall(__NR_open_tree, mnt, PLACEHOLDER_FILE, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	if (*file_template < 0) {
-		int r = -errno;
-
-		close(mnt);
-		*dir_template = -1;
-		return r;
-	}
-	return 0;
+	return r;
 }
 
 static int cover(int target, int dir_template, int file_template)
@@ -649,6 +643,7 @@ static int hide(const struct mountns_request *req, char *err, size_t errlen)
 	const struct mountns_plan *plan = req->plan;
 	struct user_lookup *items;
 	int dir_template = -1, file_template = -1, r;
+	char where[PATHUTIL_PATH_MAX] = "";
 	struct stat st;
 	size_t n;
 
@@ -668,7 +663,8 @@ static int hide(const struct mountns_request *req, char *err, size_t errlen)
 	if (r < 0)
 		snprintf(err, errlen, "fs.deny: cannot look up the denied paths as the user: %s", strerror(-r));
 	if (r == 0) {
-		r = make_placeholders(&dir_template, &file_template);
+		r = req->run_dir ? make_placeholders(req->run_dir, where, sizeof(where), &dir_template, &file_template)
+				 : -EINVAL;
 		if (r < 0)
 			snprintf(err, errlen, "fs.deny: cannot make the inaccessible placeholder: %s", strerror(-r));
 	}
@@ -718,6 +714,9 @@ static int hide(const struct mountns_request *req, char *err, size_t errlen)
 		close(dir_template);
 	if (file_template >= 0)
 		close(file_template);
+	/* the covers are clones of their own: the template goes */
+	if (where[0])
+		umount2(where, MNT_DETACH);
 	free(items);
 	return r;
 }

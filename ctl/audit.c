@@ -15,12 +15,16 @@
 #include "pathutil.h"
 #include "policy.h"
 #include "mountns.h"
+#include "layers.h"
 #include "sandbox.h"
 #include "users.h"
 
 #define AUDIT_USAGE "usage: corralctl audit [-c FILE] [-s SSHD_CONFIG] [-p PAM_DIR]\n"
 #define AUDIT_PAM_DIR "/etc/pam.d"
 #define AUDIT_LINGER_DIR "/var/lib/systemd/linger"
+/* the package's drop-in, and where an admin would put one */
+#define AUDIT_USER_MANAGER_DROPIN "/usr/lib/systemd/system/user@.service.d/corral.conf"
+#define AUDIT_USER_MANAGER_DROPIN_ETC "/etc/systemd/system/user@.service.d/corral.conf"
 /* a finding names this many users, then says how many more */
 #define AUDIT_USERS_SHOWN 8
 
@@ -51,7 +55,7 @@ struct audit {
 	struct findings findings;
 	size_t n_confined;
 	bool sshd_missing;   /* said once, then the sshd checks are skipped */
-	int abi;             /* the running kernel's Landlock ABI, 0 if none */
+	struct host_layers host;   /* what this kernel enforces, as a login would see it */
 };
 
 static struct finding *finding_find(struct findings *f, const char *what, const char *fix)
@@ -169,25 +173,30 @@ static void check_shell(struct audit *a, const struct user_info *user)
 	finding_add(&a->findings, user->name, what, "chsh -s " CORRAL_SHELL_PATH " USER");
 }
 
-/* (d) a lingering systemd user manager runs the user's services outside any session */
-static void check_linger(struct audit *a, const struct user_info *user)
+/* (d) a lingering systemd user manager runs the user's services outside
+ * any session, unless the package's drop-in skips it for confined users */
+static void check_linger(struct audit *a, const struct user_info *user, const struct policy *policy)
 {
 	char path[PATHUTIL_PATH_MAX + 64];
 
 	snprintf(path, sizeof(path), "%s/%s", AUDIT_LINGER_DIR, user->name);
 	if (access(path, F_OK) < 0)
 		return;
+	if (access(AUDIT_USER_MANAGER_DROPIN, F_OK) == 0 || access(AUDIT_USER_MANAGER_DROPIN_ETC, F_OK) == 0)
+		return;   /* skipped, or confined when services lists systemd-user */
+	(void)policy;
 	finding_add(&a->findings, user->name,
-		    "lingering is enabled (" AUDIT_LINGER_DIR "/USER): systemd runs their user manager and its services outside any corral session",
-		    "loginctl disable-linger USER (or remove " AUDIT_LINGER_DIR "/USER)");
+		    "lingering is enabled (" AUDIT_LINGER_DIR "/USER) and user@.service has no corral drop-in: systemd runs their user manager and its services outside any corral session",
+		    "reinstall the corral package (its user@.service drop-in skips a confined user's manager), or loginctl disable-linger USER");
 }
 
-/* (e) a policy the running kernel cannot enforce: its sessions are refused */
+/* (e) a policy key this kernel has no layer for (its sessions are
+ * refused), as the session would decide it */
 static void check_kernel(struct audit *a, const struct policy *policy)
 {
 	char err[SANDBOX_ERR_MAX], what[SANDBOX_ERR_MAX + 128];
 	struct sandbox_plan plan;
-	int r = sandbox_plan(policy, a->abi, mountns_needed(policy), &plan, err, sizeof(err));
+	int r = sandbox_plan(policy, &a->host, &plan, err, sizeof(err));
 
 	if (r == 0) {
 		sandbox_plan_free(&plan);
@@ -198,9 +207,9 @@ static void check_kernel(struct audit *a, const struct policy *policy)
 		finding_add(&a->findings, policy->user, what, "run corralctl explain USER and corralctl run -u USER -- true");
 		return;
 	}
-	snprintf(what, sizeof(what), "this kernel cannot enforce their policy (%s): their sessions are refused", err);
+	snprintf(what, sizeof(what), "no layer on this kernel enforces their policy (%s): their sessions are refused", err);
 	finding_add(&a->findings, policy->user, what,
-		    "boot a kernel with that Landlock ABI (and landlock in the lsm= list), or drop what needs it from the policy");
+		    "boot a kernel with Landlock (in the lsm= list), or drop that key from the policy");
 }
 
 /* One user: resolved, skipped unless confined, then each per-user check. */
@@ -229,7 +238,7 @@ static void check_user(struct audit *a, const char *name)
 		a->n_confined++;
 		check_sshd(a, user.name);
 		check_shell(a, &user);
-		check_linger(a, &user);
+		check_linger(a, &user, &policy);
 		check_kernel(a, &policy);
 	}
 	policy_free(&policy);
@@ -348,8 +357,7 @@ int ctl_audit(int argc, char **argv)
 		finding_add(&a.findings, NULL, what, "corralctl check shows each error with its file and line");
 		goto out;
 	}
-	r = landlock_abi();
-	a.abi = r < 0 ? 0 : r;
+	host_layers_probe(0, true, true, &a.host);
 	if (candidate_users(&config, &names) < 0)
 		a.findings.out_of_memory = true;
 	for (size_t i = 0; i < names.count; i++)

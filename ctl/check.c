@@ -1,18 +1,32 @@
 /* corralctl check: validate the configuration; report errors, then warnings
  * about what the policy would do on this host. */
 #include <errno.h>
+#include <getopt.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "ctl.h"
+#include "layers.h"
 #include "paths.h"
 #include "pathutil.h"
 #include "policy.h"
 #include "users.h"
+
+int ctl_parse_abi(const char *text, int *abi)
+{
+	char *end;
+	long v = strtol(text, &end, 10);
+
+	if (*end || end == text || v < 0 || v > 99)
+		return -EINVAL;
+	*abi = (int)v;
+	return 0;
+}
 
 void ctl_print_diags(const struct config *config, FILE *stream)
 {
@@ -79,7 +93,89 @@ static void confine_origin(const struct policy *p, char *buf, size_t buflen)
 	snprintf(buf, buflen, "%s", origins->count ? origins->items[origins->count - 1] : "default");
 }
 
-static void warn_user(struct config *config, const struct user_info *user)
+/* What this kernel makes of a confined user's policy: one warning per
+ * distinct finding, naming the users it applies to (a lab has hundreds
+ * with the same policy). */
+#define CHECK_NAMES_SHOWN 5
+struct host_finding {
+	char *text;
+	struct strlist users;
+};
+struct host_findings {
+	struct host_finding *items;
+	size_t count;
+};
+
+static void host_finding_add(struct host_findings *f, const char *text, const char *user)
+{
+	struct host_finding *grown;
+
+	for (size_t i = 0; i < f->count; i++)
+		if (strcmp(f->items[i].text, text) == 0) {
+			(void)strlist_append(&f->items[i].users, user);
+			return;
+		}
+	grown = realloc(f->items, (f->count + 1) * sizeof(*grown));
+	if (!grown)
+		return;
+	f->items = grown;
+	grown[f->count].text = strdup(text);
+	strlist_init(&grown[f->count].users);
+	if (!grown[f->count].text)
+		return;
+	(void)strlist_append(&grown[f->count].users, user);
+	f->count++;
+}
+
+static void host_findings_report(struct host_findings *f, struct config *config)
+{
+	for (size_t i = 0; i < f->count; i++) {
+		const struct strlist *u = &f->items[i].users;
+		char names[512] = "";
+
+		for (size_t k = 0; k < u->count && k < CHECK_NAMES_SHOWN; k++)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", k ? ", " : "", u->items[k]);
+		if (u->count > CHECK_NAMES_SHOWN)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), " and %zu more",
+				 u->count - CHECK_NAMES_SHOWN);
+		diag_add(&config->diags, DIAG_WARNING, NULL, 0, "%s %s: %s", u->count == 1 ? "user" : "users", names,
+			 f->items[i].text);
+		free(f->items[i].text);
+		strlist_free(&f->items[i].users);
+	}
+	free(f->items);
+}
+
+/* Keys this kernel enforces only at a cost (trapped calls) or not at all. */
+static void warn_host(struct host_findings *found, const struct host_layers *host, const struct policy *p)
+{
+	struct row_layer rows[ROW_COUNT];
+	char text[1024] = "";
+
+	layers_decide(p, host, rows);
+	for (int i = 0; i < ROW_COUNT; i++)
+		if (rows[i].missing) {
+			snprintf(text, sizeof(text), "%s cannot be enforced on this host (%s): their sessions will be refused",
+				 layers_row_name(i), rows[i].note);
+			host_finding_add(found, text, p->user);
+		}
+	text[0] = '\0';
+	for (int i = 0; i < ROW_COUNT; i++)
+		if (rows[i].trapped && !rows[i].missing)
+			snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s%s", text[0] ? ", " : "",
+				 layers_row_name(i));
+	if (text[0]) {
+		char line[1200];
+
+		snprintf(line, sizeof(line),
+			 "on this host these keys cost a trapped call (a round trip to corral-helper) where they apply: %s (corralctl explain USER says why)",
+			 text);
+		host_finding_add(found, line, p->user);
+	}
+}
+
+static void warn_user(struct config *config, const struct user_info *user, const struct host_layers *host,
+		      struct host_findings *found)
 {
 	char err[POLICY_ERR_MAX], origin[PATHUTIL_PATH_MAX + 400];
 	struct policy p;
@@ -102,12 +198,16 @@ static void warn_user(struct config *config, const struct user_info *user)
 	if (p.confine && policy_limit_group(&p, err, sizeof(err)) == -EINVAL)
 		diag_add(&config->diags, DIAG_WARNING, NULL, 0, "user '%s': %s; their sessions will be refused",
 			 user->name, err);
+	if (p.confine)
+		warn_host(found, host, &p);
 	policy_free(&p);
 }
 
 /* Every user NSS can enumerate, plus the ones named in [user:] sections. */
-static void warn_users(struct config *config)
+static void warn_users(struct config *config, int assume_abi)
 {
+	struct host_findings found = { NULL, 0 };
+	struct host_layers host;
 	struct strlist seen;
 	struct passwd *pw;
 
@@ -122,41 +222,51 @@ static void warn_users(struct config *config)
 		if (config->sections[i].kind == SECTION_USER &&
 		    !strlist_contains(&seen, config->sections[i].target))
 			(void)strlist_append(&seen, config->sections[i].target);
+	/* as a login on this host would have it: pam_corral's view and cgroup */
+	if (assume_abi >= 0)
+		host_layers_assume(assume_abi, true, true, &host);
+	else
+		host_layers_probe(0, true, true, &host);
 	for (size_t i = 0; i < seen.count; i++) {
 		struct user_info user;
 
 		if (user_info_by_name(seen.items[i], &user) < 0)
 			continue;
-		warn_user(config, &user);
+		warn_user(config, &user, &host, &found);
 		user_info_free(&user);
 	}
+	host_findings_report(&found, config);
 	strlist_free(&seen);
 }
 
 int ctl_check(int argc, char **argv)
 {
-	const char *path = NULL;
+	static const struct option longopts[] = { { "landlock-abi", required_argument, NULL, 'L' }, { NULL, 0, NULL, 0 } };
+	const char *path = NULL, *usage = "usage: corralctl check [-c FILE] [--landlock-abi N]\n";
 	struct config config;
+	int opt, r, assume_abi = -1;
 	size_t warnings;
-	int opt, r;
 
 	optind = 1;
-	while ((opt = getopt(argc, argv, "+c:")) != -1) {
-		if (opt != 'c') {
-			fputs("usage: corralctl check [-c FILE]\n", stderr);
+	while ((opt = getopt_long(argc, argv, "+c:", longopts, NULL)) != -1) {
+		if (opt == 'c') {
+			path = optarg;
+		} else if (opt == 'L' && ctl_parse_abi(optarg, &assume_abi) == 0) {
+			continue;
+		} else {
+			fputs(usage, stderr);
 			return CTL_EXIT_USAGE;
 		}
-		path = optarg;
 	}
 	if (optind != argc) {
-		fputs("usage: corralctl check [-c FILE]\n", stderr);
+		fputs(usage, stderr);
 		return CTL_EXIT_USAGE;
 	}
 	r = config_load(path, &config);
 	if (r == 0) {
 		warn_missing_paths(&config);
 		warn_unknown_targets(&config);
-		warn_users(&config);
+		warn_users(&config, assume_abi);
 	}
 	ctl_print_diags(&config, stdout);
 	warnings = config.diags.count - config.diags.n_errors;

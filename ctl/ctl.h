@@ -15,6 +15,10 @@ int ctl_sessions(int argc, char **argv);
 int ctl_audit(int argc, char **argv);
 int ctl_user_manager(int argc, char **argv);
 
+/* "--landlock-abi N" of check and explain: the table for a kernel with
+ * Landlock ABI N (0: none) instead of this one. 0 or -EINVAL. */
+int ctl_parse_abi(const char *text, int *abi);
+
 /* Prints every diagnostic of a loaded config, one "FILE:LINE: level: ..."
  * line each, to stream. */
 struct config;

@@ -1,12 +1,14 @@
 /* corralctl explain: a user's effective policy, each value with the
  * section, file and line it came from. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "ctl.h"
+#include "layers.h"
 #include "loader.h"
 #include "mountns.h"
 #include "session_record.h"
@@ -98,8 +100,39 @@ static void print_view(const struct policy *p)
 	strlist_free(&user_writable);
 }
 
+/* The table of layers for this user on this host (layers.h), as a login
+ * would have it (with pam_corral's view and cgroup). */
+static void print_layers(const struct policy *p, int assume_abi)
+{
+	struct row_layer rows[ROW_COUNT];
+	struct host_layers host;
+	char by[160];
+
+	if (assume_abi >= 0)
+		host_layers_assume(assume_abi, true, true, &host);
+	else
+		host_layers_probe(0, true, true, &host);
+	layers_decide(p, &host, rows);
+	if (host.landlock.abi)
+		printf("# where each key is enforced on %s Landlock ABI %d:\n",
+		       assume_abi >= 0 ? "a kernel with" : "this host,", host.landlock.abi);
+	else
+		printf("# where each key is enforced on %s without Landlock:\n", assume_abi >= 0 ? "a kernel" : "this host,");
+	for (int i = 0; i < ROW_COUNT; i++) {
+		if (!rows[i].by && !rows[i].missing)
+			continue;
+		layers_format(rows[i].by, &host, by, sizeof(by));
+		printf("#   %-22s %s%s%s%s%s\n", layers_row_name(i), rows[i].missing ? "NOT ENFORCED, sessions refused" : "enforced by: ",
+		       rows[i].missing ? "" : by, rows[i].trapped && !rows[i].missing ? " (trapped calls)" : "",
+		       rows[i].note[0] ? ": " : "", rows[i].note);
+	}
+}
+
 int ctl_explain(int argc, char **argv)
 {
+	static const struct option longopts[] = { { "landlock-abi", required_argument, NULL, 'L' }, { NULL, 0, NULL, 0 } };
+	const char *usage = "usage: corralctl explain [-c FILE] [--landlock-abi N] USER\n";
+	int assume_abi = -1;
 	char err[POLICY_ERR_MAX];
 	const char *path = NULL;
 	struct user_info user;
@@ -108,15 +141,16 @@ int ctl_explain(int argc, char **argv)
 	int opt, r;
 
 	optind = 1;
-	while ((opt = getopt(argc, argv, "+c:")) != -1) {
-		if (opt != 'c') {
-			fputs("usage: corralctl explain [-c FILE] USER\n", stderr);
+	while ((opt = getopt_long(argc, argv, "+c:", longopts, NULL)) != -1) {
+		if (opt == 'c') {
+			path = optarg;
+		} else if (opt != 'L' || ctl_parse_abi(optarg, &assume_abi) < 0) {
+			fputs(usage, stderr);
 			return CTL_EXIT_USAGE;
 		}
-		path = optarg;
 	}
 	if (optind + 1 != argc) {
-		fputs("usage: corralctl explain [-c FILE] USER\n", stderr);
+		fputs(usage, stderr);
 		return CTL_EXIT_USAGE;
 	}
 	r = config_load(path, &config);
@@ -151,8 +185,10 @@ int ctl_explain(int argc, char **argv)
 	printf("# confined: %s\n", p.confine ? "yes" : "no");
 	for (int k = 0; k < KEY_COUNT; k++)
 		print_setting(&p, (enum policy_key)k);
-	if (p.confine)
+	if (p.confine) {
 		print_view(&p);
+		print_layers(&p, assume_abi);
+	}
 	policy_free(&p);
 	user_info_free(&user);
 	config_free(&config);

@@ -6,9 +6,9 @@
 
 static void usage(FILE *stream)
 {
-	fputs("usage: corralctl check [-c FILE]\n"
-	      "       corralctl explain [-c FILE] USER\n"
-	      "       corralctl run [-c FILE] [-u USER] -- CMD [ARG...]\n"
+	fputs("usage: corralctl check [-c FILE] [--landlock-abi N]\n"
+	      "       corralctl explain [-c FILE] [--landlock-abi N] USER\n"
+	      "       corralctl run [-c FILE] [-u USER] [--landlock-abi N] -- CMD [ARG...]\n"
 	      "       corralctl sessions\n"
 	      "       corralctl audit [-c FILE] [-s SSHD_CONFIG] [-p PAM_DIR]\n"
 	      "       corralctl user-manager [-c FILE] USER|UID\n"

@@ -78,6 +78,16 @@ void mediate_bind(struct helper *h, const struct seccomp_notif *req);
 /* prlimit64, setpriority, sched_set*, ioprio_set, kcmp, process_madvise,
  * migrate_pages, move_pages naming another process (xproc.c). */
 void mediate_cross_process(struct helper *h, const struct seccomp_notif *req);
+/* kill, tkill, tgkill, rt_(tg)sigqueueinfo, pidfd_send_signal, pidfd_open
+ * where Landlock has no signal scope (signals.c). */
+void mediate_signal(struct helper *h, const struct seccomp_notif *req);
+
+/* Session membership (members.c): a process or thread of the session;
+ * every process of the user in process group pgrp is; the pid a pidfd
+ * refers to (0: it has exited; -1: not a pidfd). */
+bool helper_is_member(const struct helper *h, pid_t pid);
+bool helper_group_is_member(const struct helper *h, pid_t pgrp);
+pid_t helper_pidfd_pid(int pidfd);
 
 /* Parks a request until fd is writable (or until retry_ms passes when fd
  * is -1; with an fd, retry_ms > 0 is the socket's send timeout, after

@@ -62,6 +62,15 @@ void helper_handle(struct helper *h, const struct seccomp_notif *req)
 	case __NR_move_pages:
 		mediate_cross_process(h, req);
 		break;
+	case __NR_kill:
+	case __NR_tkill:
+	case __NR_tgkill:
+	case __NR_rt_sigqueueinfo:
+	case __NR_rt_tgsigqueueinfo:
+	case __NR_pidfd_send_signal:
+	case __NR_pidfd_open:
+		mediate_signal(h, req);
+		break;
 	default:
 		/* the filter sends nothing else: refuse, never continue */
 		helper_respond(h, req, 0, ENOSYS);

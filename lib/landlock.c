@@ -14,6 +14,7 @@
 #endif
 
 #define LL_CREATE_RULESET_VERSION (1U << 0)
+#define LL_CREATE_RULESET_ERRATA (1U << 1)
 #define LL_RULE_PATH_BENEATH 1
 #define LL_RULE_NET_PORT 2
 
@@ -116,4 +117,46 @@ int landlock_restrict_self(int ruleset_fd)
 	if (syscall(__NR_landlock_restrict_self, ruleset_fd, 0) < 0)
 		return -errno;
 	return 0;
+}
+
+/* Does a ruleset handling only these rights come into being? */
+static int handles(uint64_t fs, uint64_t net, uint64_t scoped)
+{
+	struct landlock_rights one = { .fs = fs, .net = net, .scoped = scoped };
+	int fd = landlock_ruleset_create(&one);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+void landlock_probe(int abi_cap, struct landlock_support *out)
+{
+	struct landlock_rights expected;
+	long errata;
+	int abi = landlock_abi();
+
+	memset(out, 0, sizeof(*out));
+	if (abi <= 0)
+		return;
+	if (abi_cap > 0 && abi > abi_cap)
+		abi = abi_cap;
+	out->abi = abi;
+	landlock_rights_for_abi(abi, &expected);
+	/* the rights of ABI 1 come with the system call; the later ones, one
+	 * by one */
+	out->rights.fs = expected.fs & ~(LL_FS_REFER | LL_FS_TRUNCATE | LL_FS_IOCTL_DEV);
+	for (uint64_t bit = LL_FS_REFER; bit <= LL_FS_IOCTL_DEV; bit <<= 1)
+		if ((expected.fs & bit) && handles(LL_FS_READ_FILE | bit, 0, 0))
+			out->rights.fs |= bit;
+	for (uint64_t bit = LL_NET_BIND_TCP; bit <= LL_NET_CONNECT_TCP; bit <<= 1)
+		if ((expected.net & bit) && handles(LL_FS_READ_FILE, bit, 0))
+			out->rights.net |= bit;
+	for (uint64_t bit = LL_SCOPE_ABSTRACT_UNIX; bit <= LL_SCOPE_SIGNAL; bit <<= 1)
+		if ((expected.scoped & bit) && handles(LL_FS_READ_FILE, 0, bit))
+			out->rights.scoped |= bit;
+	errata = syscall(__NR_landlock_create_ruleset, NULL, 0, LL_CREATE_RULESET_ERRATA);
+	out->errata_known = errata >= 0;
+	out->errata = errata >= 0 ? (uint64_t)errata : 0;
 }

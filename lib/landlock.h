@@ -45,6 +45,18 @@ struct landlock_rights {
  * (-ENOSYS: not built in, -EOPNOTSUPP: disabled at boot). */
 int landlock_abi(void);
 
+/* What this kernel's Landlock can enforce, each right probed by making a
+ * ruleset that handles it, not taken from the ABI number alone (a vendor
+ * kernel may report an ABI with a right of it missing), at most what ABI
+ * abi_cap brings (a test knob; 0: no cap). abi 0: no Landlock. */
+struct landlock_support {
+	int abi;
+	struct landlock_rights rights;
+	uint64_t errata;       /* LANDLOCK_CREATE_RULESET_ERRATA: fixed errata, bit N-1 for erratum N */
+	int errata_known;      /* the kernel answers the errata query */
+};
+void landlock_probe(int abi_cap, struct landlock_support *out);
+
 /* The rights ABI version abi can enforce. */
 void landlock_rights_for_abi(int abi, struct landlock_rights *out);
 

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "layers.h"
 #include "loader.h"
 #include "netpolicy.h"
 #include "pathutil.h"
@@ -19,8 +20,6 @@
 #define LL_DIRECTORY_ONLY (LL_FS_READ_DIR | LL_FS_REMOVE_DIR | LL_FS_REMOVE_FILE | LL_FS_MAKE_CHAR | \
 			   LL_FS_MAKE_DIR | LL_FS_MAKE_REG | LL_FS_MAKE_SOCK | LL_FS_MAKE_FIFO |     \
 			   LL_FS_MAKE_BLOCK | LL_FS_MAKE_SYM | LL_FS_REFER)
-#define FS_ABI_NEEDED 3     /* TRUNCATE: a read-only tree must not be truncatable */
-#define FS_ABI_MOUNT_VIEW 2 /* REFER; the read-only mounts keep truncate out of read-only trees */
 #define NET_ABI_NEEDED 4
 #define SCOPE_ABI_NEEDED 6
 #define SANDBOX_MAX_DEPTH 32
@@ -57,44 +56,31 @@ static void need_abi(struct sandbox_plan *plan, int abi)
 		plan->abi_needed = abi;
 }
 
-/* Which protocols net.connect lets open sockets for (UDP and ICMP sockets
- * are refused at socket() when no rule names them), and whether Landlock
- * can enforce its TCP ports (port-only rules; anything else is decided by
- * corral-helper, per address). */
-static void plan_connect(const struct policy *policy, struct sandbox_plan *plan)
+/* The socket filter: UDP and ICMP sockets are refused at socket() when
+ * no net.connect rule names them. */
+static void plan_sockets(const struct policy *policy, struct sandbox_plan *plan)
 {
 	const struct netrule_set *rules = &policy->net_connect;
-	bool tcp_any_port = false, udp = false, icmp = false, kernel_only = true;
 
-	for (size_t i = 0; i < rules->count; i++) {
-		const struct netrule *rule = &rules->rules[i];
-
-		if (rule->target != NETRULE_TARGET_ANY ||
-		    ((rule->protocols & (NET_PROTO_UDP | NET_PROTO_ICMP)) && rule->n_ports))
-			kernel_only = false;
-		if ((rule->protocols & NET_PROTO_TCP) && rule->n_ports == 0 && rule->target == NETRULE_TARGET_ANY)
-			tcp_any_port = true;
-		udp |= (rule->protocols & NET_PROTO_UDP) != 0;
-		icmp |= (rule->protocols & NET_PROTO_ICMP) != 0;
-	}
-	plan->filter.allow_udp = udp;
-	plan->filter.allow_icmp = icmp;
-	/* when corral-helper sees every connect anyway it checks the ports too,
-	 * and Landlock's per-port rules would only cost time at session start */
-	if (kernel_only && !tcp_any_port && !netpolicy_needs_mediation(policy)) {
-		plan->handled.net |= LL_NET_CONNECT_TCP;
-		plan->connect_ports = rules;
-		need_abi(plan, NET_ABI_NEEDED);
+	plan->filter.allow_udp = !policy_is_set(policy, KEY_NET_CONNECT);
+	plan->filter.allow_icmp = false;
+	for (size_t i = 0; i < rules->count && policy_is_set(policy, KEY_NET_CONNECT); i++) {
+		plan->filter.allow_udp |= (rules->rules[i].protocols & NET_PROTO_UDP) != 0;
+		plan->filter.allow_icmp |= (rules->rules[i].protocols & NET_PROTO_ICMP) != 0;
 	}
 }
 
-static void plan_network(const struct policy *policy, struct sandbox_plan *plan)
+/* What the table gave Landlock, the helper and the filter for the network
+ * and the scopes. */
+static void plan_network(const struct policy *policy, const struct row_layer *rows, struct sandbox_plan *plan)
 {
-	plan->filter.allow_udp = true;
-	plan->filter.allow_icmp = false;
-	if (policy_is_set(policy, KEY_NET_CONNECT))
-		plan_connect(policy, plan);
-	if (policy_is_set(policy, KEY_NET_BIND)) {
+	plan_sockets(policy, plan);
+	if (rows[KEY_NET_CONNECT].by & BY_LANDLOCK) {
+		plan->handled.net |= LL_NET_CONNECT_TCP;
+		plan->connect_ports = &policy->net_connect;
+		need_abi(plan, NET_ABI_NEEDED);
+	}
+	if (rows[KEY_NET_BIND].by & BY_LANDLOCK) {
 		plan->handled.net |= LL_NET_BIND_TCP;
 		need_abi(plan, NET_ABI_NEEDED);
 		/* a Landlock rule per port costs a system call each at session
@@ -104,14 +90,27 @@ static void plan_network(const struct policy *policy, struct sandbox_plan *plan)
 			plan->bind_ports = &policy->net_bind;
 		else
 			plan->filter.notify_bind = true;
-		/* Landlock checks bind(), but listen() on an unbound socket
-		 * binds a random port without it */
-		plan->filter.notify_listen = true;
+	} else if (rows[KEY_NET_BIND].by & BY_HELPER) {
+		plan->filter.notify_bind = true;
 	}
-	plan->filter.notify_net = netpolicy_needs_mediation(policy);
+	/* Landlock checks bind(), but listen() on an unbound socket binds a
+	 * random port without it */
+	plan->filter.notify_listen = (rows[KEY_NET_BIND].by & BY_HELPER) != 0;
+	plan->filter.notify_net = ((rows[KEY_NET_CONNECT].by | rows[KEY_NET_DENY].by | rows[KEY_NET_LOOPBACK].by |
+				    rows[KEY_IPC_UNIX].by | rows[KEY_IPC_ABSTRACT_UNIX].by) & BY_HELPER) != 0;
+	if (rows[KEY_IPC_ABSTRACT_UNIX].by & BY_LANDLOCK)
+		plan->handled.scoped |= LL_SCOPE_ABSTRACT_UNIX;
+	if (rows[KEY_IPC_SIGNALS].by & BY_LANDLOCK)
+		plan->handled.scoped |= LL_SCOPE_SIGNAL;
+	else if (rows[KEY_IPC_SIGNALS].by)
+		plan->filter.notify_signals = true;
+	/* Landlock's scope covers signals, not limits or priorities */
+	plan->filter.notify_cross_process = rows[KEY_IPC_SIGNALS].by != 0;
+	if (plan->handled.scoped)
+		need_abi(plan, SCOPE_ABI_NEEDED);
 }
 
-static int plan_files(const struct policy *policy, bool mount_view, struct sandbox_plan *plan)
+static int plan_files(const struct policy *policy, const struct row_layer *rows, struct sandbox_plan *plan)
 {
 	static const struct {
 		enum policy_key key;
@@ -126,18 +125,18 @@ static int plan_files(const struct policy *policy, bool mount_view, struct sandb
 	int r;
 
 	for (size_t g = 0; g < sizeof(grants) / sizeof(grants[0]); g++)
-		restricted |= policy_is_set(policy, grants[g].key);
+		restricted |= (rows[grants[g].key].by & BY_LANDLOCK) != 0;
+	/* an executable memfd would run code from outside fs.exec (Landlock
+	 * and the noexec mounts do not see kernel-internal mounts):
+	 * corral-helper serves memfd_create with non-executable, sealed memfds */
+	plan->filter.notify_memfd = policy_is_set(policy, KEY_FS_EXEC);
 	if (!restricted)
 		return 0;
-	need_abi(plan, mount_view ? FS_ABI_MOUNT_VIEW : FS_ABI_NEEDED);
+	need_abi(plan, 1);
 	/* in the session's view the denied paths are covered, and the trees
 	 * around them keep every right; without it Landlock carves them out */
-	plan->deny = mount_view ? NULL : policy_list(policy, KEY_FS_DENY);
+	plan->deny = rows[KEY_FS_DENY].by == BY_LANDLOCK ? policy_list(policy, KEY_FS_DENY) : NULL;
 	plan->deny_links = policy_list(policy, KEY_FS_DENY);
-	/* an executable memfd would run code from outside fs.exec (Landlock
-	 * does not see kernel-internal mounts): corral-helper serves
-	 * memfd_create with non-executable, sealed memfds */
-	plan->filter.notify_memfd = policy_is_set(policy, KEY_FS_EXEC);
 	plan->handled.fs = LL_FS_READ | LL_FS_WRITE | LL_FS_EXECUTE;
 	for (size_t g = 0; g < sizeof(grants) / sizeof(grants[0]); g++) {
 		const struct strlist *items = policy_list(policy, grants[g].key);
@@ -156,50 +155,40 @@ static int plan_files(const struct policy *policy, bool mount_view, struct sandb
 	return 0;
 }
 
-int sandbox_plan(const struct policy *policy, int abi, bool mount_view, struct sandbox_plan *plan, char *err,
+int sandbox_plan(const struct policy *policy, const struct host_layers *host, struct sandbox_plan *plan, char *err,
 		 size_t errlen)
 {
-	struct landlock_rights available;
-	int r;
+	struct row_layer *rows = calloc(ROW_COUNT, sizeof(*rows));
+	int missing, r = 0;
 
 	memset(plan, 0, sizeof(*plan));
+	if (!rows)
+		return -ENOMEM;
 	plan->uid = policy->uid;
-	r = plan_files(policy, mount_view, plan);
-	if (r < 0)
-		goto fail;
-	plan_network(policy, plan);
-	if (!policy->abstract_unix_allowed)
-		plan->handled.scoped |= LL_SCOPE_ABSTRACT_UNIX;
-	if (!policy->signals_any) {
-		plan->handled.scoped |= LL_SCOPE_SIGNAL;
-		/* Landlock's scope covers signals, not limits or priorities */
-		plan->filter.notify_cross_process = true;
-	}
-	if (plan->handled.scoped)
-		need_abi(plan, SCOPE_ABI_NEEDED);
-	if (abi < plan->abi_needed) {
-		snprintf(err, errlen,
-			 "the policy needs Landlock ABI %d (%s) but this kernel offers %s%d; refusing to enforce less",
-			 plan->abi_needed,
-			 plan->abi_needed >= SCOPE_ABI_NEEDED ? "abstract-socket and signal scopes"
-			 : plan->abi_needed >= NET_ABI_NEEDED ? "TCP port rules" : "file truncation control",
-			 abi > 0 ? "ABI " : "no Landlock, ", abi > 0 ? abi : 0);
+	/* the one table: what Landlock, the view, the helper and the filter
+	 * each enforce on this kernel; a key no layer covers is refused */
+	missing = layers_decide(policy, host, rows);
+	if (missing >= 0) {
+		snprintf(err, errlen, "%s cannot be enforced on this kernel: %s", layers_row_name(missing),
+			 rows[missing].note);
 		r = -EOPNOTSUPP;
-		goto fail;
+		goto out;
 	}
-	/* take what the kernel can do beyond the minimum (e.g. device ioctls) */
-	landlock_rights_for_abi(abi, &available);
+	r = plan_files(policy, rows, plan);
+	if (r < 0)
+		goto out;
+	plan_network(policy, rows, plan);
+	/* what this kernel handles beyond the minimum (e.g. device ioctls) */
 	if (plan->handled.fs)
-		plan->handled.fs = available.fs;
-	plan->handled.net &= available.net;
-	plan->handled.scoped &= available.scoped;
-	return 0;
-fail:
-	sandbox_plan_free(plan);
+		plan->handled.fs = host->landlock.rights.fs;
+	plan->handled.net &= host->landlock.rights.net;
+	plan->handled.scoped &= host->landlock.rights.scoped;
+out:
+	free(rows);
+	if (r < 0)
+		sandbox_plan_free(plan);
 	return r;
-}
-
-/* A denied path the user cannot open in any way anyway (read, write or
+}/* A denied path the user cannot open in any way anyway (read, write or
  * search/execute refused by its permissions, e.g. /etc/shadow) needs no
  * carving: carving costs a rule per sibling entry at session start. The
  * check runs as the user, in the session's process. */

@@ -33,14 +33,13 @@ struct sandbox_plan {
 	struct syscall_filter_options filter;
 };
 
-/* Plans the confinement of policy for a kernel offering Landlock ABI abi;
- * mount_view: the session's mount namespace (mountns.h) is there, which
- * hides fs.deny and keeps what is outside fs.write read-only, so Landlock
- * neither carves nor needs to control truncation. Returns 0; -EOPNOTSUPP
- * when the policy needs something this kernel (or this version of corral)
- * cannot enforce, with what is missing in err; -ENOMEM. The plan points
- * into policy and is freed with sandbox_plan_free. */
-int sandbox_plan(const struct policy *policy, int abi, bool mount_view, struct sandbox_plan *plan, char *err,
+/* Plans the confinement of policy on a host (layers.h: what each layer
+ * enforces there, decided once in the table). Returns 0; -EOPNOTSUPP when
+ * a key set in the policy has no layer on this host, with the key and why
+ * in err; -ENOMEM. The plan points into policy and is freed with
+ * sandbox_plan_free. */
+struct host_layers;
+int sandbox_plan(const struct policy *policy, const struct host_layers *host, struct sandbox_plan *plan, char *err,
 		 size_t errlen);
 void sandbox_plan_free(struct sandbox_plan *plan);
 

@@ -12,6 +12,7 @@
 #include "command.h"
 #include "config.h"
 #include "landlock.h"
+#include "layers.h"
 #include "launch.h"
 #include "log.h"
 #include "pathutil.h"
@@ -105,6 +106,7 @@ int session_run(const struct policy *p, const struct session_spec *spec, char *c
 	const char *shell_base = strrchr(p->shell, '/') ? strrchr(p->shell, '/') + 1 : p->shell;
 	struct strlist words, env;
 	struct sandbox_plan plan;
+	struct host_layers host;
 	struct launch_request request = { .policy = p };
 	char *shell_argv[4] = { NULL };
 	char *const *argv = NULL;
@@ -191,8 +193,10 @@ int session_run(const struct policy *p, const struct session_spec *spec, char *c
 			r = SESSION_EXIT_NO_POLICY;
 			goto out;
 		}
-		abi = landlock_abi();
-		r = sandbox_plan(p, abi, spec->namespace_ready, &plan, why, sizeof(why));
+		/* what root made (the view, a cgroup) and what this kernel has */
+		host_layers_probe(spec->landlock_abi_cap, spec->namespace_ready, spec->session_id != NULL, &host);
+		abi = host.landlock.abi;
+		r = sandbox_plan(p, &host, &plan, why, sizeof(why));
 		if (r < 0) {
 			snprintf(err, errlen, "cannot confine this session: %s", why);
 			corral_log(LOG_ERR, "user=%s event=refused op=confine errno=%d reason=\"%s\"", p->user, -r, why);

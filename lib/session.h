@@ -36,6 +36,7 @@ struct session_spec {
 	 * noexec mounts may cover where it was found; otherwise found by path */
 	bool helper_pinned;
 	int helper_fd;
+	int landlock_abi_cap;       /* root's test knob (record, corralctl run --landlock-abi); 0: none */
 };
 
 /* Can the session be confined as the policy says, given what root prepared?

@@ -80,6 +80,7 @@ static int from_record(const char *id, const struct user_info *user, struct poli
 		r = session_record_policy(&rec, out, why, whylen);
 	if (r == 0) {
 		spec->session_id = id;
+		spec->landlock_abi_cap = (int)rec.landlock_abi_cap;
 		/* limits that another PAM module took us out of (pam_systemd
 		 * after pam_corral moves the login to logind's scope) are not in
 		 * force: the checks below then refuse what needs them */

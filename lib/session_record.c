@@ -160,6 +160,8 @@ int session_record_format(const struct session_record *rec, char **out, size_t *
 		r = text_field(&t, "cgroup", (const char *[]){ rec->cgroups.items[i] }, 1);
 	if (r == 0 && n_limits)
 		r = text_field(&t, "cgroup_limits", limits, n_limits);
+	if (r == 0 && rec->landlock_abi_cap)
+		r = text_number(&t, "landlock_abi", rec->landlock_abi_cap);
 	if (r == 0)
 		r = text_append(&t, "policy\n", 7);
 	if (r == 0)
@@ -198,6 +200,7 @@ enum header_field {
 	HEADER_STARTED = 1u << 6,
 	HEADER_MNTNS = 1u << 7,
 	HEADER_LIMITS = 1u << 8,
+	HEADER_ABI_CAP = 1u << 9,   /* optional, like HEADER_LIMITS */
 };
 #define HEADER_REQUIRED 0xffu
 
@@ -276,6 +279,11 @@ static int parse_header_line(struct session_record *rec, const struct strlist *t
 		field = HEADER_MNTNS;
 		if (parse_number(value, UINT64_MAX, &rec->mount_namespace) < 0)
 			return -EINVAL;
+	} else if (strcmp(name, "landlock_abi") == 0) {
+		field = HEADER_ABI_CAP;
+		if (parse_number(value, 99, &number) < 0 || number == 0)
+			return -EINVAL;
+		rec->landlock_abi_cap = (unsigned)number;
 	} else {
 		return -EINVAL;
 	}

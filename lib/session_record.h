@@ -31,6 +31,7 @@ struct session_record {
 	uint64_t mount_namespace; /* inode of the session's mount namespace; 0 = none */
 	struct strlist cgroups;   /* directories of the session's cgroups */
 	unsigned cgroup_limits;   /* enum cgroup_limit_bit: the shell then skips RLIMIT_NPROC */
+	unsigned landlock_abi_cap;  /* root's test knob: the Landlock ABI used at most; 0 = none */
 	char *policy_text;        /* record_serialize() of the effective policy */
 	size_t policy_len;
 };

@@ -128,6 +128,7 @@ static int write_record(const struct session_setup_request *req, struct session_
 	rec.leader = req->leader;
 	rec.started = (int64_t)time(NULL);
 	rec.cgroup_limits = state->cgroup.limits;
+	rec.landlock_abi_cap = req->landlock_abi_cap > 0 ? (unsigned)req->landlock_abi_cap : 0;
 	r = proc_stat_read(req->leader, &st);
 	if (r == 0) {
 		rec.leader_start = st.start_time;

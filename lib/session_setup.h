@@ -23,6 +23,7 @@ struct session_setup_request {
 	const char *run_dir;      /* SESSION_RUN_DIR unless testing */
 	const char *tmp_base;     /* MOUNTNS_PRIVATE_TMP_BASE unless testing */
 	const char *helper_path;  /* corral-helper the keeper starts (NULL: the installed one) */
+	int landlock_abi_cap;     /* root's test knob, written into the record; 0: none */
 };
 
 /* What open did, so close undoes exactly that (also after a half-way failure). */

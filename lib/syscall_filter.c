@@ -137,6 +137,7 @@ enum bpf_label {
 	PRLIMIT,
 	PRIORITY,
 	IO_PRIORITY,
+	KILL,
 	LABEL_COUNT
 };
 
@@ -215,6 +216,7 @@ static int install_decision_filter(const struct syscall_filter_options *options,
 	const enum bpf_label listen = options->notify_listen ? NOTIFY : NEXT;
 	const enum bpf_label bind = options->notify_bind ? NOTIFY : NEXT;
 	const bool xproc = options->notify_cross_process;
+	const enum bpf_label signals = options->notify_signals ? NOTIFY : NEXT;
 	const struct bpf_insn program[] = {
 		LOAD(offsetof(struct seccomp_data, arch)),
 		JEQ(AUDIT_ARCH_X86_64, NEXT, ALLOW),
@@ -239,7 +241,19 @@ static int install_decision_filter(const struct syscall_filter_options *options,
 		JEQ(__NR_move_pages, xproc ? PID_ARG0 : NEXT, NEXT),
 		JEQ(__NR_kcmp, xproc ? NOTIFY : NEXT, NEXT),
 		JEQ(__NR_process_madvise, xproc ? NOTIFY : NEXT, NEXT),
+		JEQ(__NR_kill, options->notify_signals ? KILL : NEXT, NEXT),
+		JEQ(__NR_tkill, signals, NEXT),
+		JEQ(__NR_tgkill, signals, NEXT),
+		JEQ(__NR_rt_sigqueueinfo, signals, NEXT),
+		JEQ(__NR_rt_tgsigqueueinfo, signals, NEXT),
+		JEQ(__NR_pidfd_send_signal, signals, NEXT),
+		JEQ(__NR_pidfd_open, signals, NEXT),
 		RET(SECCOMP_RET_ALLOW),
+
+		/* kill(0, sig) is the caller's own process group */
+		LABEL(KILL),
+		LOAD(ARG_LOW(0)),
+		JEQ(0, ALLOW, NOTIFY),
 
 		/* pid 0 is the caller itself: only another pid goes to the helper */
 		LABEL(PID_ARG0),
@@ -351,7 +365,7 @@ bool syscall_filter_in_session(void)
 bool syscall_filter_traps(const struct syscall_filter_options *options)
 {
 	return options->notify_net || options->notify_memfd || options->notify_listen || options->notify_bind ||
-	       options->notify_cross_process;
+	       options->notify_cross_process || options->notify_signals;
 }
 
 int syscall_filter_install(const struct syscall_filter_options *options, int *listener)

@@ -31,6 +31,10 @@ struct syscall_filter_options {
 	 * lets them through for the session's own processes only (ipc.signals
 	 * = session); a whole user's priority is refused outright */
 	bool notify_cross_process;
+	/* kill, tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo,
+	 * pidfd_send_signal, pidfd_open: decided by session membership where
+	 * Landlock has no signal scope (ABI < 6) */
+	bool notify_signals;
 };
 
 /* Is anything trapped (so the filter has a listener fd)? */

@@ -1,4 +1,5 @@
 /* Module argument parsing (see module_args.h). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "mountns.h"
@@ -25,6 +26,14 @@ void module_args_parse(int argc, const char **argv, struct module_args *out)
 			continue;
 		if (strcmp(arg, "debug") == 0) {
 			out->debug = true;
+			continue;
+		}
+		if ((v = value_of(arg, "landlock_abi")) != NULL) {
+			/* 1..99: anything else is a bad value, not a cap */
+			if (v[0] >= '1' && v[0] <= '9' && (v[1] == '\0' || (v[1] >= '0' && v[1] <= '9' && v[2] == '\0')))
+				out->landlock_abi = atoi(v);
+			else
+				out->invalid = arg;
 			continue;
 		}
 		if ((v = value_of(arg, "config")) != NULL)

@@ -14,6 +14,7 @@
 #include "confine.h"
 #include "keeper.h"
 #include "landlock.h"
+#include "layers.h"
 #include "mountns.h"
 #include "open_session.h"
 #include "paths.h"
@@ -177,6 +178,7 @@ static int open_confined(const struct open_request *req, struct policy *p, const
 	struct session_setup_request setup = {
 		.policy = p, .service = req->service, .leader = getpid(),
 		.run_dir = req->args.run_dir, .tmp_base = req->args.tmp_base, .helper_path = helper,
+		.landlock_abi_cap = req->args.landlock_abi,
 	};
 	char reason[SESSION_SETUP_ERR_MAX], sections[SECTIONS_MAX];
 	struct module_session *s = NULL;
@@ -189,8 +191,11 @@ static int open_confined(const struct open_request *req, struct policy *p, const
 		return r;
 	helper_beside_module(helper, sizeof(helper));
 	if (direct) {
-		abi = landlock_abi();
-		r = sandbox_plan(p, abi, mountns_needed(p), &plan, reason, sizeof(reason));
+		struct host_layers host;
+
+		host_layers_probe(req->args.landlock_abi, mountns_needed(p), true, &host);
+		abi = host.landlock.abi;
+		r = sandbox_plan(p, &host, &plan, reason, sizeof(reason));
 		if (r < 0)
 			return refuse(req, r, "confine", reason);
 		planned = true;
@@ -245,7 +250,7 @@ int open_session(const struct open_request *req)
 		req->log(req->context, LOG_WARNING, "event=bad-argument target=\"%s\" reason=\"unknown argument, ignored\"",
 			 req->args.unknown[i]);
 	if (req->args.invalid)
-		req->log(req->context, LOG_WARNING, "event=bad-argument target=\"%s\" reason=\"needs an absolute path, ignored\"",
+		req->log(req->context, LOG_WARNING, "event=bad-argument target=\"%s\" reason=\"a bad value (paths must be absolute, landlock_abi a number), ignored\"",
 			 req->args.invalid);
 	r = user_info_by_name(req->user, &user);
 	if (r < 0)

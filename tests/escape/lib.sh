@@ -90,7 +90,10 @@ as_user() {
 confined() {
 	local policy=$1 u=$2
 	shift 2
-	(cd / && timeout -k 5 60 "$ESC_CTL" run -c "$policy" -u "$u" -- "$@") 2>&1
+	# ESC_LANDLOCK_ABI=N: the whole suite as on a kernel with Landlock ABI N
+	# (tests/escape-older-kernels.t): the other layers' fallbacks
+	(cd / && timeout -k 5 60 "$ESC_CTL" run ${ESC_LANDLOCK_ABI:+--landlock-abi "$ESC_LANDLOCK_ABI"} \
+		-c "$policy" -u "$u" -- "$@") 2>&1
 }
 
 # R_OUT (the attack's output), R_STATUS (its exit status), R_AFTER ("ok ok"

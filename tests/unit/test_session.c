@@ -12,6 +12,7 @@
 #include "policy.h"
 #include "sandbox.h"
 #include "session_env.h"
+#include "layers.h"
 #include "loader.h"
 #include "tap.h"
 
@@ -118,29 +119,42 @@ static int resolve_text(const char *text, struct policy *p)
 	return r;
 }
 
+/* A plan for a host with Landlock ABI abi, with or without the view. */
+static int plan_on(const struct policy *p, int abi, bool view, struct sandbox_plan *plan, char *err, size_t errlen)
+{
+	struct host_layers host;
+
+	host_layers_assume(abi, view, true, &host);
+	return sandbox_plan(p, &host, plan, err, errlen);
+}
+
 static void test_plan(void)
 {
 	static const struct {
 		const char *text;
 		int abi;
+		bool view;
 		int result;
 		int abi_needed;
 		const char *reason;
 	} cases[] = {
-		{ "[default]\nconfine = yes\n", 7, 0, 6, NULL },
-		{ "[default]\nconfine = yes\nipc.abstract_unix = allow\nipc.signals = any\n", 1, 0, 0, NULL },
-		{ "[default]\nconfine = yes\nipc.abstract_unix = allow\nipc.signals = any\nfs.read = /usr\n", 3, 0, 3, NULL },
-		{ "[default]\nconfine = yes\nipc.abstract_unix = allow\nipc.signals = any\nfs.read = /usr\n", 2, -EOPNOTSUPP, 3,
-		  "file truncation control" },
-		{ "[default]\nconfine = yes\nipc.abstract_unix = allow\nipc.signals = any\nnet.bind = 80\n", 3, -EOPNOTSUPP, 4,
-		  "TCP port rules" },
-		{ "[default]\nconfine = yes\n", 5, -EOPNOTSUPP, 6, "abstract-socket and signal scopes" },
+		{ "[default]\nconfine = yes\n", 7, true, 0, 6, NULL },
+		{ "[default]\nconfine = yes\nipc.abstract_unix = allow\nipc.signals = any\n", 1, true, 0, 0, NULL },
+		{ "[default]\nconfine = yes\nipc.abstract_unix = allow\nipc.signals = any\nfs.read = /usr\n", 3, false, 0, 1, NULL },
+		/* the scopes and ports fall back to corral-helper on older kernels */
+		{ "[default]\nconfine = yes\nfs.read = /usr\nfs.write = ~\n", 2, true, 0, 1, NULL },
+		{ "[default]\nconfine = yes\nnet.bind = 80\n", 3, true, 0, 0, NULL },
+		{ "[default]\nconfine = yes\n", 5, true, 0, 0, NULL },
+		/* what no layer enforces is refused, naming the key */
+		{ "[default]\nconfine = yes\nfs.read = /usr\n", 0, true, -EOPNOTSUPP, 0, "fs.read cannot be enforced" },
+		{ "[default]\nconfine = yes\nfs.exec = /usr\n", 6, false, -EOPNOTSUPP, 0, "fs.exec cannot be enforced" },
+		{ "[default]\nconfine = yes\nfs.private_tmp = yes\n", 6, false, -EOPNOTSUPP, 0, "fs.private_tmp" },
 		/* decided per address by corral-helper: no Landlock ABI beyond the scopes' */
-		{ "[default]\nconfine = yes\nnet.connect = tcp://example.org:443\n", 7, 0, 6, NULL },
-		{ "[default]\nconfine = yes\nnet.connect = udp://:53\n", 7, 0, 6, NULL },
-		{ "[default]\nconfine = yes\nnet.deny = 10.0.0.0/8\n", 7, 0, 6, NULL },
-		{ "[default]\nconfine = yes\nnet.loopback = own\n", 7, 0, 6, NULL },
-		{ "[default]\nconfine = yes\nnet.connect = tcp://:443 udp://* icmp://*\n", 7, 0, 6, NULL },
+		{ "[default]\nconfine = yes\nnet.connect = tcp://example.org:443\n", 7, true, 0, 6, NULL },
+		{ "[default]\nconfine = yes\nnet.connect = udp://:53\n", 7, true, 0, 6, NULL },
+		{ "[default]\nconfine = yes\nnet.deny = 10.0.0.0/8\n", 7, true, 0, 6, NULL },
+		{ "[default]\nconfine = yes\nnet.loopback = own\n", 7, true, 0, 6, NULL },
+		{ "[default]\nconfine = yes\nnet.connect = tcp://:443 udp://* icmp://*\n", 7, true, 0, 6, NULL },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -153,16 +167,49 @@ static void test_plan(void)
 			ok(0, "setup %zu", i);
 			continue;
 		}
-		r = sandbox_plan(&p, cases[i].abi, false, &plan, err, sizeof(err));
-		is_int(r, cases[i].result, "plan #%zu with ABI %d", i, cases[i].abi);
+		r = plan_on(&p, cases[i].abi, cases[i].view, &plan, err, sizeof(err));
+		is_int(r, cases[i].result, "plan #%zu with ABI %d%s", i, cases[i].abi, cases[i].view ? "" : ", no view");
 		if (r == 0) {
-			is_int(plan.abi_needed, cases[i].abi_needed, "plan #%zu needs ABI %d", i, cases[i].abi_needed);
+			is_int(plan.abi_needed, cases[i].abi_needed, "plan #%zu uses Landlock ABI %d", i, cases[i].abi_needed);
 			sandbox_plan_free(&plan);
 		} else {
-			ok(strstr(err, cases[i].reason) != NULL, "reason names what is missing: %s", err);
+			ok(strstr(err, cases[i].reason) != NULL, "reason names the key: %s", err);
 		}
 		policy_free(&p);
 	}
+}
+
+/* Where Landlock lacks a right, another layer takes the rule. */
+static void test_fallbacks(void)
+{
+	struct sandbox_plan plan;
+	char err[SANDBOX_ERR_MAX];
+	struct policy p;
+
+	if (resolve_text("[default]\nconfine = yes\nfs.read = /usr\nfs.write = ~\nnet.bind = 8000-8010\n"
+			 "net.connect = tcp://:443\nipc.unix = /\n", &p) < 0)
+		return;
+	ok(plan_on(&p, 2, true, &plan, err, sizeof(err)) == 0, "ABI 2 (Debian 12): planned, not refused");
+	ok(plan.filter.notify_signals && !(plan.handled.scoped & LL_SCOPE_SIGNAL),
+	   "signals: corral-helper, no scope");
+	ok(plan.filter.notify_net && !(plan.handled.scoped & LL_SCOPE_ABSTRACT_UNIX),
+	   "abstract sockets: corral-helper sees connect and send");
+	ok(plan.filter.notify_bind && plan.filter.notify_listen && !(plan.handled.net & LL_NET_BIND_TCP),
+	   "net.bind: bind and listen trapped, no Landlock port rule");
+	ok(!(plan.handled.net & LL_NET_CONNECT_TCP), "net.connect ports: corral-helper, which sees every connect");
+	ok((plan.handled.fs & LL_FS_REFER) && !(plan.handled.fs & LL_FS_TRUNCATE),
+	   "files: Landlock with what ABI 2 has; the view keeps truncate out of read-only trees");
+	sandbox_plan_free(&plan);
+	ok(plan_on(&p, 4, true, &plan, err, sizeof(err)) == 0 && (plan.handled.net & LL_NET_BIND_TCP) &&
+	   (plan.handled.net & LL_NET_CONNECT_TCP) && plan.filter.notify_signals && !plan.filter.notify_bind,
+	   "ABI 4 (Ubuntu 24.04): ports by Landlock, signals by corral-helper");
+	sandbox_plan_free(&plan);
+	ok(plan_on(&p, 6, true, &plan, err, sizeof(err)) == 0 && !plan.filter.notify_signals &&
+	   (plan.handled.scoped == (LL_SCOPE_SIGNAL | LL_SCOPE_ABSTRACT_UNIX)) && !plan.filter.notify_net,
+	   "ABI 6: the scopes by Landlock, nothing network trapped");
+	ok(plan.filter.notify_cross_process, "... the calls naming another process still by corral-helper (no Landlock right)");
+	sandbox_plan_free(&plan);
+	policy_free(&p);
 }
 
 static void test_plan_details(void)
@@ -174,7 +221,7 @@ static void test_plan_details(void)
 	if (resolve_text("[default]\nconfine = yes\nfs.read = /usr\nfs.write = ~\nfs.exec = /usr\n"
 			 "net.connect = tcp://:443,8000-8080\nnet.bind = 9000\n", &p) < 0)
 		return;
-	ok(sandbox_plan(&p, 7, true, &plan, err, sizeof(err)) == 0, "full plan");
+	ok(plan_on(&p, 7, true, &plan, err, sizeof(err)) == 0, "full plan");
 	is_int(plan.n_paths, 4, "four path rules (the loader's path /lib64/... is not /usr by name)");
 	ok(plan.n_paths == 4 && strcmp(plan.paths[1].path, "/home/stu") == 0 &&
 	   (plan.paths[1].access & LL_FS_WRITE_FILE) && !(plan.paths[1].access & LL_FS_EXECUTE),
@@ -194,24 +241,28 @@ static void test_plan_details(void)
 	if (resolve_text("[default]\nconfine = yes\nfs.read = /usr\nfs.write = ~\nfs.exec = /usr/bin\nfs.deny = ~/.ssh\n"
 			 "ipc.abstract_unix = allow\nipc.signals = any\n", &p) < 0)
 		return;
-	ok(sandbox_plan(&p, 2, true, &plan, err, sizeof(err)) == 0 && plan.abi_needed == 2,
-	   "mount view: ABI 2 is enough for files (the read-only mounts stop truncate)");
+	ok(plan_on(&p, 2, true, &plan, err, sizeof(err)) == 0 && plan.abi_needed == 1,
+	   "mount view: any Landlock ABI for files (the read-only mounts stop truncate)");
 	ok(plan.n_paths == 4 && strcmp(plan.paths[3].path, LOADER_INTERPRETER) == 0 &&
 	   plan.paths[3].access == (LL_FS_READ_FILE | LL_FS_EXECUTE),
 	   "fs.exec = /usr/bin: the dynamic loader is executable (read and execute, a file rule)");
 	ok(plan.deny == NULL && plan.deny_links && plan.deny_links->count == 1,
 	   "fs.deny covered by the view: not carved, its hard links still checked");
 	sandbox_plan_free(&plan);
-	is_int(sandbox_plan(&p, 2, false, &plan, err, sizeof(err)), -EOPNOTSUPP,
-	       "without the view ABI 3 is needed (truncate)");
-	ok(sandbox_plan(&p, 3, false, &plan, err, sizeof(err)) == 0 && plan.deny && plan.deny->count == 1,
+	is_int(plan_on(&p, 3, false, &plan, err, sizeof(err)), -EOPNOTSUPP,
+	       "without the view fs.exec is refused (ld.so, mmap)");
+	ok(strstr(err, "fs.exec") != NULL, "naming fs.exec: %s", err);
+	policy_free(&p);
+	if (resolve_text("[default]\nconfine = yes\nfs.read = /usr\nfs.write = ~\nfs.deny = ~/.ssh\n", &p) < 0)
+		return;
+	ok(plan_on(&p, 3, false, &plan, err, sizeof(err)) == 0 && plan.deny && plan.deny->count == 1,
 	   "without the view fs.deny is carved out by Landlock");
 	sandbox_plan_free(&plan);
 	policy_free(&p);
 
 	if (resolve_text("[default]\nconfine = yes\nnet.connect = tcp://* udp://*\nipc.signals = any\n", &p) < 0)
 		return;
-	ok(sandbox_plan(&p, 7, true, &plan, err, sizeof(err)) == 0 && !(plan.handled.net & LL_NET_CONNECT_TCP) &&
+	ok(plan_on(&p, 7, true, &plan, err, sizeof(err)) == 0 && !(plan.handled.net & LL_NET_CONNECT_TCP) &&
 	   plan.filter.allow_udp && (plan.handled.scoped == LL_SCOPE_ABSTRACT_UNIX),
 	   "tcp://* leaves connect unhandled; only the abstract scope");
 	ok(plan.filter.notify_net, "pathname unix sockets (default ipc.unix) need corral-helper: connect/send trapped");
@@ -221,7 +272,7 @@ static void test_plan_details(void)
 
 	if (resolve_text("[default]\nconfine = yes\nnet.bind = 8000-8999\n", &p) < 0)
 		return;
-	ok(sandbox_plan(&p, 7, true, &plan, err, sizeof(err)) == 0 && (plan.handled.net & LL_NET_BIND_TCP) && !plan.bind_ports &&
+	ok(plan_on(&p, 7, true, &plan, err, sizeof(err)) == 0 && (plan.handled.net & LL_NET_BIND_TCP) && !plan.bind_ports &&
 	   plan.filter.notify_bind,
 	   "1000 bind ports: no rule per port; Landlock refuses every TCP bind and corral-helper makes the granted ones");
 	sandbox_plan_free(&plan);
@@ -229,7 +280,7 @@ static void test_plan_details(void)
 
 	if (resolve_text("[default]\nconfine = yes\nnet.connect = tcp://:443\nipc.unix = /\n", &p) < 0)
 		return;
-	ok(sandbox_plan(&p, 7, true, &plan, err, sizeof(err)) == 0 && !plan.filter.notify_net && !plan.filter.notify_bind &&
+	ok(plan_on(&p, 7, true, &plan, err, sizeof(err)) == 0 && !plan.filter.notify_net && !plan.filter.notify_bind &&
 	   !plan.filter.notify_listen && !plan.filter.notify_memfd && (plan.handled.net & LL_NET_CONNECT_TCP),
 	   "port rules only and ipc.unix = /: Landlock alone, no network call trapped");
 	ok(plan.filter.notify_cross_process && syscall_filter_traps(&plan.filter),
@@ -239,7 +290,7 @@ static void test_plan_details(void)
 
 	if (resolve_text("[default]\nconfine = yes\nnet.connect = tcp://10.0.0.0/8:22\nipc.unix = /\n", &p) < 0)
 		return;
-	ok(sandbox_plan(&p, 7, true, &plan, err, sizeof(err)) == 0 && plan.filter.notify_net &&
+	ok(plan_on(&p, 7, true, &plan, err, sizeof(err)) == 0 && plan.filter.notify_net &&
 	   !(plan.handled.net & LL_NET_CONNECT_TCP),
 	   "an address rule is decided by corral-helper, not by Landlock ports");
 	sandbox_plan_free(&plan);
@@ -270,6 +321,7 @@ int main(void)
 	test_split();
 	test_match();
 	test_plan();
+	test_fallbacks();
 	test_plan_details();
 	test_env();
 	return tap_done();

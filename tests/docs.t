@@ -9,7 +9,7 @@ echo "1..$(( ${#pages[@]} + $(wc -w <<<"$keys") + 2 ))"
 n=0
 for page in "${pages[@]}"; do
 	n=$((n + 1))
-	out=$(groff -man -Tutf8 -ww -z "$page" 2>&1)
+	out=$(groff -t -man -Tutf8 -ww -z "$page" 2>&1)
 	[ -z "$out" ] && echo "ok $n - $page renders cleanly" || { echo "not ok $n - $page"; sed 's/^/#   /' <<<"$out"; }
 done
 for key in $keys; do

@@ -73,6 +73,8 @@ void mediate_sendto(struct helper *h, const struct seccomp_notif *req);
 void mediate_sendmsg(struct helper *h, const struct seccomp_notif *req);
 void mediate_sendmmsg(struct helper *h, const struct seccomp_notif *req);
 void mediate_memfd_create(struct helper *h, const struct seccomp_notif *req);
+/* Does this kernel make non-executable memfds (MFD_NOEXEC_SEAL, 6.3)? */
+bool noexec_seal_supported(void);
 void mediate_listen(struct helper *h, const struct seccomp_notif *req);
 void mediate_bind(struct helper *h, const struct seccomp_notif *req);
 /* prlimit64, setpriority, sched_set*, ioprio_set, kcmp, process_madvise,

@@ -18,6 +18,20 @@
 #define MEMFD_KNOWN_FLAGS (MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_NOEXEC_SEAL | MFD_EXEC | \
 			   ((unsigned)MFD_HUGE_MASK << MFD_HUGE_SHIFT))
 
+bool noexec_seal_supported(void)
+{
+	static int known = -1;
+
+	if (known < 0) {
+		int fd = memfd_create("corral-probe", MFD_CLOEXEC | MFD_NOEXEC_SEAL);
+
+		known = fd >= 0 || errno != EINVAL;
+		if (fd >= 0)
+			close(fd);
+	}
+	return known;
+}
+
 void mediate_memfd_create(struct helper *h, const struct seccomp_notif *req)
 {
 	unsigned flags = (unsigned)req->data.args[1];
@@ -38,6 +52,15 @@ void mediate_memfd_create(struct helper *h, const struct seccomp_notif *req)
 		return;
 	if (r < 0) {
 		helper_respond(h, req, 0, r == -ENAMETOOLONG ? EINVAL : r == -EPERM ? EPERM : EFAULT);
+		return;
+	}
+	if (!noexec_seal_supported()) {
+		/* before Linux 6.3 a memfd cannot be made non-executable for
+		 * good: the user could chmod it back, and Landlock does not see
+		 * it. Refused, as vm.memfd_noexec = 2 refuses an executable one. */
+		denials_record(&h->denials, "memfd_create", name, "fs.exec (no non-executable memfds before Linux 6.3)",
+			       EPERM);
+		helper_respond(h, req, 0, EPERM);
 		return;
 	}
 	fd = memfd_create(name, (flags & ~(MFD_EXEC | MFD_CLOEXEC)) | MFD_NOEXEC_SEAL | MFD_CLOEXEC);

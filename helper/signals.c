@@ -19,27 +19,6 @@
 
 #define SIGINFO_SIZE 128   /* the kernel's siginfo_t */
 
-/* The process of a thread id (its Tgid), or -errno. */
-static pid_t thread_group_of(pid_t tid)
-{
-	char path[64], text[2048];
-	ssize_t n;
-	int fd;
-	const char *line;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return -ESRCH;
-	text[n] = '\0';
-	line = strstr(text, "\nTgid:");
-	return line ? (pid_t)strtol(line + 6, NULL, 10) : -ESRCH;
-}
-
 /* A pidfd of the process behind pid (a thread's process for a thread id)
  * when it is one of the session's: -EPERM when it is not, -ESRCH when it
  * is gone. Checked after pinning: the pid cannot name another process by
@@ -49,7 +28,7 @@ static int pin_member(const struct helper *h, pid_t pid)
 	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
 
 	if (fd < 0 && errno == EINVAL) {   /* a thread id (before PIDFD_THREAD) */
-		pid = thread_group_of(pid);
+		pid = proc_thread_group(pid);
 		fd = pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
 	}
 	if (fd < 0)
@@ -207,7 +186,7 @@ void mediate_signal(struct helper *h, const struct seccomp_notif *req)
 		}
 		break;
 	case __NR_tkill:
-		r = thread_group_of(pid);
+		r = proc_thread_group(pid);
 		if (r < 0)
 			helper_respond(h, req, 0, ESRCH);
 		else

@@ -1,8 +1,10 @@
 /* The per-host table of which layer enforces each key (see layers.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/memfd.h>
 #include <linux/seccomp.h>
 #include <stdarg.h>
+#include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,9 @@
 #include "layers.h"
 #include "netpolicy.h"
 
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL 0x0008U
+#endif
 #define YAMA_SCOPE "/proc/sys/kernel/yama/ptrace_scope"
 
 static int read_yama(void)
@@ -30,12 +35,17 @@ static int read_yama(void)
 void host_layers_probe(int abi_cap, bool mount_view, bool cgroup, struct host_layers *out)
 {
 	struct seccomp_notif_sizes sizes;
+	int memfd;
 
 	memset(out, 0, sizeof(*out));
 	landlock_probe(abi_cap, &out->landlock);
 	out->mount_view = mount_view;
 	out->cgroup = cgroup;
 	out->user_notify = syscall(__NR_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) == 0;
+	memfd = memfd_create("corral-probe", MFD_CLOEXEC | MFD_NOEXEC_SEAL);
+	out->memfd_noexec = memfd >= 0;
+	if (memfd >= 0)
+		close(memfd);
 	out->yama_ptrace_scope = read_yama();
 }
 
@@ -47,6 +57,7 @@ void host_layers_assume(int abi, bool mount_view, bool cgroup, struct host_layer
 	out->mount_view = mount_view;
 	out->cgroup = cgroup;
 	out->user_notify = true;
+	out->memfd_noexec = abi >= 3;   /* 6.3 came with ABI 3 */
 	out->yama_ptrace_scope = 1;
 }
 
@@ -140,6 +151,8 @@ static void files(const struct policy *p, const struct host_layers *h, struct ro
 			missing(row, "needs the session's mount view (pam_corral): without it ld.so and mmap(PROT_EXEC) run code from anywhere");
 		else if (!ll->abi)
 			note(row, "without Landlock a program inside a library tree can be executed directly");
+		else if (!h->memfd_noexec)
+			note(row, "memfd_create fails (EPERM): this kernel makes no non-executable memfds (Linux 6.3)");
 	}
 	if (policy_is_set(p, KEY_FS_DENY) && policy_list(p, KEY_FS_DENY)->count) {
 		struct row_layer *row = &rows[KEY_FS_DENY];

@@ -38,6 +38,7 @@ struct host_layers {
 	struct landlock_support landlock;
 	bool mount_view;        /* the session has pam_corral's mount namespace */
 	bool user_notify;       /* seccomp user notification */
+	bool memfd_noexec;      /* MFD_NOEXEC_SEAL (Linux 6.3): non-executable memfds */
 	int yama_ptrace_scope;  /* -1: no Yama */
 	bool cgroup;            /* a cgroup the limits can live in */
 };

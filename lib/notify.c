@@ -1,5 +1,7 @@
 /* seccomp notification, pidfd and remote-memory wrappers (see notify.h). */
 #include <errno.h>
+#include <stdlib.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -8,6 +10,7 @@
 #include <unistd.h>
 
 #include "notify.h"
+#include "procinfo.h"
 
 #define STRING_CHUNK 64   /* remote strings are read in pieces: a page may end anywhere */
 
@@ -76,8 +79,25 @@ int notify_inject_fd(int notify_fd, uint64_t id, int fd, bool cloexec)
 
 int pidfd_open_thread(pid_t tid)
 {
-	long fd = syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+	static bool no_thread_pidfds;
+	long fd = -1;
+	pid_t tgid;
 
+	if (!no_thread_pidfds) {
+		fd = syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+		if (fd >= 0 || errno != EINVAL)
+			return fd < 0 ? -errno : (int)fd;
+		no_thread_pidfds = true;   /* before Linux 6.9 */
+	}
+	/* the thread's process: fds and memory are the same for the threads
+	 * of a process (glibc's threads share the fd table) */
+	fd = syscall(SYS_pidfd_open, tid, 0);
+	if (fd >= 0 || errno != EINVAL)
+		return fd < 0 ? -errno : (int)fd;
+	tgid = proc_thread_group(tid);
+	if (tgid < 0)
+		return tgid;
+	fd = syscall(SYS_pidfd_open, tgid, 0);
 	return fd < 0 ? -errno : (int)fd;
 }
 

@@ -123,3 +123,25 @@ int proc_mount_namespace(pid_t pid, uint64_t *inode)
 	*inode = (uint64_t)st.st_ino;
 	return 0;
 }
+
+pid_t proc_thread_group(pid_t tid)
+{
+	char path[64], text[2048];
+	const char *line;
+	ssize_t n;
+	int fd;
+
+	if (tid <= 0)
+		return -EINVAL;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return -ESRCH;
+	text[n] = '\0';
+	line = strstr(text, "\nTgid:");
+	return line ? (pid_t)strtol(line + 6, NULL, 10) : -ESRCH;
+}

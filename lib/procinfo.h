@@ -31,6 +31,10 @@ bool proc_is_alive(pid_t pid, uint64_t start_time);
 /* Is ancestor (with that start time) an ancestor of pid, or pid itself? */
 bool proc_is_ancestor(pid_t ancestor, uint64_t start_time, pid_t pid);
 
+/* The process (thread group) of a thread id: "Tgid:" of its status. The
+ * pid, or -errno (-ESRCH: gone). */
+pid_t proc_thread_group(pid_t tid);
+
 /* The inode of /proc/PID/ns/mnt (pid 0: the calling process), or -errno. */
 int proc_mount_namespace(pid_t pid, uint64_t *inode);
 

@@ -107,10 +107,12 @@ attack "... while opening that file directly is refused" '^ok$' EACCES "$lab" "$
 # What the sender could pass is bounded by what it may open: none of these
 # can be opened for writing by the user, inside or outside.
 hpath='/proc/$ESC_HELPER'
-for target in "$lab" '/run/corral/sessions/$CORRAL_SESSION' '/sys/fs/cgroup/pids/corral/$CORRAL_SESSION/pids.max' \
-	'/sys/fs/cgroup/pids/corral/$CORRAL_SESSION/cgroup.procs' /sys/fs/cgroup/pids/cgroup.procs \
-	'/sys/fs/cgroup/memory/corral/$CORRAL_SESSION/memory.limit_in_bytes' "$hpath/mem" "$hpath/environ" "$hpath/oom_score_adj"; do
-	run_confined "$lab" "$u" sh -c "'$ESC_TOOLS/fdpass' get ~/sock w \"$target\"; '$fs' write \"$target\""
+# the session's cgroup, found inside it: v1 controllers (this machine) or
+# the unified tree under systemd (the Debian guests)
+cg='if [ -d /sys/fs/cgroup/pids ]; then CG=/sys/fs/cgroup/pids$(sed -n "s|^[0-9]*:pids:||p" /proc/self/cgroup); ROOT=/sys/fs/cgroup/pids; MEM=/sys/fs/cgroup/memory$(sed -n "s|^[0-9]*:memory:||p" /proc/self/cgroup)/memory.limit_in_bytes; else CG=/sys/fs/cgroup$(sed -n "s|^0::||p" /proc/self/cgroup); ROOT=/sys/fs/cgroup; MEM=$CG/memory.max; fi'
+for target in "$lab" '/run/corral/sessions/$CORRAL_SESSION' '$CG/pids.max' '$CG/cgroup.procs' '$ROOT/cgroup.procs' \
+	'$MEM' "$hpath/mem" "$hpath/environ" "$hpath/oom_score_adj"; do
+	run_confined "$lab" "$u" sh -c "$cg; '$ESC_TOOLS/fdpass' get ~/sock w \"$target\"; '$fs' write \"$target\""
 	esc_like "writing $target fails: the unconfined sender cannot open it, nor can the session" \
 		"$(tr '\n' ' ' <<<"$R_OUT")|$R_AFTER" '^sender:E[A-Z]+ (EACCES|EPERM) \|ok ok$'
 done

@@ -152,9 +152,13 @@ static int start_scope(sd_bus *bus, const struct systemd_units *units, const str
 	if (r >= 0)
 		r = sd_bus_message_append(m, "(sv)(sv)(sv)", "Description", "s", description, "Slice", "s", units->parent,
 					  "PIDs", "au", 1, (uint32_t)req->pid);
-	/* a scope whose processes were killed must not stay behind as failed */
+	/* a scope whose processes were killed must not stay behind as failed;
+	 * the kernel's OOM killer ends the process that ran over the session's
+	 * memory, not (OOMPolicy=stop, a scope's default) the whole session
+	 * and the login daemon's process in it */
 	if (r >= 0)
-		r = sd_bus_message_append(m, "(sv)", "CollectMode", "s", "inactive-or-failed");
+		r = sd_bus_message_append(m, "(sv)(sv)", "CollectMode", "s", "inactive-or-failed", "OOMPolicy", "s",
+					  "continue");
 	if (r >= 0)
 		r = append_limits(m, &req->session, false);
 	if (r >= 0)

@@ -74,7 +74,10 @@ for _ in $(seq 50); do   # all started (a loaded host may take a while)
 	sleep 0.1
 done
 sleep 0.5
-cgroups=$(ls -d /sys/fs/cgroup/pids/corral/*/ 2>/dev/null | while read -r d; do grep -qx "$uid" <(ps -o uid= -p $(cat "$d/cgroup.procs" 2>/dev/null) 2>/dev/null | tr -d ' ') && echo "$d"; done | wc -l)
+# the sessions' cgroups, as the user's processes show them: pids/corral/ID
+# on v1 controllers, corral-ID.scope under systemd
+cgroups=$(for p in $(pgrep -u "$uid"); do cat "/proc/$p/cgroup" 2>/dev/null; done |
+	grep -oE '(:pids:/corral/(.*/)?[0-9a-f]{32}$|/corral-[0-9a-f]{32}\.scope$)' | sort -u | wc -l)
 wait "${many[@]}"
 esc_is "10 concurrent sessions: 10 session records while they run" "$during" 10
 esc_is "... 10 session cgroups while they run" "$cgroups" 10

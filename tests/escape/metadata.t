@@ -80,7 +80,9 @@ across='EROFS|EACCES|EXDEV'     # between the tree and the home: another mount
 # (SUBDIR: a directory of the user's there)
 # fchmodat2 came with Linux 6.6 (Debian 12's 6.1 answers ENOSYS)
 fchmodat2=yes
-[ "$("$m" fchmodat-empty /nonexistent-corral 0600 2>&1)" = ENOSYS ] && fchmodat2=
+probe_file=$(mktemp "$ESC_WORK/fchmodat2.XXXXXX")
+[ "$("$m" fchmodat-empty "$probe_file" 0600 2>&1)" = ENOSYS ] && fchmodat2=
+rm -f "$probe_file"
 metadata() {
 	local d=$1 what=$2 sub=$3
 	echo "# metadata of the user's own files $what"

@@ -133,6 +133,9 @@ int main(int argc, char **argv)
 	char saved_id[128] = "";
 	int opt, r;
 
+	/* the module's lines go to the journal where journald runs: here they
+	 * must come through syslog, which this driver catches */
+	setenv("CORRAL_NO_JOURNAL", "1", 1);
 	while ((opt = getopt(argc, argv, "+qd:s:u:r:")) != -1) {
 		switch (opt) {
 		case 'q': quiet = 1; break;

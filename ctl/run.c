@@ -127,9 +127,9 @@ int ctl_run(int argc, char **argv)
 			path = optarg;
 		} else if (opt == 'u') {
 			name = optarg;
-		} else if (opt == 'L' && getuid() == 0 && atoi(optarg) >= 1 && atoi(optarg) <= 99) {
-			/* a test knob for root: the other layers' fallbacks on a new kernel */
-			spec.landlock_abi_cap = atoi(optarg);
+		} else if (opt == 'L' && getuid() == 0 && ctl_parse_abi(optarg, &spec.landlock_abi_cap) == 0 &&
+			   spec.landlock_abi_cap >= 1) {
+			continue;   /* a test knob for root: the other layers' fallbacks on a new kernel */
 		} else {
 			fputs("usage: corralctl run [-c FILE] [-u USER] [--landlock-abi N (root)] -- CMD [ARG...]\n", stderr);
 			return CTL_EXIT_USAGE;

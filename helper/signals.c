@@ -82,9 +82,9 @@ static int kill_members(const struct helper *h, pid_t caller, int sig)
 
 static void answer(struct helper *h, const struct seccomp_notif *req, int r, const char *what, long long target)
 {
-	char text[64];
-
 	if (r == -EPERM) {
+		char text[64];
+
 		snprintf(text, sizeof(text), "%s %lld", what, target);
 		denials_record(&h->denials, "signal", text, "ipc.signals", EPERM);
 	}
@@ -127,7 +127,7 @@ static void pidfd_send(struct helper *h, const struct seccomp_notif *req)
 		r = target == 0 ? -ESRCH : -EBADF;   /* gone, or not a pidfd */
 	} else if (!helper_is_member(h, target)) {
 		r = -EPERM;
-	} else if (a[2] && (r = process_read((pid_t)req->pid, a[2], info, sizeof(info))) < 0) {
+	} else if (a[2] && process_read((pid_t)req->pid, a[2], info, sizeof(info)) < 0) {
 		r = -EFAULT;
 	} else {
 		r = syscall(SYS_pidfd_send_signal, ours, (int)a[1], a[2] ? info : NULL, (unsigned)a[3]) < 0 ? -errno : 0;
@@ -164,7 +164,7 @@ void mediate_signal(struct helper *h, const struct seccomp_notif *req)
 {
 	const __u64 *a = req->data.args;
 	pid_t pid = (pid_t)a[0];
-	int fd, r;
+	int r;
 
 	switch (req->data.nr) {
 	case __NR_kill:
@@ -178,7 +178,8 @@ void mediate_signal(struct helper *h, const struct seccomp_notif *req)
 			else
 				answer(h, req, -EPERM, "kill group", -pid);
 		} else {
-			fd = pin_member(h, pid);
+			int fd = pin_member(h, pid);
+
 			r = fd < 0 ? fd : send_through(fd, (int)a[1]);
 			if (fd >= 0)
 				close(fd);

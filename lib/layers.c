@@ -29,7 +29,7 @@ static int read_yama(void)
 		return -1;
 	n = read(fd, text, sizeof(text) - 1);
 	close(fd);
-	return n > 0 ? atoi(text) : -1;
+	return n > 0 ? (int)strtol(text, NULL, 10) : -1;
 }
 
 void host_layers_probe(int abi_cap, bool mount_view, bool cgroup, struct host_layers *out)

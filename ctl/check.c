@@ -146,7 +146,9 @@ static void host_findings_report(struct host_findings *f, struct config *config)
 	free(f->items);
 }
 
-/* Keys this kernel enforces only at a cost (trapped calls) or not at all. */
+/* Keys this kernel enforces only at a cost (trapped calls) or not at all.
+ * Keys trapped on every kernel (ipc.unix, per-host rules) are the policy's
+ * choice, not the host's: only the fallbacks, which carry a note, count. */
 static void warn_host(struct host_findings *found, const struct host_layers *host, const struct policy *p)
 {
 	struct row_layer rows[ROW_COUNT];
@@ -161,7 +163,7 @@ static void warn_host(struct host_findings *found, const struct host_layers *hos
 		}
 	text[0] = '\0';
 	for (int i = 0; i < ROW_COUNT; i++)
-		if (rows[i].trapped && !rows[i].missing)
+		if (rows[i].trapped && !rows[i].missing && rows[i].note[0])
 			snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s%s", text[0] ? ", " : "",
 				 layers_row_name(i));
 	if (text[0]) {

@@ -21,7 +21,8 @@
 #   /etc/corral-vm/guest), SUITE_DIR (this directory)
 #   suite_enable_pam      pam-auth-update --enable corral (idempotent)
 #   suite_policy [TEXT]   /etc/corral/corral.ini: the base policy below, then TEXT
-#                         (more sections, or keys for [group:vmstudents])
+#                         (more sections, or keys for [group:vmstudents]); $SUITE_GLOBAL:
+#                         more lines for its [global] section
 #   suite_user NAME [useradd options...]
 #                         a local user in group vmstudents (confined by the base
 #                         policy), shell /usr/bin/corral-shell, password
@@ -105,6 +106,9 @@ suite_policy() {
 ; written by the corral test bed (tests/vm/suite/lib.sh: suite_policy)
 [global]
 exempt_users = root
+EOF
+		[ -n "${SUITE_GLOBAL:-}" ] && printf '%s\n' "$SUITE_GLOBAL"
+		cat <<'EOF'
 
 [default]
 confine = no
@@ -192,8 +196,11 @@ suite_wait() {  # SECONDS CMD...
 suite_hold() {  # USER MARK [CMD]
 	local user=$1 mark=$2 cmd=${3:-:}
 	suite_ssh "$user" "$cmd"$'\n'"exec sleep $mark" >/dev/null 2>&1 </dev/null &
-	eval "suite_hold_${mark}=$!"
-	suite_wait 60 pgrep -u "$user" -fx "sleep $mark"
+	local client=$!
+	eval "suite_hold_${mark}=$client"
+	# until the sleep runs, or the client ended (a refused login)
+	suite_wait 60 sh -c "pgrep -u '$user' -fx 'sleep $mark' || ! kill -0 $client 2>/dev/null"
+	pgrep -u "$user" -fx "sleep $mark" >/dev/null
 }
 
 suite_release() {  # USER MARK

@@ -53,11 +53,12 @@ ok "... the tree arrived" cmp "$w/blob" "$home/rs/d/a"
 gitc() { GIT_SSH_COMMAND=$ssh_cmd git -c user.name=vm -c user.email=vm@localhost -c init.defaultBranch=main "$@"; }
 out=$( {
 	gitc clone -q "$dest:repo.git" "$w/clone" && echo one >"$w/clone/f" && gitc -C "$w/clone" add f &&
-		gitc -C "$w/clone" commit -q -m pushed && gitc -C "$w/clone" push -q origin HEAD:main &&
-		gitc clone -q "$dest:repo.git" "$w/clone2" && cat "$w/clone2/f"
+		gitc -C "$w/clone" commit -q -m pushed && gitc -C "$w/clone" push -q origin HEAD:main && echo pushed
 } 2>&1)
-is "git clone, push and clone again work" "$(tail -n 1 <<<"$out")" one
-[ "$(tail -n 1 <<<"$out")" = one ] || diag "git: $out"
+is "git clone and push work" "$(tail -n 1 <<<"$out")" pushed
+[ "$(tail -n 1 <<<"$out")" = pushed ] || diag "git: $out"
+is "... the commit is in the repository in the home" \
+	"$(git -c safe.directory='*' --git-dir="$home/repo.git" log --format=%s main 2>&1)" pushed
 
 # refused: the interactive shell, other programs, shell syntax; none of them runs
 marker="$home/ran"
@@ -66,8 +67,6 @@ is "an interactive login is refused with 126" "$?" 126
 like "... saying why" "$out" 'interactive sessions are not allowed'
 out=$(suite_ssh "$user" "touch $marker" 2>&1)
 is "another command (touch) is refused with 126" "$?:$out" "126:corral: command 'touch' is not allowed for this account"
-out=$(suite_ssh "$user" bash -c "'touch $marker'" 2>&1)
-is "a shell as the command is refused with 126" "$?" 126
 out=$(suite_ssh "$user" "rsync --version; touch $marker" 2>&1)
 is "an allowed command with shell syntax after it is refused with 126" "$?" 126
 diag "$out"

@@ -75,7 +75,7 @@ suite_gone "$user" "after it no process of $user is left"
 sleep 1
 left=$(grep -lx "service systemd-user" /run/corral/sessions/* 2>/dev/null | xargs -r grep -lx "user $user")
 todo "the manager's corral session is closed when it ends (no record left)" \
-	"the failed manager's session is never closed: no session-close line, its record stays (corralctl sessions: stale)" \
+	"intermittent: the failed manager's session is sometimes never closed (no session-close line, its record stays: corralctl sessions says stale)" \
 	test -z "$left"
 [ -n "$left" ] && diag "left: $left" "$(corralctl sessions 2>&1 | grep " $user ")"
 # shellcheck disable=SC2086 # file names, one a word

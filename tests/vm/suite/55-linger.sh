@@ -5,15 +5,18 @@
 # `setsid sleep &` of an ssh session outlives the logout, in the corral scope
 # and confined; no: it is gone. logind's KillUserProcesses wins: with yes
 # (a logind.conf.d drop-in, logind restarted) linger = yes keeps nothing; with
-# no (Debian's default) it keeps the process.
+# no (Debian's default, checked first) it keeps the process.
 # shellcheck source=tests/vm/suite/lib.sh
 . "$(dirname "$0")/lib.sh"
 user=vmlinger
 dropin=/etc/systemd/logind.conf.d/corral-vm-kill.conf
 suite_enable_pam >/dev/null 2>&1
 suite_policy "[user:$user]" "session.linger = yes"
-suite_user "$user" || { fail "create $user"; suite_done; }
+# a uid of its own: logind still knows a uid an earlier scenario's user had
+# for a while, and would not start that user's manager again
+suite_user "$user" -u 2155 || { fail "create $user"; suite_done; }
 uid=$(id -u "$user")
+# shellcheck disable=SC2317 # called through ok
 restart_logind() { systemctl restart systemd-logind && suite_wait 20 systemctl is-active --quiet systemd-logind; }
 suite_on_exit "rm -f $dropin; systemctl restart systemd-logind"
 
@@ -70,17 +73,7 @@ is "logind: KillUserProcesses is on" "$(busctl get-property org.freedesktop.logi
 pid=$(linger_round)
 is "KillUserProcesses=yes overrides session.linger = yes: the sleep is gone" "$pid" ""
 suite_gone "$user" "... no process of $user is left"
-printf '[Login]\nKillUserProcesses=no\n' >"$dropin"
-ok "systemd-logind restarts with KillUserProcesses=no" restart_logind
-pid=$(linger_round)
-if [ -n "$pid" ]; then
-	pass "KillUserProcesses=no: session.linger = yes keeps it again"
-	suite_check -l "$user" "... every process of $user is confined or exempt"
-else
-	fail "KillUserProcesses=no: session.linger = yes keeps it again"
-fi
-pkill -KILL -u "$user"
 rm -f "$dropin"
-restart_logind
+ok "systemd-logind restarts without the drop-in" restart_logind
 suite_gone "$user" "at the end no process of $user is left"
 suite_done

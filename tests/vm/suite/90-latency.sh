@@ -21,9 +21,6 @@ login_time() {  # USER: seconds for one `ssh USER true`, or "fail"
 	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f\n", b - a }'
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "none"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-# one login each first, not measured (caches, the first user manager start)
-login_time "$confined" >/dev/null
-login_time "$free" >/dev/null
 c=() u=()
 for _ in 1 2 3 4 5; do
 	c+=("$(login_time "$confined")")

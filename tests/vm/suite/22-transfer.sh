@@ -52,9 +52,10 @@ diag "scp: $out"
 mkfifo "$w/fifo"
 sftp -b - "${ssh_opts[@]}" "$dest" <"$w/fifo" >"$w/sftp.out" 2>&1 &
 sftp_pid=$!
+trap '' PIPE   # a refused sftp session ends its reading end
 exec 9>"$w/fifo"
 echo "pwd" >&9
-if suite_wait 60 pgrep -u "$user" -x sftp-server; then
+if suite_wait_while "$sftp_pid" 60 pgrep -u "$user" -x sftp-server; then
 	pid=$(pgrep -u "$user" -x sftp-server | head -n 1)
 	is "sftp: the server (sftp-server) is confined: NoNewPrivs 1, Seccomp 2" \
 		"$(suite_status_field "$pid" NoNewPrivs) $(suite_status_field "$pid" Seccomp)" "1 2"
@@ -73,6 +74,7 @@ fi
 	echo "ls -l sdir"
 } >&9
 exec 9>&-
+trap - PIPE
 wait "$sftp_pid"
 status=$?
 out=$(cat "$w/sftp.out")

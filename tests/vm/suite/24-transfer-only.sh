@@ -32,15 +32,17 @@ ok "... the file made the round trip whole" cmp "$w/blob" "$w/down.bin"
 mkfifo "$w/fifo"
 sftp -b - "${ssh_opts[@]}" "$dest" <"$w/fifo" >"$w/sftp.out" 2>&1 &
 sftp_pid=$!
+trap '' PIPE   # a refused sftp session ends its reading end
 exec 9>"$w/fifo"
 echo "pwd" >&9
-if suite_wait 60 pgrep -u "$user" -x sftp-server; then
+if suite_wait_while "$sftp_pid" 60 pgrep -u "$user" -x sftp-server; then
 	suite_check -l "$user" "every process of $user is confined or exempt during an sftp session"
 else
 	fail "an sftp session of $user starts" "$(cat "$w/sftp.out")"
 fi
 printf '%s\n' "put $w/blob s.bin" "get s.bin $w/s-back.bin" >&9
 exec 9>&-
+trap - PIPE
 wait "$sftp_pid"
 is "sftp put and get work" "$?" 0
 ok "... the file made the round trip whole" cmp "$w/blob" "$w/s-back.bin"

@@ -70,7 +70,8 @@ client=$!
 as_student() {  # N LABEL
 	local n=$1 label=$2 pid cg admin_shell out
 	touch "/home/$admin/go-$n"
-	if ! suite_wait 60 pgrep -u "$user" -fx "sleep 1556"; then
+	if ! suite_wait_while "$client" 60 sh -c "pgrep -u $user -fx 'sleep 1556' || grep -q student-status-$n $out_file" ||
+		! pgrep -u "$user" -fx "sleep 1556" >/dev/null; then
 		fail "$label: the student's command runs" "$(cat "$out_file")"
 		return
 	fi

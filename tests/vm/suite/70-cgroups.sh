@@ -57,7 +57,8 @@ suite_ssh "$user" "python3 $loop 5
 python3 -c \"b = b'x' * (24 << 20); print('small-ok')\"
 python3 -c \"b = b'x' * (100 << 20); print('big-ok')\"; echo \"big=\$?\"" >"$w/one" 2>&1 &
 client=$!
-if suite_wait 90 grep -q forked "$w/one"; then
+scope=none
+if suite_wait_while "$client" 90 grep -q forked "$w/one"; then
 	out=$(cat "$w/one")
 	like "limits.processes = 40: the fork loop stops with EAGAIN" "$out" 'forked [0-9]+ EAGAIN'
 	pid=$(pgrep -u "$user" -x python3 | head -n 1)
@@ -94,7 +95,7 @@ suite_hold "$user" 186 'for i in $(seq 25); do sleep 1861 & done' || fail "a fir
 suite_wait 20 sh -c "[ \$(pgrep -u $user -fx 'sleep 1861' | wc -l) -ge 25 ]"
 suite_ssh "$user" "python3 $loop 5" >"$w/two" 2>&1 &
 client=$!
-if suite_wait 90 grep -q forked "$w/two"; then
+if suite_wait_while "$client" 90 grep -q forked "$w/two"; then
 	out=$(cat "$w/two")
 	n=$(sed -n 's/^forked \([0-9]*\) .*/\1/p' <<<"$out")
 	like "limits.user.processes = 60: the second session's fork loop stops with EAGAIN" "$out" 'forked [0-9]+ EAGAIN'

@@ -50,6 +50,8 @@
 #                         the same with a pty (-tt): stdin is the terminal's input
 #   suite_wait SECONDS CMD...  run CMD every 0.5 s until it succeeds (status 0) or
 #                         SECONDS passed (status 1)
+#   suite_wait_while PID SECONDS CMD...  the same, but status 1 as soon as PID is gone
+#                         and CMD still fails (a client that ended: a refused login)
 #   suite_hold USER MARK [CMD]  an ssh session of USER kept open in the background:
 #                         runs CMD (default: nothing) then `exec sleep MARK`; returns when
 #                         that sleep runs (status 1 if it never did, within 60 s);
@@ -193,14 +195,26 @@ suite_wait() {  # SECONDS CMD...
 	done
 }
 
+suite_wait_while() {  # PID SECONDS CMD...
+	local pid=$1 deadline=$(($(date +%s) + $2))
+	shift 2
+	until "$@" >/dev/null 2>&1; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			"$@" >/dev/null 2>&1
+			return
+		fi
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
+		sleep 0.5
+	done
+}
+
 suite_hold() {  # USER MARK [CMD]
 	local user=$1 mark=$2 cmd=${3:-:}
 	suite_ssh "$user" "$cmd"$'\n'"exec sleep $mark" >/dev/null 2>&1 </dev/null &
 	local client=$!
 	eval "suite_hold_${mark}=$client"
 	# until the sleep runs, or the client ended (a refused login)
-	suite_wait 60 sh -c "pgrep -u '$user' -fx 'sleep $mark' || ! kill -0 $client 2>/dev/null"
-	pgrep -u "$user" -fx "sleep $mark" >/dev/null
+	suite_wait_while "$client" 60 pgrep -u "$user" -fx "sleep $mark"
 }
 
 suite_release() {  # USER MARK

@@ -206,6 +206,10 @@ for guest in $guests; do
 	reemit "$guest" plan < <(vm_ssh "CORRAL_VM_VERSION=$version /opt/corral-vm/suite/run.sh ${CORRAL_VM_SCENARIOS:-}" 2>&1 |
 		tee "$build/vm/$guest.suite.tap")
 	suite_s=$(seconds_since "$t")
+	# suite/90-latency.sh's measurement, for the record
+	rm -f "$build/vm/$guest.latency"
+	grep -q '^# latency ' "$build/vm/$guest.suite.tap" &&
+		sed -n 's/^# \(latency .*\)/\1/p' "$build/vm/$guest.suite.tap" >"$build/vm/$guest.latency"
 
 	t=$(date +%s)
 	for scenario in "$repo"/tests/vm/host/[0-9][0-9]-*.sh; do

@@ -21,7 +21,8 @@
 #   /etc/corral-vm/guest), SUITE_DIR (this directory)
 #   suite_enable_pam      pam-auth-update --enable corral (idempotent)
 #   suite_policy [TEXT]   /etc/corral/corral.ini: the base policy below, then TEXT
-#                         (more sections, or keys for [group:vmstudents])
+#                         (more sections, or keys for [group:vmstudents]); $SUITE_GLOBAL:
+#                         more lines for its [global] section
 #   suite_user NAME [useradd options...]
 #                         a local user in group vmstudents (confined by the base
 #                         policy), shell /usr/bin/corral-shell, password
@@ -41,6 +42,25 @@
 #   suite_mark / suite_journal [journalctl options...]
 #                         the journal since the mark (suite_mark sets it)
 #   suite_on_exit CMD     run CMD (by eval) when the scenario ends
+#   suite_admin NAME      an unconfined admin: shell /bin/bash, not in vmstudents,
+#                         sudo without a password, an ssh key (suite_ssh NAME works);
+#                         removed like suite_user's
+#   suite_ssh_cmd USER    the ssh command line suite_ssh uses (for scp -S, rsync -e,
+#                         GIT_SSH_COMMAND), one string; suite_ssh_tt USER [CMD...]
+#                         the same with a pty (-tt): stdin is the terminal's input
+#   suite_wait SECONDS CMD...  run CMD every 0.5 s until it succeeds (status 0) or
+#                         SECONDS passed (status 1)
+#   suite_wait_while PID SECONDS CMD...  the same, but status 1 as soon as PID is gone
+#                         and CMD still fails (a client that ended: a refused login)
+#   suite_hold USER MARK [CMD]  an ssh session of USER kept open in the background:
+#                         runs CMD (default: nothing) then `exec sleep MARK`; returns when
+#                         that sleep runs (status 1 if it never did, within 60 s);
+#                         suite_release USER MARK ends it (kills the sleep, waits for ssh)
+#   suite_check [-l] USER DESC  suite_invariant as a result: pass with its summary, or
+#                         fail with the offending processes and ps of USER
+#   suite_gone USER DESC [SECONDS]  a result: no process of USER is left (waits up to
+#                         SECONDS, default 10, for the session's end); lists them if some are
+#   suite_unit_prop UNIT PROP   systemctl show -P PROP UNIT
 
 set -u
 SUITE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -57,13 +77,17 @@ suite_exit_steps=()
 
 suite_on_exit() { suite_exit_steps+=("$*"); }
 suite_cleanup() {
-	local i u
+	local i u uid
 	for ((i = ${#suite_exit_steps[@]} - 1; i >= 0; i--)); do eval "${suite_exit_steps[i]}"; done
 	for u in "${suite_users[@]}"; do
+		crontab -r -u "$u" 2>/dev/null
+		# an unconfined user's manager (an admin's) stopped cleanly: killed, it
+		# would be a failed unit
+		uid=$(id -u "$u" 2>/dev/null) && systemctl stop "user@$uid.service" 2>/dev/null
 		pkill -KILL -u "$u" 2>/dev/null
 		sleep 0.2
 		userdel -r -f "$u" >/dev/null 2>&1
-		rm -f "$SUITE_KEYS/$u" "$SUITE_KEYS/$u.pub"
+		rm -f "$SUITE_KEYS/$u" "$SUITE_KEYS/$u.pub" "/etc/sudoers.d/corral-vm-$u"
 	done
 }
 trap suite_cleanup EXIT
@@ -84,6 +108,9 @@ suite_policy() {
 ; written by the corral test bed (tests/vm/suite/lib.sh: suite_policy)
 [global]
 exempt_users = root
+EOF
+		[ -n "${SUITE_GLOBAL:-}" ] && printf '%s\n' "$SUITE_GLOBAL"
+		cat <<'EOF'
 
 [default]
 confine = no
@@ -112,9 +139,21 @@ suite_user() {  # NAME [useradd options...]
 	local name=$1
 	shift
 	getent group vmstudents >/dev/null || groupadd vmstudents || return 1
+	suite_new_user "$name" -s /usr/bin/corral-shell -G vmstudents "$@"
+}
+
+suite_admin() {  # NAME
+	suite_new_user "$1" -s /bin/bash || return 1
+	echo "$1 ALL=(ALL) NOPASSWD: ALL" >"/etc/sudoers.d/corral-vm-$1"
+	chmod 0440 "/etc/sudoers.d/corral-vm-$1"
+}
+
+suite_new_user() {  # NAME [useradd options...]
+	local name=$1
+	shift
 	pkill -KILL -u "$name" 2>/dev/null
 	userdel -r -f "$name" >/dev/null 2>&1
-	useradd -m -s /usr/bin/corral-shell -G vmstudents "$@" "$name" || return 1
+	useradd -m "$@" "$name" || return 1
 	suite_users+=("$name")
 	local out
 	# (bookworm's lab image warns about its missing cracklib dictionary)
@@ -128,19 +167,89 @@ suite_user() {  # NAME [useradd options...]
 	install -m 0600 -o "$name" -g "$name" "$SUITE_KEYS/$name.pub" "$home/.ssh/authorized_keys"
 }
 
+suite_ssh_cmd() {  # USER
+	echo "ssh -i $SUITE_KEYS/$1 -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no" \
+		"-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=60"
+}
+
 suite_ssh() {  # USER CMD...
 	local user=$1
 	shift
-	ssh -i "$SUITE_KEYS/$user" -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=no \
-		-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=60 \
-		"$user@127.0.0.1" -- "$@"
+	# shellcheck disable=SC2046 # options, one word each
+	$(suite_ssh_cmd "$user") "$user@127.0.0.1" -- "$@"
 }
+
+suite_ssh_tt() {  # USER [CMD...]
+	local user=$1
+	shift
+	# shellcheck disable=SC2046 # options, one word each
+	$(suite_ssh_cmd "$user") -tt "$user@127.0.0.1" "$@"
+}
+
+suite_wait() {  # SECONDS CMD...
+	local deadline=$(($(date +%s) + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
+		sleep 0.5
+	done
+}
+
+suite_wait_while() {  # PID SECONDS CMD...
+	local pid=$1 deadline=$(($(date +%s) + $2))
+	shift 2
+	until "$@" >/dev/null 2>&1; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			"$@" >/dev/null 2>&1
+			return
+		fi
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
+		sleep 0.5
+	done
+}
+
+suite_hold() {  # USER MARK [CMD]
+	local user=$1 mark=$2 cmd=${3:-:}
+	suite_ssh "$user" "$cmd"$'\n'"exec sleep $mark" >/dev/null 2>&1 </dev/null &
+	local client=$!
+	eval "suite_hold_${mark}=$client"
+	# until the sleep runs, or the client ended (a refused login)
+	suite_wait_while "$client" 60 pgrep -u "$user" -fx "sleep $mark"
+}
+
+suite_release() {  # USER MARK
+	local var=suite_hold_$2
+	pkill -u "$1" -fx "sleep $2" 2>/dev/null
+	[ -n "${!var:-}" ] && wait "${!var}" 2>/dev/null
+	return 0
+}
+
+suite_check() {  # [-l] USER DESC
+	local opt=() out
+	if [ "$1" = -l ]; then opt=(-l); shift; fi
+	if out=$(suite_invariant "${opt[@]}" "$1"); then
+		pass "$2"
+		diag "$out"
+	else
+		fail "$2" "$out" "$(ps -o pid,user,cgroup:60,args -u "$1" 2>&1)"
+	fi
+}
+
+suite_gone() {  # USER DESC [SECONDS]
+	if suite_wait "${3:-10}" sh -c "! pgrep -u '$1' >/dev/null"; then
+		pass "$2"
+	else
+		fail "$2" "processes of $1 left:" "$(ps -o pid,user,cgroup:60,args -u "$1" 2>&1)"
+	fi
+}
+
+suite_unit_prop() { systemctl show -P "$2" "$1" 2>/dev/null; }
 
 suite_status_field() {  # PID FIELD
 	sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" 2>/dev/null
 }
 
-suite_mark() { SUITE_MARK=$(date '+%Y-%m-%d %H:%M:%S'); sleep 1; }
+suite_mark() { SUITE_MARK=$(date '+%Y-%m-%d %H:%M:%S.%6N'); }  # to the microsecond
 suite_journal() { journalctl --no-pager -q --since "${SUITE_MARK:-today}" "$@"; }
 
 # --- the invariant -----------------------------------------------------------------
@@ -148,25 +257,33 @@ suite_journal() { journalctl --no-pager -q --since "${SUITE_MARK:-today}" "$@"; 
 # confined or one of the exempt kinds, each recognised by its executable
 # (not its command line, which a process chooses itself).
 suite_invariant() {  # [-l] USER
-	local live=0 user uid pid d exe cmd nnp sc kind bad=() n=0 confined=0 exempt=0
+	local live=0 user uid pid d exe cmd nnp sc kind bad=() n=0 confined=0 exempt=0 key val ruid euid args
 	if [ "${1:-}" = -l ]; then live=1; shift; fi
 	user=$1
 	uid=$(id -u "$user" 2>/dev/null) || { echo "suite_invariant: no user $user"; return 1; }
+	# bash builtins only until a process is the user's: forks are slow under TCG
 	for d in /proc/[0-9]*; do
 		pid=${d#/proc/}
-		# real or effective uid: Uid: real effective saved fs
-		read -r _ ruid euid _ < <(grep '^Uid:' "$d/status" 2>/dev/null) || continue
+		ruid='' euid='' nnp='' sc=''
+		while IFS=$'\t' read -r key val; do
+			case $key in
+			Uid:) read -r ruid euid _ <<<"$val" ;;  # real effective saved fs
+			NoNewPrivs:) nnp=$val ;;
+			Seccomp:) sc=$val; break ;;
+			esac
+		done 2>/dev/null <"$d/status"
 		[ "$ruid" = "$uid" ] || [ "$euid" = "$uid" ] || continue
-		exe=$(readlink "$d/exe" 2>/dev/null) || continue   # gone meanwhile, or a zombie
-		cmd=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null)
-		nnp=$(suite_status_field "$pid" NoNewPrivs)
-		sc=$(suite_status_field "$pid" Seccomp)
 		[ -n "$nnp" ] || continue
-		n=$((n + 1))
 		if [ "$nnp" = 1 ] && [ "$sc" = 2 ]; then
+			n=$((n + 1))
 			confined=$((confined + 1))
 			continue
 		fi
+		exe=$(readlink "$d/exe" 2>/dev/null) || continue   # gone meanwhile, or a zombie
+		n=$((n + 1))
+		args=()
+		mapfile -d '' -t args <"$d/cmdline" 2>/dev/null
+		cmd="${args[*]:-}"
 		kind=
 		case $exe in
 		/usr/sbin/sshd | /usr/lib/openssh/sshd-session)
@@ -180,7 +297,7 @@ suite_invariant() {  # [-l] USER
 			exempt=$((exempt + 1))
 			continue
 		fi
-		bad+=("pid $pid exe=$exe cmdline=[${cmd% }] NoNewPrivs=$nnp Seccomp=$sc cgroup=$(cut -d: -f3- "$d/cgroup" 2>/dev/null | paste -sd' ')")
+		bad+=("pid $pid exe=$exe cmdline=[$cmd] NoNewPrivs=$nnp Seccomp=$sc cgroup=$(cut -d: -f3- "$d/cgroup" 2>/dev/null | paste -sd' ')")
 	done
 	if [ ${#bad[@]} -gt 0 ]; then
 		echo "$user: ${#bad[@]} of $n processes unconfined and not exempt:"

@@ -248,12 +248,10 @@ static int convert_entry(struct config_section *s, const struct ini_entry *e, bo
 			 struct diag_list *diags)
 {
 	char err[CONFIG_ERR_MAX] = "";
-	const struct key_info *info = NULL;
+	const struct key_info *info;
 	const char *text = e->value;
 	enum list_op op = LIST_SET;
 	struct strlist items;
-	enum key_type type;
-	bool is_list;
 	int key, r;
 
 	key = is_global ? global_key_lookup(e->key) : key_lookup(e->key);
@@ -261,21 +259,14 @@ static int convert_entry(struct config_section *s, const struct ini_entry *e, bo
 		unknown_key(e, s->file, s->name, is_global, diags);
 		return 0;
 	}
-	if (is_global) {
-		type = KEY_TYPE_NAMES;
-		is_list = true;
-	} else {
-		info = key_info((enum policy_key)key);
-		type = info->type;
-		is_list = info->is_list;
-		if (info->group_only && s->kind != SECTION_GROUP) {
-			/* the limit is shared by the members of one named group */
-			diag_add(diags, DIAG_ERROR, s->file, e->line, "key '%s' belongs in a [group:NAME] section, not [%s]",
-				 e->key, s->name);
-			return 0;
-		}
+	info = is_global ? global_key_info((enum global_key)key) : key_info((enum policy_key)key);
+	if (info->group_only && s->kind != SECTION_GROUP) {
+		/* the limit is shared by the members of one named group */
+		diag_add(diags, DIAG_ERROR, s->file, e->line, "key '%s' belongs in a [group:NAME] section, not [%s]",
+			 e->key, s->name);
+		return 0;
 	}
-	if (is_list && (text[0] == '+' || text[0] == '-')) {
+	if (info->is_list && (text[0] == '+' || text[0] == '-')) {
 		op = text[0] == '+' ? LIST_APPEND : LIST_REMOVE;
 		text++;
 	}
@@ -287,7 +278,7 @@ static int convert_entry(struct config_section *s, const struct ini_entry *e, bo
 		diag_add(diags, DIAG_ERROR, s->file, e->line, "key '%s': %s", e->key, err);
 		return 0;
 	}
-	if (!is_list && items.count != 1) {
+	if (!info->is_list && items.count != 1) {
 		if (items.count == 0)
 			diag_add(diags, DIAG_ERROR, s->file, e->line, "key '%s' needs a value", e->key);
 		else
@@ -301,7 +292,7 @@ static int convert_entry(struct config_section *s, const struct ini_entry *e, bo
 		goto out;
 	}
 	for (size_t i = 0; i < items.count; i++) {
-		r = key_check_item(type, info ? info->choices : NULL, items.items[i], err, sizeof(err));
+		r = key_check_item(info, items.items[i], err, sizeof(err));
 		if (r == -ENOMEM)
 			goto out;
 		if (r < 0) {

@@ -1,5 +1,6 @@
-/* The table of policy keys: name, value type, list or scalar, default.
- * All knowledge of which keys exist and how each value is checked lives here. */
+/* The table of policy keys: name, value type, list or scalar, default and
+ * where its compiled value goes. All knowledge of which keys exist and how
+ * each value is checked, made canonical and compiled lives here. */
 #ifndef CORRAL_KEYS_H
 #define CORRAL_KEYS_H
 
@@ -63,15 +64,47 @@ enum key_type {
 	KEY_TYPE_ENV_NAMES,   /* variable names, * and ? globs allowed */
 	KEY_TYPE_ENV_SET,     /* NAME=VALUE */
 	KEY_TYPE_NAMES,       /* PAM service, user or group names */
+	KEY_TYPE_MAX
+};
+
+/* One word a KEY_TYPE_CHOICE key accepts and what it compiles to (a bool
+ * field takes value != 0, an enum field the value itself). */
+struct key_choice {
+	const char *word;
+	unsigned value;
 };
 
 struct key_info {
 	const char *name;
 	enum key_type type;
 	bool is_list;
-	bool group_only;              /* may be set in [group:NAME] sections only */
-	const char *const *choices;   /* KEY_TYPE_CHOICE only, NULL-terminated */
-	const char *default_text;     /* what applies when no section sets it; NULL = unset */
+	bool group_only;                  /* may be set in [group:NAME] sections only */
+	const struct key_choice *choices; /* KEY_TYPE_CHOICE only, ended by a NULL word */
+	const char *default_text;         /* what applies when no section sets it; NULL = unset */
+	/* Where the compiled value lives: offsetof into struct policy and its
+	 * size. field_size 0: the canonical items are the compiled form. */
+	size_t field;
+	size_t field_size;
+};
+
+/* What a value type does with its items, in the three stages of a value:
+ * the config as written, the policy of one user, the compiled field. */
+struct key_type_ops {
+	/* An item as written in the config, before the user is known. NULL:
+	 * compiling the item (into scratch) is its check. */
+	int (*check)(const struct key_info *key, const char *item, char *err, size_t errlen);
+	/* The item's canonical text for one user: what session records carry.
+	 * NULL: the item as written is canonical. */
+	int (*canonical)(const struct key_info *key, const char *item, const char *user,
+			 const char *home, char *out, size_t outlen, char *err, size_t errlen);
+	/* Adds one canonical item to the field (a scalar's item replaces it).
+	 * The only parse of a session record's values, so it refuses whatever
+	 * is not canonical. NULL: the items are the compiled form, checking
+	 * them is all there is to do. */
+	int (*compile)(const struct key_info *key, const char *item, void *field, char *err,
+		       size_t errlen);
+	/* Empties the field, freeing what compile allocated. NULL: zeroes it. */
+	void (*reset)(void *field);
 };
 
 const struct key_info *key_info(enum policy_key key);
@@ -86,17 +119,25 @@ enum global_key {
 };
 int global_key_lookup(const char *name);
 const char *global_key_name(enum global_key key);
+const struct key_info *global_key_info(enum global_key key);
 
 /* Checks one item as written in the config, before the user is known.
- * Returns 0 or -EINVAL with a reason in err. */
-int key_check_item(enum key_type type, const char *const *choices, const char *item,
-		   char *err, size_t errlen);
+ * Returns 0, -EINVAL with a reason in err, or -ENOMEM. */
+int key_check_item(const struct key_info *key, const char *item, char *err, size_t errlen);
 
 /* The canonical form of an item for one user: paths expanded and
  * normalised, rules and ports in canonical text, everything else as written.
- * Returns 0, -EINVAL (reason in err) or -ENAMETOOLONG. */
-int key_canonical_item(enum key_type type, const char *item, const char *user,
+ * Returns 0, -EINVAL (reason in err), -ENAMETOOLONG or -ENOMEM. */
+int key_canonical_item(const struct key_info *key, const char *item, const char *user,
 		       const char *home, char *out, size_t outlen, char *err, size_t errlen);
+
+/* Adds one canonical item to the compiled field of the key (see
+ * key_type_ops.compile); field NULL: only checks that it would compile.
+ * 0, -EINVAL (reason in err) or -ENOMEM. */
+int key_compile_item(const struct key_info *key, const char *item, void *field, char *err,
+		     size_t errlen);
+/* Empties a compiled field; safe on a zeroed one. */
+void key_reset_field(const struct key_info *key, void *field);
 
 /* A user, group or PAM service name: letters, digits, '.', '_', '-'
  * (not first), an optional trailing '$'; at most 256 bytes. */

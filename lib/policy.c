@@ -6,10 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pathutil.h"
 #include "policy.h"
-#include "values.h"
-
 
 void policy_init(struct policy *policy)
 {
@@ -21,18 +18,25 @@ void policy_init(struct policy *policy)
 	}
 }
 
+/* Where the key's compiled value lives in this policy; NULL when its
+ * canonical items are all there is. */
+static void *compiled_field(struct policy *policy, const struct key_info *info)
+{
+	return info->field_size ? (char *)policy + info->field : NULL;
+}
+
 void policy_free(struct policy *policy)
 {
 	free(policy->user);
 	free(policy->home);
 	strlist_free(&policy->sections);
 	for (int k = 0; k < KEY_COUNT; k++) {
+		const struct key_info *info = key_info((enum policy_key)k);
+
 		strlist_free(&policy->settings[k].items);
 		strlist_free(&policy->settings[k].origins);
+		key_reset_field(info, compiled_field(policy, info));
 	}
-	netrule_set_free(&policy->net_connect);
-	netrule_set_free(&policy->net_deny);
-	port_set_free(&policy->net_bind);
 	memset(policy, 0, sizeof(*policy));
 }
 
@@ -55,132 +59,48 @@ const char *policy_value(const struct policy *policy, enum policy_key key)
 	return key_info(key)->default_text;
 }
 
-static int compile_rules(struct policy *policy, enum policy_key key, struct netrule_set *set,
-			 char *err, size_t errlen)
+int policy_compile_key(struct policy *policy, enum policy_key key, char *err, size_t errlen)
 {
-	const struct strlist *items = &policy->settings[key].items;
-	enum netrule_list_kind kind = key == KEY_NET_DENY ? NETRULE_DENY : NETRULE_CONNECT;
-	struct netrule *rule = calloc(1, sizeof(*rule));
-	char why[POLICY_ERR_MAX];
+	const struct key_info *info = key_info(key);
+	const struct policy_setting *s = &policy->settings[key];
+	void *field = compiled_field(policy, info);
+	char why[POLICY_ERR_MAX] = "";
 	int r = 0;
 
-	if (!rule)
-		return -ENOMEM;
-	for (size_t i = 0; i < items->count && r == 0; i++) {
-		r = netrule_parse(items->items[i], kind, rule, why, sizeof(why));
-		if (r < 0)
-			snprintf(err, errlen, "key '%s': %s", key_info(key)->name, why);
-		else
-			r = netrule_set_append(set, rule);
-	}
-	free(rule);
+	key_reset_field(info, field);
+	if (!s->set && info->default_text)
+		r = key_compile_item(info, info->default_text, field, why, sizeof(why));
+	for (size_t i = 0; s->set && i < s->items.count && r == 0; i++)
+		r = key_compile_item(info, s->items.items[i], field, why, sizeof(why));
+	if (r == -EINVAL)
+		snprintf(err, errlen, "key '%s': %.400s", info->name, why);
 	return r;
 }
 
-static int compile_scalar(struct policy *policy, enum policy_key key, char *err, size_t errlen)
+static int compile_keys(struct policy *policy, bool unset_only, char *err, size_t errlen)
 {
-	const struct key_info *info = key_info(key);
-	const char *value = policy_value(policy, key);
-	bool flag = false;
-	int r = 0;
+	for (int k = 0; k < KEY_COUNT; k++) {
+		int r;
 
-	if (!value)
-		return 0;
-	switch (info->type) {
-	case KEY_TYPE_BOOL:
-		r = value_parse_bool(value, &flag);
-		break;
-	case KEY_TYPE_COUNT:
-		r = value_parse_count(value, &policy->number[key]);
-		break;
-	case KEY_TYPE_SIZE:
-		r = value_parse_size(value, &policy->number[key]);
-		break;
-	case KEY_TYPE_PERCENT:
-		r = value_parse_percent(value, &policy->number[key]);
-		break;
-	case KEY_TYPE_DURATION:
-		r = value_parse_duration(value, &policy->number[key]);
-		break;
-	case KEY_TYPE_UMASK:
-		r = value_parse_umask(value, &policy->umask);
-		break;
-	default:
-		break;
+		if (unset_only && policy->settings[k].set)
+			continue;
+		r = policy_compile_key(policy, (enum policy_key)k, err, errlen);
+		if (r < 0)
+			return r;
 	}
-	if (r < 0) {
-		snprintf(err, errlen, "key '%s': invalid value '%s'", info->name, value);
-		return r;
-	}
-	switch (key) {
-	case KEY_CONFINE:
-		policy->confine = flag;
-		break;
-	case KEY_FS_PRIVATE_TMP:
-		policy->private_tmp = flag;
-		break;
-	case KEY_NET_PIN_HOSTS:
-		policy->pin_hosts = flag;
-		break;
-	case KEY_SESSION_LINGER:
-		policy->linger = flag;
-		break;
-	case KEY_LOG_DENIALS:
-		policy->log_denials = flag;
-		break;
-	case KEY_SHELL:
-		policy->shell = value;
-		break;
-	case KEY_NET_LOOPBACK:
-		policy->loopback = strcmp(value, "own") == 0   ? NET_LOOPBACK_OWN
-				   : strcmp(value, "any") == 0 ? NET_LOOPBACK_ANY
-							       : NET_LOOPBACK_NONE;
-		break;
-	case KEY_IPC_ABSTRACT_UNIX:
-		policy->abstract_unix_allowed = strcmp(value, "allow") == 0;
-		break;
-	case KEY_IPC_SIGNALS:
-		policy->signals_any = strcmp(value, "any") == 0;
-		break;
-	default:
-		break;
-	}
+	if (policy->exempt)
+		policy->confine = false;
 	return 0;
 }
 
 int policy_compile(struct policy *policy, char *err, size_t errlen)
 {
-	const struct strlist *bind = &policy->settings[KEY_NET_BIND].items;
-	int r;
+	return compile_keys(policy, false, err, errlen);
+}
 
-	netrule_set_free(&policy->net_connect);
-	netrule_set_free(&policy->net_deny);
-	port_set_free(&policy->net_bind);
-	memset(policy->number, 0, sizeof(policy->number));
-	policy->loopback = NET_LOOPBACK_UNSET;
-	for (int k = 0; k < KEY_COUNT; k++) {
-		if (key_info((enum policy_key)k)->is_list)
-			continue;
-		r = compile_scalar(policy, (enum policy_key)k, err, errlen);
-		if (r < 0)
-			return r;
-	}
-	r = compile_rules(policy, KEY_NET_CONNECT, &policy->net_connect, err, errlen);
-	if (r == 0)
-		r = compile_rules(policy, KEY_NET_DENY, &policy->net_deny, err, errlen);
-	for (size_t i = 0; i < bind->count && r == 0; i++) {
-		struct port_range range;
-		char why[POLICY_ERR_MAX];
-
-		r = port_item_parse(bind->items[i], &range, why, sizeof(why));
-		if (r < 0)
-			snprintf(err, errlen, "key 'net.bind': %s", why);
-		else
-			r = port_set_append(&policy->net_bind, &range);
-	}
-	if (r == 0 && policy->exempt)
-		policy->confine = false;
-	return r;
+int policy_compile_unset(struct policy *policy, char *err, size_t errlen)
+{
+	return compile_keys(policy, true, err, errlen);
 }
 
 /* "NAME" of an origin "[group:NAME] file:line". */

@@ -74,6 +74,14 @@ int policy_exempt_default(const struct user_info *user, struct policy *out);
 
 /* Turns the canonical settings into the typed fields. 0 or -EINVAL / -ENOMEM. */
 int policy_compile(struct policy *policy, char *err, size_t errlen);
+/* Compiles one key from its canonical items, or from its default when no
+ * section set it, into the field the key table names. This is the one
+ * parse of a value read from a session record: what is not canonical is
+ * -EINVAL with "key 'NAME': why" in err. Also -ENOMEM. */
+int policy_compile_key(struct policy *policy, enum policy_key key, char *err, size_t errlen);
+/* policy_compile() for the keys that are not set: the end of reading a
+ * record whose keys were compiled line by line. */
+int policy_compile_unset(struct policy *policy, char *err, size_t errlen);
 
 /* The [group:NAME] section the policy's limits.group.* keys come from:
  * 0 and NAME in out; -ENOENT when none is set; -EINVAL when they come from

@@ -141,29 +141,6 @@ static int parse_id(const char *text, uint32_t *out)
 	return 0;
 }
 
-/* A value read back must already be in the canonical form we write. */
-static int check_canonical_item(const struct key_info *info, const char *item, char *err, size_t errlen)
-{
-	char copy[PATHUTIL_PATH_MAX];
-
-	switch (info->type) {
-	case KEY_TYPE_COMMANDS:
-		if (item[0] != '/')
-			return key_check_item(info->type, NULL, item, err, errlen);
-		/* fall through */
-	case KEY_TYPE_PATH:
-	case KEY_TYPE_PATHS:
-		if (snprintf(copy, sizeof(copy), "%s", item) >= (int)sizeof(copy) ||
-		    path_normalize(copy) < 0 || strcmp(copy, item) != 0) {
-			snprintf(err, errlen, "'%s' is not a normalised absolute path", item);
-			return -EINVAL;
-		}
-		return 0;
-	default:
-		return key_check_item(info->type, info->choices, item, err, errlen);
-	}
-}
-
 static int parse_key_line(struct policy *p, const struct strlist *tokens, char *err, size_t errlen)
 {
 	const struct key_info *info;
@@ -190,19 +167,14 @@ static int parse_key_line(struct policy *p, const struct strlist *tokens, char *
 		return -EINVAL;
 	}
 	for (size_t i = 2; i < tokens->count; i++) {
-		char why[POLICY_ERR_MAX];
-		int r = check_canonical_item(info, tokens->items[i], why, sizeof(why));
+		int r = strlist_append(&s->items, tokens->items[i]);
 
-		if (r < 0) {
-			snprintf(err, errlen, "key '%s': %.400s", info->name, why);
-			return r;
-		}
-		r = strlist_append(&s->items, tokens->items[i]);
 		if (r < 0)
 			return r;
 	}
 	s->set = true;
-	return 0;
+	/* compiling is the check: it takes canonical values only */
+	return policy_compile_key(p, (enum policy_key)key, err, errlen);
 }
 
 enum record_field {
@@ -399,7 +371,7 @@ static int record_parse_fields(const char *text, size_t len, struct policy *out,
 		r = -EINVAL;
 	}
 	if (r == 0)
-		r = policy_compile(out, err, errlen);
+		r = policy_compile_unset(out, err, errlen);
 	if (r < 0)
 		policy_free(out);
 	return r;

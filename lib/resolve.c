@@ -63,7 +63,7 @@ static int apply_setting(struct policy *policy, const struct config_section *sec
 
 	strlist_init(&canonical);
 	for (size_t i = 0; i < setting->items.count; i++) {
-		r = key_canonical_item(info->type, setting->items.items[i], policy->user, policy->home,
+		r = key_canonical_item(info, setting->items.items[i], policy->user, policy->home,
 				       item, sizeof(item), why, sizeof(why));
 		if (r < 0) {
 			snprintf(err, errlen, "%s:%u: key '%s': %s", section->file, setting->line,

@@ -1,7 +1,8 @@
 #!/usr/bin/perl
 # pam_corral through libpam, one scenario per tests/cases/pam/*.case, driven
 # by build/pam_driver (pam_start_confdir with the case's own PAM service
-# file; syslog is intercepted and printed as "log: " lines). Every case runs
+# file; syslog is intercepted and printed as "log: " lines, what the module
+# tells the user as "conv: error: " / "conv: info: " lines). Every case runs
 # twice: plainly, then under valgrind (no invalid access, no definite or
 # indirect leak, no file descriptor left open but 0-2).
 #
@@ -223,7 +224,7 @@ sub run_case {
     push @problems, map { "stderr: $_" } split /\n/, $err if length $err;
     # without a command every line is the driver's own
     push @problems, map { "stdout line not from the driver: $_" }
-        grep { !/^(start|log|open|env|record|status|close|record-after-close|check): / } @out
+        grep { !/^(start|log|conv|open|env|record|status|close|record-after-close|check): / } @out
         unless defined $c->{run};
 
     # the expected lines, in order

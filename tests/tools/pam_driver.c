@@ -70,10 +70,18 @@ void syslog(int priority, const char *fmt, ...)
 	va_end(ap);
 }
 
-static int no_conversation(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
+/* What a module tells the user is printed ("conv: error: ..."); nobody
+ * answers a prompt. */
+static int show_messages(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
 {
-	(void)n, (void)msg, (void)resp, (void)data;
-	return PAM_CONV_ERR;
+	(void)data;
+	*resp = NULL;
+	for (int i = 0; i < n; i++)
+		if (msg[i]->msg_style != PAM_ERROR_MSG && msg[i]->msg_style != PAM_TEXT_INFO)
+			return PAM_CONV_ERR;
+	for (int i = 0; i < n && !quiet; i++)
+		printf("conv: %s: %s\n", msg[i]->msg_style == PAM_ERROR_MSG ? "error" : "info", msg[i]->msg);
+	return PAM_SUCCESS;
 }
 
 static void usage(void)
@@ -127,7 +135,7 @@ static int run_as(pam_handle_t *pamh, const char *user, char **argv)
 int main(int argc, char **argv)
 {
 	const char *confdir = NULL, *service = NULL, *user = NULL, *run_dir = NULL, *id;
-	struct pam_conv conv = { no_conversation, NULL };
+	struct pam_conv conv = { show_messages, NULL };
 	pam_handle_t *pamh = NULL;
 	char **command = NULL;
 	char saved_id[128] = "";

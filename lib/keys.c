@@ -58,6 +58,7 @@ static const struct key_info keys[KEY_COUNT] = {
 				      COMPILED_TO(number[KEY_LIMITS_GROUP_MEMORY]) },
 	[KEY_LIMITS_GROUP_CPU] = { "limits.group.cpu", KEY_TYPE_PERCENT, .group_only = true,
 				   COMPILED_TO(number[KEY_LIMITS_GROUP_CPU]) },
+	[KEY_LIMITS_SESSIONS] = { "limits.sessions", KEY_TYPE_COUNT, COMPILED_TO(number[KEY_LIMITS_SESSIONS]) },
 	[KEY_LIMITS_FILES] = { "limits.files", KEY_TYPE_COUNT, COMPILED_TO(number[KEY_LIMITS_FILES]) },
 	[KEY_LIMITS_FILE_SIZE] = { "limits.file_size", KEY_TYPE_SIZE, COMPILED_TO(number[KEY_LIMITS_FILE_SIZE]) },
 	[KEY_LIMITS_CORE] = { "limits.core", KEY_TYPE_SIZE, COMPILED_TO(number[KEY_LIMITS_CORE]) },

@@ -33,6 +33,7 @@ enum policy_key {
 	KEY_LIMITS_GROUP_PROCESSES,  /* all confined members of a [group:] section together */
 	KEY_LIMITS_GROUP_MEMORY,
 	KEY_LIMITS_GROUP_CPU,
+	KEY_LIMITS_SESSIONS,         /* open sessions of the user at once (pam_corral) */
 	KEY_LIMITS_FILES,
 	KEY_LIMITS_FILE_SIZE,
 	KEY_LIMITS_CORE,

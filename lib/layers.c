@@ -309,6 +309,8 @@ int layers_decide(const struct policy *p, const struct host_layers *h, struct ro
 			rows[session_keys[i]].by = BY_SESSION;
 	if (policy_is_set(p, KEY_SERVICES))
 		rows[KEY_SERVICES].by = BY_PAM;
+	if (policy_is_set(p, KEY_LIMITS_SESSIONS))
+		rows[KEY_LIMITS_SESSIONS].by = BY_PAM;
 	if (p->log_denials)
 		rows[KEY_LOG_DENIALS].by = BY_HELPER;
 	for (int i = 0; i < ROW_COUNT; i++)

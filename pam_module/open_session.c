@@ -2,6 +2,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "layers.h"
 #include "mountns.h"
 #include "open_session.h"
+#include "open_sessions.h"
 #include "paths.h"
 #include "policy.h"
 #include "sandbox.h"
@@ -127,6 +129,38 @@ static int check_entry(const struct open_request *req, const struct policy *p, c
 	return 0;
 }
 
+/* limits.sessions, before anything of this session exists (its record
+ * would count itself). Two logins at the same instant may both pass. */
+static int check_open_sessions(const struct open_request *req, const struct policy *p)
+{
+	uint64_t limit = p->number[KEY_LIMITS_SESSIONS];
+	char reason[REASON_MAX], message[REASON_MAX];
+	struct session_seen *seen = NULL;
+	size_t n = 0, open = 0;
+	bool allowed;
+	int r;
+
+	if (!policy_is_set(p, KEY_LIMITS_SESSIONS))
+		return 0;
+	r = open_sessions_read(req->args.run_dir, &seen, &n);
+	if (r < 0)
+		return refuse(req, r, "limits.sessions", "cannot count the user's open sessions");
+	allowed = open_sessions_allow_one_more(seen, n, p->uid, limit, &open);
+	free(seen);
+	if (allowed)
+		return 0;
+	if (limit == 0)
+		snprintf(message, sizeof(message), "corral: %s may not open sessions on this host.", req->user);
+	else
+		snprintf(message, sizeof(message),
+			 "corral: too many open sessions for %s (%zu open, at most %" PRIu64 " at once).", req->user,
+			 open, limit);
+	if (req->tell)
+		req->tell(req->context, message);
+	snprintf(reason, sizeof(reason), "open sessions: %zu, at most %" PRIu64 " at once", open, limit);
+	return refuse(req, -EPERM, "limits.sessions", reason);
+}
+
 /* corral-helper beside this module (a build tree, tests), else the
  * installed one: the module's own directory is root's. */
 static void helper_beside_module(char *out, size_t outlen)
@@ -187,6 +221,9 @@ static int open_confined(const struct open_request *req, struct policy *p, const
 	int r, abi = 0;
 
 	r = check_entry(req, p, user, &direct);
+	if (r < 0)
+		return r;
+	r = check_open_sessions(req, p);
 	if (r < 0)
 		return r;
 	helper_beside_module(helper, sizeof(helper));

@@ -26,6 +26,8 @@ struct open_request {
 	const char *service;
 	void *context;
 	module_log_fn log;
+	/* a message to the user (the PAM conversation); NULL: PAM_SILENT */
+	void (*tell)(void *context, const char *message);
 	/* takes the session over (pam_set_data, CORRAL_SESSION); 0 or -errno */
 	int (*keep)(void *context, struct module_session *session);
 };

@@ -65,6 +65,13 @@ static void log_line(void *context, int priority, const char *fmt, ...)
 		pam_syslog(pamh, priority, "%s", line);
 }
 
+static void tell_user(void *context, const char *message)
+{
+	/* a conversation that cannot show it (cron) changes nothing: the
+	 * refusal is logged anyway */
+	pam_error(context, "%s", message);
+}
+
 static int keep_session(void *context, struct module_session *session)
 {
 	pam_handle_t *pamh = context;
@@ -91,7 +98,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	mode_t old_umask;
 	int r;
 
-	(void)flags;
+	if (!(flags & PAM_SILENT))
+		request.tell = tell_user;
 	module_args_parse(argc, argv, &request.args);
 	/* listed twice in one stack (su-l includes su) or opened twice by the
 	 * application: the session is open already. A second one would replace

@@ -29,13 +29,13 @@
 #include "beside.h"
 #include "confine.h"
 #include "handoff.h"
+#include "helper_args.h"
 #include "launch.h"
 #include "paths.h"
 #include "session_env.h"
 
 #define CHILD_SETUP_FAILED 1      /* exit status when confinement failed */
 #define CHILD_EXEC_FAILED 126
-#define HELPER_ARG_MAX 32
 
 /* Read by corral-helper to prove it can reach this process's memory. */
 static const char probe_text[HANDOFF_PROBE_LEN] = HANDOFF_PROBE_TEXT;
@@ -235,9 +235,9 @@ static int keep_across_exec(int fd)
 static int exec_helper(const struct launch_request *request, pid_t child, int sock, int listener,
 		       const struct handoff_hello *hello, char *err, size_t errlen)
 {
-	char numbers[5][32], path[PATH_MAX];
-	char *argv[HELPER_ARG_MAX], *envp[] = { NULL };
-	int memfd, r, n = 0;
+	struct helper_argv helper_argv;
+	char path[PATH_MAX], *envp[] = { NULL };
+	int memfd, r;
 
 	memfd = handoff_policy_memfd(request->policy);
 	if (memfd < 0) {
@@ -254,33 +254,16 @@ static int exec_helper(const struct launch_request *request, pid_t child, int so
 		close(memfd);
 		return r;
 	}
-	snprintf(numbers[0], sizeof(numbers[0]), "%d", (int)child);
-	snprintf(numbers[1], sizeof(numbers[1]), "%d", sock);
-	snprintf(numbers[2], sizeof(numbers[2]), "%d", memfd);
-	snprintf(numbers[3], sizeof(numbers[3]), "%d", listener);
-	snprintf(numbers[4], sizeof(numbers[4]), "%llu", (unsigned long long)hello->probe_address);
-	argv[n++] = (char *)CORRAL_HELPER_NAME;
-	argv[n++] = (char *)"--child";
-	argv[n++] = numbers[0];
-	argv[n++] = (char *)"--control";
-	argv[n++] = numbers[1];
-	argv[n++] = (char *)"--policy";
-	argv[n++] = numbers[2];
-	argv[n++] = (char *)"--notify";
-	argv[n++] = numbers[3];
-	argv[n++] = (char *)"--probe";
-	argv[n++] = numbers[4];
-	if (request->session_id) {
-		argv[n++] = (char *)"--session";
-		argv[n++] = (char *)request->session_id;
-	}
-	argv[n] = NULL;
+	helper_args_build(&(struct helper_args){ .start = HELPER_START_CHILD, .child = child, .control = sock,
+						   .policy = memfd, .notify = listener,
+						   .probe = hello->probe_address, .session = request->session_id },
+			  &helper_argv);
 	if (request->helper_pinned) {
 		snprintf(path, sizeof(path), "%s (opened before the session's namespace)", CORRAL_HELPER_NAME);
-		syscall(SYS_execveat, request->helper_fd, "", argv, envp, AT_EMPTY_PATH);
+		syscall(SYS_execveat, request->helper_fd, "", helper_argv.argv, envp, AT_EMPTY_PATH);
 	} else {
 		program_beside_self(CORRAL_HELPER_NAME, CORRAL_HELPER_PATH, path, sizeof(path));
-		execve(path, argv, envp);
+		execve(path, helper_argv.argv, envp);
 	}
 	r = -errno;
 	snprintf(err, errlen, "cannot run %s: %s", path, strerror(-r));

@@ -10,7 +10,6 @@
 
 #include "cgroup.h"
 #include "command.h"
-#include "config.h"
 #include "landlock.h"
 #include "layers.h"
 #include "launch.h"
@@ -268,33 +267,6 @@ int session_run(const struct policy *p, const struct session_spec *spec, char *c
 out:
 	strlist_free(&env);
 	session_command_free(&command);
-	return r;
-}
-
-int session_policy_load(const char *config_path, const struct user_info *user, struct policy *out,
-			char *err, size_t errlen)
-{
-	char why[POLICY_ERR_MAX];
-	struct config config;
-	int r, exempt;
-
-	r = config_load(config_path, &config);
-	exempt = policy_user_is_exempt(&config, user);
-	if (r < 0 && exempt == 1) {
-		r = policy_exempt_default(user, out);
-	} else if (r < 0) {
-		const struct diag *d = diag_first_error(&config.diags);
-
-		if (d)
-			diag_format(d, why, sizeof(why));
-		snprintf(err, errlen, "no valid policy (%s); ask your administrator", d ? why : "out of memory");
-		r = -EINVAL;
-	} else {
-		r = policy_resolve(&config, user, out, why, sizeof(why));
-		if (r < 0)
-			snprintf(err, errlen, "cannot resolve the policy: %s", why);
-	}
-	config_free(&config);
 	return r;
 }
 

@@ -6,9 +6,10 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "config.h"
 #include "mountns.h"
 #include "procinfo.h"
-#include "session.h"
+#include "session_origin.h"
 #include "session_record.h"
 
 /* A limit key that limits: set, and not "unlimited". */
@@ -91,6 +92,33 @@ static int from_record(const char *id, const struct user_info *user, struct poli
 					own_namespace == rec.mount_namespace;
 	}
 	session_record_free(&rec);
+	return r;
+}
+
+int session_policy_load(const char *config_path, const struct user_info *user, struct policy *out,
+			char *err, size_t errlen)
+{
+	char why[POLICY_ERR_MAX];
+	struct config config;
+	int r, exempt;
+
+	r = config_load(config_path, &config);
+	exempt = policy_user_is_exempt(&config, user);
+	if (r < 0 && exempt == 1) {
+		r = policy_exempt_default(user, out);
+	} else if (r < 0) {
+		const struct diag *d = diag_first_error(&config.diags);
+
+		if (d)
+			diag_format(d, why, sizeof(why));
+		snprintf(err, errlen, "no valid policy (%s); ask your administrator", d ? why : "out of memory");
+		r = -EINVAL;
+	} else {
+		r = policy_resolve(&config, user, out, why, sizeof(why));
+		if (r < 0)
+			snprintf(err, errlen, "cannot resolve the policy: %s", why);
+	}
+	config_free(&config);
 	return r;
 }
 

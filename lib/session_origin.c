@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "cgroup.h"
-#include "config.h"
 #include "mountns.h"
+#include "policy_load.h"
 #include "procinfo.h"
 #include "session_origin.h"
 #include "session_record.h"
@@ -98,27 +98,16 @@ static int from_record(const char *id, const struct user_info *user, struct poli
 int session_policy_load(const char *config_path, const struct user_info *user, struct policy *out,
 			char *err, size_t errlen)
 {
-	char why[POLICY_ERR_MAX];
-	struct config config;
-	int r, exempt;
+	struct policy_load_status status;
+	int r = policy_load_for_user(config_path, user, 0, out, &status);
 
-	r = config_load(config_path, &config);
-	exempt = policy_user_is_exempt(&config, user);
-	if (r < 0 && exempt == 1) {
-		r = policy_exempt_default(user, out);
-	} else if (r < 0) {
-		const struct diag *d = diag_first_error(&config.diags);
-
-		if (d)
-			diag_format(d, why, sizeof(why));
-		snprintf(err, errlen, "no valid policy (%s); ask your administrator", d ? why : "out of memory");
-		r = -EINVAL;
-	} else {
-		r = policy_resolve(&config, user, out, why, sizeof(why));
-		if (r < 0)
-			snprintf(err, errlen, "cannot resolve the policy: %s", why);
+	if (status.failed == POLICY_LOAD_CONFIG) {
+		snprintf(err, errlen, "no valid policy (%s); ask your administrator",
+			 status.reason[0] ? status.reason : "out of memory");
+		return -EINVAL;
 	}
-	config_free(&config);
+	if (status.failed == POLICY_LOAD_RESOLVE)
+		snprintf(err, errlen, "cannot resolve the policy: %s", status.reason);
 	return r;
 }
 

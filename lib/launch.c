@@ -33,6 +33,7 @@
 #include "launch.h"
 #include "paths.h"
 #include "session_env.h"
+#include "util.h"
 
 #define CHILD_SETUP_FAILED 1      /* exit status when confinement failed */
 #define CHILD_EXEC_FAILED 126
@@ -191,10 +192,8 @@ static int receive_hello(int sock, pid_t child, struct handoff_hello *hello, int
 		    c->cmsg_len == CMSG_LEN(sizeof(struct ucred)))
 			memcpy(&peer, CMSG_DATA(c), sizeof(peer));
 	}
-	if (n <= 0) {
-		snprintf(err, errlen, "the session process died while confining itself");
-		return -EPIPE;
-	}
+	if (n <= 0)
+		return set_err(err, errlen, -EPIPE, "the session process died while confining itself");
 	if ((size_t)n == sizeof(*hello))
 		memcpy(hello, data, sizeof(*hello));
 	if ((size_t)n != sizeof(*hello) || hello->magic != HANDOFF_MAGIC) {
@@ -205,10 +204,8 @@ static int receive_hello(int sock, pid_t child, struct handoff_hello *hello, int
 	}
 	/* only our child can be on the other end, but make sure */
 	if (peer.pid != child || peer.uid != getuid() || (hello->has_listener != 0) != (*listener >= 0) ||
-	    (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
-		snprintf(err, errlen, "unexpected hand-off from the session process");
-		return -EPROTO;
-	}
+	    (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
+		return set_err(err, errlen, -EPROTO, "unexpected hand-off from the session process");
 	return 0;
 }
 
@@ -240,10 +237,8 @@ static int exec_helper(const struct launch_request *request, pid_t child, int so
 	int memfd, r;
 
 	memfd = handoff_policy_memfd(request->policy);
-	if (memfd < 0) {
-		snprintf(err, errlen, "cannot pass the policy to corral-helper: %s", strerror(-memfd));
-		return memfd;
-	}
+	if (memfd < 0)
+		return set_err(err, errlen, memfd, "cannot pass the policy to corral-helper: %s", strerror(-memfd));
 	r = keep_across_exec(memfd);
 	if (r == 0)
 		r = keep_across_exec(sock);
@@ -280,21 +275,13 @@ int launch_session(const struct launch_request *request, char *err, size_t errle
 
 	if (!request->plan) {
 		execve(request->path, request->argv, request->envp);
-		r = -errno;
-		snprintf(err, errlen, "cannot run %s: %s", request->path, strerror(-r));
-		return r;
+		return set_err(err, errlen, -errno, "cannot run %s: %s", request->path, strerror(errno));
 	}
 	/* orphans of the session come to us (and to the helper after exec) */
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
-		r = -errno;
-		snprintf(err, errlen, "cannot become a child subreaper: %s", strerror(-r));
-		return r;
-	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-		r = -errno;
-		snprintf(err, errlen, "socketpair: %s", strerror(-r));
-		return r;
-	}
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		return set_err(err, errlen, -errno, "cannot become a child subreaper: %s", strerror(errno));
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return set_err(err, errlen, -errno, "socketpair: %s", strerror(errno));
 	if (setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int)) < 0) {
 		r = -errno;
 		snprintf(err, errlen, "SO_PASSCRED: %s", strerror(-r));

@@ -18,6 +18,7 @@
 #include "session.h"
 #include "session_env.h"
 #include "syscall_filter.h"
+#include "util.h"
 
 
 /* Finds name in search_path (':'-separated): 0 and the path in out, or -ENOENT. */
@@ -52,15 +53,12 @@ static int resolve_restricted(const struct policy *p, const char *search_path, c
 {
 	const char *item = command_match(policy_list(p, KEY_COMMANDS), argv0);
 
-	if (!item) {
-		snprintf(err, errlen, "command '%s' is not allowed for this account", argv0);
-		return -EPERM;
-	}
+	if (!item)
+		return set_err(err, errlen, -EPERM, "command '%s' is not allowed for this account", argv0);
 	if (item[0] == '/') {
 		snprintf(path, pathlen, "%s", item);
 	} else if (find_program(search_path, item, path, pathlen) < 0) {
-		snprintf(err, errlen, "command '%s' is allowed but not installed", item);
-		return -ENOENT;
+		return set_err(err, errlen, -ENOENT, "command '%s' is allowed but not installed", item);
 	}
 	if (strchr(argv0, '/')) {
 		char normalized[PATHUTIL_PATH_MAX];
@@ -72,15 +70,11 @@ static int resolve_restricted(const struct policy *p, const char *search_path, c
 		snprintf(normalized, sizeof(normalized), "%s", argv0);
 		if (path_normalize(normalized) < 0 ||
 		    (strcmp(normalized, path) != 0 &&
-		     (!realpath(normalized, real_asked) || !realpath(path, real_found) || strcmp(real_asked, real_found) != 0))) {
-			snprintf(err, errlen, "command '%s' is not the allowed %s", argv0, path);
-			return -EPERM;
-		}
+		     (!realpath(normalized, real_asked) || !realpath(path, real_found) || strcmp(real_asked, real_found) != 0)))
+			return set_err(err, errlen, -EPERM, "command '%s' is not the allowed %s", argv0, path);
 	}
-	if (policy_is_set(p, KEY_FS_EXEC) && !inside_any(policy_list(p, KEY_FS_EXEC), path)) {
-		snprintf(err, errlen, "command '%s' (%s) is outside fs.exec", argv0, path);
-		return -EPERM;
-	}
+	if (policy_is_set(p, KEY_FS_EXEC) && !inside_any(policy_list(p, KEY_FS_EXEC), path))
+		return set_err(err, errlen, -EPERM, "command '%s' (%s) is outside fs.exec", argv0, path);
 	return 0;
 }
 

@@ -23,6 +23,7 @@
 #include "service_rules.h"
 #include "session_env.h"
 #include "users.h"
+#include "util.h"
 
 #define REASON_MAX 768
 #define SECTIONS_MAX 512
@@ -55,22 +56,12 @@ static void section_names(const struct policy *p, char *out, size_t outlen)
 /* /proc/self/cmdline of the daemon (su, runuser). */
 static int read_cmdline(char *buf, size_t buflen, size_t *len)
 {
-	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC), r = 0;
+	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC), r;
 	size_t got = 0;
 
 	if (fd < 0)
 		return -errno;
-	while (got < buflen) {
-		ssize_t n = read(fd, buf + got, buflen - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			r = -errno;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
+	r = read_all(fd, buf, buflen, &got);
 	close(fd);
 	*len = got;
 	return got == buflen ? -E2BIG : r;

@@ -119,6 +119,8 @@ static int read_small_file(const char *path, char *buf, size_t buflen, size_t *l
 	size_t got = 0;
 
 	buf[0] = '\0';
+	if (len)
+		*len = 0;
 	if (fd < 0)
 		return -errno;
 	r = read_all(fd, buf, buflen - 1, &got);

@@ -96,9 +96,9 @@ static bool shell_allowed_interactively(const struct policy *p)
 static void choose_restricted(const struct policy *p, const struct session_spec *spec, const char *search_path,
 			      struct session_command *out, char *err, size_t errlen)
 {
-	char why[SANDBOX_ERR_MAX];
-
 	if (spec->kind == SESSION_COMMAND_STRING) {
+		char why[SANDBOX_ERR_MAX];
+
 		if (command_split(spec->command, &out->words, why, sizeof(why)) < 0) {
 			snprintf(err, errlen, "command refused: %s", why);
 			out->mode = SESSION_MODE_REFUSED;

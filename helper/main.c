@@ -18,21 +18,11 @@
 
 #include "handoff.h"
 #include "helper.h"
+#include "helper_args.h"
 #include "log.h"
 #include "procinfo.h"
 
 #define HELPER_EXIT_FAILED 1
-#define ARG_NUMBER_MAX 20
-
-struct helper_args {
-	pid_t external;   /* --external PID: serve a process that is not our child */
-	pid_t child;
-	int control;
-	int policy;
-	int notify;
-	uint64_t probe;
-	const char *session;
-};
 
 static int fail(struct helper_args *a, const char *user, const char *why)
 {
@@ -42,79 +32,6 @@ static int fail(struct helper_args *a, const char *user, const char *why)
 	if (a->child > 0)
 		kill(a->child, SIGKILL);
 	return HELPER_EXIT_FAILED;
-}
-
-static int parse_number(const char *text, long long min, long long max, long long *out)
-{
-	char *end;
-	long long v;
-
-	if (!text || !*text || strlen(text) > ARG_NUMBER_MAX)
-		return -EINVAL;
-	errno = 0;
-	v = strtoll(text, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-static int parse_args(int argc, char **argv, struct helper_args *a)
-{
-	unsigned seen = 0;
-
-	for (int i = 1; i < argc; i += 2) {
-		const char *name = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
-		long long v = 0;
-		int r = 0;
-
-		if (!value)
-			return -EINVAL;
-		if (strcmp(name, "--session") == 0) {
-			a->session = value;
-			continue;
-		}
-		if (strcmp(name, "--probe") == 0) {
-			char *end;
-
-			errno = 0;
-			a->probe = strtoull(value, &end, 10);
-			if (errno || *end || !*value)
-				return -EINVAL;
-			seen |= 1u << 4;
-			continue;
-		}
-		if (strcmp(name, "--external") == 0) {
-			r = parse_number(value, 2, INT_MAX, &v);
-			a->external = (pid_t)v;
-			seen |= 1u << 5;
-		} else if (strcmp(name, "--child") == 0) {
-			r = parse_number(value, 2, INT_MAX, &v);
-			a->child = (pid_t)v;
-			seen |= 1u << 0;
-		} else if (strcmp(name, "--control") == 0) {
-			r = parse_number(value, 3, INT_MAX, &v);
-			a->control = (int)v;
-			seen |= 1u << 1;
-		} else if (strcmp(name, "--policy") == 0) {
-			r = parse_number(value, 3, INT_MAX, &v);
-			a->policy = (int)v;
-			seen |= 1u << 2;
-		} else if (strcmp(name, "--notify") == 0) {
-			r = parse_number(value, -1, INT_MAX, &v);
-			if (v >= 0 && v < 3)
-				r = -EINVAL;
-			a->notify = (int)v;
-			seen |= 1u << 3;
-		} else {
-			return -EINVAL;
-		}
-		if (r < 0)
-			return r;
-	}
-	/* started by corral-shell (child, control, policy, notify, probe) or
-	 * by pam_corral's keeper (external, policy, notify) */
-	return seen == 0x1f || seen == ((1u << 5) | (1u << 2) | (1u << 3)) ? 0 : -EINVAL;
 }
 
 /* Can we take fds from the child and read its memory (Yama's ptrace_scope
@@ -173,7 +90,7 @@ static int setup(struct helper *h, struct helper_args *a, char *why, size_t whyl
 	struct proc_stat st;
 	sigset_t set;
 
-	if (a->external) {
+	if (a->start == HELPER_START_EXTERNAL) {
 		h->serve_only = true;
 	} else if (proc_stat_read(a->child, &st) < 0 || st.ppid != getpid()) {
 		snprintf(why, whylen, "corral-helper: pid %d is not our child", (int)a->child);
@@ -186,7 +103,7 @@ static int setup(struct helper *h, struct helper_args *a, char *why, size_t whyl
 	h->child = a->child;
 	/* the session's processes: ours (we are their subreaper), or the
 	 * keeper's leader and what it starts */
-	h->root = a->external ? a->external : getpid();
+	h->root = a->start == HELPER_START_EXTERNAL ? a->external : getpid();
 	if (proc_stat_read(h->root, &st) < 0) {
 		snprintf(why, whylen, "corral-helper: pid %d is gone", (int)h->root);
 		return -ESRCH;
@@ -227,12 +144,12 @@ static int setup(struct helper *h, struct helper_args *a, char *why, size_t whyl
 
 int main(int argc, char **argv)
 {
-	struct helper_args a = { .notify = -1 };
+	struct helper_args a;
 	char why[512];
 	int status, keep[4];
 	static struct helper h;
 
-	if (parse_args(argc, argv, &a) < 0)
+	if (helper_args_parse(argc, argv, &a) < 0)
 		return fail(&a, NULL, "corral-helper: started wrongly (it is started by corral-shell, not by hand)");
 	/* nothing in the session may read our memory, take our fds or trace us */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -246,7 +163,7 @@ int main(int argc, char **argv)
 	close(a.policy);
 	if (setup(&h, &a, why, sizeof(why)) < 0)
 		return fail(&a, h.policy.user, why);
-	if (a.external) {
+	if (a.start == HELPER_START_EXTERNAL) {
 		/* the process pam_corral confined, still root until its daemon
 		 * changes uid: nothing to prove yet, and no child to start */
 		keep[0] = h.signal_fd;

@@ -13,6 +13,7 @@
 
 #include "cgroup.h"
 #include "cgroup_systemd.h"
+#include "util.h"
 
 #define MOUNTINFO_MAX ((size_t)1024 * 1024)
 #define WAIT_STEP_NS 10000000L
@@ -114,25 +115,15 @@ int cgroup_layout_parse(const char *mountinfo, size_t len, bool systemd_running,
 
 static int read_small_file(const char *path, char *buf, size_t buflen, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), r = 0;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), r;
 	size_t got = 0;
 
 	buf[0] = '\0';
+	if (len)
+		*len = 0;
 	if (fd < 0)
 		return -errno;
-	while (got + 1 < buflen) {
-		ssize_t n = read(fd, buf + got, buflen - 1 - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
+	r = read_all(fd, buf, buflen - 1, &got);
 	close(fd);
 	buf[got] = '\0';
 	if (len)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "util.h"
 
 #define PROCS_MAX ((size_t)64 * 1024)   /* a cgroup.procs listing we read whole */
 
@@ -26,17 +27,7 @@ int cgroup_holds_pid(const char *dir, pid_t pid)
 		close(fd);
 		return -ENOMEM;
 	}
-	while (got + 1 < PROCS_MAX) {
-		ssize_t n = read(fd, text + got, PROCS_MAX - 1 - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			r = -errno;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
+	r = read_all(fd, text, PROCS_MAX - 1, &got);
 	close(fd);
 	text[got] = '\0';
 	for (char *p = text, *end; r == 0 && *p && !found; p = end + (*end != '\0')) {

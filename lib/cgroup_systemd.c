@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cgroup_systemd.h"
+#include "util.h"
 
 #define PROC_CGROUP_MAX 4096
 #define WAIT_FIRST_NS 200000L       /* the first look at where the scope put us */
@@ -174,20 +175,18 @@ static int start_scope(sd_bus *bus, const struct systemd_units *units, const str
 static int unified_path_of(pid_t pid, char *out, size_t outlen)
 {
 	char path[64], text[PROC_CGROUP_MAX];
-	ssize_t n;
-	int fd;
+	size_t n;
+	int fd, r;
 
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	do
-		n = read(fd, text, sizeof(text) - 1);
-	while (n < 0 && errno == EINTR);
+	r = read_all(fd, text, sizeof(text) - 1, &n);
 	close(fd);
-	if (n < 0)
-		return -errno;
-	return cgroup_self_path_parse(text, (size_t)n, "", out, outlen);
+	if (r < 0)
+		return r;
+	return cgroup_self_path_parse(text, n, "", out, outlen);
 }
 
 static bool ends_with_unit(const char *path, const char *unit)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "util.h"
 
 void diag_list_init(struct diag_list *list)
 {
@@ -35,16 +36,9 @@ void diag_add(struct diag_list *list, enum diag_level level, const char *file,
 	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
 
-	if (list->count == list->capacity) {
-		size_t capacity = list->capacity ? list->capacity * 2 : 16;
-		struct diag *items = realloc(list->items, capacity * sizeof(*items));
-
-		if (!items) {
-			list->out_of_memory = true;
-			return;
-		}
-		list->items = items;
-		list->capacity = capacity;
+	if (ARRAY_RESERVE(list->items, list->capacity, list->count + 1, 16) < 0) {
+		list->out_of_memory = true;
+		return;
 	}
 	d = &list->items[list->count];
 	d->level = level;

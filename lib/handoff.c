@@ -10,11 +10,12 @@
 
 #include "handoff.h"
 #include "record.h"
+#include "util.h"
 
 int handoff_policy_memfd(const struct policy *policy)
 {
 	char *text = NULL;
-	size_t len = 0, done = 0;
+	size_t len = 0;
 	int fd, r;
 
 	r = record_serialize(policy, &text, &len);
@@ -25,17 +26,9 @@ int handoff_policy_memfd(const struct policy *policy)
 		r = -errno;
 		goto out;
 	}
-	while (done < len) {
-		ssize_t n = write(fd, text + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			r = n < 0 ? -errno : -EIO;
-			goto out;
-		}
-		done += (size_t)n;
-	}
+	r = write_all(fd, text, len);
+	if (r < 0)
+		goto out;
 	if (fcntl(fd, F_ADD_SEALS, HANDOFF_SEALS_REQUIRED) < 0)
 		r = -errno;
 out:
@@ -53,20 +46,13 @@ int handoff_policy_read(int fd, struct policy *out, char *err, size_t errlen)
 
 	policy_init(out);
 	seals = fcntl(fd, F_GET_SEALS);
-	if (seals < 0 || (seals & HANDOFF_SEALS_REQUIRED) != HANDOFF_SEALS_REQUIRED) {
-		snprintf(err, errlen, "the policy memfd is not sealed");
-		return -EPERM;
-	}
-	if (fstat(fd, &st) < 0 || st.st_size <= 0 || (size_t)st.st_size > RECORD_SIZE_MAX) {
-		snprintf(err, errlen, "the policy memfd has no usable size");
-		return -EINVAL;
-	}
+	if (seals < 0 || (seals & HANDOFF_SEALS_REQUIRED) != HANDOFF_SEALS_REQUIRED)
+		return set_err(err, errlen, -EPERM, "the policy memfd is not sealed");
+	if (fstat(fd, &st) < 0 || st.st_size <= 0 || (size_t)st.st_size > RECORD_SIZE_MAX)
+		return set_err(err, errlen, -EINVAL, "the policy memfd has no usable size");
 	text = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (text == MAP_FAILED) {
-		r = -errno;
-		snprintf(err, errlen, "cannot map the policy memfd: %s", strerror(-r));
-		return r;
-	}
+	if (text == MAP_FAILED)
+		return set_err(err, errlen, -errno, "cannot map the policy memfd: %s", strerror(errno));
 	r = record_parse(text, (size_t)st.st_size, out, err, errlen);
 	munmap(text, (size_t)st.st_size);
 	return r;

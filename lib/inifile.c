@@ -13,6 +13,7 @@
 
 #include "inifile.h"
 #include "strlist.h"
+#include "util.h"
 
 #define PROC_FD_PATH_MAX 64
 
@@ -51,15 +52,8 @@ static int add_section(struct ini_file *file, const char *start, const char *end
 {
 	struct ini_section *s;
 
-	if (file->count == file->capacity) {
-		size_t capacity = file->capacity ? file->capacity * 2 : 8;
-		struct ini_section *sections = realloc(file->sections, capacity * sizeof(*sections));
-
-		if (!sections)
-			return -ENOMEM;
-		file->sections = sections;
-		file->capacity = capacity;
-	}
+	if (ARRAY_RESERVE(file->sections, file->capacity, file->count + 1, 8) < 0)
+		return -ENOMEM;
 	s = &file->sections[file->count];
 	memset(s, 0, sizeof(*s));
 	s->name = dup_range(start, end);
@@ -75,15 +69,8 @@ static int add_entry(struct ini_section *s, const char *kstart, const char *kend
 {
 	struct ini_entry *e;
 
-	if (s->count == s->capacity) {
-		size_t capacity = s->capacity ? s->capacity * 2 : 8;
-		struct ini_entry *entries = realloc(s->entries, capacity * sizeof(*entries));
-
-		if (!entries)
-			return -ENOMEM;
-		s->entries = entries;
-		s->capacity = capacity;
-	}
+	if (ARRAY_RESERVE(s->entries, s->capacity, s->count + 1, 8) < 0)
+		return -ENOMEM;
 	e = &s->entries[s->count];
 	e->key = dup_range(kstart, kend);
 	e->value = dup_range(vstart, vend);
@@ -306,41 +293,31 @@ static int iniparser_error_to_diag(const char *fmt, ...)
 
 static int read_bounded(int fd, char **out, size_t *outlen)
 {
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
+	size_t cap = 0, len = 0;
+	char *buf = NULL;
 
-	if (!buf)
-		return -ENOMEM;
 	for (;;) {
-		ssize_t n;
+		size_t got;
+		int r;
 
 		if (len == cap) {
-			char *bigger;
-
 			if (cap > INIFILE_SIZE_MAX) {
 				free(buf);
 				return -EFBIG;
 			}
-			bigger = realloc(buf, cap * 2);
-			if (!bigger) {
+			if (ARRAY_RESERVE(buf, cap, cap + 1, 4096) < 0) {
 				free(buf);
 				return -ENOMEM;
 			}
-			buf = bigger;
-			cap *= 2;
 		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = -errno;
-
+		r = read_all(fd, buf + len, cap - len, &got);
+		len += got;
+		if (r < 0) {
 			free(buf);
-			return e;
+			return r;
 		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
+		if (len < cap)
+			break;   /* end of file */
 	}
 	if (len > INIFILE_SIZE_MAX) {
 		free(buf);

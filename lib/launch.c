@@ -29,13 +29,14 @@
 #include "beside.h"
 #include "confine.h"
 #include "handoff.h"
+#include "helper_args.h"
 #include "launch.h"
 #include "paths.h"
 #include "session_env.h"
+#include "util.h"
 
 #define CHILD_SETUP_FAILED 1      /* exit status when confinement failed */
 #define CHILD_EXEC_FAILED 126
-#define HELPER_ARG_MAX 32
 
 /* Read by corral-helper to prove it can reach this process's memory. */
 static const char probe_text[HANDOFF_PROBE_LEN] = HANDOFF_PROBE_TEXT;
@@ -191,10 +192,8 @@ static int receive_hello(int sock, pid_t child, struct handoff_hello *hello, int
 		    c->cmsg_len == CMSG_LEN(sizeof(struct ucred)))
 			memcpy(&peer, CMSG_DATA(c), sizeof(peer));
 	}
-	if (n <= 0) {
-		snprintf(err, errlen, "the session process died while confining itself");
-		return -EPIPE;
-	}
+	if (n <= 0)
+		return set_err(err, errlen, -EPIPE, "the session process died while confining itself");
 	if ((size_t)n == sizeof(*hello))
 		memcpy(hello, data, sizeof(*hello));
 	if ((size_t)n != sizeof(*hello) || hello->magic != HANDOFF_MAGIC) {
@@ -205,10 +204,8 @@ static int receive_hello(int sock, pid_t child, struct handoff_hello *hello, int
 	}
 	/* only our child can be on the other end, but make sure */
 	if (peer.pid != child || peer.uid != getuid() || (hello->has_listener != 0) != (*listener >= 0) ||
-	    (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
-		snprintf(err, errlen, "unexpected hand-off from the session process");
-		return -EPROTO;
-	}
+	    (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
+		return set_err(err, errlen, -EPROTO, "unexpected hand-off from the session process");
 	return 0;
 }
 
@@ -235,15 +232,13 @@ static int keep_across_exec(int fd)
 static int exec_helper(const struct launch_request *request, pid_t child, int sock, int listener,
 		       const struct handoff_hello *hello, char *err, size_t errlen)
 {
-	char numbers[5][32], path[PATH_MAX];
-	char *argv[HELPER_ARG_MAX], *envp[] = { NULL };
-	int memfd, r, n = 0;
+	struct helper_argv helper_argv;
+	char path[PATH_MAX], *envp[] = { NULL };
+	int memfd, r;
 
 	memfd = handoff_policy_memfd(request->policy);
-	if (memfd < 0) {
-		snprintf(err, errlen, "cannot pass the policy to corral-helper: %s", strerror(-memfd));
-		return memfd;
-	}
+	if (memfd < 0)
+		return set_err(err, errlen, memfd, "cannot pass the policy to corral-helper: %s", strerror(-memfd));
 	r = keep_across_exec(memfd);
 	if (r == 0)
 		r = keep_across_exec(sock);
@@ -254,33 +249,16 @@ static int exec_helper(const struct launch_request *request, pid_t child, int so
 		close(memfd);
 		return r;
 	}
-	snprintf(numbers[0], sizeof(numbers[0]), "%d", (int)child);
-	snprintf(numbers[1], sizeof(numbers[1]), "%d", sock);
-	snprintf(numbers[2], sizeof(numbers[2]), "%d", memfd);
-	snprintf(numbers[3], sizeof(numbers[3]), "%d", listener);
-	snprintf(numbers[4], sizeof(numbers[4]), "%llu", (unsigned long long)hello->probe_address);
-	argv[n++] = (char *)CORRAL_HELPER_NAME;
-	argv[n++] = (char *)"--child";
-	argv[n++] = numbers[0];
-	argv[n++] = (char *)"--control";
-	argv[n++] = numbers[1];
-	argv[n++] = (char *)"--policy";
-	argv[n++] = numbers[2];
-	argv[n++] = (char *)"--notify";
-	argv[n++] = numbers[3];
-	argv[n++] = (char *)"--probe";
-	argv[n++] = numbers[4];
-	if (request->session_id) {
-		argv[n++] = (char *)"--session";
-		argv[n++] = (char *)request->session_id;
-	}
-	argv[n] = NULL;
+	helper_args_build(&(struct helper_args){ .start = HELPER_START_CHILD, .child = child, .control = sock,
+						   .policy = memfd, .notify = listener,
+						   .probe = hello->probe_address, .session = request->session_id },
+			  &helper_argv);
 	if (request->helper_pinned) {
 		snprintf(path, sizeof(path), "%s (opened before the session's namespace)", CORRAL_HELPER_NAME);
-		syscall(SYS_execveat, request->helper_fd, "", argv, envp, AT_EMPTY_PATH);
+		syscall(SYS_execveat, request->helper_fd, "", helper_argv.argv, envp, AT_EMPTY_PATH);
 	} else {
 		program_beside_self(CORRAL_HELPER_NAME, CORRAL_HELPER_PATH, path, sizeof(path));
-		execve(path, argv, envp);
+		execve(path, helper_argv.argv, envp);
 	}
 	r = -errno;
 	snprintf(err, errlen, "cannot run %s: %s", path, strerror(-r));
@@ -297,21 +275,13 @@ int launch_session(const struct launch_request *request, char *err, size_t errle
 
 	if (!request->plan) {
 		execve(request->path, request->argv, request->envp);
-		r = -errno;
-		snprintf(err, errlen, "cannot run %s: %s", request->path, strerror(-r));
-		return r;
+		return set_err(err, errlen, -errno, "cannot run %s: %s", request->path, strerror(errno));
 	}
 	/* orphans of the session come to us (and to the helper after exec) */
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
-		r = -errno;
-		snprintf(err, errlen, "cannot become a child subreaper: %s", strerror(-r));
-		return r;
-	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-		r = -errno;
-		snprintf(err, errlen, "socketpair: %s", strerror(-r));
-		return r;
-	}
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		return set_err(err, errlen, -errno, "cannot become a child subreaper: %s", strerror(errno));
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return set_err(err, errlen, -errno, "socketpair: %s", strerror(errno));
 	if (setsockopt(sv[0], SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int)) < 0) {
 		r = -errno;
 		snprintf(err, errlen, "SO_PASSCRED: %s", strerror(-r));

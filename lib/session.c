@@ -10,7 +10,6 @@
 
 #include "cgroup.h"
 #include "command.h"
-#include "config.h"
 #include "landlock.h"
 #include "layers.h"
 #include "launch.h"
@@ -19,12 +18,13 @@
 #include "session.h"
 #include "session_env.h"
 #include "syscall_filter.h"
+#include "util.h"
 
 
-/* Finds name in SESSION_COMMAND_PATH: 0 and the path in out, or -ENOENT. */
-static int find_program(const char *name, char *out, size_t outlen)
+/* Finds name in search_path (':'-separated): 0 and the path in out, or -ENOENT. */
+static int find_program(const char *search_path, const char *name, char *out, size_t outlen)
 {
-	const char *dirs = SESSION_COMMAND_PATH;
+	const char *dirs = search_path;
 
 	while (*dirs) {
 		size_t len = strcspn(dirs, ":");
@@ -48,20 +48,17 @@ static bool inside_any(const struct strlist *trees, const char *path)
 /* Restricted mode: argv[0] must match `commands`; the program is found by
  * its name in a fixed PATH (never the session's), or taken as the listed
  * path, and must lie inside fs.exec when that is set. */
-static int resolve_restricted(const struct policy *p, const char *argv0, char *path, size_t pathlen,
-			      char *err, size_t errlen)
+static int resolve_restricted(const struct policy *p, const char *search_path, const char *argv0, char *path,
+			      size_t pathlen, char *err, size_t errlen)
 {
 	const char *item = command_match(policy_list(p, KEY_COMMANDS), argv0);
 
-	if (!item) {
-		snprintf(err, errlen, "command '%s' is not allowed for this account", argv0);
-		return -EPERM;
-	}
+	if (!item)
+		return set_err(err, errlen, -EPERM, "command '%s' is not allowed for this account", argv0);
 	if (item[0] == '/') {
 		snprintf(path, pathlen, "%s", item);
-	} else if (find_program(item, path, pathlen) < 0) {
-		snprintf(err, errlen, "command '%s' is allowed but not installed", item);
-		return -ENOENT;
+	} else if (find_program(search_path, item, path, pathlen) < 0) {
+		return set_err(err, errlen, -ENOENT, "command '%s' is allowed but not installed", item);
 	}
 	if (strchr(argv0, '/')) {
 		char normalized[PATHUTIL_PATH_MAX];
@@ -73,15 +70,11 @@ static int resolve_restricted(const struct policy *p, const char *argv0, char *p
 		snprintf(normalized, sizeof(normalized), "%s", argv0);
 		if (path_normalize(normalized) < 0 ||
 		    (strcmp(normalized, path) != 0 &&
-		     (!realpath(normalized, real_asked) || !realpath(path, real_found) || strcmp(real_asked, real_found) != 0))) {
-			snprintf(err, errlen, "command '%s' is not the allowed %s", argv0, path);
-			return -EPERM;
-		}
+		     (!realpath(normalized, real_asked) || !realpath(path, real_found) || strcmp(real_asked, real_found) != 0)))
+			return set_err(err, errlen, -EPERM, "command '%s' is not the allowed %s", argv0, path);
 	}
-	if (policy_is_set(p, KEY_FS_EXEC) && !inside_any(policy_list(p, KEY_FS_EXEC), path)) {
-		snprintf(err, errlen, "command '%s' (%s) is outside fs.exec", argv0, path);
-		return -EPERM;
-	}
+	if (policy_is_set(p, KEY_FS_EXEC) && !inside_any(policy_list(p, KEY_FS_EXEC), path))
+		return set_err(err, errlen, -EPERM, "command '%s' (%s) is outside fs.exec", argv0, path);
 	return 0;
 }
 
@@ -99,155 +92,175 @@ static bool shell_allowed_interactively(const struct policy *p)
 	return !policy_is_set(p, KEY_COMMANDS) || command_match(policy_list(p, KEY_COMMANDS), p->shell);
 }
 
-int session_run(const struct policy *p, const struct session_spec *spec, char *const *environment,
-		char *err, size_t errlen)
+/* Restricted mode's command string or argv: its own words, never a shell. */
+static void choose_restricted(const struct policy *p, const struct session_spec *spec, const char *search_path,
+			      struct session_command *out, char *err, size_t errlen)
 {
-	char path[PATHUTIL_PATH_MAX], login_name[PATHUTIL_PATH_MAX + 1], why[SANDBOX_ERR_MAX];
-	const char *shell_base = strrchr(p->shell, '/') ? strrchr(p->shell, '/') + 1 : p->shell;
-	struct strlist words, env;
-	struct sandbox_plan plan;
-	struct host_layers host;
-	struct launch_request request = { .policy = p };
-	char *shell_argv[4] = { NULL };
-	char *const *argv = NULL;
-	bool restricted = policy_is_set(p, KEY_COMMANDS);
-	int r, abi = 0;
+	if (spec->kind == SESSION_COMMAND_STRING) {
+		char why[SANDBOX_ERR_MAX];
 
-	strlist_init(&words);
-	strlist_init(&env);
-	snprintf(path, sizeof(path), "%s", p->shell);
+		if (command_split(spec->command, &out->words, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "command refused: %s", why);
+			out->mode = SESSION_MODE_REFUSED;
+			out->refused = spec->command;
+			return;
+		}
+		out->argv = out->words.items;
+	} else {
+		out->argv = spec->argv;
+	}
+	if (resolve_restricted(p, search_path, out->argv[0], out->path, sizeof(out->path), err, errlen) < 0) {
+		out->mode = SESSION_MODE_REFUSED;
+		out->refused = out->argv[0];
+		return;
+	}
+	/* strlist items are NULL-terminated only by count: add one */
+	if (spec->kind == SESSION_COMMAND_STRING && strlist_append(&out->words, "") == 0) {
+		free(out->words.items[out->words.count - 1]);
+		out->words.items[--out->words.count] = NULL;
+	}
+}
+
+void session_command_choose(const struct policy *p, const struct session_spec *spec, const char *search_path,
+			    struct session_command *out, char *err, size_t errlen)
+{
+	const char *shell_base = strrchr(p->shell, '/') ? strrchr(p->shell, '/') + 1 : p->shell;
+	bool restricted = policy_is_set(p, KEY_COMMANDS);
+
+	memset(out, 0, sizeof(*out));
+	strlist_init(&out->words);
+	out->mode = p->confine && !spec->nested ? SESSION_MODE_CONFINED : SESSION_MODE_EXEC;
+	snprintf(out->path, sizeof(out->path), "%s", p->shell);
 	if (restricted && p->confine && spec->kind != SESSION_INTERACTIVE) {
-		if (spec->kind == SESSION_COMMAND_STRING) {
-			r = command_split(spec->command, &words, why, sizeof(why));
-			if (r < 0) {
-				snprintf(err, errlen, "command refused: %s", why);
-				r = refuse(p, spec->command, err, errlen);
-				goto out;
-			}
-			argv = words.items;
-		} else {
-			argv = spec->argv;
-		}
-		r = resolve_restricted(p, argv[0], path, sizeof(path), err, errlen);
-		if (r < 0) {
-			r = refuse(p, argv[0], err, errlen);
-			goto out;
-		}
-		/* strlist items are NULL-terminated only by count: add one */
-		if (spec->kind == SESSION_COMMAND_STRING && strlist_append(&words, "") == 0) {
-			free(words.items[words.count - 1]);
-			words.items[--words.count] = NULL;
-		}
+		choose_restricted(p, spec, search_path, out, err, errlen);
 	} else if (spec->kind == SESSION_INTERACTIVE) {
 		if (p->confine && !shell_allowed_interactively(p)) {
 			snprintf(err, errlen, "interactive sessions are not allowed for this account");
-			r = refuse(p, "interactive shell", err, errlen);
-			goto out;
+			out->mode = SESSION_MODE_REFUSED;
+			out->refused = "interactive shell";
+			return;
 		}
-		snprintf(login_name, sizeof(login_name), "%s%s", spec->login ? "-" : "", shell_base);
-		shell_argv[0] = login_name;
-		argv = shell_argv;
+		snprintf(out->login_name, sizeof(out->login_name), "%s%s", spec->login ? "-" : "", shell_base);
+		out->shell_argv[0] = out->login_name;
+		out->argv = out->shell_argv;
 	} else if (spec->kind == SESSION_COMMAND_STRING) {
 		/* "-corral-shell -c CMD" (su - USER -c CMD) is a login shell too */
-		snprintf(login_name, sizeof(login_name), "%s%s", spec->login ? "-" : "", shell_base);
-		shell_argv[0] = login_name;
-		shell_argv[1] = (char *)"-c";
-		shell_argv[2] = (char *)spec->command;
-		argv = shell_argv;
+		snprintf(out->login_name, sizeof(out->login_name), "%s%s", spec->login ? "-" : "", shell_base);
+		out->shell_argv[0] = out->login_name;
+		out->shell_argv[1] = (char *)"-c";
+		out->shell_argv[2] = (char *)spec->command;
+		out->argv = out->shell_argv;
 	} else {
-		argv = spec->argv;
-		if (strchr(argv[0], '/'))
-			snprintf(path, sizeof(path), "%s", argv[0]);
-		else if (find_program(argv[0], path, sizeof(path)) < 0) {
-			snprintf(err, errlen, "%s: command not found", argv[0]);
-			r = 127;
-			goto out;
+		out->argv = spec->argv;
+		if (strchr(out->argv[0], '/')) {
+			snprintf(out->path, sizeof(out->path), "%s", out->argv[0]);
+		} else if (find_program(search_path, out->argv[0], out->path, sizeof(out->path)) < 0) {
+			snprintf(err, errlen, "%s: command not found", out->argv[0]);
+			out->mode = SESSION_MODE_NOT_FOUND;
 		}
 	}
+}
 
-	r = session_env_build(p, environment, p->shell, &env);
+void session_command_free(struct session_command *command)
+{
+	strlist_free(&command->words);
+}
+
+/* The session's environment, NULL-terminated: 0, or -ENOMEM. */
+static int session_environment(const struct policy *p, const struct session_spec *spec, char *const *environment,
+			       struct strlist *env)
+{
+	int r = session_env_build(p, environment, p->shell, env);
+
 	if (r == 0 && spec->session_id) {
 		char variable[64];
 
 		snprintf(variable, sizeof(variable), "CORRAL_SESSION=%s", spec->session_id);
-		r = strlist_append(&env, variable);
+		r = strlist_append(env, variable);
 	}
 	if (r == 0)
-		r = strlist_append(&env, "");
+		r = strlist_append(env, "");
+	if (r < 0)
+		return r;
+	free(env->items[env->count - 1]);
+	env->items[--env->count] = NULL;
+	return 0;
+}
+
+/* Plans the confinement and becomes corral-helper; returns only when the
+ * session was refused (SESSION_EXIT_NO_POLICY, reason in err, logged). */
+static int launch_confined(const struct policy *p, const struct session_spec *spec,
+			   struct launch_request *request, char *err, size_t errlen)
+{
+	char why[SANDBOX_ERR_MAX];
+	struct sandbox_plan plan;
+	struct host_layers host;
+	int r;
+
+	r = session_requirements_check(p, spec, why, sizeof(why));
 	if (r < 0) {
+		snprintf(err, errlen, "cannot confine this session: %s", why);
+		corral_log(LOG_ERR, "user=%s event=refused op=confine errno=%d reason=\"%s\"", p->user, -r, why);
+		return SESSION_EXIT_NO_POLICY;
+	}
+	/* what root made (the view, a cgroup) and what this kernel has */
+	host_layers_probe(spec->landlock_abi_cap, spec->namespace_ready, spec->session_id != NULL, &host);
+	r = sandbox_plan(p, &host, &plan, why, sizeof(why));
+	if (r < 0) {
+		snprintf(err, errlen, "cannot confine this session: %s", why);
+		corral_log(LOG_ERR, "user=%s event=refused op=confine errno=%d reason=\"%s\"", p->user, -r, why);
+		return SESSION_EXIT_NO_POLICY;
+	}
+	request->plan = &plan;
+	request->abi = host.landlock.abi;
+	corral_log(LOG_INFO, "user=%s event=session-start op=%s target=\"%s\"", p->user,
+		   spec->kind == SESSION_INTERACTIVE ? "shell" : "command", request->path);
+	request->session_id = spec->session_id;
+	request->helper_pinned = spec->helper_pinned;
+	request->helper_fd = spec->helper_fd;
+	r = launch_session(request, err, errlen);  /* becomes corral-helper */
+	request->plan = NULL;
+	sandbox_plan_free(&plan);
+	corral_log(LOG_ERR, "user=%s event=refused op=confine errno=%d reason=\"%s\"", p->user, -r, err);
+	return SESSION_EXIT_NO_POLICY;
+}
+
+int session_run(const struct policy *p, const struct session_spec *spec, char *const *environment,
+		char *err, size_t errlen)
+{
+	struct launch_request request = { .policy = p };
+	struct session_command command;
+	struct strlist env;
+	int r;
+
+	strlist_init(&env);
+	session_command_choose(p, spec, SESSION_COMMAND_PATH, &command, err, errlen);
+	if (command.mode == SESSION_MODE_REFUSED) {
+		r = refuse(p, command.refused, err, errlen);
+		goto out;
+	}
+	if (command.mode == SESSION_MODE_NOT_FOUND) {
+		r = 127;
+		goto out;
+	}
+	if (session_environment(p, spec, environment, &env) < 0) {
 		snprintf(err, errlen, "out of memory");
 		r = SESSION_EXIT_NO_POLICY;
 		goto out;
 	}
-	free(env.items[env.count - 1]);
-	env.items[--env.count] = NULL;
-	request.path = path;
-	request.argv = argv;
+	request.path = command.path;
+	request.argv = command.argv;
 	request.envp = env.items;
 	request.processes_in_cgroup = (spec->cgroup_limits & CGROUP_LIMIT_PROCESSES) != 0;
-	if (p->confine && !spec->nested) {
-		r = session_requirements_check(p, spec, why, sizeof(why));
-		if (r < 0) {
-			snprintf(err, errlen, "cannot confine this session: %s", why);
-			corral_log(LOG_ERR, "user=%s event=refused op=confine errno=%d reason=\"%s\"", p->user, -r, why);
-			r = SESSION_EXIT_NO_POLICY;
-			goto out;
-		}
-		/* what root made (the view, a cgroup) and what this kernel has */
-		host_layers_probe(spec->landlock_abi_cap, spec->namespace_ready, spec->session_id != NULL, &host);
-		abi = host.landlock.abi;
-		r = sandbox_plan(p, &host, &plan, why, sizeof(why));
-		if (r < 0) {
-			snprintf(err, errlen, "cannot confine this session: %s", why);
-			corral_log(LOG_ERR, "user=%s event=refused op=confine errno=%d reason=\"%s\"", p->user, -r, why);
-			r = SESSION_EXIT_NO_POLICY;
-			goto out;
-		}
-		request.plan = &plan;
-		request.abi = abi;
-		corral_log(LOG_INFO, "user=%s event=session-start op=%s target=\"%s\"", p->user,
-			   spec->kind == SESSION_INTERACTIVE ? "shell" : "command", path);
-		request.session_id = spec->session_id;
-		request.helper_pinned = spec->helper_pinned;
-		request.helper_fd = spec->helper_fd;
-		r = launch_session(&request, err, errlen);  /* becomes corral-helper */
-		sandbox_plan_free(&plan);
-		corral_log(LOG_ERR, "user=%s event=refused op=confine errno=%d reason=\"%s\"", p->user, -r, err);
-		r = SESSION_EXIT_NO_POLICY;
+	if (command.mode == SESSION_MODE_CONFINED) {
+		r = launch_confined(p, spec, &request, err, errlen);
 		goto out;
 	}
 	r = launch_session(&request, err, errlen);  /* execs; returns only on failure */
 	r = r == -ENOENT ? 127 : SESSION_EXIT_REFUSED;
 out:
 	strlist_free(&env);
-	strlist_free(&words);
-	return r;
-}
-
-int session_policy_load(const char *config_path, const struct user_info *user, struct policy *out,
-			char *err, size_t errlen)
-{
-	char why[POLICY_ERR_MAX];
-	struct config config;
-	int r, exempt;
-
-	r = config_load(config_path, &config);
-	exempt = policy_user_is_exempt(&config, user);
-	if (r < 0 && exempt == 1) {
-		r = policy_exempt_default(user, out);
-	} else if (r < 0) {
-		const struct diag *d = diag_first_error(&config.diags);
-
-		if (d)
-			diag_format(d, why, sizeof(why));
-		snprintf(err, errlen, "no valid policy (%s); ask your administrator", d ? why : "out of memory");
-		r = -EINVAL;
-	} else {
-		r = policy_resolve(&config, user, out, why, sizeof(why));
-		if (r < 0)
-			snprintf(err, errlen, "cannot resolve the policy: %s", why);
-	}
-	config_free(&config);
+	session_command_free(&command);
 	return r;
 }
 

@@ -7,7 +7,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "pathutil.h"
 #include "policy.h"
+#include "session_origin.h"
+#include "session_spec.h"
+#include "strlist.h"
 
 #define SESSION_EXIT_REFUSED 126     /* the policy refuses the command */
 #define SESSION_EXIT_NO_POLICY 1     /* no valid policy: fail closed */
@@ -16,58 +20,40 @@
  * /usr/lib/openssh on Debian). */
 #define SESSION_COMMAND_PATH "/usr/local/bin:/usr/bin:/bin:/usr/lib/openssh:/usr/libexec/openssh"
 
-enum session_kind {
-	SESSION_INTERACTIVE,
-	SESSION_COMMAND_STRING,
-	SESSION_ARGV,
+enum session_mode {
+	SESSION_MODE_EXEC,        /* exec the program, not confined (or already inside a session) */
+	SESSION_MODE_CONFINED,    /* confine it, corral-helper serving it */
+	SESSION_MODE_REFUSED,     /* the policy refuses it: SESSION_EXIT_REFUSED */
+	SESSION_MODE_NOT_FOUND,   /* no such program: 127 */
 };
 
-struct session_spec {
-	enum session_kind kind;
-	bool login;                 /* a login shell: argv[0] starts with '-' */
-	const char *command;        /* SESSION_COMMAND_STRING */
-	char *const *argv;          /* SESSION_ARGV */
-	bool nested;                /* already inside a corral session: just run */
-	/* what root prepared at login (pam_corral, or `corralctl run` as root) */
-	const char *session_id;     /* the verified session record, or NULL */
-	bool namespace_ready;       /* this process is in the session's mount namespace */
-	unsigned cgroup_limits;     /* enum cgroup_limit_bit the session's cgroup enforces */
-	/* corral-helper opened (O_PATH) before entering that namespace, whose
-	 * noexec mounts may cover where it was found; otherwise found by path */
-	bool helper_pinned;
-	int helper_fd;
-	int landlock_abi_cap;       /* root's test knob (record, corralctl run --landlock-abi); 0: none */
+/* What a session runs and how. argv may point into this struct: do not
+ * copy it; session_command_free() it. */
+struct session_command {
+	enum session_mode mode;
+	char path[PATHUTIL_PATH_MAX];           /* the program to exec */
+	char *const *argv;
+	const char *refused;                    /* REFUSED: what, for the log line */
+	char login_name[PATHUTIL_PATH_MAX + 1]; /* the shell's argv[0] ("-bash" for a login) */
+	char *shell_argv[4];
+	struct strlist words;                   /* a command string split (restricted mode) */
 };
 
-/* Can the session be confined as the policy says, given what root prepared?
- * The session mount namespace (fs.exec, fs.private_tmp, net.pin_hosts) and
- * the memory and cpu cgroup limits only exist when pam_corral (or
- * `corralctl run` as root) made them. Pure. 0, or -EOPNOTSUPP with what is
- * missing in err: the session is refused, never run with less. */
-int session_requirements_check(const struct policy *policy, const struct session_spec *spec, char *err,
-			       size_t errlen);
+/* Decides the program, its argv and the mode from the policy and how the
+ * session was asked for; restricted-mode programs are looked up in
+ * search_path (SESSION_COMMAND_PATH), never the session's PATH. Starts
+ * nothing (it only looks at files); the reason of REFUSED and NOT_FOUND is
+ * in err. */
+void session_command_choose(const struct policy *policy, const struct session_spec *spec,
+			    const char *search_path, struct session_command *out, char *err, size_t errlen);
 
-/* The policy of a login: from the session record named by session_id when
- * it verifies (root-owned, for this uid, its session alive and an ancestor
- * of this process), which also fills spec's session_id, namespace_ready and
- * cgroup_limits; otherwise from the config (why the record was not used is
- * in note; the user's groups are loaded then, if they were not). 0, or
- * -errno with a one-line reason in err (fail closed). */
-int session_policy_for_login(const char *session_id, struct user_info *user, struct policy *out,
-			     struct session_spec *spec, char *err, size_t errlen, char *note, size_t notelen);
+void session_command_free(struct session_command *command);
 
 /* Runs the session. Returns its exit status, or SESSION_EXIT_REFUSED /
  * SESSION_EXIT_NO_POLICY with a one-line reason in err (and a log line).
  * Does not return when it execs without confinement. */
 int session_run(const struct policy *policy, const struct session_spec *spec, char *const *environment,
 		char *err, size_t errlen);
-
-/* The policy a login of user gets from the config at config_path (NULL:
- * the system's): resolved when the config is valid; the unconfined default
- * for an exempt user when it is not. Returns 0, or -errno with a one-line
- * reason in err (the caller refuses the session: fail closed). */
-int session_policy_load(const char *config_path, const struct user_info *user, struct policy *out,
-			char *err, size_t errlen);
 
 /* True when this process already runs inside a corral session: the
  * session's seccomp filter answers its canary (see syscall_filter.h). Only

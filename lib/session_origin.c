@@ -7,8 +7,9 @@
 
 #include "cgroup.h"
 #include "mountns.h"
+#include "policy_load.h"
 #include "procinfo.h"
-#include "session.h"
+#include "session_origin.h"
 #include "session_record.h"
 
 /* A limit key that limits: set, and not "unlimited". */
@@ -91,6 +92,22 @@ static int from_record(const char *id, const struct user_info *user, struct poli
 					own_namespace == rec.mount_namespace;
 	}
 	session_record_free(&rec);
+	return r;
+}
+
+int session_policy_load(const char *config_path, const struct user_info *user, struct policy *out,
+			char *err, size_t errlen)
+{
+	struct policy_load_status status;
+	int r = policy_load_for_user(config_path, user, 0, out, &status);
+
+	if (status.failed == POLICY_LOAD_CONFIG) {
+		snprintf(err, errlen, "no valid policy (%s); ask your administrator",
+			 status.reason[0] ? status.reason : "out of memory");
+		return -EINVAL;
+	}
+	if (status.failed == POLICY_LOAD_RESOLVE)
+		snprintf(err, errlen, "cannot resolve the policy: %s", status.reason);
 	return r;
 }
 

@@ -15,6 +15,7 @@
 #include "record.h"
 #include "safepath.h"
 #include "session_record.h"
+#include "util.h"
 
 #define HEADER_LINE_MAX 8192
 #define SESSION_RECORD_SIZE_MAX (RECORD_SIZE_MAX + (size_t)64 * 1024)
@@ -76,20 +77,10 @@ struct text {
 
 static int text_append(struct text *t, const char *s, size_t n)
 {
-	if (t->len + n + 1 > t->capacity) {
-		size_t capacity = t->capacity ? t->capacity : 1024;
-		char *data;
+	int r = array_reserve(&t->data, &t->capacity, t->len + n + 1, 1, 1024, SESSION_RECORD_SIZE_MAX * 2);
 
-		while (t->len + n + 1 > capacity)
-			capacity *= 2;
-		if (capacity > SESSION_RECORD_SIZE_MAX * 2)
-			return -EINVAL;
-		data = realloc(t->data, capacity);
-		if (!data)
-			return -ENOMEM;
-		t->data = data;
-		t->capacity = capacity;
-	}
+	if (r < 0)
+		return r == -EFBIG ? -EINVAL : r;
 	memcpy(t->data + t->len, s, n);
 	t->len += n;
 	t->data[t->len] = '\0';
@@ -413,21 +404,6 @@ int session_record_dir_open(const char *run_dir, bool create)
 	return sessions;
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int session_record_write(const char *run_dir, const struct session_record *record)
 {
 	char temp[TEMP_NAME_MAX], *text = NULL;
@@ -508,15 +484,8 @@ int session_record_read(const char *run_dir, const char *id, struct session_reco
 		r = -ENOMEM;
 		goto out;
 	}
-	while (len < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
+	/* a read error leaves it short, like a file that shrank */
+	read_all(fd, buf, (size_t)st.st_size, &len);
 	if (len != (size_t)st.st_size) {
 		snprintf(err, errlen, "session record %s changed while it was read", id);
 		r = -EIO;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "handoff.h"
+#include "helper_args.h"
 #include "journal.h"
 #include "keeper.h"
 #include "notify.h"
@@ -78,7 +79,7 @@ static void leave_session_cgroups(const struct session_setup *setup)
  * 0 once it runs (its exec closed the status pipe), or -errno. */
 static int start_helper(const struct keeper_request *req, int listener)
 {
-	char numbers[3][32], path[512];
+	char path[512];
 	int memfd = handoff_policy_memfd(req->policy), status_pipe[2], error = 0;
 	pid_t child;
 
@@ -97,8 +98,8 @@ static int start_helper(const struct keeper_request *req, int listener)
 		return -error;
 	}
 	if (child == 0) {
-		char *argv[12], *envp[] = { NULL };
-		int n = 0;
+		struct helper_argv helper_argv;
+		char *envp[] = { NULL };
 
 		close(status_pipe[0]);
 		if (setsid() < 0 || setgroups(0, NULL) < 0 || initgroups(req->policy->user, req->policy->gid) < 0 ||
@@ -106,21 +107,12 @@ static int start_helper(const struct keeper_request *req, int listener)
 			goto failed;
 		if (fcntl(memfd, F_SETFD, 0) < 0 || fcntl(listener, F_SETFD, 0) < 0)
 			goto failed;
-		snprintf(numbers[0], sizeof(numbers[0]), "%d", (int)req->leader);
-		snprintf(numbers[1], sizeof(numbers[1]), "%d", listener);
-		snprintf(numbers[2], sizeof(numbers[2]), "%d", memfd);
 		snprintf(path, sizeof(path), "%s", req->helper_path ? req->helper_path : CORRAL_HELPER_PATH);
-		argv[n++] = (char *)CORRAL_HELPER_NAME;
-		argv[n++] = (char *)"--external";
-		argv[n++] = numbers[0];
-		argv[n++] = (char *)"--notify";
-		argv[n++] = numbers[1];
-		argv[n++] = (char *)"--policy";
-		argv[n++] = numbers[2];
-		argv[n++] = (char *)"--session";
-		argv[n++] = (char *)req->setup->id;
-		argv[n] = NULL;
-		execve(path, argv, envp);
+		helper_args_build(&(struct helper_args){ .start = HELPER_START_EXTERNAL, .external = req->leader,
+							   .notify = listener, .policy = memfd,
+							   .session = req->setup->id },
+				  &helper_argv);
+		execve(path, helper_argv.argv, envp);
 failed:
 		error = errno ? errno : EPERM;
 		if (write(status_pipe[1], &error, sizeof(error)) < 0)

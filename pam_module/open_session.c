@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "beside.h"
-#include "config.h"
 #include "confine.h"
 #include "keeper.h"
 #include "landlock.h"
@@ -21,10 +20,12 @@
 #include "open_sessions.h"
 #include "paths.h"
 #include "policy.h"
+#include "policy_load.h"
 #include "sandbox.h"
 #include "service_rules.h"
 #include "session_env.h"
 #include "users.h"
+#include "util.h"
 
 #define REASON_MAX 768
 #define SECTIONS_MAX 512
@@ -57,22 +58,12 @@ static void section_names(const struct policy *p, char *out, size_t outlen)
 /* /proc/self/cmdline of the daemon (su, runuser). */
 static int read_cmdline(char *buf, size_t buflen, size_t *len)
 {
-	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC), r = 0;
+	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC), r;
 	size_t got = 0;
 
 	if (fd < 0)
 		return -errno;
-	while (got < buflen) {
-		ssize_t n = read(fd, buf + got, buflen - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			r = -errno;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
+	r = read_all(fd, buf, buflen, &got);
 	close(fd);
 	*len = got;
 	return got == buflen ? -E2BIG : r;
@@ -277,11 +268,10 @@ out:
 
 int open_session(const struct open_request *req)
 {
-	char reason[REASON_MAX];
+	struct policy_load_status status;
 	struct user_info user;
-	struct config config;
 	struct policy policy;
-	int r, exempt;
+	int r;
 
 	for (size_t i = 0; i < req->args.n_unknown; i++)
 		req->log(req->context, LOG_WARNING, "event=bad-argument target=\"%s\" reason=\"unknown argument, ignored\"",
@@ -292,32 +282,24 @@ int open_session(const struct open_request *req)
 	r = user_info_by_name(req->user, &user);
 	if (r < 0)
 		return refuse(req, r, "user", r == -ENOENT ? "no such user" : "cannot look up the user (NSS)");
-	r = config_load(req->args.config, &config);
-	exempt = policy_user_is_exempt(&config, &user);
-	if (exempt == 1) {
+	r = policy_load_for_user(req->args.config, &user, POLICY_LOAD_EXEMPT_FIRST, &policy, &status);
+	if (status.exempt == 1) {
+		if (r == 0)
+			policy_free(&policy);
 		if (req->args.debug)
 			req->log(req->context, LOG_DEBUG, "user=%s event=exempt service=%s", req->user, req->service);
 		r = 0;
-		goto out_config;
+		goto out;
 	}
-	if (exempt < 0) {
-		r = not_user_unknown(refuse(req, exempt, "exempt_groups", "cannot look up the exempt groups (NSS)"));
-		goto out_config;
+	if (status.failed == POLICY_LOAD_EXEMPT_LOOKUP) {
+		r = not_user_unknown(refuse(req, r, "exempt_groups", "cannot look up the exempt groups (NSS)"));
+		goto out;
 	}
 	if (r < 0) {
-		const struct diag *d = diag_first_error(&config.diags);
-
-		if (d)
-			diag_format(d, reason, sizeof(reason));
-		else
-			snprintf(reason, sizeof(reason), "the configuration could not be loaded (out of memory)");
-		r = refuse(req, r == -ENOMEM ? r : -EINVAL, "config", reason);
-		goto out_config;
-	}
-	r = policy_resolve(&config, &user, &policy, reason, sizeof(reason));
-	if (r < 0) {
-		r = not_user_unknown(refuse(req, r, "config", reason));
-		goto out_config;
+		r = not_user_unknown(refuse(req, r, "config",
+					    status.reason[0] ? status.reason
+							     : "the configuration could not be loaded (out of memory)"));
+		goto out;
 	}
 	if (policy.confine) {
 		r = not_user_unknown(open_confined(req, &policy, &user));
@@ -325,8 +307,7 @@ int open_session(const struct open_request *req)
 		req->log(req->context, LOG_DEBUG, "user=%s event=not-confined service=%s", req->user, req->service);
 	}
 	policy_free(&policy);
-out_config:
-	config_free(&config);
+out:
 	user_info_free(&user);
 	return r;
 }

@@ -4,18 +4,21 @@
 #
 #     make bench                  # or: CORRAL_BUILD=$PWD/build bench/run.sh
 #     BENCH_QUICK=1 make bench    # a short version (about a minute)
+#     CORRAL_BEFORE=/tmp/old/build make bench   # + an earlier build's logins, interleaved
 #
 # It compiles bench/*.c (gcc -O2 -Wall -Wextra -Werror) into a temporary
 # directory under /usr/local/lib (inside the policy's fs.exec), creates a
-# throwaway group and two users with a typical lab policy, installs its own
+# throwaway group and four users with a typical lab policy, installs its own
 # /etc/corral/corral.ini (the one there is moved aside and put back), runs
 # every measurement through bench/spawn (medians over interleaved rounds),
 # prints the tables and writes them to docs/PERFORMANCE.md. Everything it
 # created is removed at the end, also when it fails or is interrupted.
 #
 # Environment: CORRAL_BUILD (the build directory, default ./build),
-# BENCH_QUICK=1, BENCH_DOC (where to write the report, default
-# docs/PERFORMANCE.md), BENCH_KEEP (a directory to copy the raw results to).
+# CORRAL_BEFORE (the build directory of an earlier tree: its logins run
+# interleaved with this one's, "before and after"), BENCH_QUICK=1,
+# BENCH_DOC (where to write the report, default docs/PERFORMANCE.md),
+# BENCH_KEEP (a directory to copy the raw results to).
 set -u
 export LC_ALL=C
 
@@ -25,29 +28,37 @@ build=$(cd "${CORRAL_BUILD:-$repo/build}" 2>/dev/null && pwd) || build=${CORRAL_
 quick=${BENCH_QUICK:-0}
 doc=${BENCH_DOC:-$repo/docs/PERFORMANCE.md}
 keep=${BENCH_KEEP:-}
+before=${CORRAL_BEFORE:-}
 group=crbenchlab
 user=crbench      # the lab policy
 duser=crbdeny     # the lab policy plus fs.deny = /usr/share/doc
 puser=crbport     # the lab policy with one bind port instead of 1000
+nuser=crbnet      # the lab policy with port-only network rules (Landlock's from ABI 4)
 marker=.corral-bench-user
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "bench: $*"; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || die "run as root: it creates users, PAM sessions and /etc/corral"
-for f in corral-shell corral-helper pam_corral.so; do
+for f in corral-shell corral-helper corral-session pam_corral.so; do
 	[ -e "$build/$f" ] || die "$build/$f is missing: make all (or make bench)"
 done
+if [ -n "$before" ]; then
+	before=$(cd "$before" 2>/dev/null && pwd) || die "CORRAL_BEFORE=$CORRAL_BEFORE: no such directory"
+	for f in corral-shell corral-helper corral-session pam_corral.so; do
+		[ -e "$before/$f" ] || die "$before/$f is missing (CORRAL_BEFORE: the build directory of the earlier tree)"
+	done
+fi
 for t in gcc make git /usr/bin/python3 runuser useradd; do
 	command -v "$t" >/dev/null || die "needs $t"
 done
 
 if [ "$quick" = 1 ]; then
-	R_LOGIN=8 R_PAM=6 R_SYS=3 N_SYS=100000 R_TRAP=3 N_CONNECT=500 N_MEMFD=1000
+	R_LOGIN=8 R_PAM=6 R_SYS=3 N_SYS=100000 R_TRAP=3 N_CONNECT=500 N_MEMFD=1000 N_CALL=1000
 	FLOOR="-b 200 -r 4" R_HEAVY=2 R_LIGHT=4 N_SCALE=20 R_SCALE=1 R_IDLE=1
 	N_FILES=200 N_COMMITS=300 N_SOURCES=12 BUDGET=30
 else
-	R_LOGIN=40 R_PAM=30 R_SYS=10 N_SYS=400000 R_TRAP=10 N_CONNECT=2000 N_MEMFD=5000
+	R_LOGIN=40 R_PAM=30 R_SYS=10 N_SYS=400000 R_TRAP=10 N_CONNECT=2000 N_MEMFD=5000 N_CALL=5000
 	FLOOR="-b 500 -r 10" R_HEAVY=7 R_LIGHT=15 N_SCALE=100 R_SCALE=3 R_IDLE=3
 	N_FILES=2000 N_COMMITS=3000 N_SOURCES=30 BUDGET=150
 fi
@@ -64,7 +75,7 @@ cleanup() {
 	trap - EXIT INT TERM HUP
 	[ -n "$watcher_pid" ] && kill "$watcher_pid" 2>/dev/null
 	[ -n "$listener_pid" ] && kill "$listener_pid" 2>/dev/null && wait "$listener_pid" 2>/dev/null
-	for u in "$user" "$duser" "$puser"; do
+	for u in "$user" "$duser" "$puser" "$nuser"; do
 		if id "$u" >/dev/null 2>&1 && [ -e "$(getent passwd "$u" | cut -d: -f6)/$marker" ]; then
 			kill_user_processes "$u"
 			sleep 0.2
@@ -93,7 +104,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-for u in "$user" "$duser" "$puser"; do
+for u in "$user" "$duser" "$puser" "$nuser"; do
 	if id "$u" >/dev/null 2>&1; then
 		home=$(getent passwd "$u" | cut -d: -f6)
 		[ -e "$home/$marker" ] || die "user $u exists and is not a leftover of this script: not touching it"
@@ -121,9 +132,31 @@ mkdir -m 0755 "$B/pam.d"
 echo "session required $build/pam_corral.so" >"$B/pam.d/sshd"
 echo "session required pam_permit.so" >"$B/pam.d/permit"
 chmod 0644 "$B/pam.d/sshd" "$B/pam.d/permit"
+# The fallbacks of older kernels, on this one: pam_corral's root-only cap on
+# the Landlock ABI (Ubuntu 24.04 has 4, Debian 12 has 2), kept in the
+# session record for corral-shell. A service directory each, so that the
+# service is still "sshd" (the policy's services = sshd).
+for abi in 4 2; do
+	mkdir -m 0755 "$B/pam.abi$abi"
+	echo "session required $build/pam_corral.so landlock_abi=$abi" >"$B/pam.abi$abi/sshd"
+	chmod 0644 "$B/pam.abi$abi/sshd"
+done
 S=$B/spawn
 PD="$B/pam_driver -q -d $B/pam.d"
+PD4="$B/pam_driver -q -d $B/pam.abi4"
+PD2="$B/pam_driver -q -d $B/pam.abi2"
 CSH=$B/corral-shell
+if [ -n "$before" ]; then
+	# the earlier tree's shell, helper and module: its own copies, found beside each other
+	mkdir -m 0755 "$B/before" "$B/pam.before"
+	for f in corral-shell corral-helper corral-session; do install -m 0755 "$before/$f" "$B/before/$f"; done
+	echo "session required $before/pam_corral.so" >"$B/pam.before/sshd"
+	chmod 0644 "$B/pam.before/sshd"
+	PDB="$B/pam_driver -q -d $B/pam.before"
+	BCSH=$B/before/corral-shell
+	before_rev=$(git -C "$before/.." describe --always --dirty 2>/dev/null || echo "unknown")
+fi
+host_abi=$("$B/trapped" abi | sed -n 's/^abi=//p')
 
 # ---- the loopback listener the trapped connect goes to (outside every session) ----
 port=18080
@@ -132,16 +165,21 @@ while ss -Htln "sport = :$port" 2>/dev/null | grep -q .; do port=$((port + 1)); 
 listener_pid=$!
 for _ in $(seq 50); do grep -q ready "$R/listener.out" 2>/dev/null && break; sleep 0.1; done
 grep -q ready "$R/listener.out" || die "the loopback listener did not start: $(cat "$R/listener.out")"
+# the port the timed bind takes, in the lab's net.bind range: free of every TCP socket
+bport=8000
+while ss -Htan "sport = :$bport" 2>/dev/null | grep -q .; do bport=$((bport + 1)); done
+[ "$bport" -le 8999 ] || die "no free TCP port in 8000-8999 for the timed bind"
 
 # ---- users and policy ----
 if ! getent group "$group" >/dev/null; then groupadd "$group" || die "groupadd"; made_group=1; fi
-for u in "$user" "$duser" "$puser"; do
+for u in "$user" "$duser" "$puser" "$nuser"; do
 	useradd -m -G "$group" -s /usr/bin/corral-shell "$u" 2>/dev/null || die "useradd $u"
 	touch "$(getent passwd "$u" | cut -d: -f6)/$marker"
 done
 if [ -e /etc/corral ]; then
-	saved=$(mktemp -d /etc/corral.saved-by-bench.XXXXXX) && rmdir "$saved" && mv /etc/corral "$saved" ||
+	if ! { saved=$(mktemp -d /etc/corral.saved-by-bench.XXXXXX) && rmdir "$saved" && mv /etc/corral "$saved"; }; then
 		die "cannot move /etc/corral aside"
+	fi
 fi
 wrote_config=1
 mkdir -m 0755 /etc/corral
@@ -179,11 +217,21 @@ services = sshd
 fs.deny = +/usr/share/doc
 [user:$puser]
 net.bind = 8000
+; port-only rules Landlock can enforce from ABI 4 (ipc.unix = / leaves no unix
+; socket to mediate): connect and bind untrapped there, trapped below
+[user:$nuser]
+net.connect = tcp://*:$port
+net.bind = $bport
+ipc.unix = /
 INI
 chmod 0644 /etc/corral/corral.ini
 config_sum=$(sha256sum </etc/corral/corral.ini)
 IFS= read -r -d '' config_text </etc/corral/corral.ini
 "$build/corralctl" check -c /etc/corral/corral.ini >"$R/check.out" 2>&1 || die "policy invalid: $(cat "$R/check.out")"
+if [ -n "$before" ] && [ -x "$before/corralctl" ]; then
+	"$before/corralctl" check -c /etc/corral/corral.ini >"$R/check-before.out" 2>&1 ||
+		die "policy invalid for the earlier build: $(cat "$R/check-before.out")"
+fi
 
 # ---- workloads, in the lab user's home ----
 home=$(getent passwd "$user" | cut -d: -f6)
@@ -265,6 +313,16 @@ r_plain="cd / && exec $PD -s permit -u $user -- $S serve"        # a plain login
 r_bwrap="cd / && exec $PD -s permit -u $user -- $BWRAP_LAB $S serve"
 r_fj="cd / && exec $PD -s permit -u $user -- $FJ $S serve"
 r_local="exec $S serve"                                         # root, outside everything
+# the fallbacks: the same sessions with pam_corral's landlock_abi= cap
+r_pam4="cd / && exec $PD4 -s sshd -u $user -- $S serve"
+r_pam2="cd / && exec $PD2 -s sshd -u $user -- $S serve"
+r_net7="cd / && exec $PD -s sshd -u $nuser -- $CSH -c 'exec $S serve'"   # port-only rules, this kernel
+r_net4="cd / && exec $PD4 -s sshd -u $nuser -- $CSH -c 'exec $S serve'"
+r_net2="cd / && exec $PD2 -s sshd -u $nuser -- $CSH -c 'exec $S serve'"
+if [ -n "$before" ]; then   # the earlier build's sessions
+	r_bpam="cd / && exec $PDB -s sshd -u $user -- $S serve"
+	r_bpamdeny="cd / && exec $PDB -s sshd -u $duser -- $S serve"
+fi
 
 # What works here: a peer that cannot run is reported, not benchmarked.
 have_bwrap=0 have_fj=0 fj_note='' bwrap_note=''
@@ -273,6 +331,7 @@ if command -v bwrap >/dev/null; then
 	else bwrap_note="bwrap fails here: ${out:-exit status $?}"; fi
 else bwrap_note="bwrap is not installed"; fi
 if command -v firejail >/dev/null; then
+	# shellcheck disable=SC2086 # $FJ is a command line
 	if out=$(cd / && $PD -s permit -u "$user" -- $FJ /usr/bin/true 2>&1); then have_fj=1
 	else fj_note="firejail fails here: ${out:-exit status $?}"; fi
 	# as the lab user inside the confined session it cannot work (no new namespaces there)
@@ -282,6 +341,17 @@ else fj_note="firejail is not installed"; fi
 [ -n "$fj_note" ] && say "bench: $fj_note"
 out=$(cd / && $PD -s sshd -u "$user" -- "$CSH" -c "$B/trapped connect $port 3" 2>&1) ||
 	die "the trapped connect does not work in a confined session: $out"
+# every call of the fallback table, at every cap, once: a refusal here is a finding, not a figure
+for pd in "$PD" "$PD4" "$PD2"; do
+	for op in "connect $port 3" "bind $bport 3" "kill 3" "setprio 3"; do
+		out=$(cd / && $pd -s sshd -u "$nuser" -- "$CSH" -c "$B/trapped $op" 2>&1) ||
+			die "trapped $op fails in a confined session (${pd##*-d }): $out"
+	done
+done
+if [ -n "$before" ]; then
+	out=$(cd / && $PDB -s sshd -u "$duser" -- "$BCSH" -c true 2>&1) ||
+		die "the earlier build's login does not work: $out"
+fi
 
 config_ours() { [ "$(sha256sum 2>/dev/null </etc/corral/corral.ini)" = "$config_sum" ]; } 2>/dev/null
 # Touches $1 as soon as /etc/corral/corral.ini is not ours, even for a moment
@@ -349,11 +419,27 @@ t_start=$(date +%s)
 	echo "case login_corrall pam $CSH -c 'bash --login -c true'"
 	echo "case login_deny deny $CSH -c true"
 	echo "case login_port port $CSH -c true"
-	if [ "$have_bwrap" = 1 ]; then
-		echo "case login_bwrap pam bwrap --ro-bind / / /usr/bin/true"
-		echo "case login_bwrapl pam $BWRAP_LAB /usr/bin/true"
+	echo "runner pam4 $r_pam4"
+	echo "runner pam2 $r_pam2"
+	echo "case login_corral4 pam4 $CSH -c true"
+	echo "case login_corral2 pam2 $CSH -c true"
+	if [ -n "$before" ]; then
+		echo "runner bpam $r_bpam"
+		echo "runner bdeny $r_bpamdeny"
+		echo "case login_before bpam $BCSH -c true"
+		echo "case login_before_deny bdeny $BCSH -c true"
 	fi
-	[ "$have_fj" = 1 ] && echo "case login_fj pam $FJ /usr/bin/true"
+	# the peers start from a plain login: inside a pam_corral session (its
+	# view: /run read-only) firejail cannot start
+	if [ "$have_bwrap" = 1 ] || [ "$have_fj" = 1 ]; then
+		echo "runner plain $r_plain"
+		echo "case login_ptrue plain /usr/bin/true"
+	fi
+	if [ "$have_bwrap" = 1 ]; then
+		echo "case login_bwrap plain bwrap --ro-bind / / /usr/bin/true"
+		echo "case login_bwrapl plain $BWRAP_LAB /usr/bin/true"
+	fi
+	[ "$have_fj" = 1 ] && echo "case login_fj plain $FJ /usr/bin/true"
 } >"$R/login.spec"
 run_spec login "$R_LOGIN" 2 start
 
@@ -364,6 +450,18 @@ run_spec login "$R_LOGIN" 2 start
 	echo "case pam_permit local $PD -s permit -u $user -- /usr/bin/true"
 	echo "case full_corral local $PD -s sshd -u $user -- $CSH -c true"
 	echo "case full_plain local $PD -s permit -u $user -- /bin/bash -c true"
+	# Landlock ABI 4 and 2: what Ubuntu 24.04 and Debian 12 pay
+	echo "case full_corral4 local $PD4 -s sshd -u $user -- $CSH -c true"
+	echo "case full_corral2 local $PD2 -s sshd -u $user -- $CSH -c true"
+	# fs.deny = /usr/share/doc on top of the lab policy
+	echo "case pam_deny local $PD -s sshd -u $duser -- /usr/bin/true"
+	echo "case full_deny local $PD -s sshd -u $duser -- $CSH -c true"
+	if [ -n "$before" ]; then
+		echo "case pam_before local $PDB -s sshd -u $user -- /usr/bin/true"
+		echo "case pam_before_deny local $PDB -s sshd -u $duser -- /usr/bin/true"
+		echo "case full_before local $PDB -s sshd -u $user -- $BCSH -c true"
+		echo "case full_before_deny local $PDB -s sshd -u $duser -- $BCSH -c true"
+	fi
 } >"$R/pam.spec"
 run_spec pam "$R_PAM" 2 all
 
@@ -386,7 +484,21 @@ run_spec syscalls "$R_SYS" 1 start
 	echo "case connect_plain plain --capture $B/trapped connect $port $N_CONNECT"
 	echo "case memfd_corral corral --capture $B/trapped memfd $N_MEMFD"
 	echo "case memfd_plain plain --capture $B/trapped memfd $N_MEMFD"
+	echo "case bind_corral corral --capture $B/trapped bind $bport $N_CALL"
 	echo "case floor plain --capture $B/notify_floor $FLOOR"
+	# the fallbacks: the port-only user on this kernel and capped at ABI 4 and 2
+	echo "runner net7 $r_net7"
+	echo "runner net4 $r_net4"
+	echo "runner net2 $r_net2"
+	echo "case bind_plain plain --capture $B/trapped bind $bport $N_CALL"
+	echo "case kill_plain plain --capture $B/trapped kill $N_CALL"
+	echo "case setprio_plain plain --capture $B/trapped setprio $N_CALL"
+	for a in 7 4 2; do
+		echo "case connect_net$a net$a --capture $B/trapped connect $port $N_CONNECT"
+		echo "case bind_net$a net$a --capture $B/trapped bind $bport $N_CALL"
+		echo "case kill_net$a net$a --capture $B/trapped kill $N_CALL"
+		echo "case setprio_net$a net$a --capture $B/trapped setprio $N_CALL"
+	done
 } >"$R/trapped.spec"
 run_spec trapped "$R_TRAP" 1 start
 
@@ -445,16 +557,6 @@ run_spec scale "$R_SCALE" 0 all
 	[ "$have_fj" = 1 ] && echo "case idle_fj local --capture $B/scale -n 1 -s 1 -u $uid -p firejail -- $sc_fj"
 } >"$R/idle.spec"
 run_spec idle "$R_IDLE" 0 all
-
-# how many files a few workloads open: what trapping openat would multiply
-opens_of() {   # label command...: number of open/openat calls, or "n/a"
-	if ! command -v strace >/dev/null; then echo n/a; return; fi
-	(cd / && strace -u "$user" -f -qq -e trace=open,openat,openat2 -o "$R/strace.$1" "${@:2}" \
-		>/dev/null 2>&1) && wc -l <"$R/strace.$1" || echo n/a
-}
-opens_python=$(opens_of python /usr/bin/python3 -c 'import json, email, http.client, decimal, asyncio')
-opens_gitstatus=$(opens_of gitstatus git -C "$W/repo" status)
-opens_compile=$(opens_of compile make -s -B -j2 -C "$W/proj")
 
 t_end=$(date +%s)
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -516,12 +618,22 @@ signed() { case $1 in -* | n/a) echo "$1" ;; *) echo "+$1" ;; esac; }   # +1.0, 
 # the figures the text and the targets use
 add_corral=$(pd login_corral login_bash)           # ns, corral-shell's own addition
 add_corral_true=$(pd login_corral login_true)
-add_bwrap=$(pd login_bwrap login_true)
-add_fj=$(pd login_fj login_true)
+add_bwrap=$(pd login_bwrap login_ptrue)           # the peers' runner is a plain login
+add_fj=$(pd login_fj login_ptrue)
 bashl_ratio=$(pr login_corrall login_bashl)
-deny_extra=$(pd login_deny login_corral)
+deny_full=$(pd full_deny full_corral)              # in a whole login
 bind_extra=$(pd login_corral login_port)
-floor_open=$(med floor:cont_sync_med)
+# who decides each call of the fallback table at Landlock ABI $1 (lib/layers.c):
+# ports are Landlock's from ABI 4, the signal and abstract-socket scopes from
+# ABI 6; below 6 the helper mediates every connect (ipc.abstract_unix = deny)
+decider() {   # op abi
+	case $1 in
+	connect) if [ "$2" -ge 6 ]; then echo Landlock; elif [ "$2" -ge 4 ]; then echo "helper (abstract sockets)"; else echo "helper (ports)"; fi ;;
+	bind) if [ "$2" -ge 4 ]; then echo Landlock; else echo helper; fi ;;
+	kill) if [ "$2" -ge 6 ]; then echo Landlock; else echo helper; fi ;;
+	setprio) echo helper ;;
+	esac
+}
 
 out=$R/report.md
 {
@@ -555,6 +667,11 @@ students) with \`net.connect = tcp://127.0.0.1:80 tcp://127.0.0.1:$port\`
 \`net.bind = 8000-8999\` and no \`limits.cpu\`. "plain" is a login of the same
 user through a PAM stack with only pam_permit. "bwrap lab" is
 \`$BWRAP_LAB\`; firejail is \`$FJ\`.
+Older kernels are measured on this one (Landlock ABI $host_abi) through
+pam_corral's root-only test argument \`landlock_abi=N\` (ABI 4: Ubuntu 24.04;
+ABI 2: Debian 12): the session then uses no Landlock right newer than ABI N,
+and the keys those rights enforce go to the fallback layers, as on such a
+kernel (the rest of the kernel stays 6.x: its own costs are not simulated).
 EOF
 if is "$(cut -d' ' -f1 <<<"$load_start") > 0.5 || $(cut -d' ' -f1 <<<"$load_end") > 0.5"; then
 	echo
@@ -572,7 +689,7 @@ fi
 echo
 echo "## 1. Login latency"
 echo
-echo "Started from inside one PAM session of the lab user (the module ran once, at its open), $(get login_true n) rounds."
+echo "Started from inside one PAM session of the lab user (the module ran once, at its open; the command runs in the session's view), $(get login_true n) rounds; the peers from a plain login of the same user (pam_permit: firejail cannot start inside the view, whose /run is read-only)."
 echo
 echo "| command | median ms | min | max | CPU ms | added, ms (paired) | over |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
@@ -589,9 +706,14 @@ row_login login_corral "\`corral-shell -c true\`" login_bash "\`bash -c true\`"
 row_login login_corrall "\`corral-shell -c 'bash --login -c true'\`" login_bashl "\`bash --login -c true\`"
 row_login login_deny "\`corral-shell -c true\`, + \`fs.deny = /usr/share/doc\`" login_corral "the lab policy"
 row_login login_port "\`corral-shell -c true\`, \`net.bind = 8000\` (1 port, not 1000)" login_corral "the lab policy"
-row_login login_bwrap "\`bwrap --ro-bind / / true\`" login_true "\`true\`"
-row_login login_bwrapl "bwrap lab \`true\`" login_true "\`true\`"
-row_login login_fj "\`firejail --quiet --noprofile true\`" login_true "\`true\`"
+row_login login_corral4 "\`corral-shell -c true\`, session at Landlock ABI 4 (\`landlock_abi=4\`)" login_corral "ABI $host_abi (this kernel)"
+row_login login_corral2 "\`corral-shell -c true\`, session at Landlock ABI 2 (\`landlock_abi=2\`)" login_corral "ABI $host_abi (this kernel)"
+row_login login_before "\`corral-shell -c true\`, the earlier build ($before_rev)" login_corral "this build"
+row_login login_before_deny "\`corral-shell -c true\`, + \`fs.deny\`, the earlier build" login_deny "this build"
+row_login login_ptrue "\`true\`, from a plain login (the peers' runner)" ""
+row_login login_bwrap "\`bwrap --ro-bind / / true\`" login_ptrue "\`true\`, plain login"
+row_login login_bwrapl "bwrap lab \`true\`" login_ptrue "\`true\`, plain login"
+row_login login_fj "\`firejail --quiet --noprofile true\`" login_ptrue "\`true\`, plain login"
 echo
 echo "corral-shell adds $(calc "$add_corral / 1e6" 2) ms to \`bash -c true\` ($(calc "$add_corral_true / 1e6" 2) ms over bare \`true\`, the shell included)."
 has login_bwrap && echo "That is $(x "$add_corral" "$add_bwrap")x what bwrap adds over \`true\` ($(calc "$add_bwrap / 1e6" 2) ms; $(x "$add_corral_true" "$add_bwrap")x counting the shell)."
@@ -606,8 +728,13 @@ echo "| \`true\`, pam_permit only | $(ms pam_permit) | $(ms pam_permit min) | $(
 echo "| \`true\`, pam_corral | $(ms pam_corral) | $(ms pam_corral min) | $(ms pam_corral max) |"
 echo "| \`bash -c true\`, pam_permit only (a plain login) | $(ms full_plain) | $(ms full_plain min) | $(ms full_plain max) |"
 echo "| \`corral-shell -c true\`, pam_corral (a whole confined login) | $(ms full_corral) | $(ms full_corral min) | $(ms full_corral max) |"
+echo "| the same at Landlock ABI 4 (\`landlock_abi=4\`, Ubuntu 24.04) | $(ms full_corral4) | $(ms full_corral4 min) | $(ms full_corral4 max) |"
+echo "| the same at Landlock ABI 2 (\`landlock_abi=2\`, Debian 12) | $(ms full_corral2) | $(ms full_corral2 min) | $(ms full_corral2 max) |"
+echo "| \`true\`, pam_corral, + \`fs.deny = /usr/share/doc\` | $(ms pam_deny) | $(ms pam_deny min) | $(ms pam_deny max) |"
+echo "| \`corral-shell -c true\`, pam_corral, + \`fs.deny = /usr/share/doc\` | $(ms full_deny) | $(ms full_deny min) | $(ms full_deny max) |"
 echo
 echo "pam_corral's open + close costs $(calc "$(pd pam_corral pam_permit) / 1e6" 2) ms (paired); a whole confined login $(calc "$(pd full_corral full_plain) / 1e6" 2) ms more than a plain one ($(pr full_corral full_plain)x)."
+echo "At Landlock ABI 4 a whole confined login takes $(calc "$(pd full_corral4 full_corral) / 1e6" 2) ms more than at ABI $host_abi ($(pr full_corral4 full_corral)x), at ABI 2 $(calc "$(pd full_corral2 full_corral) / 1e6" 2) ms more ($(pr full_corral2 full_corral)x), paired."
 
 echo
 echo "## 2. System calls corral does not trap"
@@ -634,11 +761,11 @@ echo "µs per call; each run's median and mean over its calls, then the median o
 echo
 echo "| call | plain median | corral median | corral/plain (paired) | plain mean | corral mean | corral mean/median |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-for op in connect memfd; do
-	echo "| $op | $(us ${op}_plain:${op}_med) | $(us ${op}_corral:${op}_med) | $(pr ${op}_corral:${op}_med ${op}_plain:${op}_med) | $(us ${op}_plain:${op}_mean) | $(us ${op}_corral:${op}_mean) | $(pr ${op}_corral:${op}_mean ${op}_corral:${op}_med) |"
+for op in connect bind memfd; do
+	echo "| $op | $(us "${op}_plain:${op}_med") | $(us "${op}_corral:${op}_med") | $(pr "${op}_corral:${op}_med" "${op}_plain:${op}_med") | $(us "${op}_plain:${op}_mean") | $(us "${op}_corral:${op}_mean") | $(pr "${op}_corral:${op}_mean" "${op}_corral:${op}_med") |"
 done
 echo
-echo "connect: \`connect(127.0.0.1:$port)\` on a fresh TCP socket, to a listener outside the session; in the session corral-helper checks the rule and connects on the process's behalf. memfd: \`memfd_create(MFD_CLOEXEC)\`, which the helper serves by creating a sealed, non-executable memfd and injecting it."
+echo "connect: \`connect(127.0.0.1:$port)\` on a fresh TCP socket, to a listener outside the session; in the session corral-helper checks the rule and connects on the process's behalf. bind: \`bind(127.0.0.1:$bport)\` on a fresh TCP socket ($N_CALL calls a run); the lab's \`net.bind = 8000-8999\` is more ports than Landlock gets one rule each for (64), so corral-helper decides every bind and binds on the process's behalf, on every kernel. memfd: \`memfd_create(MFD_CLOEXEC)\`, which the helper serves by creating a sealed, non-executable memfd and injecting it."
 echo
 echo "The floor, \`bench/notify_floor $FLOOR\`: bare user-notification round trips with nothing of corral in them (their own filter trapping getppid, the parent process answering; in the ADDFD rows the trapped call returns the injected fd)."
 echo
@@ -649,10 +776,28 @@ for m in "native:getpid, no filter" "filtered:getpid under a filter that does no
 	"addfd_flag:ADDFD with FLAG_SEND" "addfd_flag_sync:ADDFD with FLAG_SEND, sync wake-up" \
 	"addfd_sync_poll:ADDFD + SEND, sync, poll() before each RECV (an event loop)"; do
 	k=${m%%:*}
-	echo "| ${m#*:} | $(us floor:${k}_med median 2) | $(us floor:${k}_mean median 2) |"
+	echo "| ${m#*:} | $(us "floor:${k}_med" median 2) | $(us "floor:${k}_mean" median 2) |"
 done
 echo
 echo "corral-helper's memfd_create takes $(pr memfd_corral:memfd_med floor:addfd_sync_med)x the bare ADDFD + SEND round trip (paired medians); its mean is $(pr memfd_corral:memfd_mean memfd_corral:memfd_med)x its median."
+
+echo
+echo "### Older kernels: the calls corral-helper takes over"
+echo
+echo "The same calls in sessions of a user with the lab policy and port-only network rules (\`net.connect = tcp://*:$port\`, \`net.bind = $bport\`, \`ipc.unix = /\`: rules Landlock can enforce by itself), on this kernel (ABI $host_abi) and with \`landlock_abi=4\` and \`=2\`; µs per call, the median over $(get kill_net2 n) rounds of each run's median ($N_CONNECT connects, $N_CALL of the others); ratios paired against plain."
+echo
+echo "| call | plain | ABI $host_abi | ABI 4 | ABI 2 | ABI $host_abi / plain | ABI 4 / plain | ABI 2 / plain | decided by (ABI $host_abi / 4 / 2) |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+for c in "connect:connect:\`connect\` to 127.0.0.1:$port" "bind:bind:\`bind\` to 127.0.0.1:$bport" "kill:kill:\`kill(child, 0)\`, a session process" \
+	"setprio:setprio:\`setpriority(PRIO_PROCESS, child, 10)\`"; do
+	op=${c%%:*} rest=${c#*:} k=${rest%%:*}
+	line="| ${rest#*:} | $(us "${op}_plain:${k}_med" median 2)"
+	for a in 7 4 2; do line="$line | $(us "${op}_net$a:${k}_med" median 2)"; done
+	for a in 7 4 2; do line="$line | $(pr "${op}_net$a:${k}_med" "${op}_plain:${k}_med")"; done
+	echo "$line | $(decider "$op" "$host_abi") / $(decider "$op" 4) / $(decider "$op" 2) |"
+done
+echo
+echo "\"helper\": the call is trapped to corral-helper, which decides it: connect and bind it makes on the process's own socket (taken with pidfd_getfd), kill it sends through a pidfd it pinned before checking the target is the session's, setpriority it lets continue once the target is the session's (its ancestry in /proc). Landlock ports need ABI 4, the signal scope ABI 6, so a Debian 12 session traps all four calls and an Ubuntu 24.04 session kill and setpriority, and connect as well: below ABI 6 the abstract-socket scope is the helper's too (\`ipc.abstract_unix = deny\`), and it sees every connect to tell unix sockets from TCP. setpriority, prlimit, sched_set* and ioprio_set naming another process go to the helper on every kernel (no Landlock right covers them); calls naming the caller itself (pid 0) are not trapped."
 
 echo
 echo "## 4. Workloads"
@@ -668,9 +813,9 @@ echo "$sep |"
 for w in "compile:make -j2, $N_SOURCES files" "find:find /usr -type f | wc -l" "gitstatus:git status ($N_FILES files)" \
 	"gitlog:git log ($N_COMMITS commits)" "python:python3 imports" "loop:200 x spawn true"; do
 	k=${w%%:*}
-	line="| ${w#*:} | $(ms ${k}_plain median 1) ($(ms ${k}_plain min 1)–$(ms ${k}_plain max 1)) | $(ms ${k}_corral median 1) ($(ms ${k}_corral min 1)–$(ms ${k}_corral max 1)) | $(pr ${k}_corral ${k}_plain) | $(pr ${k}_corral:cpu_ms ${k}_plain:cpu_ms)"
-	[ "$have_bwrap" = 1 ] && line="$line | $(ms ${k}_bwrap median 1) | $(pr ${k}_corral ${k}_bwrap)"
-	[ "$have_fj" = 1 ] && line="$line | $(ms ${k}_fj median 1) | $(pr ${k}_corral ${k}_fj)"
+	line="| ${w#*:} | $(ms "${k}_plain" median 1) ($(ms "${k}_plain" min 1)–$(ms "${k}_plain" max 1)) | $(ms "${k}_corral" median 1) ($(ms "${k}_corral" min 1)–$(ms "${k}_corral" max 1)) | $(pr "${k}_corral" "${k}_plain") | $(pr "${k}_corral:cpu_ms" "${k}_plain:cpu_ms")"
+	[ "$have_bwrap" = 1 ] && line="$line | $(ms "${k}_bwrap" median 1) | $(pr "${k}_corral" "${k}_bwrap")"
+	[ "$have_fj" = 1 ] && line="$line | $(ms "${k}_fj" median 1) | $(pr "${k}_corral" "${k}_fj")"
 	echo "$line |"
 done
 echo
@@ -705,12 +850,39 @@ for v in "corral:corral-helper" "bwrap:bwrap" "fj:firejail"; do
 done
 
 echo
-echo "## fs.deny: a static Landlock carve-out vs a trap on every open"
+echo "## fs.deny: before and after the session's view"
 echo
-echo "\`fs.deny = /usr/share/doc\` under \`fs.read = /usr\` and \`fs.exec = /usr\` makes the session grant /usr and /usr/share entry by entry around the denied tree (lib/sandbox.c, grant_around): session start $(ms login_deny) ms against $(ms login_corral) ms, $(calc "$deny_extra / 1e3" 0) µs more (paired), once per session."
-echo "Trapping openat instead would cost at least the bare CONTINUE round trip, $(calc "$floor_open / 1e3" 2) µs, on every open of the session (more with the path read and checked): the carve-out is paid back after $(calc "$deny_extra / $floor_open" 0) opens."
-echo "Opens counted with strace (unconfined): python3 with those imports $opens_python, git status $opens_gitstatus, the make -j2 build $opens_compile$( [ "$opens_compile" != n/a ] && echo " (≈ $(calc "$opens_compile * $floor_open / 1e6" 1) ms of traps at the floor)")."
-echo "Landlock also takes TCP ports one rule each: \`net.bind = 8000-8999\` is 1000 rules, $(calc "$bind_extra / 1e3" 0) µs of session start against \`net.bind = 8000\` (paired)."
+if [ -n "$before" ]; then
+	echo "\`fs.deny = /usr/share/doc\` on top of the lab policy (\`fs.read = /usr ...\`, \`fs.exec = /usr /opt\`), in the earlier build ($before_rev, \`CORRAL_BEFORE\`) and in this one, run interleaved in the same tables (section 1). Before, corral-shell carved the denied tree out of Landlock's ruleset at every session start: /usr and /usr/share granted entry by entry around it (lib/sandbox.c, grant_around), their top level left read-only. Now pam_corral covers the path with an inaccessible placeholder (a tmpfs clone) in the session's mount namespace when the session opens, and the trees around it keep all of their rights. ms, medians; differences paired."
+else
+	echo "\`fs.deny = /usr/share/doc\` on top of the lab policy (\`fs.read = /usr ...\`, \`fs.exec = /usr /opt\`): pam_corral covers the path with an inaccessible placeholder (a tmpfs clone) in the session's mount namespace when the session opens; corral-shell's Landlock ruleset no longer depends on it. ms, medians; differences paired. (The \"before\" column, an earlier build interleaved with this one, needs \`CORRAL_BEFORE=\` its build directory.)"
+fi
+echo
+echo "| login | before | after | after − before |"
+echo "| --- | ---: | ---: | ---: |"
+ba_row() {   # text before-label after-label
+	local b="—" d="—"
+	if [ -n "$before" ]; then b=$(ms "$2"); d=$(calc "$(pd "$3" "$2") / 1e6" 2); fi
+	echo "| $1 | $b | $(ms "$3") | $d |"
+}
+ba_cost() {   # text before-deny before after-deny after: what fs.deny adds, paired
+	local b="—"
+	[ -n "$before" ] && b=$(calc "$(pd "$2" "$3") / 1e6" 2)
+	echo "| $1 | $b | $(calc "$(pd "$4" "$5") / 1e6" 2) | |"
+}
+ba_row "whole login (\`pam_driver\` → \`corral-shell -c true\`), lab policy" full_before full_corral
+ba_row "whole login, + \`fs.deny\`" full_before_deny full_deny
+ba_cost "**what fs.deny adds to a whole login**" full_before_deny full_before full_deny full_corral
+ba_row "pam_corral alone (open + close around \`true\`), lab policy" pam_before pam_corral
+ba_row "pam_corral alone, + \`fs.deny\`" pam_before_deny pam_deny
+ba_cost "what fs.deny adds to pam_corral" pam_before_deny pam_before pam_deny pam_corral
+ba_row "corral-shell's start in an open session, lab policy" login_before login_corral
+ba_row "corral-shell's start, + \`fs.deny\`" login_before_deny login_deny
+ba_cost "what fs.deny adds to corral-shell's start" login_before_deny login_before login_deny login_corral
+echo
+echo "A denied path is now a placeholder mount made at login (one for \`/usr/share/doc\`; inside an \`fs.write\` tree the directories on the way become mount points too), whatever the size of the tree around it; nothing is paid per open, and entries created in the tree later are no longer left out (the carve-out granted only what existed at session start)."
+echo
+echo "\`net.bind\`: up to 64 ports are Landlock rules, one each, made at session start; a wider range is decided by corral-helper (every bind trapped, section 3): \`net.bind = 8000-8999\` costs $(calc "$bind_extra / 1e3" 0) µs of session start against \`net.bind = 8000\` (paired)."
 
 echo
 echo "## Targets"
@@ -737,10 +909,10 @@ r=$(pr loop_corral loop_plain)
 echo "| spawning within 1.10x | ${r}x (CPU $(pr loop_corral:cpu_ms loop_plain:cpu_ms)x) | $(verdict "$r <= 1.10") |"
 for w in "gitstatus:git status" "gitlog:git log" "find:find" "python:python3 start"; do
 	k=${w%%:*}
-	r=$(pr ${k}_corral ${k}_plain)
+	r=$(pr "${k}_corral" "${k}_plain")
 	if [ "$have_bwrap" = 1 ]; then
-		rb=$(pr ${k}_corral ${k}_bwrap)
-		echo "| ${w#*:} within 1.25x and never worse than bwrap | ${r}x plain, ${rb}x bwrap (per-round ratios to bwrap, quartiles: $(quartiles ${k}_corral ${k}_bwrap)) | $(verdict "$r <= 1.25 && $rb <= 1.0") |"
+		rb=$(pr "${k}_corral" "${k}_bwrap")
+		echo "| ${w#*:} within 1.25x and never worse than bwrap | ${r}x plain, ${rb}x bwrap (per-round ratios to bwrap, quartiles: $(quartiles "${k}_corral" "${k}_bwrap")) | $(verdict "$r <= 1.25 && $rb <= 1.0") |"
 	else
 		echo "| ${w#*:} within 1.25x | ${r}x plain (no bwrap here) | $(verdict "$r <= 1.25") |"
 	fi
@@ -771,7 +943,12 @@ if is "$login_ms < 50"; then
 else
 	echo "$s. That is noticeable for \`ssh host cmd\` in scripts and for every scp/rsync connection."
 fi
-echo "Part of it is building the Landlock ruleset: an \`fs.deny\` inside a granted tree turns the tree into one rule per entry around it (\`/usr/share/doc\` costs $(calc "$deny_extra / 1e6" 1) ms per session start here) and \`net.bind\` is one rule per port ($(calc "$bind_extra / 1e6" 1) ms for 8000-8999); keep denies few and near the top of a tree, and bind ranges short."
+s="An \`fs.deny\` path costs $(calc "$deny_full / 1e6" 2) ms of a whole login here (\`/usr/share/doc\`: one placeholder mount when the session opens)"
+[ -n "$before" ] && s="$s, against $(calc "$(pd full_before_deny full_before) / 1e6" 2) ms when Landlock carved it out of its tree"
+echo "$s; wide \`net.bind\` ranges go to corral-helper rather than one Landlock rule per port."
+s4=$(calc "$(pd full_corral4 full_corral) / 1e6" 2) s2=$(calc "$(pd full_corral2 full_corral) / 1e6" 2)
+if is "$(paired ratio full_corral4 full_corral) < 1.1 && $(paired ratio full_corral2 full_corral) < 1.1"; then s="about the same"; else s="more"; fi
+echo "On older kernels a login costs $s ($(signed "$s4") ms at Landlock ABI 4, Ubuntu 24.04; $(signed "$s2") ms at ABI 2, Debian 12, paired against this kernel's); what changes is which calls corral-helper takes over: below ABI 6 every \`kill\` of another process ($(us kill_net2:kill_med median 1) µs instead of $(us kill_net7:kill_med median 1) µs) and every connect, below ABI 4 every TCP \`bind\` too ($(us bind_net2:bind_med median 1) µs instead of $(us bind_net7:bind_med median 1) µs); \`setpriority\` and the like naming another process go to it on any kernel ($(us setprio_net7:setprio_med median 1) µs). A program signalling or connecting thousands of times a second feels that on Debian 12; a student's shell, editor and compiler do not."
 gp=$(calc "$(pd sys_corral:getpid sys_plain:getpid)" 0)
 op=$(calc "$(pd sys_corral:open sys_plain:open)" 0)
 echo "Inside the session every system call runs the seccomp filters ($(signed "$gp") ns on getpid) and every open goes through Landlock ($(signed "$op") ns per open+close)."
@@ -780,8 +957,8 @@ over=
 for w in "compile:the parallel build:1.05" "loop:spawning 200 processes:1.10" "gitstatus:git status:1.25" "gitlog:git log:1.25" \
 	"find:the walk of /usr:1.25" "python:the python start:1.25"; do
 	k=${w%%:*} rest=${w#*:}
-	r=$(pr ${k}_corral ${k}_plain)
-	is "$r > ${rest##*:}" && over="$over${over:+, }${rest%:*} ${r}x (CPU $(pr ${k}_corral:cpu_ms ${k}_plain:cpu_ms)x, per-round quartiles $(quartiles ${k}_corral ${k}_plain))"
+	r=$(pr "${k}_corral" "${k}_plain")
+	is "$r > ${rest##*:}" && over="$over${over:+, }${rest%:*} ${r}x (CPU $(pr "${k}_corral:cpu_ms" "${k}_plain:cpu_ms")x, per-round quartiles $(quartiles "${k}_corral" "${k}_plain"))"
 done
 if [ -z "$over" ]; then
 	echo "On real work that stays small: ${cr}x on a parallel build, ${fr}x on a walk of /usr, ${gr}x for git status, ${py}x for a python start; students will not see it in editors, compilers or git."
@@ -792,7 +969,7 @@ fcpu=$(pr find_corral:cpu_ms find_plain:cpu_ms)
 is "$fcpu > 1.05" && echo "Walking big trees costs CPU for real (${fcpu}x for find): Landlock checks every directory opened, the more so the deeper it is."
 cn=$(pr connect_corral:connect_med connect_plain:connect_med)
 cd_us=$(calc "$(pd connect_corral:connect_med connect_plain:connect_med) / 1e3" 0)
-echo "Connections that an address rule decides go through corral-helper: ${cn}x a native loopback connect, $cd_us µs more each — nothing next to a real network round trip, but a program making thousands of short connections a second would feel it; port-only rules (Landlock) do not trap."
+echo "Connections that an address rule decides go through corral-helper: ${cn}x a native loopback connect, $cd_us µs more each — nothing next to a real network round trip, but a program making thousands of short connections a second would feel it. Port-only rules do not trap only where Landlock enforces them and nothing else needs the helper to see connects: Landlock ABI 6 or later and \`ipc.unix = /\` (the default \`ipc.unix\`, NSS and syslog sockets only, is decided by corral-helper, which then sees every connect; section 3's fallback table: $(pr connect_net7:connect_med connect_plain:connect_med)x native with both, $(pr connect_net4:connect_med connect_plain:connect_med)x at ABI 4)."
 more=$(calc "($(med scale_corral:avail_kb) - $(med scale_plain:avail_kb)) * $N_SCALE / 1024" 0)
 s="Memory: a session's corral-helper is $(num scale_corral:pss_kb median 0) KiB PSS with $N_SCALE sessions running ($(num idle_corral:pss_kb median 0) KiB when it is the only one)"
 has idle_bwrap && s="$s, bwrap $(num scale_bwrap:pss_kb median 0) / $(num idle_bwrap:pss_kb median 0) KiB"
@@ -802,7 +979,7 @@ else
 	echo "$s; $N_SCALE confined sessions took about $more MiB more MemAvailable than $N_SCALE plain ones (MemAvailable is machine-wide: a rough figure)."
 fi
 echo "bwrap and firejail cost next to nothing per system call once started (namespaces only), which is why they do well in the runtime columns; they decide no network destinations, signals or per-path rules for a login, which is what corral's filters and helper pay for."
-[ -n "${fj_in_corral:-}" ] && echo "firejail cannot start inside a corral session (no_new_privs voids its setuid bit and the filter refuses new namespaces): \`${fj_in_corral}\`."
+[ -n "${fj_in_corral:-}" ] && echo "firejail cannot start inside a corral session (no_new_privs voids its setuid bit, the filter refuses new namespaces, and in the session's view /run is read-only): \`${fj_in_corral}\`."
 } >"$out"
 
 cat "$out"

@@ -6,8 +6,17 @@
  *   trapped connect PORT N     N x { socket; connect 127.0.0.1:PORT (timed);
  *                              close with RST so no TIME_WAIT piles up }
  *   trapped memfd N            N x { memfd_create (timed); close }
+ *   trapped bind PORT N        N x { socket; bind 127.0.0.1:PORT (timed);
+ *                              close } (never listening: the port is free
+ *                              again at once)
+ *   trapped kill N             N x kill(CHILD, 0) (timed), CHILD a child of
+ *                              this process asleep in pause()
+ *   trapped setprio N          N x setpriority(PRIO_PROCESS, CHILD, 10)
+ *                              (timed), the same child: a call naming
+ *                              another process
+ *   trapped abi                the kernel's Landlock ABI (0: none)
  *
- * Output: OP_med=NS OP_mean=NS OP_p90=NS (per call, this run).
+ * Output: OP_med=NS OP_mean=NS OP_p90=NS (per call, this run); abi=N.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -19,7 +28,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -123,6 +135,108 @@ static int do_memfd(long n, int64_t *v)
 	return 0;
 }
 
+static int do_bind(int port, long n, int64_t *v)
+{
+	struct sockaddr_in sa = loopback(port);
+
+	for (long i = 0; i < n; i++) {
+		int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		int64_t t0;
+
+		if (s < 0) {
+			perror("trapped: socket");
+			return 1;
+		}
+		t0 = now_ns();
+		if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+			fprintf(stderr, "trapped: bind 127.0.0.1:%d: %s\n", port, strerror(errno));
+			return 1;
+		}
+		v[i] = now_ns() - t0;
+		close(s);
+	}
+	report("bind", v, n);
+	return 0;
+}
+
+/* A child that sleeps until it is killed: the other process the calls name. */
+static pid_t sleeping_child(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	if (pid < 0)
+		perror("trapped: fork");
+	return pid;
+}
+
+static int end_child(pid_t pid, int status)
+{
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return status;
+}
+
+/* kill(child, 0): the signal check without a signal; in a session below
+ * Landlock ABI 6 corral-helper decides it (session membership through a
+ * pinned pidfd) and sends it itself */
+static int do_kill(long n, int64_t *v)
+{
+	pid_t child = sleeping_child();
+
+	if (child < 0)
+		return 1;
+	for (long i = 0; i < n; i++) {
+		int64_t t0 = now_ns();
+
+		if (kill(child, 0) < 0) {
+			fprintf(stderr, "trapped: kill(%d, 0): %s\n", (int)child, strerror(errno));
+			return end_child(child, 1);
+		}
+		v[i] = now_ns() - t0;
+	}
+	report("kill", v, n);
+	return end_child(child, 0);
+}
+
+/* setpriority of another process: corral-helper's on every kernel (no
+ * Landlock right covers it). 10 every time: raising a nice value needs no
+ * privilege, and setting the same one again is allowed. */
+static int do_setprio(long n, int64_t *v)
+{
+	pid_t child = sleeping_child();
+
+	if (child < 0)
+		return 1;
+	for (long i = 0; i < n; i++) {
+		int64_t t0 = now_ns();
+
+		if (setpriority(PRIO_PROCESS, (id_t)child, 10) < 0) {
+			fprintf(stderr, "trapped: setpriority(PRIO_PROCESS, %d, 10): %s\n", (int)child,
+				strerror(errno));
+			return end_child(child, 1);
+		}
+		v[i] = now_ns() - t0;
+	}
+	report("setprio", v, n);
+	return end_child(child, 0);
+}
+
+/* LANDLOCK_CREATE_RULESET_VERSION: the ABI, or an error without Landlock */
+static int do_abi(void)
+{
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, 1U << 0);
+
+	printf("abi=%ld\n", abi < 0 ? 0L : abi);
+	return 0;
+}
+
+#define USAGE "usage: trapped listen PORT | connect PORT N | memfd N | bind PORT N | kill N | setprio N | abi\n"
+
 int main(int argc, char **argv)
 {
 	long n;
@@ -130,15 +244,23 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && strcmp(argv[1], "listen") == 0)
 		return do_listen(atoi(argv[2]));
+	if (argc == 2 && strcmp(argv[1], "abi") == 0)
+		return do_abi();
 	n = argc > 1 ? atol(argv[argc - 1]) : 0;
 	if (n < 1 || !(v = calloc((size_t)n, sizeof(*v)))) {
-		fputs("usage: trapped listen PORT | connect PORT N | memfd N\n", stderr);
+		fputs(USAGE, stderr);
 		return 2;
 	}
 	if (argc == 4 && strcmp(argv[1], "connect") == 0)
 		return do_connect(atoi(argv[2]), n, v);
 	if (argc == 3 && strcmp(argv[1], "memfd") == 0)
 		return do_memfd(n, v);
-	fputs("usage: trapped listen PORT | connect PORT N | memfd N\n", stderr);
+	if (argc == 4 && strcmp(argv[1], "bind") == 0)
+		return do_bind(atoi(argv[2]), n, v);
+	if (argc == 3 && strcmp(argv[1], "kill") == 0)
+		return do_kill(n, v);
+	if (argc == 3 && strcmp(argv[1], "setprio") == 0)
+		return do_setprio(n, v);
+	fputs(USAGE, stderr);
 	return 2;
 }

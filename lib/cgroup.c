@@ -637,6 +637,13 @@ static bool freezer_reached(const char *dir, const char *state)
 	return strncmp(text, state, strlen(state)) == 0;
 }
 
+/* A cgroup removed under the reader (systemd collects an empty scope at
+ * once) answers ENOENT, or ENODEV when it went between open and read. */
+static bool cgroup_gone(long err)
+{
+	return err == -ENOENT || err == -ENODEV;
+}
+
 /* v1: freeze (so nothing forks while we look), kill what is listed, thaw
  * (frozen tasks cannot die), until the cgroup is empty. */
 static int end_v1(const struct cgroup_session *s)
@@ -653,7 +660,7 @@ static int end_v1(const struct cgroup_session *s)
 		if (freezer)
 			write_file(freezer, "freezer.state", "THAWED");
 		if (left <= 0)
-			return left < 0 && left != -ENOENT ? (int)left : 0;
+			return left < 0 && !cgroup_gone(left) ? (int)left : 0;
 		pause_briefly();
 	}
 	return -EBUSY;
@@ -666,7 +673,7 @@ static int end_sparing_caller(const char *dir)
 		long left = kill_listed(dir);
 
 		if (left <= 0)
-			return left < 0 && left != -ENOENT ? (int)left : 0;
+			return left < 0 && !cgroup_gone(left) ? (int)left : 0;
 		pause_briefly();
 	}
 	return -EBUSY;
@@ -682,7 +689,7 @@ static int end_v2(const struct cgroup_session *s)
 			write_file(s->dirs[0], "cgroup.kill", "1");
 		left = kill_listed(s->dirs[0]);
 		if (left <= 0)
-			return left < 0 && left != -ENOENT ? (int)left : 0;
+			return left < 0 && !cgroup_gone(left) ? (int)left : 0;
 		pause_briefly();
 	}
 	return -EBUSY;

@@ -13,7 +13,10 @@
 # A host where no guest can boot (not root, qemu or mmdebstrap missing, no
 # mirror and nothing cached) skips the whole file, naming why; a guest that
 # fails to build or boot fails. Settings: CORRAL_VM_GUESTS (empty: skip),
-# CORRAL_VM_SCENARIOS (patterns: only the scenarios whose name has one),
+# CORRAL_VM_SCENARIOS (patterns: only the scenarios whose name has one, in
+# every guest; "all"; unset: each guest's set below), CORRAL_VM_ESCAPE (the
+# adversarial files of tests/escape/ run in each guest on its own kernel, by
+# name; "all"; empty: none; unset: each guest's set below),
 # CORRAL_VM_REQUIRE=1 (a skip of the whole file fails instead),
 # CORRAL_VM_CACHE, CORRAL_VM_KEEP=DIR (console logs kept), and those of
 # tests/vm/lib.sh. The plan is printed last.
@@ -28,6 +31,43 @@ guests=${CORRAL_VM_GUESTS-bookworm bookworm-bpo trixie}
 n=0
 failures=0
 timings=()
+# The adversarial files whose verdicts depend most on the kernel (seccomp,
+# the helper's pidfd and signal paths, the network below Landlock ABI 4),
+# run on every guest's own kernel; CORRAL_VM_ESCAPE=all runs the whole
+# suite (about 13 minutes per guest under TCG).
+escape_setting=${CORRAL_VM_ESCAPE-default}
+all_escape_files=$(for f in "$repo"/tests/escape/*.t; do basename "$f" .t; done)
+
+# What runs where by default, to stay near make check's budget (12 minutes
+# with cached images; a guest's CPU is about 13x slower than the host's):
+# login, latency and clean-up in every guest, each other scenario in one or
+# two guests where it says most (the ABI 2 kernel and the LDAP/NFS lab on
+# bookworm, transfers on the backports kernel, systemd 257 on trixie; su and
+# cgroups on both systemd versions), and the escape file that found what
+# only Debian 12's kernel does (xproc: pidfds, signals) on bookworm.
+# CORRAL_VM_SCENARIOS=all and CORRAL_VM_ESCAPE=all run everything in every
+# guest (about 7 and 13 minutes more per guest).
+guest_scenarios() {  # GUEST: the scenario patterns it runs
+	local every="00-facts 10-package 20-ssh 90-latency 99-clean 50-console-login"
+	case ${CORRAL_VM_SCENARIOS:-default} in
+	all) echo "" ;;
+	default)
+		case $1 in
+		bookworm) echo "$every 30-su-runuser 40-cron 70-cgroups 80-lab" ;;
+		bookworm-bpo) echo "$every 22-transfer 24-transfer-only 26-forcecommand" ;;
+		*) echo "$every 30-su-runuser 50-user-manager 55-linger 60-sessions 65-journal 70-cgroups" ;;
+		esac ;;
+	*) echo "$CORRAL_VM_SCENARIOS" ;;
+	esac
+}
+guest_escape_files() {  # GUEST: the tests/escape files it runs
+	case $escape_setting in
+	all) echo "$all_escape_files" ;;
+	default) [ "$1" = bookworm ] && echo xproc ;;
+	*) echo "$escape_setting" ;;
+	esac
+}
+escape_files=$(for g in $guests; do guest_escape_files "$g"; done | tr ' ' '\n' | sort -u | tr '\n' ' ')
 
 skip_all() {
 	if [ "${CORRAL_VM_REQUIRE:-0}" = 1 ]; then
@@ -132,6 +172,33 @@ done
 
 # --- the guests, one at a time -------------------------------------------------------
 mkdir -p "$build/vm" || { echo "Bail out! cannot create $build/vm"; exit 1; }
+
+# The attacks of tests/escape/ built here: the guests have no compiler.
+# probe and pam_driver come from the build tree (make unit-tests).
+escape_bundle=$build/vm/escape
+build_escape_bundle() {
+	local c name
+	rm -rf "$escape_bundle" && mkdir -p "$escape_bundle/bin" || return 1
+	for c in "$repo"/tests/escape/attacks/*.c; do
+		name=$(basename "$c" .c)
+		if [ "$name" = preload ]; then
+			cc -O1 -shared -fPIC -o "$escape_bundle/bin/preload.so" "$c" || return 1
+		else
+			cc -O1 -Wall -o "$escape_bundle/bin/$name" "$c" || return 1
+		fi
+	done
+	cp "$build/probe" "$build/pam_driver" "$escape_bundle/" || return 1
+	cp -r "$repo/tests/escape" "$escape_bundle/suite"
+}
+if [ -n "${escape_files// /}" ]; then
+	for f in $escape_files; do
+		[ -f "$repo/tests/escape/$f.t" ] || { echo "Bail out! CORRAL_VM_ESCAPE names '$f': no tests/escape/$f.t"; exit 1; }
+	done
+	if ! out=$(build_escape_bundle 2>&1); then
+		emit not-ok "the escape suite's attacks, built for the guests" "$out"
+		escape_files=''
+	fi
+fi
 declare -A debs=()
 for guest in $guests; do
 	if [ -n "${unrunnable[$guest]:-}" ]; then
@@ -202,8 +269,10 @@ for guest in $guests; do
 	fi
 
 	t=$(date +%s)
+	scenarios=$(guest_scenarios "$guest")
+	echo "# [$guest] scenarios: ${scenarios:-all}"
 	# shellcheck disable=SC2086 # patterns, one word each
-	reemit "$guest" plan < <(vm_ssh "CORRAL_VM_VERSION=$version /opt/corral-vm/suite/run.sh ${CORRAL_VM_SCENARIOS:-}" 2>&1 |
+	reemit "$guest" plan < <(vm_ssh "CORRAL_VM_VERSION=$version /opt/corral-vm/suite/run.sh $scenarios" 2>&1 |
 		tee "$build/vm/$guest.suite.tap")
 	suite_s=$(seconds_since "$t")
 	# suite/90-latency.sh's measurement, for the record
@@ -215,9 +284,9 @@ for guest in $guests; do
 	for scenario in "$repo"/tests/vm/host/[0-9][0-9]-*.sh; do
 		[ -f "$scenario" ] || continue
 		name=$(basename "$scenario" .sh)
-		if [ -n "${CORRAL_VM_SCENARIOS:-}" ]; then
+		if [ -n "$scenarios" ]; then
 			want=0
-			for p in $CORRAL_VM_SCENARIOS; do [[ $name == *"$p"* ]] && want=1; done
+			for p in $scenarios; do [[ $name == *"$p"* ]] && want=1; done
 			[ "$want" = 1 ] || continue
 		fi
 		echo "# --- host: $name"
@@ -231,12 +300,36 @@ for guest in $guests; do
 	done
 	host_s=$(seconds_since "$t")
 
+	# the adversarial suite as root in the guest, on its kernel, against the
+	# installed package (CORRAL_BUILD: the package's files and the bundle)
+	t=$(date +%s)
+	guest_escape=$(guest_escape_files "$guest")
+	[ -n "${escape_files// /}" ] || guest_escape=''
+	if [ -n "${guest_escape// /}" ]; then
+		# shellcheck disable=SC2016 # expanded in the guest
+		if out=$(vm_copy "$escape_bundle" /opt/corral-vm 2>&1 &&
+			vm_ssh 'set -e; b=/opt/corral-vm/escbuild; rm -rf "$b"; mkdir -p "$b"
+				for p in corralctl corral-shell corral-helper corral-session pam_corral.so; do
+					f=$(dpkg -L corral | grep "/$p\$" | head -n 1); [ -n "$f" ]; ln -s "$f" "$b/$p"; done
+				ln -s /opt/corral-vm/escape/probe /opt/corral-vm/escape/pam_driver "$b/"' 2>&1); then
+			for f in $guest_escape; do
+				echo "# --- escape: $f"
+				reemit "$guest escape/$f" plan < <(vm_ssh "cd /opt/corral-vm/escape/suite &&
+					CORRAL_BUILD=/opt/corral-vm/escbuild ESC_PREBUILT=/opt/corral-vm/escape/bin bash ./$f.t" 2>&1 |
+					tee "$build/vm/$guest.escape-$f.tap")
+			done
+		else
+			emit not-ok "[$guest] the escape suite copied into the guest" "$out"
+		fi
+	fi
+	escape_s=$(seconds_since "$t")
+
 	t=$(date +%s)
 	vm_halt 2>"$build/vm/$guest.halt.log"
 	halt_s=$(seconds_since "$t")
 	[ -s "$build/vm/$guest.halt.log" ] && sed 's/^/# /' "$build/vm/$guest.halt.log"
 	total_s=$(seconds_since "$guest_started")
-	timings+=("$guest: image $image_s s ($cached), package $deb_s s, boot $boot_s s, suite $suite_s s, host scenarios $host_s s, halt $halt_s s; total $total_s s")
+	timings+=("$guest: image $image_s s ($cached), package $deb_s s, boot $boot_s s, suite $suite_s s, host scenarios $host_s s, escape suite (${guest_escape:-none}) $escape_s s, halt $halt_s s; total $total_s s")
 done
 
 echo "# ===== timings ====="

@@ -82,11 +82,6 @@ int global_key_lookup(const char *name)
 	return -1;
 }
 
-const char *global_key_name(enum global_key key)
-{
-	return (unsigned)key < GLOBAL_COUNT ? global_keys[key] : NULL;
-}
-
 bool key_name_is_valid(const char *name)
 {
 	size_t len = strlen(name);

@@ -1,5 +1,5 @@
-/* The net.connect / net.deny rule grammar, its canonical text, and the pure
- * allow/deny decisions; plus net.bind port items. */
+/* The net.connect / net.deny rule grammar, its canonical text, and rule
+ * matching; plus net.bind port items. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -494,27 +494,6 @@ long netrule_set_find(const struct netrule_set *set, enum net_proto proto,
 		if (netrule_matches(&set->rules[i], proto, addr, port))
 			return (long)i;
 	return -1;
-}
-
-enum net_verdict net_decide(const struct netrule_set *allow, bool has_allow,
-			    const struct netrule_set *deny,
-			    enum net_proto proto, const struct net_addr *addr,
-			    uint16_t port, long *rule_index, bool *from_deny)
-{
-	long i = netrule_set_find(deny, proto, addr, port);
-
-	if (from_deny)
-		*from_deny = i >= 0;
-	if (rule_index)
-		*rule_index = i;
-	if (i >= 0)
-		return NET_REFUSE;
-	if (!has_allow)
-		return NET_ALLOW;
-	i = netrule_set_find(allow, proto, addr, port);
-	if (rule_index)
-		*rule_index = i;
-	return i >= 0 ? NET_ALLOW : NET_REFUSE;
 }
 
 void netrule_set_free(struct netrule_set *set)

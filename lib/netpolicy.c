@@ -68,27 +68,19 @@ void netpolicy_decide(const struct policy *p, enum net_proto proto, const struct
 	snprintf(out->rule, sizeof(out->rule), "net.connect (no rule matches)");
 }
 
-static bool inside_any(const struct strlist *trees, const char *path)
-{
-	for (size_t i = 0; i < trees->count; i++)
-		if (path_is_inside(path, trees->items[i]))
-			return true;
-	return false;
-}
-
 bool netpolicy_unix_allowed(const struct policy *p, const char *real_path, char *rule, size_t rulelen)
 {
-	if (inside_any(policy_list(p, KEY_FS_DENY), real_path)) {
+	if (path_is_inside_any(real_path, policy_list(p, KEY_FS_DENY))) {
 		snprintf(rule, rulelen, "fs.deny");
 		return false;
 	}
-	if (inside_any(policy_list(p, KEY_FS_WRITE), real_path)) {
+	if (path_is_inside_any(real_path, policy_list(p, KEY_FS_WRITE))) {
 		snprintf(rule, rulelen, "fs.write");
 		return true;
 	}
 	if (policy_is_set(p, KEY_IPC_UNIX)) {
 		snprintf(rule, rulelen, "ipc.unix");
-		return inside_any(policy_list(p, KEY_IPC_UNIX), real_path);
+		return path_is_inside_any(real_path, policy_list(p, KEY_IPC_UNIX));
 	}
 	snprintf(rule, rulelen, "ipc.unix (default)");
 	for (size_t i = 0; netpolicy_default_unix[i]; i++)

@@ -25,14 +25,6 @@
 #define SANDBOX_MAX_DEPTH 32
 #define SANDBOX_BIND_RULES_MAX 64   /* more net.bind ports than this: corral-helper decides */
 
-static bool inside_any(const struct strlist *trees, const char *path)
-{
-	for (size_t i = 0; i < trees->count; i++)
-		if (path_is_inside(path, trees->items[i]))
-			return true;
-	return false;
-}
-
 static int add_path_rule(struct sandbox_plan *plan, const char *path, uint64_t access)
 {
 	struct sandbox_path_rule *paths = realloc(plan->paths, (plan->n_paths + 1) * sizeof(*paths));
@@ -150,7 +142,7 @@ static int plan_files(const struct policy *policy, const struct row_layer *rows,
 	/* the kernel opens the dynamic loader for exec with every dynamically
 	 * linked program: it must be executable whatever fs.exec names (the
 	 * noexec mounts keep it from mapping programs from outside fs.exec) */
-	if (policy_is_set(policy, KEY_FS_EXEC) && !inside_any(policy_list(policy, KEY_FS_EXEC), LOADER_INTERPRETER))
+	if (policy_is_set(policy, KEY_FS_EXEC) && !path_is_inside_any(LOADER_INTERPRETER, policy_list(policy, KEY_FS_EXEC)))
 		return add_path_rule(plan, LOADER_INTERPRETER, LL_FS_READ_FILE | LL_FS_EXECUTE);
 	return 0;
 }
@@ -202,15 +194,6 @@ static bool deny_below(const struct strlist *deny, const char *tree)
 {
 	for (size_t i = 0; deny && i < deny->count; i++)
 		if (strcmp(deny->items[i], tree) != 0 && path_is_inside(deny->items[i], tree) && reachable(deny->items[i]))
-			return true;
-	return false;
-}
-
-/* Is path denied itself, or beneath a denied path? */
-static bool denied(const struct strlist *deny, const char *path)
-{
-	for (size_t i = 0; deny && i < deny->count; i++)
-		if (path_is_inside(path, deny->items[i]))
 			return true;
 	return false;
 }
@@ -313,7 +296,7 @@ static int grant_around(int ruleset, int dirfd, const char *tree, uint64_t acces
 			r = -ENAMETOOLONG;
 			break;
 		}
-		if (denied(deny, child))
+		if (path_is_inside_any(child, deny))
 			continue;
 		entry = openat(dirfd, de->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (entry < 0)
@@ -369,7 +352,7 @@ static int apply_landlock(const struct sandbox_plan *plan, char *err, size_t err
 		const struct sandbox_path_rule *rule = &plan->paths[i];
 		int fd;
 
-		if (denied(plan->deny, rule->path))
+		if (path_is_inside_any(rule->path, plan->deny))
 			continue;
 		if (!deny_below(plan->deny, rule->path)) {
 			r = grant(ruleset, rule->path, uid, rule->access, plan->handled.fs, err, errlen);

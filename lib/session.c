@@ -37,14 +37,6 @@ static int find_program(const char *name, char *out, size_t outlen)
 	return -ENOENT;
 }
 
-static bool inside_any(const struct strlist *trees, const char *path)
-{
-	for (size_t i = 0; i < trees->count; i++)
-		if (path_is_inside(path, trees->items[i]))
-			return true;
-	return false;
-}
-
 /* Restricted mode: argv[0] must match `commands`; the program is found by
  * its name in a fixed PATH (never the session's), or taken as the listed
  * path, and must lie inside fs.exec when that is set. */
@@ -78,7 +70,7 @@ static int resolve_restricted(const struct policy *p, const char *argv0, char *p
 			return -EPERM;
 		}
 	}
-	if (policy_is_set(p, KEY_FS_EXEC) && !inside_any(policy_list(p, KEY_FS_EXEC), path)) {
+	if (policy_is_set(p, KEY_FS_EXEC) && !path_is_inside_any(path, policy_list(p, KEY_FS_EXEC))) {
 		snprintf(err, errlen, "command '%s' (%s) is outside fs.exec", argv0, path);
 		return -EPERM;
 	}

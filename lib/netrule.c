@@ -22,7 +22,7 @@ void net_addr_from_ipv6(struct net_addr *out, const uint8_t ipv6[16])
 	memcpy(out->bytes, ipv6, 16);
 }
 
-static bool addr_is_mapped(const struct net_addr *addr)
+bool net_addr_is_ipv4(const struct net_addr *addr)
 {
 	return memcmp(addr->bytes, ipv4_mapped_prefix, 12) == 0;
 }
@@ -31,7 +31,7 @@ bool net_addr_is_loopback(const struct net_addr *addr)
 {
 	static const uint8_t loopback6[16] = { [15] = 1 };
 
-	if (addr_is_mapped(addr))
+	if (net_addr_is_ipv4(addr))
 		return addr->bytes[12] == 127;
 	return memcmp(addr->bytes, loopback6, 16) == 0;
 }
@@ -40,7 +40,7 @@ int net_addr_format(const struct net_addr *addr, char *buf, size_t buflen)
 {
 	const char *r;
 
-	if (addr_is_mapped(addr))
+	if (net_addr_is_ipv4(addr))
 		r = inet_ntop(AF_INET, addr->bytes + 12, buf, (socklen_t)buflen);
 	else
 		r = inet_ntop(AF_INET6, addr->bytes, buf, (socklen_t)buflen);

@@ -85,6 +85,8 @@ int netrule_format(const struct netrule *rule, char *buf, size_t buflen);
 void net_addr_from_ipv4(struct net_addr *out, const uint8_t ipv4[4]);
 void net_addr_from_ipv6(struct net_addr *out, const uint8_t ipv6[16]);
 bool net_addr_is_loopback(const struct net_addr *addr);
+/* Is it an IPv4 address (kept IPv4-mapped)? */
+bool net_addr_is_ipv4(const struct net_addr *addr);
 /* Text of an address: dotted IPv4 for mapped addresses, else IPv6.
  * 0 or -ENOSPC. */
 #define NET_ADDR_TEXT_MAX 46

@@ -48,25 +48,12 @@ static void need_abi(struct sandbox_plan *plan, int abi)
 		plan->abi_needed = abi;
 }
 
-/* The socket filter: UDP and ICMP sockets are refused at socket() when
- * no net.connect rule names them. */
-static void plan_sockets(const struct policy *policy, struct sandbox_plan *plan)
-{
-	const struct netrule_set *rules = &policy->net_connect;
-
-	plan->filter.allow_udp = !policy_is_set(policy, KEY_NET_CONNECT);
-	plan->filter.allow_icmp = false;
-	for (size_t i = 0; i < rules->count && policy_is_set(policy, KEY_NET_CONNECT); i++) {
-		plan->filter.allow_udp |= (rules->rules[i].protocols & NET_PROTO_UDP) != 0;
-		plan->filter.allow_icmp |= (rules->rules[i].protocols & NET_PROTO_ICMP) != 0;
-	}
-}
-
 /* What the table gave Landlock, the helper and the filter for the network
  * and the scopes. */
 static void plan_network(const struct policy *policy, const struct row_layer *rows, struct sandbox_plan *plan)
 {
-	plan_sockets(policy, plan);
+	plan->filter.allow_udp = netpolicy_socket_allowed(policy, NET_PROTO_UDP);
+	plan->filter.allow_icmp = netpolicy_socket_allowed(policy, NET_PROTO_ICMP);
 	if (rows[KEY_NET_CONNECT].by & BY_LANDLOCK) {
 		plan->handled.net |= LL_NET_CONNECT_TCP;
 		plan->connect_ports = &policy->net_connect;

@@ -272,9 +272,12 @@ int destination_decide(struct helper *h, const struct seccomp_notif *req, const 
 		if (sock->domain != AF_UNIX)
 			return -EINVAL;
 		return decide_unix_path(h, req, op, d);
-	case SOCKADDR_UNIX_ABSTRACT:
+	case SOCKADDR_UNIX_ABSTRACT: {
+		char rule[NETPOLICY_RULE_MAX];
+
 		describe_abstract(d, d->text, sizeof(d->text));
-		return h->policy.abstract_unix_allowed ? 0 : refuse(h, op, d, "ipc.abstract_unix deny", REFUSED);
+		return netpolicy_abstract_unix_allowed(&h->policy, rule, sizeof(rule)) ? 0 : refuse(h, op, d, rule, REFUSED);
+	}
 	case SOCKADDR_UNIX_UNNAMED:
 		return -EINVAL;
 	case SOCKADDR_UNSPEC:

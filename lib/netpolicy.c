@@ -177,6 +177,12 @@ bool netpolicy_unix_allowed(const struct policy *p, const char *real_path, char 
 	return false;
 }
 
+bool netpolicy_abstract_unix_allowed(const struct policy *p, char *rule, size_t rulelen)
+{
+	snprintf(rule, rulelen, "ipc.abstract_unix %s", p->abstract_unix_allowed ? "allow" : "deny");
+	return p->abstract_unix_allowed;
+}
+
 /* Do the net.connect rules fit Landlock's TCP port rules and the socket()
  * filter: any host, and UDP and ICMP all or nothing? *tcp_every_port: some
  * rule allows every TCP port. */

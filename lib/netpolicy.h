@@ -72,6 +72,10 @@ extern const char *const netpolicy_default_unix[];
  * resolved)? rule gets the key that decided. */
 bool netpolicy_unix_allowed(const struct policy *policy, const char *real_path, char *rule, size_t rulelen);
 
+/* May the session connect or send to an abstract unix socket (the
+ * session's own too: nothing tells them apart)? rule gets the key. */
+bool netpolicy_abstract_unix_allowed(const struct policy *policy, char *rule, size_t rulelen);
+
 /* Must the helper see connects to pathname unix sockets? Unless ipc.unix
  * lists "/" (fs.deny of a socket is then the mount view's). */
 bool netpolicy_unix_needs_helper(const struct policy *policy);

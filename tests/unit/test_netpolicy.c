@@ -719,6 +719,23 @@ static void test_connect_by_kernel(void)
 	}
 }
 
+static void test_abstract(void)
+{
+	char rule[NETPOLICY_RULE_MAX];
+	struct policy p;
+
+	if (resolve("[default]\nipc.abstract_unix = deny\n", &p) == 0) {
+		ok(!netpolicy_abstract_unix_allowed(&p, rule, sizeof(rule)) && strcmp(rule, "ipc.abstract_unix deny") == 0,
+		   "abstract sockets denied: refused (%s)", rule);
+		policy_free(&p);
+	}
+	if (resolve("[default]\nipc.abstract_unix = allow\n", &p) == 0) {
+		ok(netpolicy_abstract_unix_allowed(&p, rule, sizeof(rule)) && strcmp(rule, "ipc.abstract_unix allow") == 0,
+		   "abstract sockets allowed (%s)", rule);
+		policy_free(&p);
+	}
+}
+
 static void test_unix_needs_helper(void)
 {
 	static const struct {
@@ -772,5 +789,6 @@ int main(void)
 	test_socket_allowed();
 	test_connect_by_kernel();
 	test_unix_needs_helper();
+	test_abstract();
 	return tap_done();
 }

@@ -83,17 +83,6 @@ int destination_read(struct helper *h, const struct seccomp_notif *req, uint64_t
 	return sockaddr_parse(out->raw, (size_t)len, &out->info);
 }
 
-static enum net_proto socket_proto(const struct socket_info *s)
-{
-	if (s->type == SOCK_STREAM && (s->protocol == IPPROTO_TCP || s->protocol == 0))
-		return NET_PROTO_TCP;
-	if (s->type == SOCK_DGRAM && (s->protocol == IPPROTO_UDP || s->protocol == 0))
-		return NET_PROTO_UDP;
-	if (s->type == SOCK_DGRAM && (s->protocol == IPPROTO_ICMP || s->protocol == IPPROTO_ICMPV6))
-		return NET_PROTO_ICMP;
-	return 0;
-}
-
 static void describe_inet(const struct destination *d, char *out, size_t outlen)
 {
 	char addr[NET_ADDR_TEXT_MAX];
@@ -193,13 +182,6 @@ static int decide_unix_path(struct helper *h, const struct seccomp_notif *req, c
 	return 0;
 }
 
-static bool addr_is_ipv4(const struct net_addr *addr)
-{
-	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
-
-	return memcmp(addr->bytes, mapped, sizeof(mapped)) == 0;
-}
-
 /* Is the destination one of this host's own addresses? Those reach the
  * host's listeners just as loopback does. The kernel knows: a socket binds
  * only to a local address (or to a broadcast or multicast one, which reach
@@ -211,7 +193,7 @@ static bool destination_is_local(const struct destination *d)
 	int fd, r;
 
 	memset(&ss, 0, sizeof(ss));
-	if (addr_is_ipv4(&d->info.addr)) {
+	if (net_addr_is_ipv4(&d->info.addr)) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 
 		sin->sin_family = AF_INET;
@@ -239,45 +221,25 @@ static bool destination_is_local(const struct destination *d)
 
 static int decide_inet(struct helper *h, const struct socket_info *sock, const char *op, struct destination *d)
 {
-	static const uint8_t loopback4[4] = { 127, 0, 0, 1 }, loopback6[16] = { [15] = 1 };
-	enum net_proto proto = socket_proto(sock);
+	enum net_proto proto = netpolicy_socket_proto(sock->type, sock->protocol);
 	struct netpolicy_result result;
-	struct net_addr as_loopback;
-	bool local;
 
 	describe_inet(d, d->text, sizeof(d->text));
 	if (!proto)
 		return refuse(h, op, d, "socket type", EPROTONOSUPPORT);
-	/* net.loopback decides the host's other addresses as well: else
-	 * connecting to 192.0.2.2 instead of 127.0.0.1 would get around it */
-	local = h->policy.loopback != NET_LOOPBACK_UNSET && !net_addr_is_loopback(&d->info.addr) &&
-		netrule_set_find(&h->policy.net_deny, proto, &d->info.addr, d->info.port) < 0 && destination_is_local(d);
-	if (local) {
-		if (addr_is_ipv4(&d->info.addr))
-			net_addr_from_ipv4(&as_loopback, loopback4);
-		else
-			net_addr_from_ipv6(&as_loopback, loopback6);
-		netpolicy_decide(&h->policy, proto, &as_loopback, d->info.port, &result);
-	} else {
+	/* asking the kernel costs a socket and a bind: only where it matters */
+	if (netpolicy_local_matters(&h->policy, proto, &d->info.addr, d->info.port) && destination_is_local(d))
+		netpolicy_decide_local(&h->policy, proto, &d->info.addr, d->info.port, &result);
+	else
 		netpolicy_decide(&h->policy, proto, &d->info.addr, d->info.port, &result);
-	}
 	if (result.verdict == NETPOLICY_IF_OWN_LISTENER) {
 		uid_t owner = 0;
-		int r = sock_owner_of_listener(proto, &d->info.addr, d->info.port, &owner);
+		int lookup = sock_owner_of_listener(proto, &d->info.addr, d->info.port, &owner);
 
-		if (r < 0 || owner != h->policy.uid)
-			return refuse(h, op, d, r == -ENOENT ? "net.loopback own (no listener)" : "net.loopback own (not yours)",
-				      REFUSED);
-		return 0;
+		netpolicy_decide_listener(&h->policy, lookup, owner, &result);
 	}
 	if (result.verdict == NETPOLICY_ALLOW)
 		return 0;
-	if (local) {
-		char rule[NETPOLICY_RULE_MAX + 32];
-
-		snprintf(rule, sizeof(rule), "%s (a local address)", result.rule);
-		return refuse(h, op, d, rule, REFUSED);
-	}
 	return refuse(h, op, d, result.rule, REFUSED);
 }
 
@@ -310,9 +272,12 @@ int destination_decide(struct helper *h, const struct seccomp_notif *req, const 
 		if (sock->domain != AF_UNIX)
 			return -EINVAL;
 		return decide_unix_path(h, req, op, d);
-	case SOCKADDR_UNIX_ABSTRACT:
+	case SOCKADDR_UNIX_ABSTRACT: {
+		char rule[NETPOLICY_RULE_MAX];
+
 		describe_abstract(d, d->text, sizeof(d->text));
-		return h->policy.abstract_unix_allowed ? 0 : refuse(h, op, d, "ipc.abstract_unix deny", REFUSED);
+		return netpolicy_abstract_unix_allowed(&h->policy, rule, sizeof(rule)) ? 0 : refuse(h, op, d, rule, REFUSED);
+	}
 	case SOCKADDR_UNIX_UNNAMED:
 		return -EINVAL;
 	case SOCKADDR_UNSPEC:

@@ -18,6 +18,7 @@
 
 #include "destination.h"
 #include "helper.h"
+#include "netpolicy.h"
 
 #ifndef PIDFD_SIGNAL_THREAD
 #define PIDFD_SIGNAL_THREAD (1UL << 0)
@@ -457,17 +458,19 @@ void mediate_listen(struct helper *h, const struct seccomp_notif *req)
 		return;
 	}
 	if ((sock.domain == AF_INET || sock.domain == AF_INET6) && sock.type == SOCK_STREAM) {
+		struct netpolicy_result result;
 		uint16_t port = 0;
 
 		memset(&bound, 0, sizeof(bound));
 		/* sin_port and sin6_port sit at the same place */
 		if (getsockname(sock.fd, (struct sockaddr *)&bound, &len) == 0)
 			port = ntohs(((struct sockaddr_in *)&bound)->sin_port);
-		if (port == 0 || !port_set_contains(&h->policy.net_bind, port)) {
+		netpolicy_decide_bind(&h->policy, port, &result);
+		if (result.verdict != NETPOLICY_ALLOW) {
 			char text[64];
 
 			snprintf(text, sizeof(text), port ? "port %u" : "an unbound socket (random port)", (unsigned)port);
-			denials_record(&h->denials, "listen", text, "net.bind", EACCES);
+			denials_record(&h->denials, "listen", text, result.rule, EACCES);
 			helper_respond(h, req, 0, EACCES);
 			close(sock.fd);
 			return;
@@ -487,6 +490,7 @@ void mediate_listen(struct helper *h, const struct seccomp_notif *req)
 void mediate_bind(struct helper *h, const struct seccomp_notif *req)
 {
 	struct socket_info sock = { .fd = -1 };
+	struct netpolicy_result result;
 	struct destination d;
 	int r;
 
@@ -507,11 +511,12 @@ void mediate_bind(struct helper *h, const struct seccomp_notif *req)
 		close(sock.fd);
 		return;
 	}
-	if (d.info.port == 0 || !port_set_contains(&h->policy.net_bind, d.info.port)) {
+	netpolicy_decide_bind(&h->policy, d.info.port, &result);
+	if (result.verdict != NETPOLICY_ALLOW) {
 		char text[64];
 
 		snprintf(text, sizeof(text), "port %u", (unsigned)d.info.port);
-		denials_record(&h->denials, "bind", text, "net.bind", EACCES);
+		denials_record(&h->denials, "bind", text, result.rule, EACCES);
 		helper_respond(h, req, 0, EACCES);
 	} else {
 		r = bind(sock.fd, (const struct sockaddr *)d.raw, d.raw_len) < 0 ? errno : 0;

@@ -101,11 +101,6 @@ int global_key_lookup(const char *name)
 	return -1;
 }
 
-const char *global_key_name(enum global_key key)
-{
-	return (unsigned)key < GLOBAL_COUNT ? global_keys[key].name : NULL;
-}
-
 const struct key_info *global_key_info(enum global_key key)
 {
 	return (unsigned)key < GLOBAL_COUNT ? &global_keys[key] : NULL;

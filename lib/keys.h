@@ -119,7 +119,6 @@ enum global_key {
 	GLOBAL_COUNT
 };
 int global_key_lookup(const char *name);
-const char *global_key_name(enum global_key key);
 const struct key_info *global_key_info(enum global_key key);
 
 /* Checks one item as written in the config, before the user is known.

@@ -173,25 +173,6 @@ static void files(const struct policy *p, const struct host_layers *h, struct ro
 	}
 }
 
-/* Can Landlock alone enforce net.connect (port rules for any host, TCP)? */
-static bool connect_kernel_only(const struct policy *p)
-{
-	const struct netrule_set *rules = &p->net_connect;
-	bool tcp_any_port = false;
-
-	for (size_t i = 0; i < rules->count; i++) {
-		const struct netrule *rule = &rules->rules[i];
-
-		if (rule->target != NETRULE_TARGET_ANY ||
-		    ((rule->protocols & (NET_PROTO_UDP | NET_PROTO_ICMP)) && rule->n_ports))
-			return false;
-		if ((rule->protocols & NET_PROTO_TCP) && rule->n_ports == 0)
-			tcp_any_port = true;
-	}
-	/* a tcp:// rule for every port needs no port rule at all: Landlock would handle nothing */
-	return !tcp_any_port && !netpolicy_needs_mediation(p);
-}
-
 static void network(const struct policy *p, const struct host_layers *h, struct row_layer rows[ROW_COUNT])
 {
 	const struct landlock_support *ll = &h->landlock;
@@ -199,11 +180,12 @@ static void network(const struct policy *p, const struct host_layers *h, struct 
 	if (policy_is_set(p, KEY_NET_CONNECT)) {
 		struct row_layer *row = &rows[KEY_NET_CONNECT];
 
-		if (connect_kernel_only(p) && (ll->rights.net & LL_NET_CONNECT_TCP)) {
+		if (netpolicy_connect_by_kernel(p, ll->rights.net)) {
 			row->by = BY_LANDLOCK | BY_SECCOMP;
 		} else {
 			by_helper(row, h, BY_SECCOMP);
-			if (!row->missing && connect_kernel_only(p))
+			/* a kernel with TCP port rules would need no helper for it */
+			if (!row->missing && netpolicy_connect_by_kernel(p, LL_NET_CONNECT_TCP))
 				note(row, "TCP ports by corral-helper: Landlock ABI %d has no port rules (ABI 4)", ll->abi);
 		}
 	}
@@ -230,7 +212,7 @@ static void ipc(const struct policy *p, const struct host_layers *h, struct row_
 {
 	const struct landlock_support *ll = &h->landlock;
 
-	if (!(policy_is_set(p, KEY_IPC_UNIX) && strlist_contains(policy_list(p, KEY_IPC_UNIX), "/")))
+	if (netpolicy_unix_needs_helper(p))
 		by_helper(&rows[KEY_IPC_UNIX], h, 0);
 	if (!p->abstract_unix_allowed) {
 		struct row_layer *row = &rows[KEY_IPC_ABSTRACT_UNIX];

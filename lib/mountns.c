@@ -42,14 +42,6 @@
 #define PLACEHOLDER_FILE "file"
 #define PLACEHOLDER_DIR ".hidden"   /* in the run dir: the placeholders' mount point, in our namespace only */
 
-static bool inside_any(const struct strlist *trees, const char *path)
-{
-	for (size_t i = 0; i < trees->count; i++)
-		if (path_is_inside(path, trees->items[i]))
-			return true;
-	return false;
-}
-
 static bool files_restricted(const struct policy *policy)
 {
 	return policy_is_set(policy, KEY_FS_READ) || policy_is_set(policy, KEY_FS_WRITE) ||
@@ -164,13 +156,13 @@ int mountns_plan(const struct policy *policy, const struct strlist *loader_trees
 	/* programs in fs.exec need their libraries mapped executable; the
 	 * trees are the loader's, root's (added here, shown by check/explain) */
 	for (size_t i = 0; out->no_exec && loader_trees && i < loader_trees->count && r == 0; i++)
-		if (!inside_any(exec, loader_trees->items[i]))
+		if (!path_is_inside_any(loader_trees->items[i], exec))
 			r = add_unique(&out->loader, loader_trees->items[i]);
 	for (size_t i = 0; i < deny->count && r == 0; i++) {
 		r = add_unique(&out->hidden, deny->items[i]);
 		/* the user could make a missing one in the session: it is made
 		 * first, so that it can be covered */
-		if (r == 0 && inside_any(write, deny->items[i]))
+		if (r == 0 && path_is_inside_any(deny->items[i], write))
 			r = add_unique(&out->create, deny->items[i]);
 		if (r == 0)
 			r = pin_ancestors(write, deny->items[i], &out->pinned);

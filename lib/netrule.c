@@ -1,5 +1,5 @@
-/* The net.connect / net.deny rule grammar, its canonical text, and the pure
- * allow/deny decisions; plus net.bind port items. */
+/* The net.connect / net.deny rule grammar, its canonical text, and rule
+ * matching; plus net.bind port items. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -22,7 +22,7 @@ void net_addr_from_ipv6(struct net_addr *out, const uint8_t ipv6[16])
 	memcpy(out->bytes, ipv6, 16);
 }
 
-static bool addr_is_mapped(const struct net_addr *addr)
+bool net_addr_is_ipv4(const struct net_addr *addr)
 {
 	return memcmp(addr->bytes, ipv4_mapped_prefix, 12) == 0;
 }
@@ -31,7 +31,7 @@ bool net_addr_is_loopback(const struct net_addr *addr)
 {
 	static const uint8_t loopback6[16] = { [15] = 1 };
 
-	if (addr_is_mapped(addr))
+	if (net_addr_is_ipv4(addr))
 		return addr->bytes[12] == 127;
 	return memcmp(addr->bytes, loopback6, 16) == 0;
 }
@@ -40,7 +40,7 @@ int net_addr_format(const struct net_addr *addr, char *buf, size_t buflen)
 {
 	const char *r;
 
-	if (addr_is_mapped(addr))
+	if (net_addr_is_ipv4(addr))
 		r = inet_ntop(AF_INET, addr->bytes + 12, buf, (socklen_t)buflen);
 	else
 		r = inet_ntop(AF_INET6, addr->bytes, buf, (socklen_t)buflen);
@@ -494,27 +494,6 @@ long netrule_set_find(const struct netrule_set *set, enum net_proto proto,
 		if (netrule_matches(&set->rules[i], proto, addr, port))
 			return (long)i;
 	return -1;
-}
-
-enum net_verdict net_decide(const struct netrule_set *allow, bool has_allow,
-			    const struct netrule_set *deny,
-			    enum net_proto proto, const struct net_addr *addr,
-			    uint16_t port, long *rule_index, bool *from_deny)
-{
-	long i = netrule_set_find(deny, proto, addr, port);
-
-	if (from_deny)
-		*from_deny = i >= 0;
-	if (rule_index)
-		*rule_index = i;
-	if (i >= 0)
-		return NET_REFUSE;
-	if (!has_allow)
-		return NET_ALLOW;
-	i = netrule_set_find(allow, proto, addr, port);
-	if (rule_index)
-		*rule_index = i;
-	return i >= 0 ? NET_ALLOW : NET_REFUSE;
 }
 
 void netrule_set_free(struct netrule_set *set)

@@ -1,5 +1,6 @@
 /* Network rules of net.connect / net.deny and TCP port sets of net.bind:
- * the SPEC grammar, canonical text form, and the pure decision functions. */
+ * the SPEC grammar, canonical text form, and rule matching (the decisions
+ * built on it are netpolicy.h's). */
 #ifndef CORRAL_NETRULE_H
 #define CORRAL_NETRULE_H
 
@@ -84,6 +85,8 @@ int netrule_format(const struct netrule *rule, char *buf, size_t buflen);
 void net_addr_from_ipv4(struct net_addr *out, const uint8_t ipv4[4]);
 void net_addr_from_ipv6(struct net_addr *out, const uint8_t ipv6[16]);
 bool net_addr_is_loopback(const struct net_addr *addr);
+/* Is it an IPv4 address (kept IPv4-mapped)? */
+bool net_addr_is_ipv4(const struct net_addr *addr);
 /* Text of an address: dotted IPv4 for mapped addresses, else IPv6.
  * 0 or -ENOSPC. */
 #define NET_ADDR_TEXT_MAX 46
@@ -102,21 +105,6 @@ bool netrule_matches(const struct netrule *rule, enum net_proto proto,
 /* Index of the first matching rule, or -1. */
 long netrule_set_find(const struct netrule_set *set, enum net_proto proto,
 		      const struct net_addr *addr, uint16_t port);
-
-/* Egress decision for one destination.
- *   deny list first: a match refuses;
- *   then, if the allow list is present (has_allow), only a match allows;
- *   with no allow list, everything not denied is allowed.
- * *rule_index is the deciding rule's index in its list, or -1 when the
- * default decided; *from_deny says which list it indexes. */
-enum net_verdict {
-	NET_ALLOW,
-	NET_REFUSE,
-};
-enum net_verdict net_decide(const struct netrule_set *allow, bool has_allow,
-			    const struct netrule_set *deny,
-			    enum net_proto proto, const struct net_addr *addr,
-			    uint16_t port, long *rule_index, bool *from_deny);
 
 void netrule_set_free(struct netrule_set *set);
 /* Appends a copy of rule; 0 or -ENOMEM. */

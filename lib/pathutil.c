@@ -242,3 +242,11 @@ bool path_is_inside(const char *path, const char *tree)
 		return false;
 	return path[n] == '\0' || path[n] == '/';
 }
+
+bool path_is_inside_any(const char *path, const struct strlist *trees)
+{
+	for (size_t i = 0; trees && i < trees->count; i++)
+		if (path_is_inside(path, trees->items[i]))
+			return true;
+	return false;
+}

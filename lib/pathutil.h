@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "strlist.h"
+
 #define PATHUTIL_PATH_MAX 4096
 
 /* Checks a path as written in the config, before any user is known:
@@ -30,5 +32,8 @@ int path_normalize(char *path);
  * compared component by component: "/home/al" is not inside "/home/alice",
  * everything is inside "/". */
 bool path_is_inside(const char *path, const char *tree);
+
+/* path_is_inside for any of the trees; no trees (NULL or empty): false. */
+bool path_is_inside_any(const char *path, const struct strlist *trees);
 
 #endif

@@ -25,14 +25,6 @@
 #define SANDBOX_MAX_DEPTH 32
 #define SANDBOX_BIND_RULES_MAX 64   /* more net.bind ports than this: corral-helper decides */
 
-static bool inside_any(const struct strlist *trees, const char *path)
-{
-	for (size_t i = 0; i < trees->count; i++)
-		if (path_is_inside(path, trees->items[i]))
-			return true;
-	return false;
-}
-
 static int add_path_rule(struct sandbox_plan *plan, const char *path, uint64_t access)
 {
 	struct sandbox_path_rule *paths = realloc(plan->paths, (plan->n_paths + 1) * sizeof(*paths));
@@ -56,25 +48,12 @@ static void need_abi(struct sandbox_plan *plan, int abi)
 		plan->abi_needed = abi;
 }
 
-/* The socket filter: UDP and ICMP sockets are refused at socket() when
- * no net.connect rule names them. */
-static void plan_sockets(const struct policy *policy, struct sandbox_plan *plan)
-{
-	const struct netrule_set *rules = &policy->net_connect;
-
-	plan->filter.allow_udp = !policy_is_set(policy, KEY_NET_CONNECT);
-	plan->filter.allow_icmp = false;
-	for (size_t i = 0; i < rules->count && policy_is_set(policy, KEY_NET_CONNECT); i++) {
-		plan->filter.allow_udp |= (rules->rules[i].protocols & NET_PROTO_UDP) != 0;
-		plan->filter.allow_icmp |= (rules->rules[i].protocols & NET_PROTO_ICMP) != 0;
-	}
-}
-
 /* What the table gave Landlock, the helper and the filter for the network
  * and the scopes. */
 static void plan_network(const struct policy *policy, const struct row_layer *rows, struct sandbox_plan *plan)
 {
-	plan_sockets(policy, plan);
+	plan->filter.allow_udp = netpolicy_socket_allowed(policy, NET_PROTO_UDP);
+	plan->filter.allow_icmp = netpolicy_socket_allowed(policy, NET_PROTO_ICMP);
 	if (rows[KEY_NET_CONNECT].by & BY_LANDLOCK) {
 		plan->handled.net |= LL_NET_CONNECT_TCP;
 		plan->connect_ports = &policy->net_connect;
@@ -150,7 +129,7 @@ static int plan_files(const struct policy *policy, const struct row_layer *rows,
 	/* the kernel opens the dynamic loader for exec with every dynamically
 	 * linked program: it must be executable whatever fs.exec names (the
 	 * noexec mounts keep it from mapping programs from outside fs.exec) */
-	if (policy_is_set(policy, KEY_FS_EXEC) && !inside_any(policy_list(policy, KEY_FS_EXEC), LOADER_INTERPRETER))
+	if (policy_is_set(policy, KEY_FS_EXEC) && !path_is_inside_any(LOADER_INTERPRETER, policy_list(policy, KEY_FS_EXEC)))
 		return add_path_rule(plan, LOADER_INTERPRETER, LL_FS_READ_FILE | LL_FS_EXECUTE);
 	return 0;
 }
@@ -202,15 +181,6 @@ static bool deny_below(const struct strlist *deny, const char *tree)
 {
 	for (size_t i = 0; deny && i < deny->count; i++)
 		if (strcmp(deny->items[i], tree) != 0 && path_is_inside(deny->items[i], tree) && reachable(deny->items[i]))
-			return true;
-	return false;
-}
-
-/* Is path denied itself, or beneath a denied path? */
-static bool denied(const struct strlist *deny, const char *path)
-{
-	for (size_t i = 0; deny && i < deny->count; i++)
-		if (path_is_inside(path, deny->items[i]))
 			return true;
 	return false;
 }
@@ -313,7 +283,7 @@ static int grant_around(int ruleset, int dirfd, const char *tree, uint64_t acces
 			r = -ENAMETOOLONG;
 			break;
 		}
-		if (denied(deny, child))
+		if (path_is_inside_any(child, deny))
 			continue;
 		entry = openat(dirfd, de->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (entry < 0)
@@ -369,7 +339,7 @@ static int apply_landlock(const struct sandbox_plan *plan, char *err, size_t err
 		const struct sandbox_path_rule *rule = &plan->paths[i];
 		int fd;
 
-		if (denied(plan->deny, rule->path))
+		if (path_is_inside_any(rule->path, plan->deny))
 			continue;
 		if (!deny_below(plan->deny, rule->path)) {
 			r = grant(ruleset, rule->path, uid, rule->access, plan->handled.fs, err, errlen);

@@ -37,14 +37,6 @@ static int find_program(const char *search_path, const char *name, char *out, si
 	return -ENOENT;
 }
 
-static bool inside_any(const struct strlist *trees, const char *path)
-{
-	for (size_t i = 0; i < trees->count; i++)
-		if (path_is_inside(path, trees->items[i]))
-			return true;
-	return false;
-}
-
 /* Restricted mode: argv[0] must match `commands`; the program is found by
  * its name in a fixed PATH (never the session's), or taken as the listed
  * path, and must lie inside fs.exec when that is set. */
@@ -73,7 +65,7 @@ static int resolve_restricted(const struct policy *p, const char *search_path, c
 		     (!realpath(normalized, real_asked) || !realpath(path, real_found) || strcmp(real_asked, real_found) != 0)))
 			return set_err(err, errlen, -EPERM, "command '%s' is not the allowed %s", argv0, path);
 	}
-	if (policy_is_set(p, KEY_FS_EXEC) && !inside_any(policy_list(p, KEY_FS_EXEC), path))
+	if (policy_is_set(p, KEY_FS_EXEC) && !path_is_inside_any(path, policy_list(p, KEY_FS_EXEC)))
 		return set_err(err, errlen, -EPERM, "command '%s' (%s) is outside fs.exec", argv0, path);
 	return 0;
 }

@@ -117,31 +117,6 @@ bool strlist_contains(const struct strlist *list, const char *item)
 	return false;
 }
 
-int strlist_copy(struct strlist *dst, const struct strlist *src)
-{
-	struct strlist tmp;
-	int r;
-
-	if (dst == src)
-		return 0;
-	/* build aside so dst is intact when memory runs out half way */
-	strlist_init(&tmp);
-	r = reserve(&tmp, src->count);
-	if (r < 0)
-		goto out;
-	for (size_t i = 0; i < src->count; i++) {
-		r = strlist_append(&tmp, src->items[i]);
-		if (r < 0)
-			goto out;
-	}
-	strlist_free(dst);
-	*dst = tmp;
-	strlist_init(&tmp);
-out:
-	strlist_free(&tmp);
-	return r;
-}
-
 /* Moves every item of src onto the end of dst; src ends up empty. */
 static int move_items(struct strlist *dst, struct strlist *src)
 {

@@ -22,8 +22,6 @@ int strlist_append(struct strlist *list, const char *item);
 /* Removes every item equal to item; returns how many were removed. */
 size_t strlist_remove(struct strlist *list, const char *item);
 bool strlist_contains(const struct strlist *list, const char *item);
-/* Deep copy; dst must be initialised (its old items are freed). 0 or -ENOMEM. */
-int strlist_copy(struct strlist *dst, const struct strlist *src);
 
 /* Splits a value into items separated by runs of spaces and tabs, and
  * appends them to out. An item may be double-quoted ("a b", "" is an empty

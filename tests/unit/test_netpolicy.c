@@ -1,7 +1,9 @@
-/* Unit tests of corral-helper's destination decisions (lib/netpolicy.c):
- * netpolicy_decide over real policies resolved from INI text, pathname
- * unix sockets (netpolicy_unix_allowed) and whether a policy needs the
- * helper at all (netpolicy_needs_mediation). */
+/* Unit tests of the network decisions (lib/netpolicy.c): netpolicy_decide
+ * over real policies resolved from INI text, the host's own addresses
+ * decided as loopback, net.loopback = own's listener, net.bind, pathname
+ * unix sockets (netpolicy_unix_allowed), which sockets may exist, whether
+ * a policy needs the helper at all (netpolicy_needs_mediation) and whether
+ * the kernel alone enforces net.connect. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "landlock.h"
 #include "netpolicy.h"
 #include "policy.h"
 #include "sockaddr.h"
@@ -492,6 +495,272 @@ static void test_needs_mediation(void)
 	}
 }
 
+/* ---- the host's own addresses ------------------------------------------------ */
+
+struct local_case {
+	const char *ini;
+	const char *addr;
+	enum net_proto proto;
+	bool matters;
+	int verdict;
+	const char *rule;
+};
+
+static const struct local_case local_cases[] = {
+	{ "net.loopback = none\n", "192.0.2.2", NET_PROTO_TCP, true, V_REFUSE, "net.loopback none (a local address)" },
+	{ "net.loopback = none\n", "2001:db8::2", NET_PROTO_UDP, true, V_REFUSE, "net.loopback none (a local address)" },
+	{ "net.loopback = any\nnet.connect = tcp://:443\n", "192.0.2.2", NET_PROTO_TCP, true, V_ALLOW, "net.loopback any" },
+	{ "net.loopback = own\n", "192.0.2.2", NET_PROTO_TCP, true, V_OWN, "net.loopback own" },
+	{ "net.loopback = own\n", "192.0.2.2", NET_PROTO_ICMP, true, V_ALLOW, "net.loopback own" },
+	/* net.deny naming the address itself comes first: no need to ask */
+	{ "net.loopback = any\nnet.deny = 192.0.2.0/24\n", "192.0.2.2", NET_PROTO_TCP, false, V_REFUSE,
+	  "net.deny 192.0.2.0/24" },
+	/* net.deny of loopback reaches the host's addresses too */
+	{ "net.loopback = any\nnet.deny = 127.0.0.0/8\n", "192.0.2.2", NET_PROTO_TCP, true, V_REFUSE,
+	  "net.deny 127.0.0.0/8 (a local address)" },
+	{ "net.loopback = any\nnet.deny = 127.0.0.0/8\n", "2001:db8::2", NET_PROTO_TCP, true, V_ALLOW, "net.loopback any" },
+	/* loopback itself is decided as it is */
+	{ "net.loopback = none\n", "127.0.0.1", NET_PROTO_TCP, false, V_REFUSE, "net.loopback none" },
+	/* net.loopback unset: the host's addresses are ordinary destinations */
+	{ "net.connect = tcp://:22\n", "192.0.2.2", NET_PROTO_TCP, false, V_REFUSE, "net.connect (no rule matches)" },
+	{ "confine = yes\n", "192.0.2.2", NET_PROTO_TCP, false, V_ALLOW, "net.connect (not set)" },
+};
+
+static void test_local_addresses(void)
+{
+	for (size_t i = 0; i < sizeof(local_cases) / sizeof(local_cases[0]); i++) {
+		const struct local_case *c = &local_cases[i];
+		struct netpolicy_result result;
+		struct net_addr addr;
+		char ini[256];
+		struct policy p;
+
+		snprintf(ini, sizeof(ini), "[default]\n%s", c->ini);
+		if (resolve(ini, &p) != 0 || net_addr_parse(c->addr, &addr) != 0) {
+			ok(0, "local %zu: setup", i);
+			continue;
+		}
+		is_int(netpolicy_local_matters(&p, c->proto, &addr, 443), c->matters, "local %s, case %zu: being local %s",
+		       c->addr, i, c->matters ? "matters" : "does not matter");
+		memset(&result, 0x5a, sizeof(result));
+		netpolicy_decide_local(&p, c->proto, &addr, 443, &result);
+		if (!ok((int)result.verdict == c->verdict && strcmp(result.rule, c->rule) == 0, "local %s: %s", c->addr,
+			c->rule))
+			tap_diag("  got verdict %d, rule '%.*s'", (int)result.verdict, (int)sizeof(result.rule) - 1,
+				 result.rule);
+		policy_free(&p);
+	}
+}
+
+static void test_listener(void)
+{
+	struct netpolicy_result result;
+	struct policy p;
+
+	if (!ok(resolve("[default]\nnet.loopback = own\n", &p) == 0, "listener: policy resolves"))
+		return;
+	netpolicy_decide_listener(&p, 0, alice.uid, &result);
+	ok(result.verdict == NETPOLICY_ALLOW && strcmp(result.rule, "net.loopback own") == 0,
+	   "the user's own listener: allowed");
+	netpolicy_decide_listener(&p, 0, 0, &result);
+	ok(result.verdict == NETPOLICY_REFUSE && strcmp(result.rule, "net.loopback own (not yours)") == 0,
+	   "root's listener: refused, not yours");
+	netpolicy_decide_listener(&p, -ENOENT, alice.uid, &result);
+	ok(result.verdict == NETPOLICY_REFUSE && strcmp(result.rule, "net.loopback own (no listener)") == 0,
+	   "nothing listens: refused, no listener");
+	netpolicy_decide_listener(&p, -EACCES, alice.uid, &result);
+	ok(result.verdict == NETPOLICY_REFUSE && strcmp(result.rule, "net.loopback own (not yours)") == 0,
+	   "the lookup failed: refused, whatever owner it left");
+	policy_free(&p);
+}
+
+/* ---- net.bind ---------------------------------------------------------------- */
+
+struct bind_case {
+	uint16_t port;
+	int verdict;
+	const char *rule;
+};
+
+static void run_bind_table(const char *ini, const struct bind_case *cases, size_t n)
+{
+	struct policy p;
+
+	if (!ok(resolve(ini, &p) == 0, "bind: policy resolves"))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct netpolicy_result result;
+
+		memset(&result, 0x5a, sizeof(result));
+		netpolicy_decide_bind(&p, cases[i].port, &result);
+		if (!ok((int)result.verdict == cases[i].verdict && strcmp(result.rule, cases[i].rule) == 0,
+			"bind port %u -> %s (%s)", (unsigned)cases[i].port, cases[i].verdict == V_ALLOW ? "allow" : "refuse",
+			cases[i].rule))
+			tap_diag("  got verdict %d, rule '%.*s'", (int)result.verdict, (int)sizeof(result.rule) - 1,
+				 result.rule);
+	}
+	policy_free(&p);
+}
+
+static const struct bind_case bind_cases[] = {
+	{ 8000, V_ALLOW, "net.bind 8000-8010" },
+	{ 8010, V_ALLOW, "net.bind 8000-8010" },
+	{ 8011, V_REFUSE, "net.bind" },
+	{ 7999, V_REFUSE, "net.bind" },
+	{ 9090, V_ALLOW, "net.bind 9090" },
+	{ 80, V_REFUSE, "net.bind" },
+	/* an unbound socket's listen: the kernel would pick any port */
+	{ 0, V_REFUSE, "net.bind" },
+};
+
+static const struct bind_case bind_empty_cases[] = {
+	{ 8000, V_REFUSE, "net.bind" },
+	{ 0, V_REFUSE, "net.bind" },
+};
+
+static const struct bind_case bind_unset_cases[] = {
+	{ 8000, V_ALLOW, "net.bind (not set)" },
+	{ 0, V_ALLOW, "net.bind (not set)" },
+};
+
+#define BIND_TABLE(ini, cases) run_bind_table(ini, cases, sizeof(cases) / sizeof(cases[0]))
+
+/* ---- sockets ------------------------------------------------------------------ */
+
+static void test_socket_proto(void)
+{
+	is_int(netpolicy_socket_proto(SOCK_STREAM, 0), NET_PROTO_TCP, "stream, protocol 0: TCP");
+	is_int(netpolicy_socket_proto(SOCK_STREAM, IPPROTO_TCP), NET_PROTO_TCP, "stream, IPPROTO_TCP: TCP");
+	is_int(netpolicy_socket_proto(SOCK_STREAM, IPPROTO_SCTP), 0, "stream, SCTP: nothing a rule names");
+	is_int(netpolicy_socket_proto(SOCK_STREAM, 262), 0, "stream, MPTCP: nothing a rule names");
+	is_int(netpolicy_socket_proto(SOCK_DGRAM, 0), NET_PROTO_UDP, "datagram, protocol 0: UDP");
+	is_int(netpolicy_socket_proto(SOCK_DGRAM, IPPROTO_UDP), NET_PROTO_UDP, "datagram, IPPROTO_UDP: UDP");
+	is_int(netpolicy_socket_proto(SOCK_DGRAM, IPPROTO_UDPLITE), 0, "datagram, UDP-Lite: nothing a rule names");
+	is_int(netpolicy_socket_proto(SOCK_DGRAM, IPPROTO_ICMP), NET_PROTO_ICMP, "datagram, ICMP: ping");
+	is_int(netpolicy_socket_proto(SOCK_DGRAM, IPPROTO_ICMPV6), NET_PROTO_ICMP, "datagram, ICMPv6: ping");
+	is_int(netpolicy_socket_proto(SOCK_RAW, IPPROTO_ICMP), 0, "raw: nothing a rule names");
+	is_int(netpolicy_socket_proto(SOCK_SEQPACKET, 0), 0, "seqpacket: nothing a rule names");
+}
+
+struct socket_case {
+	const char *keys;
+	bool udp, icmp;
+};
+
+static const struct socket_case socket_cases[] = {
+	{ "confine = yes\n", true, false },
+	{ "net.deny = 10.0.0.0/8\n", true, false },
+	{ "net.connect =\n", false, false },
+	{ "net.connect = tcp://:443\n", false, false },
+	{ "net.connect = udp://10.0.0.53:53\n", true, false },
+	{ "net.connect = icmp://192.0.2.1\n", false, true },
+	{ "net.connect = udp://* icmp://* tcp://:22\n", true, true },
+};
+
+static void test_socket_allowed(void)
+{
+	for (size_t i = 0; i < sizeof(socket_cases) / sizeof(socket_cases[0]); i++) {
+		const struct socket_case *c = &socket_cases[i];
+		char ini[256];
+		struct policy p;
+
+		snprintf(ini, sizeof(ini), "[default]\n%s", c->keys);
+		if (resolve(ini, &p) != 0) {
+			ok(0, "sockets %zu: policy resolves", i);
+			continue;
+		}
+		ok(netpolicy_socket_allowed(&p, NET_PROTO_TCP) && netpolicy_socket_allowed(&p, NET_PROTO_UDP) == c->udp &&
+			   netpolicy_socket_allowed(&p, NET_PROTO_ICMP) == c->icmp,
+		   "sockets with %.*s: TCP, UDP %s, ICMP %s", (int)strcspn(c->keys, "\n"), c->keys, c->udp ? "yes" : "no",
+		   c->icmp ? "yes" : "no");
+		policy_free(&p);
+	}
+}
+
+/* ---- net.connect by the kernel alone ----------------------------------------- */
+
+struct kernel_case {
+	const char *keys;
+	bool with_port_rules;   /* on a kernel with Landlock TCP port rules (ABI 4) */
+	const char *why;
+};
+
+static const struct kernel_case kernel_cases[] = {
+	{ "ipc.unix = /\nnet.connect = tcp://:80 tcp://:443,8000-8010\n", true, "port-only TCP rules" },
+	{ "ipc.unix = /\nnet.connect = udp://* icmp://* tcp://:22\n", true, "udp://* and icmp://*: the socket() filter" },
+	{ "ipc.unix = /\nnet.connect =\n", true, "empty net.connect: Landlock refuses every TCP connect" },
+	{ "ipc.unix = /\nnet.connect = tcp://*\n", false, "every TCP port: nothing for Landlock, the helper decides" },
+	{ "ipc.unix = /\nnet.connect = tcp://:80 tcp://:*\n", false, "a port rule and every TCP port" },
+	{ "ipc.unix = /\n", false, "net.connect not set" },
+	{ "ipc.unix = /\nnet.connect = tcp://10.0.0.0/8:80\n", false, "a CIDR rule" },
+	{ "ipc.unix = /\nnet.connect = udp://:53\n", false, "a UDP rule with ports" },
+	{ "net.connect = tcp://:80\n", false, "default ipc.unix: the helper sees connect() anyway" },
+	{ "ipc.unix = /\nnet.deny = 10.0.0.0/8\nnet.connect = tcp://:80\n", false, "net.deny" },
+	{ "ipc.unix = /\nnet.loopback = any\nnet.connect = tcp://:80\n", false, "net.loopback any with net.connect" },
+};
+
+static void test_connect_by_kernel(void)
+{
+	for (size_t i = 0; i < sizeof(kernel_cases) / sizeof(kernel_cases[0]); i++) {
+		const struct kernel_case *c = &kernel_cases[i];
+		char ini[512];
+		struct policy p;
+
+		snprintf(ini, sizeof(ini), "[default]\n%s", c->keys);
+		if (resolve(ini, &p) != 0) {
+			ok(0, "by kernel: %s: policy resolves", c->why);
+			continue;
+		}
+		is_int(netpolicy_connect_by_kernel(&p, LL_NET_CONNECT_TCP | LL_NET_BIND_TCP), c->with_port_rules,
+		       "net.connect %s by the kernel alone with port rules: %s", c->with_port_rules ? "is" : "is not", c->why);
+		ok(!netpolicy_connect_by_kernel(&p, LL_NET_BIND_TCP) && !netpolicy_connect_by_kernel(&p, 0),
+		   "... and never without TCP connect rules: %s", c->why);
+		policy_free(&p);
+	}
+}
+
+static void test_abstract(void)
+{
+	char rule[NETPOLICY_RULE_MAX];
+	struct policy p;
+
+	if (resolve("[default]\nipc.abstract_unix = deny\n", &p) == 0) {
+		ok(!netpolicy_abstract_unix_allowed(&p, rule, sizeof(rule)) && strcmp(rule, "ipc.abstract_unix deny") == 0,
+		   "abstract sockets denied: refused (%s)", rule);
+		policy_free(&p);
+	}
+	if (resolve("[default]\nipc.abstract_unix = allow\n", &p) == 0) {
+		ok(netpolicy_abstract_unix_allowed(&p, rule, sizeof(rule)) && strcmp(rule, "ipc.abstract_unix allow") == 0,
+		   "abstract sockets allowed (%s)", rule);
+		policy_free(&p);
+	}
+}
+
+static void test_unix_needs_helper(void)
+{
+	static const struct {
+		const char *keys;
+		bool needed;
+	} cases[] = {
+		{ "confine = yes\n", true }, { "ipc.unix =\n", true }, { "ipc.unix = /run\n", true },
+		{ "ipc.unix = /\n", false }, { "ipc.unix = /run /\n", false },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char ini[128];
+		struct policy p;
+
+		snprintf(ini, sizeof(ini), "[default]\n%s", cases[i].keys);
+		if (resolve(ini, &p) != 0) {
+			ok(0, "unix helper %zu: policy resolves", i);
+			continue;
+		}
+		is_int(netpolicy_unix_needs_helper(&p), cases[i].needed, "%.*s: the helper %s pathname sockets",
+		       (int)strcspn(cases[i].keys, "\n"), cases[i].keys, cases[i].needed ? "decides" : "need not see");
+		policy_free(&p);
+	}
+}
+
 int main(void)
 {
 	TABLE("lists", lists_ini, lists_cases);
@@ -511,5 +780,15 @@ int main(void)
 	UNIX_TABLE("unix empty", unix_empty_ini, unix_empty_cases);
 	test_unix_rule_buffer();
 	test_needs_mediation();
+	test_local_addresses();
+	test_listener();
+	BIND_TABLE("[default]\nnet.bind = 8000-8010 9090\n", bind_cases);
+	BIND_TABLE("[default]\nnet.bind =\n", bind_empty_cases);
+	BIND_TABLE("[default]\nconfine = yes\n", bind_unset_cases);
+	test_socket_proto();
+	test_socket_allowed();
+	test_connect_by_kernel();
+	test_unix_needs_helper();
+	test_abstract();
 	return tap_done();
 }

@@ -1,5 +1,5 @@
-/* Unit tests of the network rule grammar, canonical form, matching and the
- * egress decision (lib/netrule.c), and of net.bind port items. */
+/* Unit tests of the network rule grammar, canonical form and matching
+ * (lib/netrule.c), and of net.bind port items. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -152,17 +152,6 @@ static struct net_addr v6(const char *s)
 	return a;
 }
 
-static void parse_set(struct netrule_set *set, enum netrule_list_kind kind, const char *const *texts)
-{
-	struct netrule rule;
-	char err[256];
-
-	for (; *texts; texts++) {
-		if (netrule_parse(*texts, kind, &rule, err, sizeof(err)) < 0 || netrule_set_append(set, &rule) < 0)
-			tap_diag("setup failed for '%s': %s", *texts, err);
-	}
-}
-
 static void test_matching(void)
 {
 	struct netrule rule;
@@ -234,53 +223,6 @@ static void test_matching(void)
 	ok(!net_addr_is_loopback(&a), "128.0.0.1 is not loopback");
 }
 
-static void test_decide(void)
-{
-	static const char *const allow_texts[] = { "tcp://:443", "udp://9.9.9.9:53", "[2001:db8::/32]:22", NULL };
-	static const char *const deny_texts[] = { "10.0.0.0/8", "tcp://192.0.2.1:443", NULL };
-	struct netrule_set allow = { 0 }, deny = { 0 }, empty = { 0 };
-	struct net_addr a;
-	bool from_deny;
-	long index;
-
-	parse_set(&allow, NETRULE_CONNECT, allow_texts);
-	parse_set(&deny, NETRULE_DENY, deny_texts);
-
-	a = v4("93.184.216.34");
-	is_int(net_decide(&allow, true, &deny, NET_PROTO_TCP, &a, 443, &index, &from_deny), NET_ALLOW,
-	       "allowed by the port rule");
-	ok(index == 0 && !from_deny, "deciding rule is allow #0");
-	is_int(net_decide(&allow, true, &deny, NET_PROTO_TCP, &a, 80, &index, &from_deny), NET_REFUSE,
-	       "port 80 is not in the allow list");
-	ok(index == -1 && !from_deny, "refused by default, no rule");
-	a = v4("10.1.2.3");
-	is_int(net_decide(&allow, true, &deny, NET_PROTO_TCP, &a, 443, &index, &from_deny), NET_REFUSE,
-	       "deny wins over an allow rule");
-	ok(index == 0 && from_deny, "deciding rule is deny #0");
-	a = v6("::ffff:10.1.2.3");
-	is_int(net_decide(&allow, true, &deny, NET_PROTO_TCP, &a, 443, NULL, NULL), NET_REFUSE,
-	       "IPv4-mapped form of a denied address is denied");
-	a = v4("192.0.2.1");
-	is_int(net_decide(&allow, true, &deny, NET_PROTO_TCP, &a, 443, &index, &from_deny), NET_REFUSE,
-	       "tcp deny rule refuses tcp");
-	is_int(net_decide(NULL, false, &deny, NET_PROTO_UDP, &a, 443, NULL, NULL), NET_ALLOW,
-	       "tcp deny rule leaves udp alone");
-	a = v4("9.9.9.9");
-	is_int(net_decide(&allow, true, &deny, NET_PROTO_UDP, &a, 53, NULL, NULL), NET_ALLOW, "udp rule allows udp");
-	is_int(net_decide(&allow, true, &deny, NET_PROTO_UDP, &a, 54, NULL, NULL), NET_REFUSE, "udp rule, other port");
-	a = v6("2001:db8:1::5");
-	is_int(net_decide(&allow, true, &deny, NET_PROTO_TCP, &a, 22, NULL, NULL), NET_ALLOW, "IPv6 CIDR rule");
-	is_int(net_decide(&empty, true, &empty, NET_PROTO_TCP, &a, 22, NULL, NULL), NET_REFUSE,
-	       "an empty allow list means no egress");
-	is_int(net_decide(NULL, false, &empty, NET_PROTO_TCP, &a, 22, NULL, NULL), NET_ALLOW,
-	       "no allow list: everything not denied is allowed");
-	a = v4("10.0.0.1");
-	is_int(net_decide(NULL, false, &deny, NET_PROTO_ICMP, &a, 0, NULL, NULL), NET_REFUSE,
-	       "no allow list, still denied by net.deny");
-	netrule_set_free(&allow);
-	netrule_set_free(&deny);
-}
-
 static void test_ports(void)
 {
 	static const struct {
@@ -323,7 +265,6 @@ int main(void)
 {
 	test_parse();
 	test_matching();
-	test_decide();
 	test_ports();
 	return tap_done();
 }

@@ -1,5 +1,6 @@
 /* Unit tests for lib/pathutil.c: config path syntax, expansion of ~, %h and
- * %u, lexical normalisation and component-wise tree membership. */
+ * %u, lexical normalisation and component-wise tree membership (of one
+ * tree, and of any of a list of trees). */
 #include <errno.h>
 #include <stdlib.h>
 
@@ -309,6 +310,24 @@ static void test_inside_table(void)
 	}
 }
 
+static void test_inside_any(void)
+{
+	struct strlist trees;
+
+	strlist_init(&trees);
+	ok(!path_is_inside_any("/x", NULL), "no list: inside none");
+	ok(!path_is_inside_any("/x", &trees), "empty list: inside none");
+	if (strlist_append(&trees, "/home/alice") < 0 || strlist_append(&trees, "/srv") < 0) {
+		ok(0, "setup");
+		return;
+	}
+	ok(path_is_inside_any("/srv/www", &trees), "inside the second tree");
+	ok(path_is_inside_any("/home/alice", &trees), "the first tree itself");
+	ok(!path_is_inside_any("/home/alicex", &trees), "a sibling with a longer name is inside none");
+	ok(!path_is_inside_any("/", &trees), "the root is inside none");
+	strlist_free(&trees);
+}
+
 int main(void)
 {
 	test_syntax_table();
@@ -317,5 +336,6 @@ int main(void)
 	test_expand_length();
 	test_normalize_table();
 	test_inside_table();
+	test_inside_any();
 	return tap_done();
 }

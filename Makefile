@@ -17,7 +17,7 @@ SAN_CC      ?= clang
 FUZZ_CC     ?= clang
 WARNINGS    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wvla
 CPPFLAGS    += -D_GNU_SOURCE -DCORRAL_VERSION='"$(VERSION)"' -DCORRAL_SYSCONFDIR='"$(SYSCONFDIR)"' \
-               -DCORRAL_BINDIR='"$(BINDIR)"' -DCORRAL_LIBEXECDIR='"$(LIBEXECDIR)"' -Ilib
+               -DCORRAL_BINDIR='"$(BINDIR)"' -DCORRAL_LIBEXECDIR='"$(LIBEXECDIR)"' $(LIB_INCLUDES)
 CFLAGS      ?= -O2 -g
 CFLAGS      += -std=gnu11 $(WARNINGS) -fPIC -fstack-protector-strong -D_FORTIFY_SOURCE=2
 LDFLAGS     += -Wl,--as-needed -Wl,-O1
@@ -29,7 +29,13 @@ LDLIBS_ROOT := $(LDLIBS_LIB) -lsystemd
 LDLIBS_SHELL:= -Wl,-Bstatic -liniparser -lseccomp -lcap -Wl,-Bdynamic
 
 B           := build
-LIB_SRCS    := $(wildcard lib/*.c)
+# lib/: policy (config to resolved policy, the network decision), kernel
+# (Landlock, seccomp, notify, the mount view, cgroups), session (records,
+# the launch, the hand-off to corral-helper), util
+LIB_DIRS    := lib/policy lib/kernel lib/session lib/util
+LIB_INCLUDES:= $(LIB_DIRS:%=-I%)
+LIB_HDRS    := $(wildcard $(LIB_DIRS:%=%/*.h))
+LIB_SRCS    := $(wildcard $(LIB_DIRS:%=%/*.c))
 LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
 LIB_SAN_OBJS:= $(LIB_SRCS:%.c=$(B)/san/%.o)
 CTL_SRCS    := $(wildcard ctl/*.c)
@@ -65,19 +71,19 @@ BENCH_DEPS  := bubblewrap firejail hyperfine
 .PHONY: all check deps vm-deps bench-deps demo install uninstall clean unit-tests fuzz-check fuzz lint deb bench
 all: $(PROGRAMS)
 
-$(B)/%.o: %.c $(wildcard lib/*.h) | $(B)
+$(B)/%.o: %.c $(LIB_HDRS) | $(B)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(B)/helper/%.o: helper/%.c $(wildcard lib/*.h helper/*.h) | $(B)
+$(B)/helper/%.o: helper/%.c $(LIB_HDRS) $(wildcard helper/*.h) | $(B)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Ihelper $(CFLAGS) -c -o $@ $<
 
-$(B)/pam_module/%.o: pam_module/%.c $(wildcard lib/*.h pam_module/*.h) | $(B)
+$(B)/pam_module/%.o: pam_module/%.c $(LIB_HDRS) $(wildcard pam_module/*.h) | $(B)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Ipam_module $(CFLAGS) -c -o $@ $<
 
-$(B)/san/%.o: %.c $(wildcard lib/*.h) | $(B)
+$(B)/san/%.o: %.c $(LIB_HDRS) | $(B)
 	@mkdir -p $(dir $@)
 	$(SAN_CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(SAN_FLAGS) -c -o $@ $<
 
@@ -104,7 +110,7 @@ $(B)/pam_corral.so: $(PAM_OBJS) $(B)/libcorral.a pam_module/pam_corral.map
 # corral-shell is a static first stage (no dynamic loader: nothing from
 # LD_PRELOAD & co. runs in it) that cleans the environment and starts
 # corral-session, the real shell.
-$(B)/corral-shell: $(B)/shell/launcher.o $(B)/lib/beside.o
+$(B)/corral-shell: $(B)/shell/launcher.o $(B)/lib/session/beside.o
 	$(CC) $(CFLAGS) -static -o $@ $^
 
 $(B)/corral-session: $(SHELL_OBJS) $(B)/libcorral.a
@@ -121,7 +127,7 @@ $(B)/valgrind/corral-helper: $(HELPER_OBJS) $(B)/libcorral.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(HELPER_OBJS) $(B)/libcorral.a
 
-$(B)/san/helper/%.o: helper/%.c $(wildcard lib/*.h helper/*.h) | $(B)
+$(B)/san/helper/%.o: helper/%.c $(LIB_HDRS) $(wildcard helper/*.h) | $(B)
 	@mkdir -p $(dir $@)
 	$(SAN_CC) $(CPPFLAGS) -Ihelper -std=gnu11 $(WARNINGS) $(SAN_FLAGS) -c -o $@ $<
 
@@ -139,7 +145,7 @@ $(B)/tests/san/%.t: tests/unit/%.c tests/tap.h $(B)/san/libcorral.a $(B)/san/lib
 	@mkdir -p $(dir $@)
 	$(SAN_CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(SAN_FLAGS) -Itests -Ipam_module -o $@ $< $(B)/san/libpamrules.a $(B)/san/libcorral.a $(LDLIBS_ROOT)
 
-$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/*.h)
+$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) -O1 -g -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRCS) $(LDLIBS_ROOT)
 

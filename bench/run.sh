@@ -623,7 +623,7 @@ add_fj=$(pd login_fj login_ptrue)
 bashl_ratio=$(pr login_corrall login_bashl)
 deny_full=$(pd full_deny full_corral)              # in a whole login
 bind_extra=$(pd login_corral login_port)
-# who decides each call of the fallback table at Landlock ABI $1 (lib/layers.c):
+# who decides each call of the fallback table at Landlock ABI $1 (lib/kernel/layers.c):
 # ports are Landlock's from ABI 4, the signal and abstract-socket scopes from
 # ABI 6; below 6 the helper mediates every connect (ipc.abstract_unix = deny)
 decider() {   # op abi
@@ -853,7 +853,7 @@ echo
 echo "## fs.deny: before and after the session's view"
 echo
 if [ -n "$before" ]; then
-	echo "\`fs.deny = /usr/share/doc\` on top of the lab policy (\`fs.read = /usr ...\`, \`fs.exec = /usr /opt\`), in the earlier build ($before_rev, \`CORRAL_BEFORE\`) and in this one, run interleaved in the same tables (section 1). Before, corral-shell carved the denied tree out of Landlock's ruleset at every session start: /usr and /usr/share granted entry by entry around it (lib/sandbox.c, grant_around), their top level left read-only. Now pam_corral covers the path with an inaccessible placeholder (a tmpfs clone) in the session's mount namespace when the session opens, and the trees around it keep all of their rights. ms, medians; differences paired."
+	echo "\`fs.deny = /usr/share/doc\` on top of the lab policy (\`fs.read = /usr ...\`, \`fs.exec = /usr /opt\`), in the earlier build ($before_rev, \`CORRAL_BEFORE\`) and in this one, run interleaved in the same tables (section 1). Before, corral-shell carved the denied tree out of Landlock's ruleset at every session start: /usr and /usr/share granted entry by entry around it (lib/kernel/sandbox.c, grant_around), their top level left read-only. Now pam_corral covers the path with an inaccessible placeholder (a tmpfs clone) in the session's mount namespace when the session opens, and the trees around it keep all of their rights. ms, medians; differences paired."
 else
 	echo "\`fs.deny = /usr/share/doc\` on top of the lab policy (\`fs.read = /usr ...\`, \`fs.exec = /usr /opt\`): pam_corral covers the path with an inaccessible placeholder (a tmpfs clone) in the session's mount namespace when the session opens; corral-shell's Landlock ruleset no longer depends on it. ms, medians; differences paired. (The \"before\" column, an earlier build interleaved with this one, needs \`CORRAL_BEFORE=\` its build directory.)"
 fi

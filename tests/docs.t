@@ -2,8 +2,8 @@
 # The man pages render without groff warnings, corral.ini(5) documents every
 # key of the key table, and the example config passes `corralctl check`.
 build=${CORRAL_BUILD:-build}
-keys=$(sed -n 's/^\t\[\(KEY\|GLOBAL\)_[A-Z_]*\] = {\{0,1\} *"\([a-z_.]*\)".*/\2/p' lib/keys.c)
-denied=$(sed -n 's/^\t{ "\([a-z0-9_]*\)", E[A-Z]*, ".*/\1/p' lib/syscall_filter.c)
+keys=$(sed -n 's/^\t\[\(KEY\|GLOBAL\)_[A-Z_]*\] = {\{0,1\} *"\([a-z_.]*\)".*/\2/p' lib/policy/keys.c)
+denied=$(sed -n 's/^\t{ "\([a-z0-9_]*\)", E[A-Z]*, ".*/\1/p' lib/kernel/syscall_filter.c)
 pages=(man/*.[1-8])
 echo "1..$(( ${#pages[@]} + $(wc -w <<<"$keys") + 2 ))"
 n=0

@@ -11,7 +11,7 @@
 
 #include "config.h"
 #include "policy.h"
-#include "record.h"
+#include "policy_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,11 +21,11 @@ static void check_record_round_trip(const struct policy *p)
 	size_t first_len, second_len;
 	struct policy back;
 
-	if (record_serialize(p, &first, &first_len) < 0)
+	if (policy_text_write(p, &first, &first_len) < 0)
 		return;
-	if (record_parse(first, first_len, &back, err, sizeof(err)) < 0)
+	if (policy_text_read(first, first_len, &back, err, sizeof(err)) < 0)
 		abort();  /* we must read back what we wrote */
-	if (record_serialize(&back, &second, &second_len) < 0 || first_len != second_len ||
+	if (policy_text_write(&back, &second, &second_len) < 0 || first_len != second_len ||
 	    memcmp(first, second, first_len) != 0)
 		abort();
 	policy_free(&back);

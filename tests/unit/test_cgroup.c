@@ -1,4 +1,4 @@
-/* Unit tests of session cgroups (lib/cgroup.c, lib/cgroup_systemd.c): the
+/* Unit tests of session cgroups (lib/kernel/cgroup.c, lib/kernel/cgroup_systemd.c): the
  * layout read from mountinfo, /proc/self/cgroup paths, cpu quotas, the
  * systemd unit properties and scope names, and open/close on fake cgroupfs
  * trees (plain directories and files in a temporary directory: nothing

@@ -1,4 +1,4 @@
-/* Unit tests for lib/helper_args.c: what the launcher and the keeper build
+/* Unit tests for lib/session/helper_args.c: what the launcher and the keeper build
  * is what corral-helper parses back, and nothing else gets through. */
 #include <errno.h>
 #include <limits.h>

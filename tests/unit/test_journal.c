@@ -1,4 +1,4 @@
-/* Unit tests of the journal entries of corral's events (lib/journal.c):
+/* Unit tests of the journal entries of corral's events (lib/util/journal.c):
  * the fields read from an event line and the native-protocol datagram. */
 #include <errno.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* Unit tests for the key table of lib/keys.c: every row is complete enough
+/* Unit tests for the key table of lib/policy/keys.c: every row is complete enough
  * for the generic check / canonical / compile code to handle its key. */
 #include <string.h>
 

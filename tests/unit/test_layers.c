@@ -1,4 +1,4 @@
-/* Unit tests of the per-host table of layers (lib/layers.c): which layer
+/* Unit tests of the per-host table of layers (lib/kernel/layers.c): which layer
  * enforces each key for kernels with Landlock ABI 0 to 7, with and without
  * the session's mount view, and what is refused, naming the key. */
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* Unit tests of what a session needs from root before it starts: the mount
- * namespace plan (lib/mountns.c, pure part only: nothing is mounted), the
- * pinned /etc/hosts text (lib/hosts.c), address text (lib/netrule.c), the
- * resolved addresses in the policy record (lib/record.c) and the check that
+ * namespace plan (lib/kernel/mountns.c, pure part only: nothing is mounted), the
+ * pinned /etc/hosts text (lib/session/hosts.c), address text (lib/policy/netrule.c), the
+ * resolved addresses in the policy text (lib/policy/policy_text.c) and the check that
  * refuses a session whose namespace or cgroup limits are missing
  * (session_requirements_check). */
 #include <errno.h>
@@ -17,7 +17,7 @@
 #include "mountns.h"
 #include "netrule.h"
 #include "policy.h"
-#include "record.h"
+#include "policy_text.h"
 #include "session.h"
 #include "tap.h"
 
@@ -374,14 +374,14 @@ static void test_record_resolved(void)
 		return;
 	}
 	set_addresses(&p);
-	ok(record_serialize(&p, &text, &len) == 0, "serialize a policy with resolved hosts");
+	ok(policy_text_write(&p, &text, &len) == 0, "serialize a policy with resolved hosts");
 	ok(text && strstr(text, "\nresolved example.org 192.0.2.10 2001:db8::1 198.51.100.9\n") != NULL,
 	   "a 'resolved HOST ADDR...' line");
 	ok(text && strstr(strstr(text, "resolved example.org") + 1, "resolved example.org") == NULL,
 	   "written once although two rules name the host");
 	ok(text && strstr(text, "\nresolved mirror.test fe80::1:2\n") != NULL, "the other host's line");
 	ok(text && !strstr(text, "resolved unresolved.test"), "no line for a host without addresses");
-	r = record_parse(text, len, &back, err, sizeof(err));
+	r = policy_text_read(text, len, &back, err, sizeof(err));
 	if (!ok(r == 0, "parse it back"))
 		tap_diag("  %s", err);
 	if (r == 0) {
@@ -393,7 +393,7 @@ static void test_record_resolved(void)
 		   "both example.org rules get their addresses back");
 		ok(rules[3].n_resolved == 1 && rules[4].n_resolved == 0 && rules[1].n_resolved == 0,
 		   "mirror.test has one, unresolved.test and the CIDR none");
-		ok(record_serialize(&back, &again, &len2) == 0 && len == len2 && memcmp(text, again, len) == 0,
+		ok(policy_text_write(&back, &again, &len2) == 0 && len == len2 && memcmp(text, again, len) == 0,
 		   "serialize(parse(text)) is identical");
 		policy_free(&back);
 		free(again);
@@ -420,7 +420,7 @@ static void test_record_resolved(void)
 		for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 			bad = with_line(text, len, refused[i].line, &badlen);
 			err[0] = '\0';
-			r = record_parse(bad, badlen, &back, err, sizeof(err));
+			r = policy_text_read(bad, badlen, &back, err, sizeof(err));
 			if (!ok(r == -EINVAL && strstr(err, refused[i].needle), "refused: %s: %s", refused[i].what, err))
 				tap_diag("  got %d", r);
 			if (r == 0)
@@ -437,7 +437,7 @@ static void test_record_resolved(void)
 			for (int i = 1; i <= NETRULE_MAX_ADDRS; i++)
 				snprintf(many + strlen(many), sizeof(many) - strlen(many), " 192.0.2.%d", i);
 			bad = with_line(copy, copylen, many, &badlen);
-			r = record_parse(bad, badlen, &back, err, sizeof(err));
+			r = policy_text_read(bad, badlen, &back, err, sizeof(err));
 			ok(r == 0 && back.net_connect.rules[3].n_resolved == NETRULE_MAX_ADDRS,
 			   "NETRULE_MAX_ADDRS addresses accepted (%s)", r ? err : "ok");
 			if (r == 0)
@@ -445,7 +445,7 @@ static void test_record_resolved(void)
 			free(bad);
 			strcat(many, " 192.0.2.200");
 			bad = with_line(copy, copylen, many, &badlen);
-			is_int(record_parse(bad, badlen, &back, err, sizeof(err)), -EINVAL, "one more is refused: %s", err);
+			is_int(policy_text_read(bad, badlen, &back, err, sizeof(err)), -EINVAL, "one more is refused: %s", err);
 			free(bad);
 			free(copy);
 		}
@@ -455,9 +455,9 @@ static void test_record_resolved(void)
 
 	/* a record without any net.connect cannot carry resolved addresses */
 	if (resolve("[default]\nconfine = yes\n", &p) == 0) {
-		ok(record_serialize(&p, &text, &len) == 0 && !strstr(text, "resolved"), "no resolved lines without hosts");
+		ok(policy_text_write(&p, &text, &len) == 0 && !strstr(text, "resolved"), "no resolved lines without hosts");
 		bad = with_line(text, len, "resolved example.org 192.0.2.1", &badlen);
-		is_int(record_parse(bad, badlen, &back, err, sizeof(err)), -EINVAL,
+		is_int(policy_text_read(bad, badlen, &back, err, sizeof(err)), -EINVAL,
 		       "a resolved line without net.connect is refused");
 		free(bad);
 		free(text);

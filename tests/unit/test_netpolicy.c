@@ -1,4 +1,4 @@
-/* Unit tests of the network decisions (lib/netpolicy.c): netpolicy_decide
+/* Unit tests of the network decisions (lib/policy/netpolicy.c): netpolicy_decide
  * over real policies resolved from INI text, the host's own addresses
  * decided as loopback, net.loopback = own's listener, net.bind, pathname
  * unix sockets (netpolicy_unix_allowed), which sockets may exist, whether

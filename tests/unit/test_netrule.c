@@ -1,5 +1,5 @@
 /* Unit tests of the network rule grammar, canonical form and matching
- * (lib/netrule.c), and of net.bind port items. */
+ * (lib/policy/netrule.c), and of net.bind port items. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* Unit tests for limits.sessions: the counting decision of
- * lib/open_sessions.c and the key's row in the key table. */
+ * lib/session/open_sessions.c and the key's row in the key table. */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>

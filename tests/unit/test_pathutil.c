@@ -1,4 +1,4 @@
-/* Unit tests for lib/pathutil.c: config path syntax, expansion of ~, %h and
+/* Unit tests for lib/util/pathutil.c: config path syntax, expansion of ~, %h and
  * %u, lexical normalisation and component-wise tree membership (of one
  * tree, and of any of a list of trees). */
 #include <errno.h>

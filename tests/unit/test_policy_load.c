@@ -1,4 +1,4 @@
-/* Unit tests of policy_load_for_user() (lib/policy_load.c) and the words
+/* Unit tests of policy_load_for_user() (lib/policy/policy_load.c) and the words
  * corral-session puts around its failures (session_policy_load). Config
  * files must be root's to be trusted: those cases need root. */
 #include <errno.h>

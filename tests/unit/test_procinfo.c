@@ -1,4 +1,4 @@
-/* Unit tests of the /proc readers (lib/procinfo.c): parsing /proc/PID/stat
+/* Unit tests of the /proc readers (lib/kernel/procinfo.c): parsing /proc/PID/stat
  * text (odd command names, truncation, junk), and the live answers for
  * this process: parent, start time, ancestry, mount namespace. */
 #include <errno.h>

@@ -10,7 +10,7 @@
 
 #include "config.h"
 #include "policy.h"
-#include "record.h"
+#include "policy_text.h"
 #include "tap.h"
 
 /* A user in group "root" (gid 0, on every system) and group "adm" (4). */
@@ -188,13 +188,13 @@ static void test_record(void)
 	}
 	/* a value that needs quoting survives */
 	strlist_append(&p.settings[KEY_FS_READ].items, "/with space/and \"quote\"");
-	ok(record_serialize(&p, &text, &len) == 0, "serialize");
+	ok(policy_text_write(&p, &text, &len) == 0, "serialize");
 	ok(len == strlen(text) && strncmp(text, RECORD_MAGIC "\n", strlen(RECORD_MAGIC) + 1) == 0 &&
 	   strcmp(text + len - 4, "end\n") == 0, "starts with the magic line, ends with 'end'");
-	r = record_parse(text, len, &back, err, sizeof(err));
+	r = policy_text_read(text, len, &back, err, sizeof(err));
 	if (!ok(r == 0, "parse back"))
 		tap_diag("  %s", err);
-	ok(r == 0 && record_serialize(&back, &again, &len2) == 0 && len == len2 && memcmp(text, again, len) == 0,
+	ok(r == 0 && policy_text_write(&back, &again, &len2) == 0 && len == len2 && memcmp(text, again, len) == 0,
 	   "serialize(parse(serialize(p))) is identical");
 	ok(r == 0 && back.confine && back.uid == 1000 && back.number[KEY_LIMITS_PROCESSES] == 300 &&
 	   strcmp(back.shell, "/bin/zsh") == 0 && back.loopback == NET_LOOPBACK_OWN && back.umask == 027,
@@ -208,7 +208,7 @@ static void test_record(void)
 		size_t refused = 0;
 
 		for (size_t cut = 0; cut < len; cut++) {
-			if (record_parse(text, cut, &back, err, sizeof(err)) < 0)
+			if (policy_text_read(text, cut, &back, err, sizeof(err)) < 0)
 				refused++;
 			else
 				policy_free(&back);
@@ -262,7 +262,7 @@ static void test_record_strict(void)
 
 		snprintf(text, sizeof(text), "%s%send\n", head, bad[i].body);
 		err[0] = '\0';
-		r = record_parse(text, strlen(text), &p, err, sizeof(err));
+		r = policy_text_read(text, strlen(text), &p, err, sizeof(err));
 		if (!bad[i].needle) {
 			ok(r == 0 && p.confine, "baseline record parses");
 		} else {
@@ -273,11 +273,11 @@ static void test_record_strict(void)
 			policy_free(&p);
 	}
 	for (size_t i = 0; i < sizeof(bad_heads) / sizeof(bad_heads[0]); i++)
-		is_int(record_parse(bad_heads[i], strlen(bad_heads[i]), &p, err, sizeof(err)), -EINVAL,
+		is_int(policy_text_read(bad_heads[i], strlen(bad_heads[i]), &p, err, sizeof(err)), -EINVAL,
 		       "bad header #%zu refused: %s", i, err);
 	snprintf(text, sizeof(text), "%skey confine yes\nend\n", head);
 	text[strlen(head) + 3] = '\0';
-	is_int(record_parse(text, strlen(head) + 20, &p, err, sizeof(err)), -EINVAL, "a NUL byte is refused");
+	is_int(policy_text_read(text, strlen(head) + 20, &p, err, sizeof(err)), -EINVAL, "a NUL byte is refused");
 	{
 		size_t big = RECORD_LINE_MAX + 100;
 		char *huge = malloc(big + strlen(head) + 16);
@@ -285,7 +285,7 @@ static void test_record_strict(void)
 		strcpy(huge, head);
 		memset(huge + strlen(head), 'a', big);
 		strcpy(huge + strlen(head) + big, "\nend\n");
-		is_int(record_parse(huge, strlen(huge), &p, err, sizeof(err)), -EINVAL, "an over-long line is refused");
+		is_int(policy_text_read(huge, strlen(huge), &p, err, sizeof(err)), -EINVAL, "an over-long line is refused");
 		free(huge);
 	}
 }

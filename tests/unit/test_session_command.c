@@ -1,4 +1,4 @@
-/* Unit tests of session_command_choose() (lib/session.c): which program,
+/* Unit tests of session_command_choose() (lib/session/session.c): which program,
  * argv and mode a session gets from its policy and how it was asked for.
  * Restricted-mode programs are looked up in a scratch directory. */
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* Unit tests of session records (lib/session_record.c): ids, the text form
+/* Unit tests of session records (lib/session/session_record.c): ids, the text form
  * and its strict parser, the root-owned files in RUN_DIR/sessions (write,
  * read and its refusals, list, remove), liveness of the leader and the
  * policy carried in a record. File tests need root. */
@@ -14,7 +14,7 @@
 
 #include "cgroup.h"
 #include "procinfo.h"
-#include "record.h"
+#include "policy_text.h"
 #include "session_record.h"
 #include "tap.h"
 
@@ -22,7 +22,7 @@
 #define ID_B "00000000000000000000000000000001"
 #define ID_C "ffffffffffffffffffffffffffffffff"
 
-/* A policy record for alice, as record_serialize writes one. */
+/* A policy record for alice, as policy_text_write writes one. */
 static const char alice_policy[] = RECORD_MAGIC "\nuser alice\nuid 1000\ngid 1000\nhome /home/alice\nexempt no\n"
 					       "key confine yes\nend\n";
 

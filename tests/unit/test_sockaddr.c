@@ -1,4 +1,4 @@
-/* Unit tests of sockaddr_parse (lib/sockaddr.c): the socket addresses
+/* Unit tests of sockaddr_parse (lib/kernel/sockaddr.c): the socket addresses
  * corral-helper copies out of a trapped process, checked the way the
  * kernel checks them and sorted into what the policy decides on. */
 #include <arpa/inet.h>

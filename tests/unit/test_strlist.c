@@ -1,4 +1,4 @@
-/* Unit tests for lib/strlist.c: list operations, the list-value tokenizer
+/* Unit tests for lib/util/strlist.c: list operations, the list-value tokenizer
  * and quoting that must read back through the tokenizer unchanged. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* Unit tests of lib/util.c: whole reads and writes (through a signal that
+/* Unit tests of lib/util/util.c: whole reads and writes (through a signal that
  * interrupts them), array growth and its limits, set_err. */
 #include <errno.h>
 #include <signal.h>

@@ -1,4 +1,4 @@
-/* Unit tests for lib/values.c: every accepted form of each scalar type and
+/* Unit tests for lib/policy/values.c: every accepted form of each scalar type and
  * the edges where a value stops being valid. */
 #include <errno.h>
 #include <stdint.h>

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "pathutil.h"
-#include "record.h"
+#include "policy_text.h"
 
 struct text_buffer {
 	char *data;
@@ -84,7 +84,7 @@ static int write_resolved(struct text_buffer *b, const struct netrule_set *set, 
 	return write_line(b, tokens, n, NULL);
 }
 
-int record_serialize(const struct policy *policy, char **out, size_t *outlen)
+int policy_text_write(const struct policy *policy, char **out, size_t *outlen)
 {
 	struct text_buffer b = { 0 };
 	char uid[32], gid[32];
@@ -299,7 +299,7 @@ static int apply_resolved(struct policy *p, const struct strlist *pending, char 
 	return 0;
 }
 
-int record_parse(const char *text, size_t len, struct policy *out, char *err, size_t errlen)
+int policy_text_read(const char *text, size_t len, struct policy *out, char *err, size_t errlen)
 {
 	struct strlist pending;
 	int result = record_parse_fields(text, len, out, &pending, err, errlen);

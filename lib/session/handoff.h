@@ -31,7 +31,7 @@ struct handoff_hello {
  * SIGQUIT): blocked from before the fork until its signalfd reads them. */
 void handoff_signal_set(sigset_t *set);
 
-/* A sealed, close-on-exec memfd holding record_serialize(policy). fd or -errno. */
+/* A sealed, close-on-exec memfd holding policy_text_write(policy). fd or -errno. */
 int handoff_policy_memfd(const struct policy *policy);
 
 /* Reads and parses the policy from such a memfd, refusing one that is not

@@ -12,7 +12,7 @@
 
 #include "pathutil.h"
 #include "procinfo.h"
-#include "record.h"
+#include "policy_text.h"
 #include "safepath.h"
 #include "session_record.h"
 #include "util.h"
@@ -560,7 +560,7 @@ bool session_record_is_live(const struct session_record *record)
 int session_record_policy(const struct session_record *record, struct policy *out, char *err,
 			  size_t errlen)
 {
-	int r = record_parse(record->policy_text, record->policy_len, out, err, errlen);
+	int r = policy_text_read(record->policy_text, record->policy_len, out, err, errlen);
 
 	if (r == 0 && (out->uid != record->uid || strcmp(out->user, record->user) != 0)) {
 		snprintf(err, errlen, "the record's policy is for another user");

@@ -1,7 +1,7 @@
 /* The compact text form of a resolved policy, carried in session records
  * from the PAM module to the shell and the helper. Strictly parsed. */
-#ifndef CORRAL_RECORD_H
-#define CORRAL_RECORD_H
+#ifndef CORRAL_POLICY_TEXT_H
+#define CORRAL_POLICY_TEXT_H
 
 #include <stddef.h>
 
@@ -20,11 +20,11 @@
  * Every line is a list of tokens quoted as in corral.ini values.
  * Returns 0, -EINVAL (a value that cannot be written, e.g. a control
  * character) or -ENOMEM. */
-int record_serialize(const struct policy *policy, char **out, size_t *outlen);
+int policy_text_write(const struct policy *policy, char **out, size_t *outlen);
 
 /* Parses text back into out and compiles it. Anything unexpected --
  * unknown field, repeated field, missing "end", a value that is not in
  * canonical form -- is -EINVAL with a reason in err. */
-int record_parse(const char *text, size_t len, struct policy *out, char *err, size_t errlen);
+int policy_text_read(const char *text, size_t len, struct policy *out, char *err, size_t errlen);
 
 #endif

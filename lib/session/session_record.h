@@ -32,7 +32,7 @@ struct session_record {
 	struct strlist cgroups;   /* directories of the session's cgroups */
 	unsigned cgroup_limits;   /* enum cgroup_limit_bit: the shell then skips RLIMIT_NPROC */
 	unsigned landlock_abi_cap;  /* root's test knob: the Landlock ABI used at most; 0 = none */
-	char *policy_text;        /* record_serialize() of the effective policy */
+	char *policy_text;        /* policy_text_write() of the effective policy */
 	size_t policy_len;
 };
 

@@ -1,5 +1,5 @@
 /* libFuzzer target: the strict readers of session records
- * (session_record_parse) and of the policy text inside them (record_parse,
+ * (session_record_parse) and of the policy text inside them (policy_text_read,
  * also through session_record_policy). Hostile input must never crash or
  * leak, and whatever is accepted must be canonical enough to round-trip:
  * parse -> serialize -> parse -> serialize gives the same text both times. */
@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "policy.h"
-#include "record.h"
+#include "policy_text.h"
 #include "session_record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -21,11 +21,11 @@ static void policy_round_trip(struct policy *p)
 	size_t first_len = 0, second_len = 0;
 	struct policy back;
 
-	if (record_serialize(p, &first, &first_len) != 0)
+	if (policy_text_write(p, &first, &first_len) != 0)
 		abort();   /* what was read must be writable */
-	if (record_parse(first, first_len, &back, err, sizeof(err)) != 0)
+	if (policy_text_read(first, first_len, &back, err, sizeof(err)) != 0)
 		abort();   /* what we write must be read back */
-	if (record_serialize(&back, &second, &second_len) != 0)
+	if (policy_text_write(&back, &second, &second_len) != 0)
 		abort();
 	if (first_len != second_len || memcmp(first, second, first_len) != 0)
 		abort();   /* and means the same */
@@ -43,7 +43,7 @@ static void fuzz_policy(const char *text, size_t len)
 	struct policy p;
 	char err[512];
 
-	if (record_parse(text, len, &p, err, sizeof(err)) != 0) {
+	if (policy_text_read(text, len, &p, err, sizeof(err)) != 0) {
 		if (!memchr(err, '\0', sizeof(err)))
 			abort();
 		return;

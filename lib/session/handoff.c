@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "handoff.h"
-#include "record.h"
+#include "policy_text.h"
 #include "util.h"
 
 int handoff_policy_memfd(const struct policy *policy)
@@ -18,7 +18,7 @@ int handoff_policy_memfd(const struct policy *policy)
 	size_t len = 0;
 	int fd, r;
 
-	r = record_serialize(policy, &text, &len);
+	r = policy_text_write(policy, &text, &len);
 	if (r < 0)
 		return r;
 	fd = memfd_create("corral-policy", MFD_CLOEXEC | MFD_ALLOW_SEALING);
@@ -53,7 +53,7 @@ int handoff_policy_read(int fd, struct policy *out, char *err, size_t errlen)
 	text = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (text == MAP_FAILED)
 		return set_err(err, errlen, -errno, "cannot map the policy memfd: %s", strerror(errno));
-	r = record_parse(text, (size_t)st.st_size, out, err, errlen);
+	r = policy_text_read(text, (size_t)st.st_size, out, err, errlen);
 	munmap(text, (size_t)st.st_size);
 	return r;
 }

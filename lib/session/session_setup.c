@@ -14,7 +14,7 @@
 #include "mountns.h"
 #include "paths.h"
 #include "procinfo.h"
-#include "record.h"
+#include "policy_text.h"
 #include "session_env.h"
 #include "session_setup.h"
 
@@ -138,7 +138,7 @@ static int write_record(const struct session_setup_request *req, struct session_
 	for (size_t i = 0; i < state->cgroup.count && r == 0; i++)
 		r = strlist_append(&rec.cgroups, state->cgroup.dirs[i]);
 	if (r == 0)
-		r = record_serialize(req->policy, &rec.policy_text, &rec.policy_len);
+		r = policy_text_write(req->policy, &rec.policy_text, &rec.policy_len);
 	if (r == 0)
 		r = session_record_write(req->run_dir, &rec);
 	if (r == 0)

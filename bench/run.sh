@@ -884,6 +884,17 @@ echo "A denied path is now a placeholder mount made at login (one for \`/usr/sha
 echo
 echo "\`net.bind\`: up to 64 ports are Landlock rules, one each, made at session start; a wider range is decided by corral-helper (every bind trapped, section 3): \`net.bind = 8000-8999\` costs $(calc "$bind_extra / 1e3" 0) µs of session start against \`net.bind = 8000\` (paired)."
 
+# the guests' ssh logins, from the last tests/vm.t run (not measured here)
+vmdir=${BENCH_VM_DIR:-$repo/build/vm}
+if ls "$vmdir"/*.latency >/dev/null 2>&1; then
+	echo
+	echo "## ssh login latency in the Debian guests (tests/vm, qemu TCG)"
+	echo
+	echo "From the last \`tests/vm.t\` run on this machine ($(date -u -r "$vmdir/timings" '+%Y-%m-%d %H:%M UTC' 2>/dev/null || echo 'date unknown')): a whole \`ssh USER true\` against each guest's own sshd, medians of 3 interleaved logins of a confined user and of a user the same guest's pam_corral does not confine (it reads the policy and returns). The guests run under qemu's TCG, without hardware virtualisation: their CPU is about 13 times slower than this host's, so the seconds below are about 13 times what the same guest takes on hardware; the difference between the columns is what confinement adds to a login there."
+	echo
+	"$repo/tests/vm/tested-on.sh" --latency "$vmdir"
+fi
+
 echo
 echo "## Targets"
 echo

@@ -208,6 +208,7 @@ for guest in $guests; do
 	fi
 	dist=$(vm_guest_dist "$guest")
 	guest_started=$(date +%s)
+	rm -f "$build/vm/$guest".*   # an earlier run's results are not this one's
 	echo "# ===== $guest (Debian $dist) ====="
 
 	t=$(date +%s)

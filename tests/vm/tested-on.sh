@@ -2,8 +2,11 @@
 # The README's "Tested on" table and the login-latency rows of
 # docs/PERFORMANCE.md, written from what the last tests/vm.t run left in
 # build/vm (GUEST.facts, GUEST.suite.tap, GUEST.escape-*.tap, GUEST.latency).
-#   tests/vm/tested-on.sh [BUILD_VM_DIR]
+#   tests/vm/tested-on.sh [--suite|--latency] [BUILD_VM_DIR]
+# (default: both tables)
 set -u
+part=both
+case ${1:-} in --suite) part=suite; shift ;; --latency) part=latency; shift ;; esac
 dir=${1:-build/vm}
 ls "$dir"/*.facts >/dev/null 2>&1 || { echo "tested-on.sh: no $dir/*.facts: run tests/vm.t first" >&2; exit 1; }
 
@@ -19,6 +22,7 @@ tap() {
 }
 scenarios() { sed -n 's/^# --- \([0-9][0-9]-[a-z-]*\)$/\1/p' "$dir/$1.suite.tap" | tr '\n' ' ' | sed 's/ $//'; }
 
+if [ "$part" != latency ]; then
 echo "| guest | Debian | kernel | Landlock ABI | systemd | cgroup | real-host suite | its scenarios | escape files |"
 echo "| --- | --- | --- | ---: | --- | --- | --- | --- | --- |"
 for f in "$dir"/*.facts; do
@@ -30,7 +34,9 @@ for f in "$dir"/*.facts; do
 		"$(fact "$g" cgroup_fs) | $(tap "$dir/$g.suite.tap") | $(scenarios "$g") |" \
 		"${esc_names:-none}${esc:+: $(tap $esc)} |"
 done
-echo
+fi
+[ "$part" = both ] && echo
+[ "$part" = suite ] && exit 0
 echo "| guest | ssh login, confined (median s) | the same guest, a user pam_corral does not confine (median s) |"
 echo "| --- | ---: | ---: |"
 for f in "$dir"/*.latency; do

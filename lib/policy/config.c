@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "util.h"
 #include "inifile.h"
 #include "pathutil.h"
 
@@ -173,15 +174,8 @@ static int add_config_section(struct config *config, const struct ini_section *i
 {
 	struct config_section *s;
 
-	if (config->count == config->capacity) {
-		size_t capacity = config->capacity ? config->capacity * 2 : 16;
-		struct config_section *sections = realloc(config->sections, capacity * sizeof(*sections));
-
-		if (!sections)
-			return -ENOMEM;
-		config->sections = sections;
-		config->capacity = capacity;
-	}
+	if (ARRAY_RESERVE(config->sections, config->capacity, config->count + 1, 16) < 0)
+		return -ENOMEM;
 	s = &config->sections[config->count];
 	memset(s, 0, sizeof(*s));
 	s->name = strdup(ini->name);
@@ -201,15 +195,8 @@ static int add_setting(struct config_section *s, int key, enum list_op op,
 {
 	struct config_setting *setting;
 
-	if (s->count == s->capacity) {
-		size_t capacity = s->capacity ? s->capacity * 2 : 8;
-		struct config_setting *settings = realloc(s->settings, capacity * sizeof(*settings));
-
-		if (!settings)
-			return -ENOMEM;
-		s->settings = settings;
-		s->capacity = capacity;
-	}
+	if (ARRAY_RESERVE(s->settings, s->capacity, s->count + 1, 8) < 0)
+		return -ENOMEM;
 	setting = &s->settings[s->count++];
 	setting->key = key;
 	setting->op = op;

@@ -8,6 +8,7 @@
 
 #include "pathutil.h"
 #include "policy_text.h"
+#include "util.h"
 
 struct text_buffer {
 	char *data;
@@ -19,20 +20,10 @@ static int buffer_append(struct text_buffer *b, const char *text)
 {
 	size_t n = strlen(text);
 
-	if (b->len + n + 1 > b->capacity) {
-		size_t capacity = b->capacity ? b->capacity : 1024;
-		char *data;
+	int r = array_reserve(&b->data, &b->capacity, b->len + n + 1, 1, 1024, RECORD_SIZE_MAX);
 
-		while (b->len + n + 1 > capacity)
-			capacity *= 2;
-		if (capacity > RECORD_SIZE_MAX)
-			return -EINVAL;
-		data = realloc(b->data, capacity);
-		if (!data)
-			return -ENOMEM;
-		b->data = data;
-		b->capacity = capacity;
-	}
+	if (r < 0)
+		return r == -EFBIG ? -EINVAL : r;
 	memcpy(b->data + b->len, text, n + 1);
 	b->len += n;
 	return 0;

@@ -6,18 +6,7 @@
 #include <string.h>
 
 #include "pathutil.h"
-
-__attribute__((format(printf, 3, 4)))
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
+#include "util.h"
 
 static bool is_control(char c)
 {
@@ -55,26 +44,26 @@ int path_check_syntax(const char *text, char *err, size_t errlen)
 	size_t len = strlen(text);
 
 	if (len == 0) {
-		set_err(err, errlen, "empty path");
+		set_err(err, errlen, 0, "empty path");
 		return -EINVAL;
 	}
 	/* the expanded path must still fit a PATHUTIL_PATH_MAX buffer */
 	if (len >= PATHUTIL_PATH_MAX) {
-		set_err(err, errlen, "path longer than %d characters", PATHUTIL_PATH_MAX - 1);
+		set_err(err, errlen, 0, "path longer than %d characters", PATHUTIL_PATH_MAX - 1);
 		return -EINVAL;
 	}
 	if (has_control(text)) {
-		set_err(err, errlen, "control character in path");
+		set_err(err, errlen, 0, "control character in path");
 		return -EINVAL;
 	}
 	if (text[0] == '~') {
 		/* ~user would need a second user's home: not supported */
 		if (text[1] != '\0' && text[1] != '/') {
-			set_err(err, errlen, "'~name' is not supported (use ~ or %%h)");
+			set_err(err, errlen, 0, "'~name' is not supported (use ~ or %%h)");
 			return -EINVAL;
 		}
 	} else if (text[0] != '/' && strncmp(text, "%h", 2) != 0) {
-		set_err(err, errlen, "path must be absolute or start with ~ or %%h");
+		set_err(err, errlen, 0, "path must be absolute or start with ~ or %%h");
 		return -EINVAL;
 	}
 	for (const char *p = text; *p; p++) {
@@ -82,19 +71,19 @@ int path_check_syntax(const char *text, char *err, size_t errlen)
 			continue;
 		p++;
 		if (*p == '\0') {
-			set_err(err, errlen, "trailing '%%' (use %%%% for a literal percent)");
+			set_err(err, errlen, 0, "trailing '%%' (use %%%% for a literal percent)");
 			return -EINVAL;
 		}
 		if (*p != 'h' && *p != 'u' && *p != '%') {
 			if ((unsigned char)*p >= 0x80)
-				set_err(err, errlen, "unknown escape after '%%' (use %%h, %%u or %%%%)");
+				set_err(err, errlen, 0, "unknown escape after '%%' (use %%h, %%u or %%%%)");
 			else
-				set_err(err, errlen, "unknown escape '%%%c' (use %%h, %%u or %%%%)", *p);
+				set_err(err, errlen, 0, "unknown escape '%%%c' (use %%h, %%u or %%%%)", *p);
 			return -EINVAL;
 		}
 	}
 	if (has_dotdot(text)) {
-		set_err(err, errlen, "'..' is not allowed in a policy path");
+		set_err(err, errlen, 0, "'..' is not allowed in a policy path");
 		return -EINVAL;
 	}
 	return 0;
@@ -116,7 +105,7 @@ static int check_user(const char *user, char *err, size_t errlen)
 	/* the name becomes one path component: it must not move the path */
 	if (!user || user[0] == '\0' || strchr(user, '/') || strcmp(user, ".") == 0 ||
 	    strcmp(user, "..") == 0 || has_control(user)) {
-		set_err(err, errlen, "user name cannot be used in a path");
+		set_err(err, errlen, 0, "user name cannot be used in a path");
 		return -EINVAL;
 	}
 	return 0;
@@ -125,7 +114,7 @@ static int check_user(const char *user, char *err, size_t errlen)
 static int check_home(const char *home, char *err, size_t errlen)
 {
 	if (!home || home[0] != '/' || has_control(home) || has_dotdot(home)) {
-		set_err(err, errlen, "home directory is not a usable absolute path");
+		set_err(err, errlen, 0, "home directory is not a usable absolute path");
 		return -EINVAL;
 	}
 	return 0;
@@ -167,7 +156,7 @@ static int substitute(const char *text, const char *user, const char *home, char
 		}
 	}
 	if (r == -ENAMETOOLONG)
-		set_err(err, errlen, "expanded path is too long");
+		set_err(err, errlen, 0, "expanded path is too long");
 	return r;
 }
 
@@ -186,12 +175,12 @@ int path_expand(const char *text, const char *user, const char *home,
 		return r;
 	/* a home ending in "/." followed by "." can still spell ".." */
 	if (path_normalize(buf) < 0) {
-		set_err(err, errlen, "'..' is not allowed in a policy path");
+		set_err(err, errlen, 0, "'..' is not allowed in a policy path");
 		return -EINVAL;
 	}
 	len = strlen(buf);
 	if (len >= outlen) {
-		set_err(err, errlen, "expanded path is too long");
+		set_err(err, errlen, 0, "expanded path is too long");
 		return -ENAMETOOLONG;
 	}
 	memcpy(out, buf, len + 1);

@@ -8,18 +8,7 @@
 #include <string.h>
 
 #include "strlist.h"
-
-__attribute__((format(printf, 3, 4)))
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
+#include "util.h"
 
 static bool is_blank(char c)
 {
@@ -51,25 +40,7 @@ void strlist_free(struct strlist *list)
 
 static int reserve(struct strlist *list, size_t wanted)
 {
-	size_t capacity;
-	char **items;
-
-	if (wanted <= list->capacity)
-		return 0;
-	capacity = list->capacity ? list->capacity : 8;
-	while (capacity < wanted) {
-		if (capacity > SIZE_MAX / 2)
-			return -ENOMEM;
-		capacity *= 2;
-	}
-	if (capacity > SIZE_MAX / sizeof(*items))
-		return -ENOMEM;
-	items = realloc(list->items, capacity * sizeof(*items));
-	if (!items)
-		return -ENOMEM;
-	list->items = items;
-	list->capacity = capacity;
-	return 0;
+	return ARRAY_RESERVE(list->items, list->capacity, wanted, 8);
 }
 
 /* Takes ownership of item, also on failure, so callers never leak it. */
@@ -156,13 +127,13 @@ static int read_item(const char **pos, char *buf, char *err, size_t errlen)
 
 		if (c == '\0') {
 			if (quoted) {
-				set_err(err, errlen, "unterminated double quote");
+				set_err(err, errlen, 0, "unterminated double quote");
 				return -EINVAL;
 			}
 			break;
 		}
 		if (is_control(c)) {
-			set_err(err, errlen, "control character 0x%02x in value",
+			set_err(err, errlen, 0, "control character 0x%02x in value",
 				(unsigned)(unsigned char)c);
 			return -EINVAL;
 		}
@@ -170,12 +141,12 @@ static int read_item(const char **pos, char *buf, char *err, size_t errlen)
 			break;
 		if (c == '"') {
 			if (!quoted) {
-				set_err(err, errlen, "double quote in the middle of an item");
+				set_err(err, errlen, 0, "double quote in the middle of an item");
 				return -EINVAL;
 			}
 			p++;
 			if (*p != '\0' && !is_blank(*p)) {
-				set_err(err, errlen,
+				set_err(err, errlen, 0,
 					"closing double quote must be followed by a space or the end");
 				return -EINVAL;
 			}
@@ -184,21 +155,21 @@ static int read_item(const char **pos, char *buf, char *err, size_t errlen)
 		if (c == '\\') {
 			/* outside quotes a backslash could mean an escape or itself */
 			if (!quoted) {
-				set_err(err, errlen,
+				set_err(err, errlen, 0,
 					"backslash outside double quotes (quote the item and write \\\\)");
 				return -EINVAL;
 			}
 			c = p[1];
 			if (c == '\0') {
-				set_err(err, errlen, "unterminated double quote");
+				set_err(err, errlen, 0, "unterminated double quote");
 				return -EINVAL;
 			}
 			if (c != '"' && c != '\\') {
 				if (is_control(c) || (unsigned char)c >= 0x80)
-					set_err(err, errlen,
+					set_err(err, errlen, 0,
 						"unknown escape in double quotes (only \\\" and \\\\)");
 				else
-					set_err(err, errlen,
+					set_err(err, errlen, 0,
 						"unknown escape '\\%c' in double quotes (only \\\" and \\\\)",
 						c);
 				return -EINVAL;
@@ -206,7 +177,7 @@ static int read_item(const char **pos, char *buf, char *err, size_t errlen)
 			p++;
 		}
 		if (len == STRLIST_ITEM_MAX) {
-			set_err(err, errlen, "item longer than %d characters", STRLIST_ITEM_MAX);
+			set_err(err, errlen, 0, "item longer than %d characters", STRLIST_ITEM_MAX);
 			return -EINVAL;
 		}
 		buf[len++] = c;
@@ -245,7 +216,7 @@ int strlist_split(const char *value, struct strlist *out, char *err, size_t errl
 	r = move_items(out, &tmp);
 out:
 	if (r == -ENOMEM)
-		set_err(err, errlen, "out of memory");
+		set_err(err, errlen, 0, "out of memory");
 	free(buf);
 	strlist_free(&tmp);
 	return r;

@@ -72,6 +72,8 @@ int set_err(char *err, size_t errlen, int error, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (!err || errlen == 0)
+		return error;
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);

@@ -27,8 +27,8 @@
 
 tap_n=0
 tap_failed=0
-TAP_DIAG_LINES=${TAP_DIAG_LINES:-40}
-TAP_ON_FAIL=${TAP_ON_FAIL:-}
+TAP_DIAG_LINES=40
+TAP_ON_FAIL=
 
 plan() { echo "1..$1"; }
 done_testing() { echo "1..$tap_n"; }

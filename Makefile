@@ -51,6 +51,8 @@ SHELL_SRCS  := $(filter-out shell/launcher.c,$(wildcard shell/*.c))
 SHELL_OBJS  := $(SHELL_SRCS:%.c=$(B)/%.o)
 HELPER_SRCS := $(wildcard helper/*.c)
 HELPER_OBJS := $(HELPER_SRCS:%.c=$(B)/%.o)
+# the helper but its main(), linked into the unit tests as a library
+HELPER_LIB  := $(filter-out helper/main.c,$(HELPER_SRCS))
 PAM_SRCS    := $(wildcard pam_module/*.c)
 PAM_OBJS    := $(PAM_SRCS:%.c=$(B)/%.o)
 # the module's pure parts, linked into the unit tests too
@@ -99,6 +101,12 @@ $(B)/libpamrules.a: $(PAM_RULES:%.c=$(B)/%.o)
 $(B)/san/libpamrules.a: $(PAM_RULES:%.c=$(B)/san/%.o)
 	rm -f $@ && ar rcs $@ $^
 
+$(B)/libhelper.a: $(HELPER_LIB:%.c=$(B)/%.o)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/san/libhelper.a: $(HELPER_LIB:%.c=$(B)/san/%.o)
+	rm -f $@ && ar rcs $@ $^
+
 $(B)/corralctl: $(CTL_OBJS) $(B)/libcorral.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CTL_OBJS) $(B)/libcorral.a $(LDLIBS_ROOT)
 
@@ -137,13 +145,20 @@ $(B)/san/corral-helper: $(HELPER_SRCS:%.c=$(B)/san/%.o) $(B)/san/libcorral.a
 $(B)/san/corral-session: $(SHELL_SRCS:%.c=$(B)/san/%.o) $(B)/san/libcorral.a
 	$(SAN_CC) $(SAN_FLAGS) -o $@ $^ $(LDLIBS_LIB)
 
-$(B)/tests/%.t: tests/unit/%.c tests/tap.h $(B)/libcorral.a $(B)/libpamrules.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -Ipam_module -o $@ $< $(B)/libpamrules.a $(B)/libcorral.a $(LDLIBS_ROOT)
+# Unit tests link the fixture (tests/unit/fixture.c) and the helper's library.
+$(B)/tests/unit/fixture.o $(B)/san/tests/unit/fixture.o: tests/unit/fixture.h
 
-$(B)/tests/san/%.t: tests/unit/%.c tests/tap.h $(B)/san/libcorral.a $(B)/san/libpamrules.a
+$(B)/tests/%.t: tests/unit/%.c tests/tap.h tests/unit/fixture.h $(wildcard helper/*.h) $(B)/tests/unit/fixture.o \
+		$(B)/libhelper.a $(B)/libcorral.a $(B)/libpamrules.a
 	@mkdir -p $(dir $@)
-	$(SAN_CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(SAN_FLAGS) -Itests -Ipam_module -o $@ $< $(B)/san/libpamrules.a $(B)/san/libcorral.a $(LDLIBS_ROOT)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -Ipam_module -Ihelper -o $@ $< $(B)/tests/unit/fixture.o \
+		$(B)/libhelper.a $(B)/libpamrules.a $(B)/libcorral.a $(LDLIBS_ROOT)
+
+$(B)/tests/san/%.t: tests/unit/%.c tests/tap.h tests/unit/fixture.h $(wildcard helper/*.h) $(B)/san/tests/unit/fixture.o \
+		$(B)/san/libhelper.a $(B)/san/libcorral.a $(B)/san/libpamrules.a
+	@mkdir -p $(dir $@)
+	$(SAN_CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(SAN_FLAGS) -Itests -Ipam_module -Ihelper -o $@ $< $(B)/san/tests/unit/fixture.o \
+		$(B)/san/libhelper.a $(B)/san/libpamrules.a $(B)/san/libcorral.a $(LDLIBS_ROOT)
 
 $(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(dir $@)

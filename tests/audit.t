@@ -4,13 +4,15 @@
 # PAM directory (-p) and sshd_config (-s) and one throwaway confined user.
 # Creates, and removes on exit, only what was missing: /run/sshd (sshd -T
 # wants it), /usr/libexec/corral/corral-helper, /var/lib/systemd/linger.
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/lib/tap.sh"
 build=${CORRAL_BUILD:-build}
-if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP creates a user and reads sshd's host keys: run as root"; exit 0; fi
-[ -x /usr/sbin/sshd ] || { echo "1..0 # SKIP no /usr/sbin/sshd"; exit 0; }
+if [ "$(id -u)" -ne 0 ]; then skip_all "creates a user and reads sshd's host keys: run as root"; fi
+[ -x /usr/sbin/sshd ] || skip_all "no /usr/sbin/sshd"
 # the lock the end-to-end tests share: they install and remove
 # /usr/libexec/corral and /run/sshd too
 exec {lock_fd}</etc/pam.d
-flock -w 900 "$lock_fd" || { echo "Bail out! another test holds the /etc/pam.d lock"; exit 1; }
+flock -w 900 "$lock_fd" || bail "another test holds the /etc/pam.d lock"
 ctl=$(realpath "$build/corralctl")
 user=crau1
 user2=crau2
@@ -73,11 +75,6 @@ sshd_with() {  # FROM TO: the safe config with line FROM replaced (TO may be emp
 sshd_with "" ""
 
 audit() { out=$("$ctl" audit -c "$conf" -s "$sshd_config" -p "$pamdir" 2>&1); status=$?; }
-n=0
-is() {  # description, got, want
-	n=$((n + 1))
-	if [ "$2" = "$3" ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; echo "#   got:  $2" | head -n 20; echo "#   want: $3"; fi
-}
 # how many lines of the last audit match an extended regex
 count() { grep -Ec -- "$1" <<<"$out"; }
 # one finding appears (exit 1), then goes with the fix (exit 0)
@@ -92,13 +89,13 @@ fixed() {  # description
 	[ "$status" = 0 ] || sed 's/^/#   /' <<<"$out" | head -n 10
 }
 
-echo "1..38"
+plan 38
 if [ ! -e /usr/libexec/corral/corral-helper ]; then
 	shows "corral-helper missing" '^audit: /usr/libexec/corral/corral-helper is missing or not executable: .* — fix: install corral'
 	install -D -m 0755 "$build/corral-helper" /usr/libexec/corral/corral-helper && made_helper=1
 	fixed "corral-helper installed"
 else
-	for _ in 1 2; do n=$((n + 1)); echo "ok $n # skip corral-helper is installed already: cannot show it missing"; done
+	for _ in 1 2; do skip "corral-helper is installed already: cannot show it missing"; done
 fi
 audit
 is "nothing to find: exit 0 and a summary naming one confined user" "$status: $out" \

@@ -3,9 +3,11 @@
 # minus PAM): each operation runs unconfined first as the same throwaway
 # user (so the test could fail), then confined, where it must be refused
 # with the exact errno; allowed operations must still work.
+# shellcheck source=tests/lib/tap.sh disable=SC2015 # COND && pass || fail: pass never fails
+. "$(dirname "$0")/lib/tap.sh"
 build=${CORRAL_BUILD:-build}
 ctl=$(realpath "$build/corralctl")
-if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP creates users: run as root"; exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then skip_all "creates users: run as root"; fi
 user=crconf
 cleanup() {
 	[ -n "${listener:-}" ] && kill "$listener" 2>/dev/null
@@ -42,24 +44,22 @@ unconfined() { runuser -u "$user" -- "$probe" "$@" 2>&1; }
 confined() { (cd / && "$ctl" run -c "$dir/corral.ini" -u "$user" -- "$probe" "$@" 2>&1); }
 confined_cmd() { (cd / && "$ctl" run -c "$dir/corral.ini" -u "$user" -- "$@"); }
 
-n=0
 t() {  # description, expected confined output, expected-unconfined-differs (yes/no), probe args...
 	local what=$1 want=$2 baseline=$3
 	shift 3
 	local out base
-	n=$((n + 1))
 	out=$(confined "$@")
 	if [ "$baseline" = yes ]; then
 		base=$(unconfined "$@")
 		if [ "$base" = "$want" ]; then
-			echo "not ok $n - $what: unconfined gives '$base' too, so this proves nothing"
+			fail "$what: unconfined gives '$base' too, so this proves nothing"
 			return
 		fi
 	fi
 	if [ "$out" = "$want" ]; then
-		echo "ok $n - $what: $want${base:+ (unconfined: $base)}"
+		pass "$what: $want${base:+ (unconfined: $base)}"
 	else
-		echo "not ok $n - $what: got '$out', want '$want'"
+		fail "$what: got '$out', want '$want'"
 	fi
 }
 
@@ -70,7 +70,7 @@ listener=$!
 sleep 0.2
 user_sleeper=$(pgrep -u "$user" -x sleep | head -n 1)
 
-echo "1..47"
+plan 47
 t "write in home allowed" ok no write "$home/f"
 # the session's view is read-only outside fs.write: the mount answers before Landlock
 t "write outside the write trees refused" EROFS yes write /tmp/crconf-x
@@ -84,12 +84,11 @@ t "mmap(PROT_EXEC) of a binary copied to home refused (noexec mount)" EPERM yes 
 t "mmap(PROT_EXEC) inside fs.exec allowed" ok no mmap-exec /usr/bin/true
 t "execveat(AT_EMPTY_PATH) of the copied binary refused" EACCES yes execveat-fd "$home/copied-true"
 t "exec through /proc/self/fd of the copied binary refused" EACCES yes exec-proc-fd "$home/copied-true"
-n=$((n + 1))
 base=$(runuser -u "$user" -- /lib64/ld-linux-x86-64.so.2 "$home/copied-true" 2>&1; echo "status=$?")
 out=$(confined_cmd /lib64/ld-linux-x86-64.so.2 "$home/copied-true" 2>&1; echo "status=$?")
 [ "$base" = "status=0" ] && grep -q "failed to map segment" <<<"$out" && grep -q "status=127" <<<"$out" &&
-	echo "ok $n - ld.so of a binary copied to home refused (failed to map segment; unconfined: runs)" ||
-	echo "not ok $n - ld.so: confined '$out', unconfined '$base'"
+	pass "ld.so of a binary copied to home refused (failed to map segment; unconfined: runs)" ||
+	fail "ld.so: confined '$out', unconfined '$base'"
 t "bind outside net.bind refused" EACCES yes bind 9000
 t "bind inside net.bind allowed" ok no bind 8005
 t "TCP connect to a port net.connect does not grant refused (by corral-helper)" ECONNREFUSED yes connect 9099
@@ -113,35 +112,30 @@ t "signal to the user's own process outside the session refused" EPERM yes kill 
 t "exec of a memfd fails: corral-helper hands out sealed non-executable memfds (fs.exec set)" EACCES yes memfd-exec
 t "memfd_create(MFD_EXEC) refused" EACCES yes memfd-mfd-exec
 t "memfd_create with MFD_NOEXEC_SEAL allowed" ok no memfd-sealed
-n=$((n + 1))
 base=$(runuser -u "$user" -- sh -c "\"$probe\" ptrace-parent")
 out=$(confined ptrace-parent)
-[ "$base" = ok ] && [ "$out" = EPERM ] && echo "ok $n - ptrace of the supervisor outside the session refused: EPERM (unconfined, of a same-user parent: ok)" ||
-	echo "not ok $n - ptrace parent: confined '$out', unconfined '$base'"
+[ "$base" = ok ] && [ "$out" = EPERM ] && pass "ptrace of the supervisor outside the session refused: EPERM (unconfined, of a same-user parent: ok)" ||
+	fail "ptrace parent: confined '$out', unconfined '$base'"
 t "ptrace inside the session still works (gdb, strace)" ok no ptrace-child
 install -o root -m 4755 /usr/bin/id "$tools/suid-id"
-n=$((n + 1))
 base=$(runuser -u "$user" -- "$tools/suid-id" -u)
 out=$(cd / && "$ctl" run -c "$dir/corral.ini" -u "$user" -- "$tools/suid-id" -u 2>&1)
-[ "$base" = 0 ] && [ "$out" = "$(id -u "$user")" ] && echo "ok $n - a setuid-root binary gains nothing (euid $out; unconfined: $base)" ||
-	echo "not ok $n - setuid: confined '$out', unconfined '$base'"
-n=$((n + 1))
+[ "$base" = 0 ] && [ "$out" = "$(id -u "$user")" ] && pass "a setuid-root binary gains nothing (euid $out; unconfined: $base)" ||
+	fail "setuid: confined '$out', unconfined '$base'"
 status=$(confined x32 >/dev/null 2>&1; echo $?)
-[ "$status" = 159 ] && echo "ok $n - an x32 system call kills the process (SIGSYS)" || echo "not ok $n - x32: exit $status"
-n=$((n + 1))
+[ "$status" = 159 ] && pass "an x32 system call kills the process (SIGSYS)" || fail "x32: exit $status"
 # some hypervisors (and kernels booted with ia32_emulation=0) fault int 0x80
 # before any filter sees it: there is nothing to confine then
 base=$(runuser -u "$user" -- "$probe" int80 >/dev/null 2>&1; echo $?)
 status=$(confined int80 >/dev/null 2>&1; echo $?)
 if [ "$base" != 0 ]; then
-	echo "ok $n # SKIP int 0x80 does not work unconfined on this machine (exit $base): the 32-bit entry point is off"
+	skip "int 0x80 does not work unconfined on this machine (exit $base): the 32-bit entry point is off"
 else
-	[ "$status" = 159 ] && echo "ok $n - int 0x80 from a 64-bit process kills it (SIGSYS)" || echo "not ok $n - int 0x80: exit $status"
+	[ "$status" = 159 ] && pass "int 0x80 from a 64-bit process kills it (SIGSYS)" || fail "int 0x80: exit $status"
 fi
-n=$((n + 1))
 out=$(cd / && "$ctl" run -c "$dir/corral.ini" -u "$user" -- /bin/sh -c 'umask; ulimit -n; cd; pwd; echo $HOME $USER $LOGNAME $PATH' 2>&1 | tr '\n' ' ')
 want="0027 200 $home $home $user $user /usr/local/bin:/usr/bin:/bin "
-[ "$out" = "$want" ] && echo "ok $n - umask, rlimits, home and environment set" || echo "not ok $n - environment: got '$out', want '$want'"
+[ "$out" = "$want" ] && pass "umask, rlimits, home and environment set" || fail "environment: got '$out', want '$want'"
 
 # Allowed work still works under a typical lab policy, and the session ends
 # on time. A second policy: /tmp writable (compilers and git need it).
@@ -156,29 +150,23 @@ INI
 chmod 0644 "$dir/work.ini"
 work() { (cd / && "$ctl" run -c "$dir/work.ini" -u "$user" -- /bin/sh -c "$1" 2>&1); }
 printf '#include <stdio.h>\nint main(void){puts("compiled");return 0;}\n' | runuser -u "$user" -- tee "$home/hello.c" >/dev/null
-n=$((n + 1))
 out=$(work 'cc -o ~/hello ~/hello.c && echo built')
-[ "$out" = built ] && echo "ok $n - cc compiles in the home directory" || echo "not ok $n - cc: $out"
-n=$((n + 1))
+[ "$out" = built ] && pass "cc compiles in the home directory" || fail "cc: $out"
 out=$(work '/usr/bin/python3 -c "import json, os; print(json.dumps(os.listdir(\"/usr\") != []))"')
-[ "$out" = true ] && echo "ok $n - a python script runs and reads /usr" || echo "not ok $n - python: $out"
-n=$((n + 1))
+[ "$out" = true ] && pass "a python script runs and reads /usr" || fail "python: $out"
 out=$(work 'cd && git init -q repo && cd repo && echo x >f && git add f && git -c user.name=s -c user.email=s@x commit -qm m && git log --format=%s')
-[ "$out" = m ] && echo "ok $n - git init/commit in the home directory" || echo "not ok $n - git: $out"
-n=$((n + 1))
+[ "$out" = m ] && pass "git init/commit in the home directory" || fail "git: $out"
 out=$(work 'ls /usr | grep -cx bin')
-[ "$out" = 1 ] && echo "ok $n - listing /usr" || echo "not ok $n - ls /usr: $out"
-n=$((n + 1))
+[ "$out" = 1 ] && pass "listing /usr" || fail "ls /usr: $out"
 start=$(date +%s)
 out=$(work 'sleep 30; echo survived'); status=$?
 took=$(( $(date +%s) - start ))
-[ "$status" = 129 ] && [ "$took" -lt 8 ] && [ -z "$out" ] && echo "ok $n - session.max_time = 2s ends the session (status 129 after ${took}s)" ||
-	echo "not ok $n - max_time: status $status after ${took}s, output '$out'"
+[ "$status" = 129 ] && [ "$took" -lt 8 ] && [ -z "$out" ] && pass "session.max_time = 2s ends the session (status 129 after ${took}s)" ||
+	fail "max_time: status $status after ${took}s, output '$out'"
 sed -i 's/^session.max_time = 2s/session.idle_timeout = 2s/' "$dir/work.ini"
-n=$((n + 1))
 start=$(date +%s)
 out=$(cd / && script -qec "$ctl run -c $dir/work.ini -u $user -- /bin/sh -c 'sleep 30; echo survived'" /dev/null 2>&1)
 took=$(( $(date +%s) - start ))
 grep -q "idle too long" <<<"$out" && ! grep -q survived <<<"$out" && [ "$took" -lt 10 ] &&
-	echo "ok $n - session.idle_timeout = 2s ends a session whose terminal sees no input (${took}s)" ||
-	echo "not ok $n - idle: ${took}s, output: $(tr '\r\n' '  ' <<<"$out")"
+	pass "session.idle_timeout = 2s ends a session whose terminal sees no input (${took}s)" ||
+	fail "idle: ${took}s, output: $(tr '\r\n' '  ' <<<"$out")"

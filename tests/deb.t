@@ -5,23 +5,25 @@
 # touches is saved first and put back after: /etc/corral, /etc/shells,
 # /etc/pam.d/common-*, pam-auth-update's state in /var/lib/pam, /run/corral,
 # /var/lib/corral and any file of a development install it would replace.
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/lib/tap.sh"
 build=${CORRAL_BUILD:-build}
-if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP installs a package: run as root"; exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then skip_all "installs a package: run as root"; fi
 for tool in dpkg-buildpackage dh lintian pam-auth-update su; do
-	command -v "$tool" >/dev/null || { echo "1..0 # SKIP $tool is not installed"; exit 0; }
+	command -v "$tool" >/dev/null || skip_all "$tool is not installed"
 done
 # one test at a time changes /etc/corral and /etc/pam.d: the lock the
 # end-to-end tests share
 exec {lock_fd}</etc/pam.d
-flock -w 900 "$lock_fd" || { echo "Bail out! another test holds the /etc/pam.d lock"; exit 1; }
+flock -w 900 "$lock_fd" || bail "another test holds the /etc/pam.d lock"
 if dpkg-query -W -f='${Status}' corral 2>/dev/null | grep -qv '^unknown ok not-installed$'; then
-	echo "1..0 # SKIP a corral package is installed (or its config files are): not touching it"; exit 0
+	skip_all "a corral package is installed (or its config files are): not touching it"
 fi
 # purging removes /run/corral: not while another test has a session there
 # (stale records are saved and put back like the rest)
 live=$("$build/corralctl" sessions 2>/dev/null | sed 1d | grep -cv -e '(stale: ' -e '^(no active sessions)$')
 if [ "${live:-0}" -gt 0 ]; then
-	echo "1..0 # SKIP $live corral session(s) open in /run/corral/sessions: purging would remove their records"; exit 0
+	skip_all "$live corral session(s) open in /run/corral/sessions: purging would remove their records"
 fi
 repo=$(cd "$(dirname "$0")/.." && pwd)
 version=$(sed -n 's/^VERSION *:= *//p' "$repo/Makefile")
@@ -70,12 +72,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-n=0
-is() {  # description, got, want
-	n=$((n + 1))
-	if [ "$2" = "$3" ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; echo "#   got:  $2" | head -n 20; echo "#   want: $3"; fi
-}
-echo "1..24"
+plan 24
 
 # --- build and lint -------------------------------------------------------------
 rm -f "$deb"

@@ -399,4 +399,4 @@ sleep 0.3
 is "after sshd is gone: no process, session record or session cgroup of the test's users is left" \
 	"$(e2e_leftovers)" ""
 echo "# $((SECONDS - T0)) s"
-e2e_done
+done_testing

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.." || exit 1
 . tests/e2e/lib.sh
 e2e_init su runuser /usr/sbin/cron crontab
 T0=$SECONDS
-if pgrep -x cron >/dev/null; then echo "1..0 # SKIP a cron daemon is running already"; exit 0; fi
+if pgrep -x cron >/dev/null; then skip_all "a cron daemon is running already"; fi
 
 e2e_group cecadm
 e2e_user cecu /usr/bin/corral-shell
@@ -101,7 +101,7 @@ logged "... logged with rule=shell" \
 job='{ grep -E "^(NoNewPrivs|Seccomp):" /proc/self/status | tr -s "\t" " "; echo "sid=$CORRAL_SESSION"; test -f "/run/corral/sessions/$CORRAL_SESSION" && echo record; touch /var/tmp/cec-$LOGNAME 2>&1; echo "outside=$?"; id -un; } >$HOME/cron-out 2>&1; echo done >$HOME/cron-done'
 for u in ceca cecn cecc; do
 	echo "* * * * * $job" >"$E2E_WORK/crontab.$u"
-	crontab -u "$u" "$E2E_WORK/crontab.$u" || { echo "Bail out! crontab -u $u"; exit 1; }
+	crontab -u "$u" "$E2E_WORK/crontab.$u" || bail "crontab -u $u"
 done
 made_run_files=
 for f in /run/crond.pid /run/crond.reboot; do [ -e "$f" ] || made_run_files+=" $f"; done
@@ -165,4 +165,4 @@ is "cron is stopped, the crontabs are gone" \
 is "no process, session record or session cgroup of the test's users is left (the cron session's keeper closed it)" \
 	"$(e2e_leftovers)" ""
 echo "# $((SECONDS - T0)) s"
-e2e_done
+done_testing

@@ -7,9 +7,10 @@
 # guests of tests/vm are the proof on the real kernels; this runs here in
 # a few minutes. Each result is one of the suite's, renumbered, named
 # "[ABI N] file: description".
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/lib/tap.sh"
 cd "$(dirname "$0")/.." || exit 1
-if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP creates users and sessions: run as root"; exit 0; fi
-n=0
+if [ "$(id -u)" -ne 0 ]; then skip_all "creates users and sessions: run as root"; fi
 for abi in 2 4; do
 	case $abi in
 	2) files="fs deny metadata exec privilege net xproc" ;;
@@ -22,24 +23,23 @@ for abi in 2 4; do
 		while IFS= read -r line; do
 			case $line in
 			"ok "[0-9]*|"not ok "[0-9]*)
-				got=$((got + 1)); n=$((n + 1))
+				got=$((got + 1))
 				status=${line%% [0-9]*}
 				rest=$(sed -E 's/^(not )?ok [0-9]+//' <<<"$line")
 				case $rest in
-				" # "*) echo "$status $n$rest" ;;   # skip or todo, as it came
-				*) echo "$status $n - [ABI $abi] $f:${rest# -}" ;;
+				" # "*) tap_line "$status" "$rest" ;;   # skip or todo, as it came
+				*) tap_line "$status" " - [ABI $abi] $f:${rest# -}" ;;
 				esac
 				;;
 			"#"*) echo "$line" ;;
 			esac
 		done <<<"$out"
-		n=$((n + 1))
 		if [ -n "$plan" ] && [ "$got" = "$plan" ]; then
-			echo "ok $n - [ABI $abi] $f: all $plan results came"
+			pass "[ABI $abi] $f: all $plan results came"
 		else
-			echo "not ok $n - [ABI $abi] $f: $got results of a plan of '${plan:-none}' (it died?)"
+			fail "[ABI $abi] $f: $got results of a plan of '${plan:-none}' (it died?)"
 			tail -n 5 <<<"$out" | sed 's/^/#   /'
 		fi
 	done
 done
-echo "1..$n"
+done_testing

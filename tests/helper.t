@@ -9,9 +9,11 @@
 # then refused with its exact errno and, when syslog can be caught, logged.
 # Runs in a private mount namespace where /dev/log is the test's own catcher
 # (an overlay on /dev: nothing changes for the rest of the machine).
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/lib/tap.sh"
 build=$(realpath "${CORRAL_BUILD:-build}")
-if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP creates users: run as root"; exit 0; fi
-if ! command -v cc >/dev/null; then echo "1..0 # SKIP no C compiler for the probe"; exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then skip_all "creates users: run as root"; fi
+if ! command -v cc >/dev/null; then skip_all "no C compiler for the probe"; fi
 if [ -z "${CORRAL_HELPER_T_NS:-}" ] && unshare -m --propagation private true 2>/dev/null; then
 	CORRAL_HELPER_T_NS=1 exec unshare -m --propagation private /bin/bash "$0" "$@"
 fi
@@ -215,9 +217,6 @@ INI
 unconfined() { (cd / && runuser -u "$A" -- "$probe" "$@" 2>&1); }
 confined() { local p=$1; shift; (cd / && "$ctl" run -c "$dir/$p.ini" -u "$A" -- "$probe" "$@" 2>&1); }
 
-n=0
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); echo "not ok $n - $1"; }
 
 # refused DESCRIPTION POLICY WANT LOG-ERE PROBE-ARGS...: unconfined (as A)
 # the probe must not give WANT; confined it must, and the helper must log.
@@ -463,4 +462,4 @@ if [ "$base" = 2 ] && [ -n "$helper" ] && [ "$before" = 2 ] && [ "$left" = 0 ]; 
 else
 	fail "helper killed: helper '$helper', children before $before, left $left (unconfined survivors: $base)"
 fi
-echo "1..$n"
+done_testing

@@ -7,13 +7,15 @@
 # when it hides what they need. Whole confined sessions, with the helper
 # serving real traffic, run with both programs built with ASan+UBSan.
 # Installs /etc/corral/corral.ini for the test and restores it.
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/lib/tap.sh"
 build=${CORRAL_BUILD:-build}
 src=$(cd "$(dirname "$0")/.." && pwd)
-if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP creates users and /etc/corral: run as root"; exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then skip_all "creates users and /etc/corral: run as root"; fi
 for f in pam_driver pam_corral.so corral-session valgrind/corral-helper san/corral-helper san/corral-session; do
-	[ -e "$build/$f" ] || { echo "1..0 # SKIP $build/$f is missing (make unit-tests)"; exit 0; }
+	[ -e "$build/$f" ] || skip_all "$build/$f is missing (make unit-tests)"
 done
-command -v valgrind >/dev/null || { echo "1..0 # SKIP no valgrind"; exit 0; }
+command -v valgrind >/dev/null || skip_all "no valgrind"
 users=(crmc1 crmc2 crmc3)
 saved=
 pids=()
@@ -98,11 +100,6 @@ fs.exec = /usr
 INI
 chmod 0644 /etc/corral/corral.ini
 
-n=0
-is() {  # description, got, want
-	n=$((n + 1))
-	if [ "$2" = "$3" ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; echo "#   got:  $2" | head -n 20; echo "#   want: $3"; fi
-}
 # clean LOG...: no checker log reports an error or a leak. A process that
 # execs a program valgrind does not trace writes no summary: no report then.
 vg_report='ERROR SUMMARY: [1-9]|^==[0-9]+== (Invalid|Conditional jump|Use of uninitialised|Syscall param|Mismatched|Source and destination|Argument|Process terminating|[0-9,]+ bytes in [0-9,]+ blocks are)'
@@ -126,7 +123,7 @@ vgshell() {
 		--trace-children-skip='/usr/*,/bin/*' --log-file="$logs/shell.%p" "$vg/corral-session" "$@"
 }
 
-echo "1..16"
+plan 16
 
 # --- valgrind: the shell ------------------------------------------------------------
 rm -f "$logs"/shell.* "$logs"/helper.*

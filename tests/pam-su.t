@@ -6,20 +6,22 @@
 # when missing, writes /etc/corral/corral.ini, and catches syslog on /dev/log
 # when nothing listens there. Everything is restored or removed on exit.
 # Each refusal is shown against what the same command does without corral.
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/lib/tap.sh"
 build=${CORRAL_BUILD:-build}
-if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP edits /etc/pam.d, creates users: run as root"; exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then skip_all "edits /etc/pam.d, creates users: run as root"; fi
 for f in su su-l runuser runuser-l; do
-	[ -f "/etc/pam.d/$f" ] || { echo "1..0 # SKIP no /etc/pam.d/$f"; exit 0; }
+	[ -f "/etc/pam.d/$f" ] || skip_all "no /etc/pam.d/$f"
 done
 # The locks of the other tests that edit /etc/pam.d and /etc/corral: flock
 # on /etc/pam.d (tests/audit.t, tests/deb.t; what this test starts must not
 # inherit that fd), then the end-to-end tests' lock directory (a holder that
 # is dead is taken over: tests/e2e/lock.sh).
 exec {lock_fd}</etc/pam.d
-flock -w 900 "$lock_fd" || { echo "Bail out! another test holds the /etc/pam.d lock"; exit 1; }
+flock -w 900 "$lock_fd" || bail "another test holds the /etc/pam.d lock"
 unlocked() { "$@" {lock_fd}<&-; }
 . "$(dirname "$0")/e2e/lock.sh"
-e2e_lock || { echo "Bail out! an end-to-end test held $E2E_LOCK for 10 minutes"; exit 1; }
+e2e_lock || bail "an end-to-end test held $E2E_LOCK for 10 minutes"
 trap 'rm -rf "$E2E_LOCK"' EXIT   # until cleanup takes over
 module=$(realpath "$build/pam_corral.so")
 users=(crsu1 crsu2 crsu3)
@@ -140,20 +142,10 @@ INI
 }
 good_config
 
-n=0
-is() {  # description, got, want
-	n=$((n + 1))
-	if [ "$2" = "$3" ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; echo "#   got:  $2" | head -n 20; echo "#   want: $3"; fi
-}
-like() {  # description, got, extended regex over the whole text (^ and $: its start and end)
-	n=$((n + 1))
-	if [[ $2 =~ $3 ]]; then echo "ok $n - $1"; else echo "not ok $n - $1"; sed 's/^/#   got: /' <<<"$2" | head -n 20; echo "#   want: /$3/"; fi
-}
 logged() {  # description, extended regex (a line of the caught syslog)
-	n=$((n + 1))
-	if [ -z "$catcher" ]; then echo "ok $n # skip /dev/log was there already: cannot read what was logged"; return; fi
+	if [ -z "$catcher" ]; then skip "/dev/log was there already: cannot read what was logged"; return; fi
 	sleep 0.1
-	if grep -Eq -- "$2" "$log"; then echo "ok $n - $1"; else echo "not ok $n - $1"; echo "#   no syslog line /$2/"; tail -n 5 "$log" | sed 's/^/#   /'; fi
+	if grep -Eq -- "$2" "$log"; then pass "$1"; else fail "$1" "no syslog line /$2/" "$(tail -n 5 "$log")"; fi
 }
 gone() {  # pid: dead or a zombie waiting for init, within 2 s
 	for _ in $(seq 20); do
@@ -168,7 +160,7 @@ suc() { unlocked su - "$@" </dev/null 2>&1; }   # su - USER -c CMD, output and e
 # the same as crsu1 without PAM (runuser and su have the module now)
 bare() { (cd / && unlocked setpriv --reuid=crsu1 --regid=crsu1 --init-groups -- "$@" </dev/null); }
 
-echo "1..36"
+plan 36
 # --- confined through su - -----------------------------------------------------
 rm -f /dev/shm/crsu1-x
 bare touch /dev/shm/crsu1-x && bare=written || bare=refused

@@ -11,7 +11,7 @@
 # group crpamadm). Each run is
 #   pam_driver -d @DIR@/pam -s SERVICE -u USER -r @DIR@/run [-- /bin/sh -c RUN]
 #
-# Case file format (plain text, one case per file):
+# Case file format (plain text, one case per file; read by tests/lib/Cases.pm):
 #
 #   # First comment line: what the case shows. More comment lines may follow.
 #   service SERVICE          PAM service name (the service file is written for it)
@@ -58,12 +58,15 @@ use File::Path qw(make_path remove_tree);
 use File::Basename qw(dirname basename);
 use POSIX qw(:sys_wait_h);
 use Time::HiRes qw(time sleep);
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Cases;
 
 my $build = $ENV{CORRAL_BUILD} || 'build';
 $build = "$ENV{PWD}/$build" unless $build =~ m{^/};
 my $driver = "$build/pam_driver";
 my $module = "$build/pam_corral.so";
-my @cases = sort glob('tests/cases/pam/*.case');
+my @cases = Cases::list('pam');
 
 if ($> != 0) {
     print "1..0 # SKIP creates users and needs root-owned config files: run as root\n";
@@ -97,26 +100,11 @@ quiet("useradd -m -s /usr/bin/corral-shell -G $group crpam3") == 0 or die "usera
 
 sub parse_case {
     my ($path) = @_;
-    open my $fh, '<', $path or die "$path: $!";
-    my %c = (path => $path, name => basename($path, '.case'), setup => [], check => [], stack => [], files => [],
+    my $case = Cases::read_case($path);
+    my %c = (path => $path, name => $case->{name}, setup => [], check => [], stack => [], files => [],
              expect => [], reject => [], timeout => 10);
-    my $block;
-    while (my $line = <$fh>) {
-        chomp $line;
-        if ($line =~ /^--- (\S+)\s*(.*)$/) {
-            my ($kind, $rest) = ($1, $2);
-            if ($kind eq 'file') {
-                my ($file, $mode) = split ' ', $rest;
-                $block = { path => $file, mode => oct($mode // '0644'), text => '' };
-                push @{ $c{files} }, $block;
-            } elsif ($kind eq 'expect' || $kind eq 'reject') {
-                $block = $c{$kind};
-            } else {
-                die "$path: unknown block '--- $kind'\n";
-            }
-        } elsif ($block) {
-            if (ref $block eq 'HASH') { $block->{text} .= "$line\n" } else { push @$block, $line if length $line }
-        } elsif ($line =~ /^#/ || $line =~ /^\s*$/) {
+    for my $line (@{ $case->{preamble} }) {
+        if ($line =~ /^#/ || $line =~ /^\s*$/) {
             $c{what} //= ($line =~ /^#\s*(.*)/)[0] if $line =~ /^#/;
         } elsif ($line =~ /^(service|user|args|run|timeout)\s+(.*)$/) {
             $c{$1} = $2;
@@ -126,6 +114,15 @@ sub parse_case {
             $c{valgrind_skip} = $1;
         } else {
             die "$path: cannot read '$line'\n";
+        }
+    }
+    for my $b (@{ $case->{blocks} }) {
+        if ($b->{kind} eq 'file') {
+            push @{ $c{files} }, $b;
+        } elsif ($b->{kind} eq 'expect' || $b->{kind} eq 'reject') {
+            push @{ $c{ $b->{kind} } }, Cases::lines($b);
+        } else {
+            die "$path: unknown block '--- $b->{kind}'\n";
         }
     }
     for my $k (qw(service user args what)) { die "$path: no '$k'\n" unless defined $c{$k} }
@@ -190,13 +187,7 @@ sub run_case {
     print $other "session required pam_permit.so\n";
     close $other;
     chmod 0644, "$dir/pam/$c->{service}", "$dir/pam/other";
-    for my $f (@{ $c->{files} }) {
-        make_path(dirname("$dir/$f->{path}"), { mode => 0755 });
-        open my $fh, '>', "$dir/$f->{path}" or die "$dir/$f->{path}: $!";
-        print $fh $sub->($f->{text});
-        close $fh;
-        chmod $f->{mode}, "$dir/$f->{path}";
-    }
+    Cases::make($dir, $_, $sub) for @{ $c->{files} };
     for my $cmd (@{ $c->{setup} }) {
         system('/bin/sh', '-c', "cd '$dir' && " . $sub->($cmd)) == 0 or push @problems, "setup failed: $cmd";
     }

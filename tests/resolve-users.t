@@ -2,9 +2,11 @@
 # Policy resolution for real users and groups created through the system's
 # NSS (useradd/groupadd): primary and supplementary groups, file order,
 # [user:] overrides, list edits across sections, exemption, expansion.
+# shellcheck source=tests/lib/tap.sh disable=SC2015 # COND && pass || fail: pass never fails
+. "$(dirname "$0")/lib/tap.sh"
 build=${CORRAL_BUILD:-build}
 ctl=$build/corralctl
-if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP creates users: run as root"; exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then skip_all "creates users: run as root"; fi
 prefix=crtest
 users=(${prefix}ann ${prefix}ben ${prefix}cat)
 groups=(${prefix}lab ${prefix}ta ${prefix}staff)
@@ -44,14 +46,12 @@ confine = yes
 INI
 chmod 0644 "$dir/corral.ini"
 
-n=0
 check() {  # description, user, expected exact line of explain output
-	n=$((n + 1))
 	out=$("$ctl" explain -c "$dir/corral.ini" "$2" 2>&1 | tr -s ' ')
 	if grep -qxF -- "$(tr -s ' ' <<<"$3")" <<<"$out"; then
-		echo "ok $n - $1"
+		pass "$1"
 	else
-		echo "not ok $n - $1"
+		fail "$1"
 		echo "#   wanted line: $3"
 		sed 's/^/#   /' <<<"$out" | head -n 50
 	fi
@@ -62,12 +62,11 @@ sections() {  # user -> the applied sections, comma-separated
 home_ann=$(getent passwd ${prefix}ann | cut -d: -f6)
 home_ben=$(getent passwd ${prefix}ben | cut -d: -f6)
 
-echo "1..14"
-n=$((n + 1))
+plan 14
 got=$(sections ${prefix}ann)
 want="default,group:${prefix}ta,group:${prefix}lab,user:${prefix}ann"
-[ "$got" = "$want" ] && echo "ok $n - ann: [default], her groups in file order, then [user:]" ||
-	{ echo "not ok $n - ann sections"; echo "#   got $got, want $want"; }
+[ "$got" = "$want" ] && pass "ann: [default], her groups in file order, then [user:]" ||
+	{ fail "ann sections"; echo "#   got $got, want $want"; }
 check "ann: confined by her primary group" ${prefix}ann "# confined: yes"
 check "ann: the later group section wins for a scalar" ${prefix}ann \
 	"limits.processes     = 100                            # [group:${prefix}lab] $dir/corral.ini:12"
@@ -77,26 +76,22 @@ check "ann: '-' removes /tmp, ~ expanded to her real home" ${prefix}ann \
 	"fs.write             = $home_ann                 # [default] $dir/corral.ini:5, -[group:${prefix}lab] $dir/corral.ini:14"
 check "ann: [user:] section applies last" ${prefix}ann \
 	"limits.memory        = 1G                             # [user:${prefix}ann] $dir/corral.ini:16"
-n=$((n + 1))
 got=$(sections ${prefix}ben)
 want="default,group:${prefix}lab"
-[ "$got" = "$want" ] && echo "ok $n - ben: a supplementary group counts" ||
-	{ echo "not ok $n - ben sections"; echo "#   got $got, want $want"; }
+[ "$got" = "$want" ] && pass "ben: a supplementary group counts" ||
+	{ fail "ben sections"; echo "#   got $got, want $want"; }
 check "ben: confined through a supplementary group" ${prefix}ben "# confined: yes"
 check "ben: his own home" ${prefix}ben \
 	"fs.write             = $home_ben                 # [default] $dir/corral.ini:5, -[group:${prefix}lab] $dir/corral.ini:14"
 check "cat: exempt through an exempt group" ${prefix}cat "# ${prefix}cat is exempt ([global] exempt_users/exempt_groups): never confined"
 check "cat: never confined even with confine = yes" ${prefix}cat "# confined: no"
-n=$((n + 1))
 "$ctl" explain -c "$dir/corral.ini" ${prefix}nobody >/dev/null 2>&1
 status=$?
-[ $status -eq 2 ] && echo "ok $n - an unknown user exits 2" || echo "not ok $n - unknown user exit $status"
-n=$((n + 1))
+[ $status -eq 2 ] && pass "an unknown user exits 2" || fail "unknown user exit $status"
 out=$("$ctl" check -c "$dir/corral.ini")
 grep -qF "warning: user '${prefix}ann' is confined ([group:${prefix}lab] $dir/corral.ini:11) but their login shell is '/bin/bash'" <<<"$out" &&
-	echo "ok $n - check warns about a confined user whose shell is not corral-shell" ||
-	{ echo "not ok $n - shell warning"; sed 's/^/#   /' <<<"$out"; }
-n=$((n + 1))
+	pass "check warns about a confined user whose shell is not corral-shell" ||
+	{ fail "shell warning"; sed 's/^/#   /' <<<"$out"; }
 grep -qF "warning: user '${prefix}cat' is exempt ([global]) and is never confined, but [user:${prefix}cat] $dir/corral.ini:18 sets confine = yes" <<<"$out" &&
-	echo "ok $n - check warns that an exempt user is set to be confined" ||
-	{ echo "not ok $n - exempt warning"; sed 's/^/#   /' <<<"$out"; }
+	pass "check warns that an exempt user is set to be confined" ||
+	{ fail "exempt warning"; sed 's/^/#   /' <<<"$out"; }

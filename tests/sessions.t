@@ -2,8 +2,10 @@
 # corralctl sessions lists the sessions pam_corral opened (from their
 # records) while they run, and nothing after they closed; a stale record
 # (its process gone) is marked as such.
+# shellcheck source=tests/lib/tap.sh disable=SC2015 # COND && pass || fail: pass never fails
+. "$(dirname "$0")/lib/tap.sh"
 build=${CORRAL_BUILD:-build}
-if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP opens PAM sessions: run as root"; exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then skip_all "opens PAM sessions: run as root"; fi
 user=crsess1
 dir=
 cleanup() {
@@ -28,7 +30,7 @@ chmod 0644 "$dir/corral.ini"
 echo "session required $(realpath "$build/pam_corral.so") config=$dir/corral.ini" >"$dir/pam.d/sshd"
 echo "session required pam_permit.so" >"$dir/pam.d/other"
 ctl=$build/corralctl
-echo "1..4"
+plan 4
 (cd / && "$build/pam_driver" -q -d "$dir/pam.d" -s sshd -u "$user" -- /bin/sleep 5) &
 driver_pid=$!
 for _ in $(seq 50); do
@@ -38,14 +40,14 @@ for _ in $(seq 50); do
 done
 line=$(grep " $user " <<<"$out")
 [ -n "$line" ] && grep -q "sshd" <<<"$line" && grep -q "\[group:$user\]" <<<"$line" &&
-	echo "ok 1 - an open session is listed with its user, service and sections: $line" ||
-	echo "not ok 1 - sessions: $out"
+	pass "an open session is listed with its user, service and sections: $line" ||
+	fail "sessions: $out"
 id=$(awk '{print $1}' <<<"$line")
-[ -n "$id" ] && [ -f "/run/corral/sessions/$id" ] && echo "ok 2 - its id names its record" || echo "not ok 2 - id '$id'"
+[ -n "$id" ] && [ -f "/run/corral/sessions/$id" ] && pass "its id names its record" || fail "id '$id'"
 wait "$driver_pid"
 driver_pid=
 out=$("$ctl" sessions)
-! grep -q " $user " <<<"$out" && echo "ok 3 - after close it is gone" || echo "not ok 3 - still listed: $out"
+! grep -q " $user " <<<"$out" && pass "after close it is gone" || fail "still listed: $out"
 # a record whose process is gone (a crashed daemon) shows as stale
 stale=0123456789abcdef0123456789abcdef
 {
@@ -55,5 +57,5 @@ stale=0123456789abcdef0123456789abcdef
 } >"/run/corral/sessions/$stale"
 chmod 0644 "/run/corral/sessions/$stale"
 out=$("$ctl" sessions)
-grep "$stale" <<<"$out" | grep -q "stale" && echo "ok 4 - a record whose process is gone is marked stale" ||
-	echo "not ok 4 - stale: $out"
+grep "$stale" <<<"$out" | grep -q "stale" && pass "a record whose process is gone is marked stale" ||
+	fail "stale: $out"

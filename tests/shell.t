@@ -5,8 +5,10 @@
 # config. Sessions open through pam_corral (the test's own PAM service file,
 # driven by build/pam_driver) so the shell finds its session record.
 # Installs /etc/corral/corral.ini for the test and restores it.
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/lib/tap.sh"
 build=${CORRAL_BUILD:-build}
-if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP creates users and /etc/corral: run as root"; exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then skip_all "creates users and /etc/corral: run as root"; fi
 users=(crsh1 crsh2 crsh3)
 saved=
 cleanup() {
@@ -63,13 +65,8 @@ INI
 as() { local u=$1; shift; (cd / && "$driver" -q -d "$pamdir" -s sshd -u "$u" -- "$@"); }
 # without PAM: no session record, the shell resolves the config itself
 bare() { local u=$1; shift; (cd / && runuser -u "$u" -- "$@"); }
-n=0
-is() {  # description, got, want
-	n=$((n + 1))
-	if [ "$2" = "$3" ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; echo "#   got:  $2"; echo "#   want: $3"; fi
-}
 
-echo "1..23"
+plan 23
 is "-c runs the command confined: write outside home refused" \
 	"$(as crsh1 "$shell" -c 'touch /tmp/crsh1-x 2>&1; echo status=$?')" \
 	"touch: cannot touch '/tmp/crsh1-x': Read-only file system

@@ -2,9 +2,11 @@
 # The config loader and resolver run inside login daemons: corralctl check
 # and explain on the example and on broken configs must be clean under
 # valgrind (no invalid access, no leak, no fd left open).
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/lib/tap.sh"
 build=${CORRAL_BUILD:-build}
 ctl=$build/corralctl
-if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP config files must be owned by root"; exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then skip_all "config files must be owned by root"; fi
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 chmod 0755 "$dir"
@@ -24,10 +26,8 @@ cases=(
 	"check -c $dir/fifo.ini"
 	"check -c $dir/missing.ini"
 )
-echo "1..${#cases[@]}"
-n=0
+plan "${#cases[@]}"
 for args in "${cases[@]}"; do
-	n=$((n + 1))
 	log=$(mktemp)
 	# shellcheck disable=SC2086
 	timeout 120 valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible \
@@ -36,9 +36,9 @@ for args in "${cases[@]}"; do
 	status=$?
 	# --track-fds lists the fds still open at exit: only 0, 1 and 2 may be
 	if [ $status -ne 99 ] && [ $status -ne 124 ] && ! grep -q 'Open file descriptor [3-9]' "$log"; then
-		echo "ok $n - valgrind clean: corralctl ${args//$dir/DIR} (exit $status)"
+		pass "valgrind clean: corralctl ${args//$dir/DIR} (exit $status)"
 	else
-		echo "not ok $n - valgrind: corralctl ${args//$dir/DIR} (exit $status)"
+		fail "valgrind: corralctl ${args//$dir/DIR} (exit $status)"
 		sed 's/^/#   /' "$log" | head -n 40
 	fi
 	rm -f "$log"

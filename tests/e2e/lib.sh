@@ -22,8 +22,9 @@
 # one runs make its results meaningless: each failure then says so ("note:").
 # E2E_KEEP_LOGS=DIR keeps the caught syslog and the daemons' logs in DIR.
 #
-# TAP: ok/is/like/unlike/logged/todo print one test line each; e2e_done
-# prints the plan at the end ("1..N"), so a test that dies midway fails.
+# TAP: tests/lib/tap.sh (ok/is/like/unlike/skip/todo), and logged here, print
+# one test line each; done_testing prints the plan at the end ("1..N"), so
+# a test that dies midway fails.
 
 E2E_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 E2E_BUILD=$(realpath "${CORRAL_BUILD:-build}")
@@ -31,8 +32,6 @@ E2E_MODULE=$E2E_BUILD/pam_corral.so
 E2E_WORK=
 E2E_LOG=
 E2E_SID='[0-9a-f]{32}'
-e2e_n=0
-e2e_failed=0
 e2e_catcher=
 e2e_users=()
 e2e_config_sum=
@@ -47,18 +46,10 @@ e2e_made_dirs=()
 e2e_cgroups_before=
 e2e_have_lock=
 
-# --- TAP -----------------------------------------------------------------------
-e2e_result() {  # 0|1, description, diagnostics...
-	e2e_n=$((e2e_n + 1))
-	if [ "$1" = 0 ]; then echo "ok $e2e_n - $2"; return 0; fi
-	echo "not ok $e2e_n - $2"
-	e2e_failed=$((e2e_failed + 1))
-	shift 2
-	local d
-	for d in "$@"; do sed 's/^/#   /' <<<"$d" | head -n 40; done
-	e2e_interference | sed 's/^/#   note: /'
-	return 1
-}
+# --- TAP (tests/lib/tap.sh) ------------------------------------------------------
+# shellcheck source=tests/lib/tap.sh
+. "$E2E_LIB/../lib/tap.sh"
+TAP_ON_FAIL=e2e_interference
 e2e_interference() {  # files of the test that something else changed meanwhile
 	local s
 	if [ -n "$e2e_config_sum" ] && [ "$(md5sum </etc/corral/corral.ini 2>/dev/null)" != "$e2e_config_sum" ]; then
@@ -69,34 +60,6 @@ e2e_interference() {  # files of the test that something else changed meanwhile
 			echo "/etc/pam.d/$s is not what this test made of it: another test changed it?"
 	done
 }
-ok() {  # description, shell command (status 0 = ok)
-	local desc=$1; shift
-	if "$@"; then e2e_result 0 "$desc"; else e2e_result 1 "$desc" "failed: $*"; fi
-}
-is() {  # description, got, want
-	if [ "$2" = "$3" ]; then e2e_result 0 "$1"; else e2e_result 1 "$1" "got:  $2" "want: $3"; fi
-}
-like() {  # description, got, extended regex
-	if [[ $2 =~ $3 ]]; then e2e_result 0 "$1"; else e2e_result 1 "$1" "got:  $2" "want: /$3/"; fi
-}
-unlike() {  # description, got, extended regex that must not match
-	if ! [[ $2 =~ $3 ]]; then e2e_result 0 "$1"; else e2e_result 1 "$1" "got:  $2" "must not match: /$3/"; fi
-}
-skip() {  # reason
-	e2e_n=$((e2e_n + 1))
-	echo "ok $e2e_n # skip $1"
-}
-todo() {  # description, reason, got, want: a known product bug, reported not hidden
-	e2e_n=$((e2e_n + 1))
-	if [ "$3" = "$4" ]; then
-		echo "ok $e2e_n - $1 # TODO $2"
-	else
-		echo "not ok $e2e_n - $1 # TODO $2"
-		sed 's/^/#   got:  /' <<<"$3" | head -n 20
-		echo "#   want: $4"
-	fi
-}
-e2e_done() { echo "1..$e2e_n"; }
 
 # --- the caught syslog -------------------------------------------------------------
 e2e_log_mark() { e2e_mark=$(wc -l <"$E2E_LOG" 2>/dev/null || echo 0); }   # lines before now
@@ -106,9 +69,9 @@ logged() {  # description, extended regex a line of the log (since the last mark
 	local since=
 	for _ in $(seq 20); do   # syslog(3) from other processes: give them a moment
 		since=$(e2e_log_since)
-		grep -Eq -- "$2" <<<"$since" && { e2e_result 0 "$1"; return; }
+		grep -Eq -- "$2" <<<"$since" && { pass "$1"; return; }
 	done
-	e2e_result 1 "$1" "no log line /$2/ among:" "$(tail -n 8 <<<"$since")"
+	fail "$1" "no log line /$2/ among:" "$(tail -n 8 <<<"$since")"
 }
 log_count() {  # extended regex: lines of the log since the mark that match
 	e2e_log_since | grep -Ec -- "$1"
@@ -150,18 +113,18 @@ e2e_user() {  # name shell [useradd options...]: a throwaway user with a home
 	local name=$1 shell=$2
 	shift 2
 	userdel -r "$name" >/dev/null 2>&1
-	useradd -m -s "$shell" "$@" "$name" >/dev/null 2>&1 || { echo "Bail out! useradd $name failed"; exit 1; }
+	useradd -m -s "$shell" "$@" "$name" >/dev/null 2>&1 || bail "useradd $name failed"
 	e2e_users+=("$name")
 }
 e2e_group() {  # name
 	groupdel "$1" >/dev/null 2>&1
-	groupadd "$1" || { echo "Bail out! groupadd $1 failed"; exit 1; }
+	groupadd "$1" || bail "groupadd $1 failed"
 	e2e_groups+=("$1")
 }
 e2e_pam_extend() {  # service...: save /etc/pam.d/SERVICE and append the module to it
 	local s
 	for s in "$@"; do
-		[ -f "/etc/pam.d/$s" ] || { echo "Bail out! no /etc/pam.d/$s"; exit 1; }
+		[ -f "/etc/pam.d/$s" ] || bail "no /etc/pam.d/$s"
 		cp -p "/etc/pam.d/$s" "$E2E_WORK/pam.d.$s" || exit 1
 		e2e_pam_saved+=("$s")
 		echo "session required $E2E_MODULE" >>"/etc/pam.d/$s"
@@ -254,12 +217,12 @@ e2e_cleanup() {
 . "$(dirname "${BASH_SOURCE[0]}")/lock.sh"
 
 e2e_init() {  # programs the test needs...
-	if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP runs daemons, edits /etc/pam.d, creates users: run as root"; exit 0; fi
+	if [ "$(id -u)" -ne 0 ]; then skip_all "runs daemons, edits /etc/pam.d, creates users: run as root"; fi
 	local p
 	for p in "$E2E_BUILD/corral-shell" "$E2E_BUILD/corral-helper" "$E2E_MODULE" "$@"; do
-		[ -x "$p" ] || [ -x "$(command -v "$p")" ] || { echo "1..0 # SKIP $p is missing (make all; apt-get install)"; exit 0; }
+		[ -x "$p" ] || [ -x "$(command -v "$p")" ] || skip_all "$p is missing (make all; apt-get install)"
 	done
-	e2e_lock || { echo "Bail out! another end-to-end test ($E2E_LOCK) held the lock for 10 minutes"; exit 1; }
+	e2e_lock || bail "another end-to-end test ($E2E_LOCK) held the lock for 10 minutes"
 	trap e2e_cleanup EXIT
 	trap 'exit 1' INT TERM HUP
 	E2E_WORK=$(mktemp -d /var/lib/corral-e2e.XXXXXX) || exit 1
@@ -289,6 +252,6 @@ e2e_init() {  # programs the test needs...
 		perl "$E2E_LIB/devlog.pl" /dev/log "$E2E_LOG" &
 		e2e_catcher=$!
 		for _ in $(seq 50); do [ -S /dev/log ] && break; sleep 0.1; done
-		[ -S /dev/log ] || { echo "Bail out! the /dev/log catcher did not start"; exit 1; }
+		[ -S /dev/log ] || bail "the /dev/log catcher did not start"
 	fi
 }

@@ -49,20 +49,20 @@ refused() {
 	# 1. corralctl run -c FILE
 	out=$(cd "$ESC_WORK/cwd" && CORRAL_CASE=$name-ctl timeout -k 2 10 "$ESC_CTL" run -c "$file" -u "$u" -- sh -c "$attempt" 2>&1)
 	status=$?
-	if crashed "$out" "$status"; then esc_result 1 "$name: corralctl run crashed" "status $status: $out"
-	elif [ -e "$outside/$name-ctl" ] || [[ $out == *COMMAND-RAN* ]]; then esc_result 1 "$name: corralctl run ran the command" "status $status: $out"
-	elif [ "$status" != 1 ] || ! [[ $out =~ $where ]]; then esc_result 1 "$name: corralctl run refuses, naming the place" "status $status: $out" "want: 1 and /$where/"
-	else esc_result 0 "$name: corralctl run refuses (1): $(head -n 1 <<<"$out" | cut -c1-150)"; fi
+	if crashed "$out" "$status"; then fail "$name: corralctl run crashed" "status $status: $out"
+	elif [ -e "$outside/$name-ctl" ] || [[ $out == *COMMAND-RAN* ]]; then fail "$name: corralctl run ran the command" "status $status: $out"
+	elif [ "$status" != 1 ] || ! [[ $out =~ $where ]]; then fail "$name: corralctl run refuses, naming the place" "status $status: $out" "want: 1 and /$where/"
+	else pass "$name: corralctl run refuses (1): $(head -n 1 <<<"$out" | cut -c1-150)"; fi
 	# 2. a PAM login with config=FILE
 	mkdir -p -m 0755 "$ESC_WORK/pam/$name"
 	printf 'session required %s config=%s\n' "$ESC_BUILD/pam_corral.so" "$file" >"$ESC_WORK/pam/$name/sshd"
 	out=$(cd "$ESC_WORK/cwd" && timeout -k 2 10 "$driver" -d "$ESC_WORK/pam/$name" -s sshd -u "$u" -- env CORRAL_CASE="$name-pam" "$sh" -c "$attempt" 2>&1)
 	status=$?
-	if crashed "$out" "$status"; then esc_result 1 "$name: the PAM login crashed" "status $status: $out"
-	elif [ -e "$outside/$name-pam" ] || [[ $out == *COMMAND-RAN* ]]; then esc_result 1 "$name: the PAM login ran the command" "$out"
+	if crashed "$out" "$status"; then fail "$name: the PAM login crashed" "status $status: $out"
+	elif [ -e "$outside/$name-pam" ] || [[ $out == *COMMAND-RAN* ]]; then fail "$name: the PAM login ran the command" "$out"
 	elif ! [[ $out == *"open: PAM_SESSION_ERR"* ]] || ! grep -E 'event=refused.*rule=config' <<<"$out" | grep -Eq -- "$where"; then
-		esc_result 1 "$name: the PAM login is refused with a log line naming the place" "status $status: $out" "want: open: PAM_SESSION_ERR and a log line event=refused rule=config /$where/"
-	else esc_result 0 "$name: the PAM login is refused: $(grep -Eo 'reason=.*' <<<"$out" | head -n 1 | cut -c1-150)"; fi
+		fail "$name: the PAM login is refused with a log line naming the place" "status $status: $out" "want: open: PAM_SESSION_ERR and a log line event=refused rule=config /$where/"
+	else pass "$name: the PAM login is refused: $(grep -Eo 'reason=.*' <<<"$out" | head -n 1 | cut -c1-150)"; fi
 	# 3. corral-shell without a record, reading /etc/corral/corral.ini
 	if [ -n "${4:-}" ]; then
 		rm -rf /etc/corral
@@ -72,10 +72,10 @@ refused() {
 		status=$?
 		local where_etc=${where//"$file"/\/etc\/corral\/corral.ini}
 		where_etc=${where_etc//"${4}"/\/etc\/corral}
-		if crashed "$out" "$status"; then esc_result 1 "$name: corral-shell crashed" "status $status: $out"
-		elif [ -e "$outside/$name-shell" ] || [[ $out == *COMMAND-RAN* ]]; then esc_result 1 "$name: corral-shell ran the command" "$out"
-		elif [ "$status" != 1 ] || ! [[ $out =~ $where_etc ]]; then esc_result 1 "$name: corral-shell refuses, naming the place" "status $status: $out" "want: 1 and /$where_etc/"
-		else esc_result 0 "$name: corral-shell refuses (1): $(head -n 1 <<<"$out" | cut -c1-150)"; fi
+		if crashed "$out" "$status"; then fail "$name: corral-shell crashed" "status $status: $out"
+		elif [ -e "$outside/$name-shell" ] || [[ $out == *COMMAND-RAN* ]]; then fail "$name: corral-shell ran the command" "$out"
+		elif [ "$status" != 1 ] || ! [[ $out =~ $where_etc ]]; then fail "$name: corral-shell refuses, naming the place" "status $status: $out" "want: 1 and /$where_etc/"
+		else pass "$name: corral-shell refuses (1): $(head -n 1 <<<"$out" | cut -c1-150)"; fi
 		rm -rf /etc/corral
 	fi
 }
@@ -123,7 +123,7 @@ refused nul-byte "$d/corral.ini" "$d/corral.ini:6: error" "$d"
 d=$(case_dir crlf)
 printf '%s\n' "$good" | sed 's/$/\r/' | write_ini "$d"
 out=$(cd / && CORRAL_CASE=crlf-ctl "$ESC_CTL" run -c "$d/corral.ini" -u "$u" -- sh -c "$attempt" 2>&1)
-esc_is "crlf: CR line ends are read as plain line ends: the session runs, confined (the write outside fails)" \
+is "crlf: CR line ends are read as plain line ends: the session runs, confined (the write outside fails)" \
 	"$?|$out|$(ls "$outside")" "0|COMMAND-RAN|"
 d=$(case_dir garbage)
 head -c 4096 /dev/urandom | write_ini "$d"
@@ -156,7 +156,7 @@ d=$(case_dir fifo)
 mkfifo -m 0644 "$d/corral.ini"
 start=$(date +%s)
 refused fifo "$d/corral.ini" "$d/corral.ini: error" "$d"
-esc_ok "fifo: nothing blocked (3 paths in $(($(date +%s) - start)) s)" test $(($(date +%s) - start)) -lt 10
+ok "fifo: nothing blocked (3 paths in $(($(date +%s) - start)) s)" test $(($(date +%s) - start)) -lt 10
 d=$(case_dir dev-zero)
 refused dev-zero /dev/zero "/dev/zero: error"
 d=$(case_dir missing)
@@ -182,9 +182,9 @@ d=$(case_dir unknown-names)
 printf '[user:crx-nosuchuser]\nconfine = no\n[group:crx-nosuchgroup]\nconfine = no\n%s\n[user:crx-nosuchuser2]\nfs.write = /\n' "$good" | write_ini "$d"
 out=$(cd / && CORRAL_CASE=unknown-ctl "$ESC_CTL" run -c "$d/corral.ini" -u "$u" -- sh -c "$attempt" 2>&1)
 status=$?
-esc_is "unknown user and group sections: the session runs (status 0), confined: the write outside fails" \
+is "unknown user and group sections: the session runs (status 0), confined: the write outside fails" \
 	"$status|$out|$(ls "$outside")" "0|COMMAND-RAN|"
 out=$("$ESC_CTL" check -c "$d/corral.ini" 2>&1)
-esc_like "... corralctl check calls them warnings, not errors" "$out" "warning: .*no such (user|group).*valid"
+like "... corralctl check calls them warnings, not errors" "$out" "warning: .*no such (user|group).*valid"
 
 esc_done

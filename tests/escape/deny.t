@@ -67,7 +67,7 @@ works() {
 	local desc=$1 policy=$2
 	shift 2
 	run_confined "$policy" "$u" "$@"
-	esc_is "$desc" "$(tr '\n' ' ' <<<"$R_OUT" | sed 's/ $//')|$R_AFTER" "ok|ok ok"
+	is "$desc" "$(tr '\n' ' ' <<<"$R_OUT" | sed 's/ $//')|$R_AFTER" "ok|ok ok"
 }
 # hidden DESC POLICY PATH: stat in the session shows a root-owned mode-0000
 # placeholder, not the real entry (owner, mode, inode)
@@ -78,9 +78,9 @@ hidden() {
 	real=$(stat -c %i "$path")
 	run_confined "$policy" "$u" stat -c '%u %a %i' "$path"
 	if [[ $R_OUT =~ ^0\ 0\ ([0-9]+)$ ]] && [ "${BASH_REMATCH[1]}" != "$real" ] && [ "$R_AFTER" = "ok ok" ]; then
-		esc_result 0 "$desc: $R_OUT (unconfined: $base)"
+		pass "$desc: $R_OUT (unconfined: $base)"
 	else
-		esc_result 1 "$desc" "confined: $R_OUT" "want:     '0 0 INODE' (root, mode 0000), INODE not the real $real; unconfined: $base" \
+		fail "$desc" "confined: $R_OUT" "want:     '0 0 INODE' (root, mode 0000), INODE not the real $real; unconfined: $base" \
 			"session afterwards: '$R_AFTER'"
 	fi
 }
@@ -103,7 +103,7 @@ if command -v git >/dev/null; then
 	works "git init, add and commit in ~/repo" "$ssh" sh -c 'cd ~ && git init -q repo && cd repo && echo x >f && git add f &&
 		git -c user.name=s -c user.email=s@example.org commit -qm first && git log --oneline | wc -l | sed s/^1$/ok/'
 else
-	esc_skip "git is not installed"
+	skip "git is not installed"
 fi
 works "the rest of the home: a file made before the session is read and written" "$ssh" sh -c 'cat ~/mykey >/dev/null && echo more >>~/mykey && echo ok'
 fresh_home
@@ -213,7 +213,7 @@ ESC_CHECK='find "$home/.config" "$home/cfg-old" -name x.desktop 2>/dev/null | gr
 fresh_home   # the unconfined run starts without ~/.config too
 attack "mkdir -p ~/.config/autostart, create x.desktop in it" '^ok$' "$refused" "$auto" "$u" \
 	sh -c "mkdir -p ~/.config/autostart 2>/dev/null; '$fs' create ~/.config/autostart/x.desktop"
-esc_is "... after the session ~/.config/autostart (and ~/.config) are empty directories of the user's (made at login, then covered)" \
+is "... after the session ~/.config/autostart (and ~/.config) are empty directories of the user's (made at login, then covered)" \
 	"$(stat -c '%F %U' "$home/.config" "$a" 2>&1 | tr '\n' ' ')$(ls -A "$a" 2>&1 | tr '\n' ' ')" "directory $u directory $u "
 fresh_home   # the unconfined run starts without ~/.config too
 attack "rename a prepared ~/stage (with x.desktop) onto ~/.config/autostart" '^ok$' "$busy" "$auto" "$u" \
@@ -232,7 +232,7 @@ install -d -m 0755 "$ESC_WORK/rootdir"
 ln -s "$ESC_WORK/rootdir" "$home/.config" && chown -h "$u:$u" "$home/.config"
 out=$(confined "$auto" "$u" "$ESC_TOOLS/after.sh" true)
 if [[ $out =~ after= ]]; then out=opened; else out="refused: $(head -n 1 <<<"$out")"; fi
-esc_is "~/.config -> a root-owned directory at login: nothing is made through the user's link (the session: $out)" \
+is "~/.config -> a root-owned directory at login: nothing is made through the user's link (the session: $out)" \
 	"$(ls -A "$ESC_WORK/rootdir")" ""
 fresh_home
 
@@ -255,7 +255,7 @@ fresh_home
 run_confined "$nested" "$u" "$fs" rename "$c" "$home/c2"
 first=$R_OUT
 run_confined "$nested" "$u" sh -c "'$fs' read ~/c2/solutions/a.txt; '$fs' read ~/course/solutions/a.txt"
-esc_like "rename ~/course to ~/c2 in one session ($first), read ~/c2/solutions/a.txt in the next: the content stays hidden" \
+like "rename ~/course to ~/c2 in one session ($first), read ~/c2/solutions/a.txt in the next: the content stays hidden" \
 	"$(tr '\n' ' ' <<<"$R_OUT")|$R_AFTER" '^(EACCES|ENOENT) (EACCES|ENOENT) \|ok ok$'
 restore_course
 fresh_home

@@ -37,7 +37,7 @@ esc_on_exit "rm -rf '$host_tmp' '$host_vtmp'"
 as_user "$u" sh -c "cp /usr/bin/echo ~/copy-echo; cp /bin/dash ~/copy-sh; cp /usr/bin/echo '$host_tmp/copy-echo'
 	printf '#!/bin/sh\necho ok\n' >~/script; chmod +x ~/script; '$x' write-code ~/code.bin; touch ~/shared.bin; cp /usr/bin/echo '$host_vtmp/copy-echo'" >/dev/null
 confined "$ro" "$u" sh -c "mkdir -p '$host_tmp' '$host_vtmp' && cp /usr/bin/echo '$host_tmp/copy-echo' && cp /usr/bin/echo '$host_vtmp/copy-echo'"
-esc_ok "the private /tmp (/var/lib/corral/tmp/$uid/tmp) holds the session's copy" test -x "/var/lib/corral/tmp/$uid/tmp/${host_tmp#/tmp/}/copy-echo"
+ok "the private /tmp (/var/lib/corral/tmp/$uid/tmp) holds the session's copy" test -x "/var/lib/corral/tmp/$uid/tmp/${host_tmp#/tmp/}/copy-echo"
 esc_compile_so() {  # OUT: the preload library (prebuilt in a Debian guest, which has no compiler)
 	if [ -n "${ESC_PREBUILT:-}" ]; then install -m 0755 "$ESC_PREBUILT/preload.so" "$1"; else
 		cc -O1 -shared -fPIC -o "$1" "$ESC_LIB/attacks/preload.c"; fi
@@ -72,7 +72,7 @@ echo "# memory files (corral-helper hands out memfds sealed non-executable)"
 attack "memfd_create, copy a program in, fexecve" '^ok$' 'EACCES|memfd_create:EPERM' "$lab" "$u" "$x" memfd /usr/bin/echo
 attack "memfd_create, copy a program in, execveat(AT_EMPTY_PATH)" '^ok$' 'EACCES|memfd_create:EPERM' "$lab" "$u" "$x" memfd /usr/bin/echo execveat
 if [ "$(as_user "$u" "$x" memfd-mfd-exec)" = EINVAL ]; then
-	esc_skip "memfd_create(MFD_EXEC): this kernel has no MFD_EXEC (before Linux 6.3)"
+	skip "memfd_create(MFD_EXEC): this kernel has no MFD_EXEC (before Linux 6.3)"
 else
 	attack "memfd_create(MFD_EXEC)" '^ok$' EACCES "$lab" "$u" "$x" memfd-mfd-exec
 fi
@@ -85,7 +85,7 @@ attack "a shebang script in the home (noexec mount)" '^ok$' EACCES "$lab" "$u" "
 attack "a script in fs.exec whose interpreter is the user's copy of sh in the home" '^ok$' EACCES "$lab" "$u" "$x" exec "$ESC_TOOLS/script-home-interp"
 attack "a script in fs.exec whose interpreter is in a readable tree outside fs.exec" '^ok$' EACCES "$ro" "$u" "$x" exec "$ESC_TOOLS/script-ro-interp"
 run_confined "$lab" "$u" sh "$home/script"
-esc_is "OUT OF SCOPE: an interpreter in fs.exec runs any script it can read (sh ~/script)" "$R_OUT|$R_AFTER" "ok|ok ok"
+is "OUT OF SCOPE: an interpreter in fs.exec runs any script it can read (sh ~/script)" "$R_OUT|$R_AFTER" "ok|ok ok"
 
 echo "# executable mappings of files the user wrote"
 attack "mmap(PROT_EXEC) of the copy in the home" '^ok$' EPERM "$lab" "$u" "$x" mmap "$home/copy-echo"
@@ -99,10 +99,10 @@ attack "mprotect(PROT_EXEC) of a private read-only mapping of it" '^ok$' EACCES 
 
 echo "# anonymous executable memory (out of scope: not a file)"
 run_confined "$lab" "$u" "$x" jit
-esc_is "OUT OF SCOPE: a JIT-style anonymous RWX mapping works (returns 42)" "$R_OUT|$R_AFTER" "ok:42|ok ok"
+is "OUT OF SCOPE: a JIT-style anonymous RWX mapping works (returns 42)" "$R_OUT|$R_AFTER" "ok:42|ok ok"
 attack "writing code over the program's own text through /proc/self/mem (/proc is read-only)" '^ok:42$' EACCES "$lab" "$u" "$x" selfmem
 run_confined "$lab" "$u" "$x" jit-file "$home/code.bin"
-esc_is "KNOWN LIMIT: machine code read from a file of the home into anonymous memory runs" "$R_OUT|$R_AFTER" "ok:42|ok ok"
+is "KNOWN LIMIT: machine code read from a file of the home into anonymous memory runs" "$R_OUT|$R_AFTER" "ok:42|ok ok"
 
 echo "# a tree of fs.exec inside the home (fs.exec = /usr ~/bin), which the user can re-point"
 as_user "$u" sh -c 'mkdir -p ~/bin && cp /usr/bin/echo ~/bin/mine' >/dev/null
@@ -111,7 +111,7 @@ fs.exec = +~/bin
 INI
 )
 run_confined "$bin" "$u" sh -c "'$x' exec ~/bin/mine; '$x' exec ~/copy-echo"
-esc_is "with ~/bin a directory: a program in ~/bin runs, one elsewhere in the home does not" "$(tr '\n' ' ' <<<"$R_OUT")|$R_AFTER" "ok EACCES |ok ok"
+is "with ~/bin a directory: a program in ~/bin runs, one elsewhere in the home does not" "$(tr '\n' ' ' <<<"$R_OUT")|$R_AFTER" "ok EACCES |ok ok"
 as_user "$u" sh -c 'rm -rf ~/bin && ln -s / ~/bin' >/dev/null
 link="symbolic link the user could have made"
 attack_refused "~/bin -> /: a binary copied elsewhere in the home would run (noexec cleared on every mount)" \
@@ -141,13 +141,13 @@ INI
 )
 dynamic=$(grep -c ld-linux /usr/bin/echo)
 run_confined "$usrbin" "$u" /usr/bin/true
-esc_is "/usr/bin/true starts (the loader it names is in /usr/lib, outside fs.exec)" "$R_OUT|$R_STATUS|$R_AFTER" "|0|ok ok"
+is "/usr/bin/true starts (the loader it names is in /usr/lib, outside fs.exec)" "$R_OUT|$R_STATUS|$R_AFTER" "|0|ok ok"
 run_confined "$usrbin" "$u" /usr/bin/env true
-esc_is "/usr/bin/env true starts" "$R_OUT|$R_STATUS|$R_AFTER" "|0|ok ok"
+is "/usr/bin/env true starts" "$R_OUT|$R_STATUS|$R_AFTER" "|0|ok ok"
 run_confined "$usrbin" "$u" "$x" exec /usr/bin/echo
-esc_is "execve of /usr/bin/echo (dynamically linked: $dynamic names of ld-linux in it) prints ok" "$R_OUT|$R_AFTER" "ok|ok ok"
+is "execve of /usr/bin/echo (dynamically linked: $dynamic names of ld-linux in it) prints ok" "$R_OUT|$R_AFTER" "ok|ok ok"
 run_confined "$usrbin" "$u" sh -c 'ls /usr >/dev/null && date >/dev/null && echo ok'
-esc_is "a shell runs ls and date" "$R_OUT|$R_AFTER" "ok|ok ok"
+is "a shell runs ls and date" "$R_OUT|$R_AFTER" "ok|ok ok"
 w="a program copied into a read-only tree outside fs.exec"
 attack "execve of $w" '^ok$' EACCES "$usrbin" "$u" "$x" exec "$tree/prog"
 attack "execveat(fd, \"\", AT_EMPTY_PATH) of $w" '^ok$' EACCES "$usrbin" "$u" "$x" execveat "$tree/prog"

@@ -101,7 +101,7 @@ echo "# file descriptors passed in from outside (an unconfined process of the us
 esc_bg "$u" "$ESC_TOOLS/fdpass" serve "$home/sock"
 for _ in $(seq 50); do [ -S "$home/sock" ] && break; sleep 0.1; done
 run_confined "$lab" "$u" "$ESC_TOOLS/fdpass" get "$home/sock" r "$secret"
-esc_is "KNOWN LIMIT: a read fd of a file outside the trees, passed in over ~/sock, works (Landlock checks at open)" \
+is "KNOWN LIMIT: a read fd of a file outside the trees, passed in over ~/sock, works (Landlock checks at open)" \
 	"$R_OUT|$R_AFTER" "ok|ok ok"
 attack "... while opening that file directly is refused" '^ok$' EACCES "$lab" "$u" "$fs" read "$secret"
 # What the sender could pass is bounded by what it may open: none of these
@@ -113,11 +113,11 @@ cg='if [ -d /sys/fs/cgroup/pids ]; then CG=/sys/fs/cgroup/pids$(sed -n "s|^[0-9]
 for target in "$lab" '/run/corral/sessions/$CORRAL_SESSION' '$CG/pids.max' '$CG/cgroup.procs' '$ROOT/cgroup.procs' \
 	'$MEM' "$hpath/mem" "$hpath/environ" "$hpath/oom_score_adj"; do
 	run_confined "$lab" "$u" sh -c "$cg; '$ESC_TOOLS/fdpass' get ~/sock w \"$target\"; '$fs' write \"$target\""
-	esc_like "writing $target fails: the unconfined sender cannot open it, nor can the session" \
+	like "writing $target fails: the unconfined sender cannot open it, nor can the session" \
 		"$(tr '\n' ' ' <<<"$R_OUT")|$R_AFTER" '^sender:E[A-Z]+ (EACCES|EPERM) \|ok ok$'
 done
 run_confined "$lab" "$u" sh -c "'$fs' read \"$hpath/mem\"; '$fs' read \"$hpath/environ\"; '$fs' list \"$hpath/fd\""
-esc_is "the helper's /proc entries (mem, environ, fd/) cannot be read from the session" "$(tr '\n' ' ' <<<"$R_OUT")" "EACCES EACCES EACCES "
+is "the helper's /proc entries (mem, environ, fd/) cannot be read from the session" "$(tr '\n' ' ' <<<"$R_OUT")" "EACCES EACCES EACCES "
 
 echo "# fs.deny inside a granted tree (a file, a directory, a program in fs.exec)"
 as_user "$u" sh -c 'echo s >~/secret; mkdir ~/secretdir; echo i >~/secretdir/inner; ln -s ~/secret ~/sl-secret; ln -s ~/secretdir/inner ~/sl-inner' >/dev/null
@@ -151,13 +151,13 @@ ESC_BETWEEN=
 attack "fs.deny directory: openat(home, secretdir/inner)" '^ok$' EACCES "$deny" "$u" "$fs" openat "$home" secretdir/inner
 attack "fs.deny directory: follow a symlink into it" '^ok$' EACCES "$deny" "$u" "$fs" read "$home/sl-inner"
 run_confined "$deny" "$u" sh -c "'$fs' read ~/mine; '$fs' write ~/mine"
-esc_is "fs.deny: the rest of the home stays readable and writable" "$(tr '\n' ' ' <<<"$R_OUT")" "ok ok "
+is "fs.deny: the rest of the home stays readable and writable" "$(tr '\n' ' ' <<<"$R_OUT")" "ok ok "
 # the denied paths are covered in the session's view: the home around them
 # keeps every right (before, Landlock carved them out and the home's top
 # level became read-only)
 rm -f "$home/newfile"
 run_confined "$deny" "$u" sh -c "'$fs' create ~/newfile && rm ~/newfile && mkdir ~/newdir && mv ~/newdir ~/newdir2 && rmdir ~/newdir2 && echo made"
-esc_is "fs.deny: new files and directories can be made, renamed and removed directly in the home" "$R_OUT" "ok
+is "fs.deny: new files and directories can be made, renamed and removed directly in the home" "$R_OUT" "ok
 made"
 # fs.deny names a path; a cover hides a name, and Landlock rules attach to
 # inodes. A hard link of the denied file made before the session (say,

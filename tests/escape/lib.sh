@@ -22,59 +22,25 @@
 # --lock takes the lock the end-to-end tests share (flock on /etc/pam.d)
 # for tests that change /etc (corral.ini, hosts) or use PAM services.
 #
-# TAP: esc_ok/esc_is/esc_like/esc_todo and attack/attack_killed print one
-# test line each; esc_done checks for leftovers and prints the plan.
+# TAP: tests/lib/tap.sh (ok/is/like/todo_like...) and attack/attack_killed
+# print one test line each; esc_done checks for leftovers and prints the plan.
 
 ESC_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ESC_BUILD=$(realpath "${CORRAL_BUILD:-build}" 2>/dev/null)
 ESC_CTL=$ESC_BUILD/corralctl
 ESC_TOOLS=
 ESC_WORK=
-esc_n=0
 esc_users=()
 esc_undo=()
 esc_lock_fd=
 esc_started=$(date +%s)
 
-# --- TAP -----------------------------------------------------------------------
-esc_result() {  # 0|1, description, diagnostics...
-	esc_n=$((esc_n + 1))
-	if [ "$1" = 0 ]; then echo "ok $esc_n - $2"; return 0; fi
-	echo "not ok $esc_n - $2"
-	shift 2
-	local d
-	for d in "$@"; do sed 's/^/#   /' <<<"$d" | head -n 30; done
-	return 1
-}
-esc_ok() {  # description, command... (status 0 = ok)
-	local desc=$1; shift
-	if "$@"; then esc_result 0 "$desc"; else esc_result 1 "$desc" "failed: $*"; fi
-}
-esc_is() {  # description, got, want
-	if [ "$2" = "$3" ]; then esc_result 0 "$1"; else esc_result 1 "$1" "got:  $2" "want: $3"; fi
-}
-esc_like() {  # description, got, extended regex
-	if [[ $2 =~ $3 ]]; then esc_result 0 "$1"; else esc_result 1 "$1" "got:  $2" "want: /$3/"; fi
-}
-esc_unlike() {  # description, got, extended regex that must not match
-	if ! [[ $2 =~ $3 ]]; then esc_result 0 "$1"; else esc_result 1 "$1" "got:  $2" "must not match: /$3/"; fi
-}
-esc_skip() {  # reason
-	esc_n=$((esc_n + 1))
-	echo "ok $esc_n # skip $1"
-}
-# A finding: the attack worked where it must not. Reported, never hidden:
-# the test asserts the safe result and is marked TODO with the reason.
-esc_todo() {  # description, reason, got, extended regex of the safe result
-	esc_n=$((esc_n + 1))
-	if [[ $3 =~ $4 ]]; then
-		echo "ok $esc_n - $1 # TODO $2"
-	else
-		echo "not ok $esc_n - $1 # TODO $2"
-		sed 's/^/#   got:  /' <<<"$3" | head -n 20
-		echo "#   want: /$4/"
-	fi
-}
+# --- TAP (tests/lib/tap.sh) ------------------------------------------------------
+# shellcheck source=tests/lib/tap.sh
+. "$ESC_LIB/../lib/tap.sh"
+TAP_DIAG_LINES=30
+# A finding (an attack worked where it must not) is reported, never hidden:
+# the test asserts the safe result with todo_like, giving the reason.
 
 # --- running as the user ---------------------------------------------------------
 # as_user USER CMD...: unconfined, as USER (uid, gid, groups), no PAM, in /,
@@ -138,7 +104,7 @@ attack() {
 		run_unconfined "$u" "$@"
 		base=$R_OUT
 		if ! [[ $base =~ $base_re ]]; then
-			esc_result 1 "$desc" "unconfined it does not work either, so this proves nothing:" "got:  $base" "want: /$base_re/"
+			fail "$desc" "unconfined it does not work either, so this proves nothing:" "got:  $base" "want: /$base_re/"
 			return 1
 		fi
 	fi
@@ -146,10 +112,10 @@ attack() {
 	run_confined "$policy" "$u" "$@"
 	[ -n "${ESC_CHECK:-}" ] && check=$(eval "$ESC_CHECK" 2>&1)
 	if [[ $R_OUT =~ ^($want)$ ]] && [ "$R_AFTER" = "ok ok" ] && [ -z "$check" ]; then
-		esc_result 0 "$desc: $(tr '\n' ' ' <<<"$R_OUT" | sed 's/ $//')${base:+ (unconfined: $(tr '\n' ' ' <<<"$base" | sed 's/ $//'))}"
+		pass "$desc: $(tr '\n' ' ' <<<"$R_OUT" | sed 's/ $//')${base:+ (unconfined: $(tr '\n' ' ' <<<"$base" | sed 's/ $//'))}"
 		return 0
 	fi
-	esc_result 1 "$desc" "confined: $R_OUT" "want:     /^($want)$/" "status=$R_STATUS, session afterwards: '$R_AFTER' (want 'ok ok')" \
+	fail "$desc" "confined: $R_OUT" "want:     /^($want)$/" "status=$R_STATUS, session afterwards: '$R_AFTER' (want 'ok ok')" \
 		${check:+"left a trace: $check"}
 	return 1
 }
@@ -162,7 +128,7 @@ attack_todo() {
 	local base=$R_OUT
 	[ -n "${ESC_BETWEEN:-}" ] && eval "$ESC_BETWEEN" >/dev/null 2>&1
 	run_confined "$policy" "$u" "$@"
-	esc_todo "$desc (unconfined: $(tr '\n' ' ' <<<"$base" | sed 's/ $//'); confined: $(tr '\n' ' ' <<<"$R_OUT" | sed 's/ $//'))" \
+	todo_like "$desc (unconfined: $(tr '\n' ' ' <<<"$base" | sed 's/ $//'); confined: $(tr '\n' ' ' <<<"$R_OUT" | sed 's/ $//'))" \
 		"$reason" "$R_OUT" "^($want)$"
 }
 # attack_refused DESC BASELINE MESSAGE POLICY USER CMD...: the attack works
@@ -174,15 +140,15 @@ attack_refused() {
 	run_unconfined "$u" "$@"
 	base=$R_OUT
 	if ! [[ $base =~ $base_re ]]; then
-		esc_result 1 "$desc" "unconfined it does not work either, so this proves nothing:" "got:  $base" "want: /$base_re/"
+		fail "$desc" "unconfined it does not work either, so this proves nothing:" "got:  $base" "want: /$base_re/"
 		return 1
 	fi
 	out=$(confined "$policy" "$u" "$ESC_TOOLS/after.sh" "$@"); status=$?
 	if [ "$status" -ne 0 ] && [[ $out =~ $message ]] && ! [[ $out =~ after= ]]; then
-		esc_result 0 "$desc: the session is refused ($(head -n 1 <<<"$out")) (unconfined: $(tr '\n' ' ' <<<"$base" | sed 's/ $//'))"
+		pass "$desc: the session is refused ($(head -n 1 <<<"$out")) (unconfined: $(tr '\n' ' ' <<<"$base" | sed 's/ $//'))"
 		return 0
 	fi
-	esc_result 1 "$desc" "confined (status $status): $out" "want: a refused session matching /$message/"
+	fail "$desc" "confined (status $status): $out" "want: a refused session matching /$message/"
 	return 1
 }
 # attack_killed DESC POLICY USER CMD...: the process is killed by SIGSYS
@@ -196,14 +162,14 @@ attack_killed() {
 	# killed unconfined too (int 0x80 where the hypervisor faults it):
 	# no filter is needed for what cannot run at all
 	if [ "$R_STATUS" -ge 128 ]; then
-		esc_skip "$desc: killed unconfined too on this machine ($base)"
+		skip "$desc: killed unconfined too on this machine ($base)"
 		return 0
 	fi
 	run_confined "$policy" "$u" "$@"
 	if [ "$R_STATUS" = 159 ] && [[ $R_OUT =~ ^(.*Bad\ system\ call.*)?$ ]] && [ "$R_AFTER" = "ok ok" ]; then
-		esc_result 0 "$desc: killed by SIGSYS (unconfined: $base)"
+		pass "$desc: killed by SIGSYS (unconfined: $base)"
 	else
-		esc_result 1 "$desc" "confined: '$R_OUT' status $R_STATUS, afterwards '$R_AFTER'" "want: no output, status 159 (SIGSYS), then 'ok ok'"
+		fail "$desc" "confined: '$R_OUT' status $R_STATUS, afterwards '$R_AFTER'" "want: no output, status 159 (SIGSYS), then 'ok ok'"
 	fi
 }
 
@@ -213,7 +179,7 @@ esc_user() {  # name [shell]: a throwaway user with a home (mode 0755)
 	local name=$1 shell=${2:-/bin/bash}
 	pkill -KILL -u "$name" 2>/dev/null
 	userdel -r "$name" >/dev/null 2>&1
-	useradd -m -s "$shell" "$name" >/dev/null 2>&1 || { echo "Bail out! useradd $name failed"; exit 1; }
+	useradd -m -s "$shell" "$name" >/dev/null 2>&1 || bail "useradd $name failed"
 	chmod 0755 "$(getent passwd "$name" | cut -d: -f6)"
 	esc_users+=("$name")
 }
@@ -296,11 +262,11 @@ esc_compile() {
 	# a Debian guest of tests/vm has no compiler: the host built them
 	if [ -n "${ESC_PREBUILT:-}" ]; then
 		install -m 0755 "$ESC_PREBUILT/$name" "$ESC_TOOLS/$name" ||
-			{ echo "Bail out! no prebuilt attacks/$name in $ESC_PREBUILT"; exit 1; }
+			bail "no prebuilt attacks/$name in $ESC_PREBUILT"
 		return
 	fi
 	cc -O1 -Wall -o "$ESC_TOOLS/$name" "$ESC_LIB/attacks/$name.c" "$@" ||
-		{ echo "Bail out! cannot compile attacks/$name.c"; exit 1; }
+		bail "cannot compile attacks/$name.c"
 }
 esc_sessions_left() {  # records and cgroups of this test's sessions that are still there
 	local id f u x
@@ -334,11 +300,11 @@ esc_done() {  # the leftover checks, then the plan
 	local left
 	esc_bg_stop
 	left=$(esc_processes_left)
-	esc_is "no process of the test users is left" "$left" ""
+	is "no process of the test users is left" "$left" ""
 	left=$(esc_sessions_left)
-	esc_is "no session record or cgroup is left ($(sort -u "$ESC_WORK/sessions" 2>/dev/null | wc -l) sessions checked)" "$left" ""
+	is "no session record or cgroup is left ($(sort -u "$ESC_WORK/sessions" 2>/dev/null | wc -l) sessions checked)" "$left" ""
 	echo "# $(basename "$0"): $(($(date +%s) - esc_started)) s"
-	echo "1..$esc_n"
+	done_testing
 }
 
 esc_cleanup() {
@@ -370,18 +336,18 @@ esc_cleanup() {
 }
 
 esc_init() {  # [--lock]
-	if [ "$(id -u)" -ne 0 ]; then echo "1..0 # SKIP creates users and sessions: run as root"; exit 0; fi
+	if [ "$(id -u)" -ne 0 ]; then skip_all "creates users and sessions: run as root"; fi
 	local p
 	for p in corralctl corral-shell corral-helper pam_corral.so probe pam_driver; do
-		[ -e "$ESC_BUILD/$p" ] || { echo "1..0 # SKIP $ESC_BUILD/$p is missing (make all build/probe build/pam_driver)"; exit 0; }
+		[ -e "$ESC_BUILD/$p" ] || skip_all "$ESC_BUILD/$p is missing (make all build/probe build/pam_driver)"
 	done
 	for p in ${ESC_PREBUILT:+no-}cc setpriv timeout flock perl python3; do
 		[ "$p" = no-cc ] && continue
-		command -v "$p" >/dev/null || { echo "1..0 # SKIP $p is missing"; exit 0; }
+		command -v "$p" >/dev/null || skip_all "$p is missing"
 	done
 	if [ "$1" = --lock ]; then
 		exec {esc_lock_fd}</etc/pam.d
-		flock -w 900 "$esc_lock_fd" || { echo "Bail out! another test holds the /etc lock"; exit 1; }
+		flock -w 900 "$esc_lock_fd" || bail "another test holds the /etc lock"
 	fi
 	esc_made_run=; [ -e /run/corral ] || esc_made_run=1   # the module's runtime dirs: removed if we made them
 	esc_made_varlib=; [ -e /var/lib/corral ] || esc_made_varlib=1

@@ -22,7 +22,7 @@ esc_init
 u=crxmd1 grp=crxmdg
 esc_user "$u"
 groupdel "$grp" >/dev/null 2>&1
-groupadd "$grp" || { echo "Bail out! groupadd $grp failed"; exit 1; }
+groupadd "$grp" || bail "groupadd $grp failed"
 esc_on_exit "groupdel $grp"
 usermod -a -G "$grp" "$u"
 gid=$(getent group "$grp" | cut -d: -f3)
@@ -92,7 +92,7 @@ metadata() {
 	if [ -n "$fchmodat2" ]; then
 		attack "fchmodat2(O_PATH fd, \"\", AT_EMPTY_PATH) $what" '^ok$' "$erofs" "$pol" "$u" "$m" fchmodat-empty "$d/f" 0600
 	else
-		esc_skip "fchmodat2 $what: this kernel has no fchmodat2 (before Linux 6.6)"
+		skip "fchmodat2 $what: this kernel has no fchmodat2 (before Linux 6.6)"
 	fi
 	attack "chmod of /proc/self/fd/N of an O_PATH fd $what" '^ok$' "$erofs" "$pol" "$u" "$m" procfd-chmod "$d/f" 0600
 	attack "chown to itself $what (only ctime changes)" '^ok$' "$erofs" "$pol" "$u" "$m" chown "$d/f"
@@ -107,7 +107,7 @@ metadata() {
 		attack "lsetxattr user.escape $what" '^ok$' "$erofs" "$pol" "$u" "$m" lsetxattr "$d/f"
 		attack "removexattr user.escape $what" '^ok$' "$erofs" "$pol" "$u" "$m" removexattr "$d/x"
 	else
-		esc_skip "xattr attacks $what: the filesystem of $ESC_WORK takes no user.* xattrs"
+		skip "xattr attacks $what: the filesystem of $ESC_WORK takes no user.* xattrs"
 	fi
 }
 # names DIR WHAT: content and names in DIR
@@ -137,7 +137,7 @@ attack "futimens with explicit times $w" '^ok$' "$erofs" "$pol" "$u" "$m" futime
 if [ -n "$xattrs" ]; then
 	attack "fsetxattr user.escape $w" '^ok$' "$erofs" "$pol" "$u" "$m" fsetxattr "$ro/f"
 else
-	esc_skip "fsetxattr $w: the filesystem of $ESC_WORK takes no user.* xattrs"
+	skip "fsetxattr $w: the filesystem of $ESC_WORK takes no user.* xattrs"
 fi
 names "$ro" "$w"
 
@@ -158,7 +158,7 @@ ops=(
 [ -n "$xattrs" ] && ops+=("setxattr ~/mine" "fsetxattr ~/mine" "removexattr ~/mine-x")
 run_confined "$pol" "$u" sh -c "for op in $(printf "'%s' " "${ops[@]}"); do eval \"'$m' \$op\"; done"
 want=$(for _ in "${ops[@]}"; do printf 'ok '; done)
-esc_is "in the home: ${ops[*]}" "$(tr '\n' ' ' <<<"$R_OUT")|$R_AFTER" "$want|ok ok"
-esc_is "... done: mode, group, times" "$(stat -c '%a %G %Y' "$home/mine")" "$([ -n "$fchmodat2" ] && echo 600 || echo 640) $grp 1234567890"
+is "in the home: ${ops[*]}" "$(tr '\n' ' ' <<<"$R_OUT")|$R_AFTER" "$want|ok ok"
+is "... done: mode, group, times" "$(stat -c '%a %G %Y' "$home/mine")" "$([ -n "$fchmodat2" ] && echo 600 || echo 640) $grp 1234567890"
 
 esc_done

@@ -26,7 +26,7 @@ esc_listen() {
 	local pid=$!
 	esc_on_exit "kill $pid"
 	for _ in $(seq 50); do timeout 1 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null && return 0; sleep 0.1; done
-	echo "Bail out! cannot listen on $1:$2"; exit 1
+	bail "cannot listen on $1:$2"
 }
 # unix_listen OWNER PATH: a pathname unix listener, as OWNER (root or the user)
 unix_listen() {
@@ -37,7 +37,7 @@ unix_listen() {
 		esc_bg "$1" perl -e "$script" "$2"
 	fi
 	for _ in $(seq 50); do [ -S "$2" ] && return 0; sleep 0.1; done
-	echo "Bail out! cannot listen on $2"; exit 1
+	bail "cannot listen on $2"
 }
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 esc_listen 127.0.0.1 "$port"   # a port net.connect does not grant
@@ -51,7 +51,7 @@ if setcap cap_net_raw+ep "$ESC_TOOLS/cap-priv" 2>/dev/null; then
 	attack "raw ICMP socket (a cap_net_raw+ep copy)" '^ok$' ESOCKTNOSUPPORT "$lab" "$u" "$ESC_TOOLS/cap-priv" raw
 	attack "packet socket (a cap_net_raw+ep copy)" '^ok$' EAFNOSUPPORT "$lab" "$u" "$ESC_TOOLS/cap-priv" packet
 else
-	esc_skip "no setcap (libcap2-bin): raw and packet sockets cannot be shown to work unconfined"
+	skip "no setcap (libcap2-bin): raw and packet sockets cannot be shown to work unconfined"
 fi
 attack "raw socket without the capability (refused unconfined too)" - ESOCKTNOSUPPORT "$lab" "$u" "$ESC_TOOLS/priv" raw
 attack "MPTCP connect to a port net.connect does not grant" '^ok:hello 127\.0\.0\.1$' 'socket:EPROTONOSUPPORT' "$lab" "$u" "$n" mptcp 127.0.0.1 "$port"
@@ -72,13 +72,13 @@ attack "net.deny = 127.0.0.4: plain IPv4" '^ok:hello 127\.0\.0\.4$' ECONNREFUSED
 attack "net.deny = 127.0.0.4: IPv4-mapped ::ffff:127.0.0.4" '^ok:hello 127\.0\.0\.4$' ECONNREFUSED "$deny" "$u" "$n" tcp ::ffff:127.0.0.4 80
 attack "net.deny = 127.0.0.4: IPv4-mapped, hex spelling ::ffff:7f00:4" '^ok:hello 127\.0\.0\.4$' ECONNREFUSED "$deny" "$u" "$n" tcp ::ffff:7f00:4 80
 run_confined "$deny" "$u" "$n" tcp 127.0.0.5 80
-esc_is "net.deny = 127.0.0.4: the neighbour 127.0.0.5 is still reachable" "$R_OUT|$R_AFTER" "ok:hello 127.0.0.5|ok ok"
+is "net.deny = 127.0.0.4: the neighbour 127.0.0.5 is still reachable" "$R_OUT|$R_AFTER" "ok:hello 127.0.0.5|ok ok"
 allow=$(esc_policy allow "$u" <<INI
 net.connect = tcp://127.0.0.5:80
 INI
 )
 run_confined "$allow" "$u" "$n" tcp ::ffff:127.0.0.5 80
-esc_is "net.connect = tcp://127.0.0.5:80: its IPv4-mapped form is the same address, allowed" "$R_OUT|$R_AFTER" "ok:hello 127.0.0.5|ok ok"
+is "net.connect = tcp://127.0.0.5:80: its IPv4-mapped form is the same address, allowed" "$R_OUT|$R_AFTER" "ok:hello 127.0.0.5|ok ok"
 attack "net.connect = tcp://127.0.0.5:80: 127.0.0.4 through its mapped form" '^ok:hello 127\.0\.0\.4$' ECONNREFUSED "$allow" "$u" "$n" tcp ::ffff:127.0.0.4 80
 # v4-compatible (::a.b.c.d), SIIT (::ffff:0:a.b.c.d) and NAT64 forms are
 # IPv6 addresses to the kernel, not the IPv4 one: the allow list of an IPv4
@@ -88,11 +88,11 @@ attack "net.connect = tcp://127.0.0.5:80: 127.0.0.4 through its mapped form" '^o
 # (non-blocking connects, given up after 1.5 s: the route goes nowhere)
 for form in ::127.0.0.5 ::ffff:0:127.0.0.5 64:ff9b::127.0.0.5; do
 	run_confined "$allow" "$u" "$n" tcp-nb "$form" 80
-	esc_is "net.connect = tcp://127.0.0.5:80: [$form]:80 is not that address: refused" "$R_OUT|$R_AFTER" "ECONNREFUSED|ok ok"
+	is "net.connect = tcp://127.0.0.5:80: [$form]:80 is not that address: refused" "$R_OUT|$R_AFTER" "ECONNREFUSED|ok ok"
 done
 base=$(as_user "$u" "$n" tcp-nb ::127.0.0.4 80)
 run_confined "$deny" "$u" "$n" tcp-nb ::127.0.0.4 80
-esc_like "net.deny = 127.0.0.4: the v4-compatible [::127.0.0.4]:80 does not reach 127.0.0.4 (unconfined: $base)" \
+like "net.deny = 127.0.0.4: the v4-compatible [::127.0.0.4]:80 does not reach 127.0.0.4 (unconfined: $base)" \
 	"$R_OUT|$R_AFTER" '^E[A-Z]+\|ok ok$'
 
 
@@ -113,7 +113,7 @@ attack "... through the magic link /proc/self/root" '^ok$' 'ECONNREFUSED|EACCES'
 attack "... through /proc/self/cwd after chdir" '^ok$' 'ECONNREFUSED|EACCES' "$lab" "$u" "$n" unix-rel /run/corral-escape /proc/self/cwd/docker.sock
 unix_listen "$u" "$home/own.sock"
 run_confined "$lab" "$u" "$n" unix "$home/own.sock"
-esc_is "a socket in the home (fs.write) stays reachable" "$R_OUT|$R_AFTER" "ok|ok ok"
+is "a socket in the home (fs.write) stays reachable" "$R_OUT|$R_AFTER" "ok|ok ok"
 
 echo "# known limits of the mediated connect"
 # the listener tells each peer the pid SO_PEERCRED names
@@ -133,7 +133,7 @@ print("peer=" + ("self" if peer == os.getpid() else "helper" if str(peer) == os.
 run_unconfined "$u" python3 -c "$peer" "$home/peercred.sock"
 base=$R_OUT
 run_confined "$lab" "$u" python3 -c "$peer" "$home/peercred.sock"
-esc_is "KNOWN LIMIT: a connect made by corral-helper on the process's behalf shows the helper's pid in SO_PEERCRED (unconfined: $base)" \
+is "KNOWN LIMIT: a connect made by corral-helper on the process's behalf shows the helper's pid in SO_PEERCRED (unconfined: $base)" \
 	"$base|$R_OUT|$R_AFTER" "peer=self|peer=helper|ok ok"
 own='import errno, os, socket
 name = "\0corral-escape-own-%d" % os.getpid()
@@ -146,7 +146,7 @@ except OSError as e:
 run_unconfined "$u" python3 -c "$own"
 base=$R_OUT
 run_confined "$lab" "$u" python3 -c "$own"
-esc_is "KNOWN LIMIT: with ipc.abstract_unix = deny the session's own abstract socket is refused too (unconfined: $base)" \
+is "KNOWN LIMIT: with ipc.abstract_unix = deny the session's own abstract socket is refused too (unconfined: $base)" \
 	"$base|$R_OUT|$R_AFTER" "ok|ECONNREFUSED|ok ok"
 
 echo "# listening outside net.bind"
@@ -168,11 +168,11 @@ listen_test() {  # unconfined|confined: the session listens unbound, root connec
 attack "a TCP bind outside net.bind (8000-8999)" '^ok$' EACCES "$lab" "$u" "$ESC_TOOLS/probe" bind 9999
 base=$(listen_test unconfined)
 out=$(listen_test confined)
-esc_like "listen() on a never-bound TCP socket would take a random port outside net.bind: refused by corral-helper (unconfined: $base; confined: $out)" \
+like "listen() on a never-bound TCP socket would take a random port outside net.bind: refused by corral-helper (unconfined: $base; confined: $out)" \
 	"$out" '^EACCES\|ok ok'
-esc_like "... and unconfined the same listen() does take a port a connection reaches (the test can fail)" "$base" 'port=[0-9]+$'
+like "... and unconfined the same listen() does take a port a connection reaches (the test can fail)" "$base" 'port=[0-9]+$'
 run_confined "$lab" "$u" "$n" udp-bind 9999
-esc_is "KNOWN LIMIT: net.bind governs TCP only (Landlock has no UDP rule): a UDP socket binds 0.0.0.0:9999" "$R_OUT|$R_AFTER" "ok|ok ok"
+is "KNOWN LIMIT: net.bind governs TCP only (Landlock has no UDP rule): a UDP socket binds 0.0.0.0:9999" "$R_OUT|$R_AFTER" "ok|ok ok"
 
 echo "# a host name of net.connect re-pointed in /etc/hosts during the session"
 esc_listen 127.0.0.2 80
@@ -203,12 +203,12 @@ repoint() {  # POLICY: the session resolves, we re-point the name, it resolves a
 	wait "$session"
 	cat "$ESC_WORK/repoint"
 }
-esc_like "unconfined, 127.0.0.3:80 is reachable" "$(as_user "$u" "$n" tcp 127.0.0.3 80)" '^ok:hello 127\.0\.0\.3$'
-esc_is "re-pointed from 127.0.0.2 to 127.0.0.3 during the session: only the address resolved at the start is allowed" \
+like "unconfined, 127.0.0.3:80 is reachable" "$(as_user "$u" "$n" tcp 127.0.0.3 80)" '^ok:hello 127\.0\.0\.3$'
+is "re-pointed from 127.0.0.2 to 127.0.0.3 during the session: only the address resolved at the start is allowed" \
 	"$(repoint "$dns")" "ok:127.0.0.2 ECONNREFUSED:127.0.0.3 ECONNREFUSED ok:hello 127.0.0.2 |ok ok"
-esc_is "... with net.pin_hosts = yes the name keeps resolving to the pinned address" \
+is "... with net.pin_hosts = yes the name keeps resolving to the pinned address" \
 	"$(repoint "$pinned")" "ok:127.0.0.2 ok:127.0.0.2 ECONNREFUSED ok:hello 127.0.0.2 |ok ok"
 cat "$ESC_WORK/hosts.saved" >/etc/hosts
-esc_is "/etc/hosts is back as it was" "$(cmp "$ESC_WORK/hosts.saved" /etc/hosts && echo same)" same
+is "/etc/hosts is back as it was" "$(cmp "$ESC_WORK/hosts.saved" /etc/hosts && echo same)" same
 
 esc_done

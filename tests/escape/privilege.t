@@ -32,7 +32,7 @@ if setcap cap_net_raw+ep "$ESC_TOOLS/cap-priv" 2>/dev/null; then
 	attack "a cap_net_raw+ep copy: raw ICMP socket to 127.0.0.1" '^ok$' 'ESOCKTNOSUPPORT|EPERM' "$lab" "$u" "$ESC_TOOLS/cap-priv" raw
 	attack "a cap_net_raw+ep copy: AF_PACKET socket" '^ok$' 'EAFNOSUPPORT|EPERM' "$lab" "$u" "$ESC_TOOLS/cap-priv" packet
 else
-	esc_skip "setcap failed (no file capabilities on this filesystem)"
+	skip "setcap failed (no file capabilities on this filesystem)"
 fi
 
 echo "# namespaces"
@@ -59,13 +59,13 @@ if [ "$bpf_was" = 0 ] || [ "$bpf_was" = 2 ]; then
 	sysctl -qw kernel.unprivileged_bpf_disabled="$bpf_was"
 	bpf_base=$R_OUT
 	run_confined "$lab" "$u" "$p" bpf
-	esc_is "bpf(BPF_MAP_CREATE) refused (unconfined, with unprivileged bpf on: $bpf_base)" "$bpf_base|$R_OUT|$R_AFTER" "ok|EPERM|ok ok"
+	is "bpf(BPF_MAP_CREATE) refused (unconfined, with unprivileged bpf on: $bpf_base)" "$bpf_base|$R_OUT|$R_AFTER" "ok|EPERM|ok ok"
 else
 	attack "bpf(BPF_MAP_CREATE) (unprivileged bpf is off for good on this host)" - EPERM "$lab" "$u" "$p" bpf
 fi
 # Debian's kernels refuse perf to users already (kernel.perf_event_paranoid = 3)
 if [ "$(cat /proc/sys/kernel/perf_event_paranoid 2>/dev/null)" = 3 ]; then
-	esc_skip "perf_event_open: refused to every user on this host (kernel.perf_event_paranoid = 3)"
+	skip "perf_event_open: refused to every user on this host (kernel.perf_event_paranoid = 3)"
 else
 	attack "perf_event_open (task clock, user space only)" '^ok$' EPERM "$lab" "$u" "$p" perf
 fi
@@ -73,7 +73,7 @@ attack "userfaultfd(UFFD_USER_MODE_ONLY)" '^ok$' EPERM "$lab" "$u" "$p" userfaul
 attack "/dev/userfaultfd (root's only, unconfined too)" - EACCES "$lab" "$u" "$ESC_TOOLS/probe" read /dev/userfaultfd
 
 echo "# terminal injection (on a pty made by script(1))"
-command -v script >/dev/null || { echo "Bail out! script(1) (bsdutils) is missing"; exit 1; }
+command -v script >/dev/null || bail "script(1) (bsdutils) is missing"
 tty_run() {  # unconfined|confined CMD...: in a fresh pty; sets R_*
 	local how=$1 cmd q
 	shift
@@ -92,10 +92,10 @@ tiocsti_base=ok
 for junk in "" junk; do
 	tty_run unconfined "$p" tiocsti $junk; base=$R_OUT
 	tty_run confined "$p" tiocsti $junk
-	esc_is "TIOCSTI into the terminal${junk:+ (junk in the upper 32 bits)} refused (unconfined: $base)" "$base|$R_OUT|$R_AFTER" "$tiocsti_base|EPERM|ok ok"
+	is "TIOCSTI into the terminal${junk:+ (junk in the upper 32 bits)} refused (unconfined: $base)" "$base|$R_OUT|$R_AFTER" "$tiocsti_base|EPERM|ok ok"
 	tty_run unconfined "$p" tioclinux $junk; base=$R_OUT
 	tty_run confined "$p" tioclinux $junk
-	esc_like "TIOCLINUX${junk:+ (junk in the upper 32 bits)} refused (unconfined, on a pty: $base)" "$base|$R_OUT|$R_AFTER" '^(ok|EINVAL|ENOTTY)\|EPERM\|ok ok$'
+	like "TIOCLINUX${junk:+ (junk in the upper 32 bits)} refused (unconfined, on a pty: $base)" "$base|$R_OUT|$R_AFTER" '^(ok|EINVAL|ENOTTY)\|EPERM\|ok ok$'
 done
 
 echo "# processes outside the session (Landlock's ptrace scope)"
@@ -129,7 +129,7 @@ run_confined "$lab" "$u" sh -c "'$p' kill $other; '$p' pidfd-signal $other"
 confined_out=$(tr '\n' ' ' <<<"$R_OUT")
 alive=$(esc_alive "$other" && echo alive)
 base=$(as_user "$u" "$p" kill "$other")
-esc_like "kill and pidfd_send_signal of it are refused (it lives on; unconfined kill: $base)" "$confined_out|$alive|$base" \
+like "kill and pidfd_send_signal of it are refused (it lives on; unconfined kill: $base)" "$confined_out|$alive|$base" \
 	'^EPERM (pidfd_open:)?EPERM \|alive\|ok$' 
 wait "$other_bg" 2>/dev/null
 # kill(-1): every process the caller may signal
@@ -141,7 +141,7 @@ esc_bg_stop
 esc_bg "$u" sleep 300
 for _ in $(seq 50); do second=$(pgrep -u "$u" -x sleep | head -n 1); [ -n "$second" ] && break; sleep 0.1; done
 out=$(confined "$lab" "$u" sh -c "sleep 100 & exec '$p' kill-all")
-esc_is "kill(-1, SIGKILL) inside the session reaches only the session's processes: the user's process outside lives on (unconfined, it was killed)" \
+is "kill(-1, SIGKILL) inside the session reaches only the session's processes: the user's process outside lives on (unconfined, it was killed)" \
 	"$gone|$out|$(esc_alive "$second" && echo alive)" "gone|ok|alive"
 
 echo "# other system call ABIs (killed by SIGSYS)"
@@ -154,7 +154,7 @@ attack "personality(READ_IMPLIES_EXEC)" '^ok$' EPERM "$lab" "$u" "$p" personalit
 attack "personality(PER_LINUX32)" '^ok$' EPERM "$lab" "$u" "$p" personality 0008
 attack "personality(PER_BSD)" '^ok$' EPERM "$lab" "$u" "$p" personality 0006
 run_confined "$lab" "$u" "$p" personality 0040000
-esc_is "personality(ADDR_NO_RANDOMIZE) stays allowed (setarch -R, gdb)" "$R_OUT|$R_AFTER" "ok|ok ok"
+is "personality(ADDR_NO_RANDOMIZE) stays allowed (setarch -R, gdb)" "$R_OUT|$R_AFTER" "ok|ok ok"
 
 echo "# the session and its own helper"
 # the helper is outside the sandbox, not one of the session's processes:
@@ -162,7 +162,7 @@ echo "# the session and its own helper"
 # to change (before, it was a known limit: a renice or prlimit of it went
 # through, and its memfd_create then failed EMFILE)
 run_confined "$lab" "$u" sh -c "renice -n 19 -p \$ESC_HELPER >/dev/null 2>&1 && echo reniced || echo renice-refused; prlimit --pid \$ESC_HELPER --nofile=3:3 2>/dev/null && echo limited || echo prlimit-refused; m=\$('$ESC_TOOLS/probe' memfd-sealed); [ \"\$m\" = EPERM ] && m=ok; echo \$m; '$ESC_TOOLS/probe' write ~/x"
-esc_is "a session process cannot renice or prlimit its own helper (EPERM), whose memfd_create goes on working" \
+is "a session process cannot renice or prlimit its own helper (EPERM), whose memfd_create goes on working" \
 	"$(tr '\n' ' ' <<<"$R_OUT")" "renice-refused prlimit-refused ok ok "
 any=$(esc_policy any "$u" <<INI
 ipc.signals = any
@@ -173,7 +173,7 @@ rm -f "$home/grandchild"
 out=$(confined "$any" "$u" sh -c "setsid sh -c 'sleep 60 & echo \$! >~/grandchild'; sleep 0.5; kill -KILL \$PPID; sleep 5; echo survived")
 status=$?
 gc=$(cat "$home/grandchild" 2>/dev/null)
-esc_is "KNOWN LIMIT: with ipc.signals = any the session may kill its helper: that ends the session (137), and its setsid grandchild does not outlive it (the session cgroup is emptied)" \
+is "KNOWN LIMIT: with ipc.signals = any the session may kill its helper: that ends the session (137), and its setsid grandchild does not outlive it (the session cgroup is emptied)" \
 	"$status|$out|$([ -n "$gc" ] && esc_gone "$gc")" "137||gone"
 # without the root side (corralctl run as the user itself: no cgroup, no
 # record), a grandchild survives the helper, and its trapped calls fail ENOSYS
@@ -185,7 +185,7 @@ out=$(as_user "$u" "$ESC_CTL" run -c "$bare" -- sh -c "setsid sh -c 'echo \$\$ >
 status=$?
 for _ in $(seq 30); do [ -s "$home/gc-result" ] && break; sleep 0.1; done
 gc=$(cat "$home/grandchild" 2>/dev/null)
-esc_is "KNOWN LIMIT: without the session cgroup (no PAM), a grandchild outlives the killed helper, every trapped call failing ENOSYS" \
+is "KNOWN LIMIT: without the session cgroup (no PAM), a grandchild outlives the killed helper, every trapped call failing ENOSYS" \
 	"$status|$out|$(cat "$home/gc-result" 2>/dev/null)|$(ps -o comm= -p "$gc" 2>/dev/null)" "137||ENOSYS|sleep"
 [ -n "$gc" ] && kill -KILL "$gc" 2>/dev/null
 

@@ -18,7 +18,7 @@ lab=$(esc_policy lab "$u" </dev/null)   # limits.processes = 64, limits.memory =
 echo "# tasks: limits.processes = 64"
 attack "fork 100 waiting children" '^ok:100$' 'EAGAIN:[0-9]+' "$lab" "$u" "$r" forks 100
 n=${R_OUT#EAGAIN:}
-esc_ok "... stopped below the limit ($n children besides the session's own processes)" test "$n" -lt 64
+ok "... stopped below the limit ($n children besides the session's own processes)" test "$n" -lt 64
 # a real fork bomb for 4 seconds; meanwhile the host and the user's other
 # processes (outside the session's cgroup) fork as usual
 esc_bg "$u" sleep 300
@@ -30,25 +30,25 @@ for _ in $(seq 50); do /bin/true; done
 host_ms=$((($(date +%s%N) - start) / 1000000))
 same_user=$(as_user "$u" sh -c 'echo forked')
 wait "$bomb"
-esc_is "a fork bomb: the session's first process sees EAGAIN, stops the bomb and the session goes on" "$(cat "$ESC_WORK/bomb")" "ok:EAGAIN|0|ok ok"
-esc_ok "the host stays responsive during the bomb (50 forks+execs took ${host_ms} ms)" test "$host_ms" -lt 10000
-esc_is "the same user outside the session still forks during the bomb" "$same_user" forked
+is "a fork bomb: the session's first process sees EAGAIN, stops the bomb and the session goes on" "$(cat "$ESC_WORK/bomb")" "ok:EAGAIN|0|ok ok"
+ok "the host stays responsive during the bomb (50 forks+execs took ${host_ms} ms)" test "$host_ms" -lt 10000
+is "the same user outside the session still forks during the bomb" "$same_user" forked
 
 echo "# memory: limits.memory = 256M"
 attack "allocate and touch 512 MiB" '^ok$' '(Killed)?' "$lab" "$u" "$r" memory 512
-esc_is "... killed by the session cgroup's OOM killer (SIGKILL: 137), the session goes on" "$R_STATUS|$R_AFTER" "137|ok ok"
+is "... killed by the session cgroup's OOM killer (SIGKILL: 137), the session goes on" "$R_STATUS|$R_AFTER" "137|ok ok"
 sleeper=$(pgrep -u "$u" -x sleep | head -n 1)
-esc_ok "... and the user's process outside the session survives (pid $sleeper)" esc_alive "$sleeper"
+ok "... and the user's process outside the session survives (pid $sleeper)" esc_alive "$sleeper"
 run_confined "$lab" "$u" "$r" memory 100
-esc_is "100 MiB, below the limit, works" "$R_OUT|$R_AFTER" "ok|ok ok"
+is "100 MiB, below the limit, works" "$R_OUT|$R_AFTER" "ok|ok ok"
 
 echo "# file size: limits.file_size = 50M"
 ESC_BETWEEN="rm -f '$home/big'"
 attack "write 60 MiB to one file (SIGXFSZ ignored)" '^ok$' EFBIG "$lab" "$u" "$r" filesize "$home/big" 60
-esc_is "... the file stops at exactly 50 MiB" "$(stat -c %s "$home/big")" $((50 * 1024 * 1024))
+is "... the file stops at exactly 50 MiB" "$(stat -c %s "$home/big")" $((50 * 1024 * 1024))
 ESC_BETWEEN="rm -f '$home/big2'"
 attack "dd 60 MiB (SIGXFSZ kills it)" '.*60\+0 records out.*' '.*' "$lab" "$u" dd if=/dev/zero of="$home/big2" bs=1M count=60
-esc_is "... dd is killed by SIGXFSZ (153), the session goes on" "$R_STATUS|$R_AFTER" "153|ok ok"
+is "... dd is killed by SIGXFSZ (153), the session goes on" "$R_STATUS|$R_AFTER" "153|ok ok"
 ESC_BETWEEN=
 rm -f "$home/big" "$home/big2"
 
@@ -57,9 +57,9 @@ mark=crxrs1-escape.$$
 install -o "$u" -m 0644 /dev/null "/tmp/$mark-host"
 esc_on_exit "rm -rf /tmp/$mark-*"
 run_confined "$lab" "$u" sh -c "'$r' filesize /tmp/$mark-fill 45; mkdir /tmp/$mark-many && '$r' files /tmp/$mark-many 2000; '$ESC_TOOLS/fs' read /tmp/$mark-host"
-esc_is "45 MiB and 2000 files written to the session's /tmp; the host's /tmp files are not there" "$(tr '\n' ' ' <<<"$R_OUT")|$R_AFTER" "ok ok ENOENT |ok ok"
-esc_is "... the host's /tmp has none of it" "$(ls -d /tmp/$mark-* | tr '\n' ' ')" "/tmp/$mark-host "
-esc_is "... it is in /var/lib/corral/tmp/$uid/tmp (a quota is the admin's: corral does not limit disk space)" \
+is "45 MiB and 2000 files written to the session's /tmp; the host's /tmp files are not there" "$(tr '\n' ' ' <<<"$R_OUT")|$R_AFTER" "ok ok ENOENT |ok ok"
+is "... the host's /tmp has none of it" "$(ls -d /tmp/$mark-* | tr '\n' ' ')" "/tmp/$mark-host "
+is "... it is in /var/lib/corral/tmp/$uid/tmp (a quota is the admin's: corral does not limit disk space)" \
 	"$(stat -c %s "/var/lib/corral/tmp/$uid/tmp/$mark-fill") $(ls "/var/lib/corral/tmp/$uid/tmp/$mark-many" | wc -l)" "$((45 * 1024 * 1024)) 2000"
 
 echo "# many sessions at once"
@@ -79,9 +79,9 @@ sleep 0.5
 cgroups=$(for p in $(pgrep -u "$uid"); do cat "/proc/$p/cgroup" 2>/dev/null; done |
 	grep -oE '(:pids:/corral/(.*/)?[0-9a-f]{32}$|/corral-[0-9a-f]{32}\.scope$)' | sort -u | wc -l)
 wait "${many[@]}"
-esc_is "10 concurrent sessions: 10 session records while they run" "$during" 10
-esc_is "... 10 session cgroups while they run" "$cgroups" 10
+is "10 concurrent sessions: 10 session records while they run" "$during" 10
+is "... 10 session cgroups while they run" "$cgroups" 10
 ok_all=$(for f in "$ESC_WORK"/many.*; do [ "$(cat "$f")" = "started done|0|ok ok " ] && echo "$f"; done | wc -l)
-esc_is "... all 10 started, ran and ended with status 0" "$ok_all" 10
+is "... all 10 started, ran and ended with status 0" "$ok_all" 10
 
 esc_done

@@ -89,12 +89,12 @@ nothing_in_shared() { ls -A "$shared" | tr '\n' ' '; }
 
 echo "# the baseline: the shared directory is writable unconfined, not from a session"
 as_user "$a" touch "$shared/base"
-esc_ok "unconfined, $a writes $shared" test -e "$shared/base"
+ok "unconfined, $a writes $shared" test -e "$shared/base"
 rm -f "$shared/base"
 out=$(as "$a" "$sh" -c "touch $shared/login 2>&1; echo status=\$?")
-esc_like "a login of $a: writing $shared is refused" "$out" "(Permission denied|Read-only file system).*status=1"
-esc_is "... nothing was written" "$(nothing_in_shared)" ""
-esc_is "the user cannot create a record in /run/corral/sessions (unconfined)" \
+like "a login of $a: writing $shared is refused" "$out" "(Permission denied|Read-only file system).*status=1"
+is "... nothing was written" "$(nothing_in_shared)" ""
+is "the user cannot create a record in /run/corral/sessions (unconfined)" \
 	"$(as_user "$a" "$ESC_TOOLS/fs" create /run/corral/sessions/0123456789abcdef0123456789abcdef) $(as_user "$a" "$ESC_TOOLS/fs" symlink "$ahome/x" /run/corral/sessions/0123456789abcdef0123456789abcdef)" \
 	"EACCES EACCES"
 
@@ -103,21 +103,21 @@ try_record() {  # description, id: bare, through PAM, and nested in a session
 	local desc=$1 id=$2 out status
 	out=$(bare "$a" env CORRAL_SESSION="$id" "$sh" -c "touch $shared/bare; echo ran")
 	status=$?
-	esc_like "$desc, without PAM: the shell ignores it and, without a record, refuses (exit 1)" "$status|$out" \
+	like "$desc, without PAM: the shell ignores it and, without a record, refuses (exit 1)" "$status|$out" \
 		"^1\|corral: cannot confine this session: .*needs the session mount namespace"
 	out=$(as "$a" env CORRAL_SESSION="$id" "$sh" -c "touch $shared/pam; echo ran")
 	status=$?
-	esc_like "$desc, through PAM instead of the real one: refused (exit 1), never the other policy" "$status|$out" \
+	like "$desc, through PAM instead of the real one: refused (exit 1), never the other policy" "$status|$out" \
 		"^1\|corral: cannot confine this session: .*needs the session mount namespace"
 	out=$(as "$a" "$sh" -c "CORRAL_SESSION='$id' $sh -c 'touch $shared/nested 2>&1; echo status=\$?'")
-	esc_like "$desc, nested in a session: still this session's confinement" "$out" "(Permission denied|Read-only file system).*status=1"
-	esc_is "... nothing was written to $shared" "$(nothing_in_shared)" ""
+	like "$desc, nested in a session: still this session's confinement" "$out" "(Permission denied|Read-only file system).*status=1"
+	is "... nothing was written to $shared" "$(nothing_in_shared)" ""
 }
 # another user's live record, whose policy may write $shared
 as "$b" "$sh" -c "sleep 4" >/dev/null &
 victim=$!
 bid=$(wait_record "$b")
-esc_like "$b's session is open (its record $bid)" "$bid" '^[0-9a-f]{32}$'
+like "$b's session is open (its record $bid)" "$bid" '^[0-9a-f]{32}$'
 try_record "another user's live record" "$bid"
 wait "$victim"
 # a live record of the same user, with a weaker policy (a corralctl run)
@@ -125,14 +125,14 @@ wait "$victim"
 leader=$!
 esc_on_exit "kill -KILL $leader"
 wid=$(wait_record "$a")
-esc_is "a session of $a under a weaker policy is open (record $wid, its leader the corralctl run, pid $leader)" \
+is "a session of $a under a weaker policy is open (record $wid, its leader the corralctl run, pid $leader)" \
 	"$(sed -n 's/^pid //p' "/run/corral/sessions/$wid" 2>/dev/null)" "$leader"
 try_record "the user's own other live record (leader $leader is not an ancestor)" "$wid"
 # ... made stale: its leader killed before it could remove the record
 cp "/run/corral/sessions/$wid" "$ESC_WORK/record.copy"
 { kill -KILL "$leader"; wait "$leader"; } 2>/dev/null
 for _ in $(seq 50); do [ -z "$(cat /sys/fs/cgroup/pids/corral/"$wid"/cgroup.procs 2>/dev/null)" ] && break; kill -KILL $(cat /sys/fs/cgroup/pids/corral/"$wid"/cgroup.procs 2>/dev/null) 2>/dev/null; sleep 0.1; done
-esc_ok "its leader is dead and the record is left behind (stale)" test -e "/run/corral/sessions/$wid"
+ok "its leader is dead and the record is left behind (stale)" test -e "/run/corral/sessions/$wid"
 try_record "a stale record of the user's" "$wid"
 rm -f "/run/corral/sessions/$wid"
 for cg in /sys/fs/cgroup/*/corral/"$wid"; do [ -d "$cg" ] && rmdir "$cg"; done
@@ -150,11 +150,11 @@ lax=$ESC_WORK/lax/corral.ini
 mkdir -m 0755 "$ESC_WORK/lax"
 printf '[user:%s]\nconfine = no\n' "$a" >"$lax" && chmod 0644 "$lax"
 base=$(bare "$a" "$ESC_TOOLS/corralctl" run -c "$lax" -- touch "$shared/lax-bare")
-esc_ok "unconfined, corralctl run -c with a config that does not confine the user writes $shared (the test can fail)" test -e "$shared/lax-bare"
+ok "unconfined, corralctl run -c with a config that does not confine the user writes $shared (the test can fail)" test -e "$shared/lax-bare"
 rm -f "$shared/lax-bare"
 out=$(as "$a" "$sh" -c "$ESC_TOOLS/corralctl run -c $lax -- touch $shared/lax 2>&1; echo status=\$?")
-esc_like "inside a session, corralctl run -c with that config: still this session's sandbox" "$out" "(Permission denied|Read-only file system).*status=1"
-esc_is "... nothing was written" "$(nothing_in_shared)" ""
+like "inside a session, corralctl run -c with that config: still this session's sandbox" "$out" "(Permission denied|Read-only file system).*status=1"
+is "... nothing was written" "$(nothing_in_shared)" ""
 
 echo "# units and D-Bus services planted for the next login (no systemd here: nothing starts them)"
 mkdir -p "$ahome/.config/systemd/user/default.target.wants" "$ahome/.local/share/dbus-1/services"
@@ -170,36 +170,36 @@ if command -v systemd-run >/dev/null && command -v strace >/dev/null; then
 	trace="env XDG_RUNTIME_DIR=/run/user/$auid strace -f -qq -e trace=connect systemd-run --user --wait /usr/bin/true"
 	base=$(as_user "$a" sh -c "$trace" | grep -F "/run/user/$auid/bus")
 	out=$(as "$a" "$sh" -c "$trace" | grep -F "/run/user/$auid/bus")
-	esc_like "systemd-run --user: connect to the user bus refused in the session (unconfined: ${base##*) })" \
+	like "systemd-run --user: connect to the user bus refused in the session (unconfined: ${base##*) })" \
 		"$base|$out" '= 0\|.*= -1 ECONNREFUSED'
 else
-	esc_skip "no systemd-run or strace"
+	skip "no systemd-run or strace"
 fi
 if command -v dbus-send >/dev/null; then
 	out=$(as "$a" "$sh" -c "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/$auid/bus dbus-send --session --dest=org.corral.Escape / org.corral.Escape.Run 2>&1")
-	esc_like "dbus-send --session to the planted service: the bus is refused" "$out" "(refused|Connection refused)"
+	like "dbus-send --session to the planted service: the bus is refused" "$out" "(refused|Connection refused)"
 else
-	esc_skip "no dbus-send"
+	skip "no dbus-send"
 fi
 as "$a" "$sh" -l -c true >/dev/null 2>&1
-esc_is "... and after a login nothing planted has run" "$(nothing_in_shared)" ""
+is "... and after a login nothing planted has run" "$(nothing_in_shared)" ""
 
 echo "# variables given to corral-shell"
 printf 'touch %s/bash-env-ran\ntouch ~/bash-env-ran\n' "$shared" >"$ahome/evil.sh"
 cc -O1 -shared -fPIC -o "$ahome/evil.so" "$ESC_LIB/attacks/preload.c"
 chown "$a:" "$ahome/evil.sh" "$ahome/evil.so"
 as_user "$a" env BASH_ENV="$ahome/evil.sh" bash -c true
-esc_ok "unconfined, BASH_ENV runs the script (the test can fail)" test -e "$shared/bash-env-ran"
+ok "unconfined, BASH_ENV runs the script (the test can fail)" test -e "$shared/bash-env-ran"
 rm -f "$shared/bash-env-ran" "$ahome/bash-env-ran"
 out=$(as "$a" env LD_PRELOAD="$ahome/evil.so" BASH_ENV="$ahome/evil.sh" ENV="$ahome/evil.sh" LD_LIBRARY_PATH="$ahome" ESCAPE_MARK="$shared/preload-ran" \
 	"$sh" -c 'env | grep -E "^(LD_|BASH_ENV|ENV|ESCAPE)" | sort; echo done')
-esc_unlike "LD_PRELOAD, LD_LIBRARY_PATH, BASH_ENV, ENV are not passed into the session (env.keep)" "$out" '(^|\n)(LD_PRELOAD|LD_LIBRARY_PATH|BASH_ENV|ENV)='
-esc_unlike "... and no dynamic loader ever sees them: corral-shell's static first stage drops LD_* before the real shell starts" "$out" "cannot be preloaded|ERROR: ld.so"
-esc_is "... nothing ran: no BASH_ENV, no preloaded code" "$(nothing_in_shared)$(ls "$ahome"/bash-env-ran 2>/dev/null)" ""
+unlike "LD_PRELOAD, LD_LIBRARY_PATH, BASH_ENV, ENV are not passed into the session (env.keep)" "$out" '(^|\n)(LD_PRELOAD|LD_LIBRARY_PATH|BASH_ENV|ENV)='
+unlike "... and no dynamic loader ever sees them: corral-shell's static first stage drops LD_* before the real shell starts" "$out" "cannot be preloaded|ERROR: ld.so"
+is "... nothing ran: no BASH_ENV, no preloaded code" "$(nothing_in_shared)$(ls "$ahome"/bash-env-ran 2>/dev/null)" ""
 printf 'LD_PRELOAD DEFAULT=%s\nESCAPE_MARK DEFAULT=%s\nBASH_ENV DEFAULT=%s\n' "$ahome/evil.so" "$shared/pam-env-ran" "$ahome/evil.sh" >"$ahome/.pam_environment"
 chown "$a:" "$ahome/.pam_environment"
 out=$(as "$a" "$sh" -c 'echo done')
-esc_is "~/.pam_environment (pam_env user_readenv=1, as Debian's sshd): LD_PRELOAD of a library in the home runs nothing" "$(nothing_in_shared)" ""
+is "~/.pam_environment (pam_env user_readenv=1, as Debian's sshd): LD_PRELOAD of a library in the home runs nothing" "$(nothing_in_shared)" ""
 # ... but where a writable tree is executable (fs.exec = /usr ~/bin), the
 # library maps, and ld.so runs it in corral-shell before any confinement
 mkdir -p "$xhome/bin"
@@ -207,8 +207,8 @@ cc -O1 -shared -fPIC -o "$xhome/bin/evil.so" "$ESC_LIB/attacks/preload.c"
 printf 'LD_PRELOAD DEFAULT=%s\nESCAPE_MARK DEFAULT=%s\n' "$xhome/bin/evil.so" "$shared/pam-env-ran" >"$xhome/.pam_environment"
 chown -R "$x:" "$xhome/bin" "$xhome/.pam_environment"
 out=$(as "$x" "$sh" -c "touch $shared/direct 2>&1; echo status=\$?")
-esc_like "($x may run ~/bin) writing $shared from the session is refused" "$out" "(Permission denied|Read-only file system).*status=1"
-esc_is "~/.pam_environment LD_PRELOAD=~/bin/evil.so, with ~/bin executable: the library never runs (corral-shell is static and drops LD_* before the dynamically linked corral-session starts)" \
+like "($x may run ~/bin) writing $shared from the session is refused" "$out" "(Permission denied|Read-only file system).*status=1"
+is "~/.pam_environment LD_PRELOAD=~/bin/evil.so, with ~/bin executable: the library never runs (corral-shell is static and drops LD_* before the dynamically linked corral-session starts)" \
 	"$(nothing_in_shared)" ""
 rm -f "$shared"/*
 printf 'touch %s/profile-ran; touch ~/profile-ran\n' "$shared" >"$ahome/.profile"
@@ -217,7 +217,7 @@ chown "$a:" "$ahome/.profile" "$ahome/.bashrc"
 rm -f "$ahome/.pam_environment"
 echo 'exit' | as "$a" bash -c "exec -a -corral-shell $sh" >/dev/null 2>&1
 echo 'exit' | as "$a" "$sh" -c "bash -i" >/dev/null 2>&1
-esc_is "~/.profile and ~/.bashrc run, but inside the session: only their writes in the home happened" \
+is "~/.profile and ~/.bashrc run, but inside the session: only their writes in the home happened" \
 	"$(ls "$ahome"/profile-ran "$ahome"/bashrc-ran 2>/dev/null | wc -l)|$(nothing_in_shared)" "2|"
 
 echo "# a restricted account (commands = echo)"
@@ -230,11 +230,11 @@ restricted() {  # command string
 	out=$(as "$r" "$sh" -c "$1")
 	status=$?
 	if [[ $out == *uid=* ]] || [ -e "$rhome/pwned" ] || { [ "$status" != 126 ] && [ "$status" != 0 ]; }; then
-		esc_result 1 "restricted: $(printf %q "$1")" "status $status: $out"
+		fail "restricted: $(printf %q "$1")" "status $status: $out"
 	elif [ "$status" = 0 ]; then
-		esc_result 0 "restricted: $(printf %q "$1") runs echo only: $(head -c 60 <<<"$out" | tr '\n' ' ')"
+		pass "restricted: $(printf %q "$1") runs echo only: $(head -c 60 <<<"$out" | tr '\n' ' ')"
 	else
-		esc_result 0 "restricted: $(printf %q "$1") refused (126): $(head -c 90 <<<"$out")"
+		pass "restricted: $(printf %q "$1") refused (126): $(head -c 90 <<<"$out")"
 	fi
 }
 for trick in 'id' '/usr/bin/id' 'echo $(id)' 'echo `id`' $'echo a\nid' 'echo a; id' 'echo a && id' 'echo a | id' \
@@ -246,7 +246,7 @@ touch ~/pwned'; do
 	restricted "$trick"
 done
 out=$(as "$r" env SSH_ORIGINAL_COMMAND='echo $(touch ~/pwned)' "$sh" -c "$sh")
-esc_like "restricted, as a ForceCommand: SSH_ORIGINAL_COMMAND with \$() refused" "$out" "needs a shell"
-esc_ok "... and nothing was touched" test ! -e "$rhome/pwned"
+like "restricted, as a ForceCommand: SSH_ORIGINAL_COMMAND with \$() refused" "$out" "needs a shell"
+ok "... and nothing was touched" test ! -e "$rhome/pwned"
 
 esc_done

@@ -31,7 +31,7 @@ for _ in $(seq 50); do
 	[ -n "$victim" ] && [ -s "$home/victim-addr" ] && break
 	sleep 0.1
 done
-[ -n "$victim" ] || { echo "Bail out! the victim process did not start"; exit 1; }
+[ -n "$victim" ] || bail "the victim process did not start"
 addr=$(cat "$home/victim-addr")
 pgid=$(sed 's/.*) //' "/proc/$victim/stat" | cut -d' ' -f3)
 allcpus=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "/proc/$victim/status")
@@ -121,10 +121,10 @@ for want in ulimit nice renice prlimit taskset chrt ionice; do
 	chrt) what="chrt -b -p 0 of a child in the session" ;;
 	ionice) what="ionice -c 2 -n 7 -p of a child in the session" ;;
 	esac
-	esc_like "$what works" "$own|$R_AFTER" "(^| )$want=ok .*\\|ok ok$"
+	like "$what works" "$own|$R_AFTER" "(^| )$want=ok .*\\|ok ok$"
 done
-esc_like "the attack program's calls on a child in the session work (prlimit, setpriority, affinity, scheduler, setparam, setattr, ioprio, kcmp, migrate_pages, move_pages)" \
+like "the attack program's calls on a child in the session work (prlimit, setpriority, affinity, scheduler, setparam, setattr, ioprio, kcmp, migrate_pages, move_pages)" \
 	"$own" "prlimit=ok prio=ok affinity=ok scheduler=ok setparam=ok setattr=ok ioprio=ok kcmp=ok migrate=ok movepages=ok $"
-esc_is "... and the outside process is still as it was" "$(state "$victim")" "$orig"
+is "... and the outside process is still as it was" "$(state "$victim")" "$orig"
 
 esc_done

@@ -1,16 +1,17 @@
-/* Unit tests of corral-helper's pure parts, compiled in from helper/ (the
- * unit tests link only lib/): the denial log's token bucket
+/* Unit tests of corral-helper's pure parts (linked from libhelper.a, the
+ * helper's code but its main()): the denial log's token bucket
  * (helper/denials.c) and which bound socket takes a loopback connection
  * (helper/sock_owner.c, for net.loopback = own). */
 #include <arpa/inet.h>
+#include <linux/netlink.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../../helper/denials.c"
-#include "../../helper/sock_owner.c"
+#include "denials.h"
+#include "sock_owner.h"
 #include "tap.h"
 
 /* ---- the token bucket ------------------------------------------------------ */

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "layers.h"
 #include "policy.h"
+#include "fixture.h"
 #include "tap.h"
 
 static gid_t groups[] = { 1000 };
@@ -17,24 +18,6 @@ static struct user_info stu = {
 	.name = "stu", .uid = 1000, .gid = 1000, .home = "/home/stu", .shell = "/usr/bin/corral-shell",
 	.groups = groups, .n_groups = 1,
 };
-
-static int resolve(const char *text, struct policy *p)
-{
-	int fd = memfd_create("t.ini", MFD_CLOEXEC), r;
-	char err[POLICY_ERR_MAX];
-	struct config config;
-
-	if (fd < 0 || fchmod(fd, 0644) < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
-	    lseek(fd, 0, SEEK_SET) != 0)
-		return -EIO;
-	config_load_fd(fd, "t.ini", &config);
-	close(fd);
-	r = policy_resolve(&config, &stu, p, err, sizeof(err));
-	if (r < 0)
-		tap_diag("resolve: %s", err);
-	config_free(&config);
-	return r;
-}
 
 static const char *const lab =
 	"[default]\nconfine = yes\nfs.read = /usr /etc\nfs.write = ~\nfs.exec = /usr\nfs.deny = ~/.ssh\n"
@@ -46,7 +29,7 @@ static void test_by_abi(void)
 	struct host_layers h;
 	struct policy p;
 
-	if (resolve(lab, &p) < 0) {
+	if (policy_from_ini(lab, &stu, &p, NULL, 0) < 0) {
 		ok(0, "setup");
 		return;
 	}
@@ -96,7 +79,7 @@ static void test_without_view(void)
 	struct host_layers h;
 	struct policy p;
 
-	if (resolve(lab, &p) < 0)
+	if (policy_from_ini(lab, &stu, &p, NULL, 0) < 0)
 		return;
 	host_layers_assume(6, false, false, &h);
 	is_int(layers_decide(&p, &h, rows), KEY_FS_EXEC, "without the view: fs.exec refused first");
@@ -107,8 +90,8 @@ static void test_without_view(void)
 	is_int(rows[KEY_LIMITS_PROCESSES].by, BY_SESSION, "limits.processes without a cgroup: RLIMIT_NPROC");
 	policy_free(&p);
 
-	if (resolve("[default]\nconfine = yes\nnet.connect = tcp://:443\nipc.unix = /\nipc.abstract_unix = allow\n"
-		    "ipc.signals = any\n", &p) < 0)
+	if (policy_from_ini("[default]\nconfine = yes\nnet.connect = tcp://:443\nipc.unix = /\nipc.abstract_unix = allow\n"
+		    "ipc.signals = any\n", &stu, &p, NULL, 0) < 0)
 		return;
 	host_layers_assume(4, false, false, &h);
 	is_int(layers_decide(&p, &h, rows), -1, "port rules only on ABI 4");

@@ -11,21 +11,10 @@
 
 #include "config.h"
 #include "inifile.h"
+#include "fixture.h"
 #include "tap.h"
 
 /* Loads text through a memfd (root-owned 0644 when we run as root). */
-static int load_text(const char *text, struct config *config)
-{
-	int fd = memfd_create("corral-test.ini", MFD_CLOEXEC), r;
-
-	if (fd < 0 || fchmod(fd, 0644) < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
-	    lseek(fd, 0, SEEK_SET) != 0)
-		return -EIO;
-	r = config_load_fd(fd, "t.ini", config);
-	close(fd);
-	return r;
-}
-
 /* Does some diagnostic on line (0 = any) contain needle? */
 static bool has_diag(const struct config *config, unsigned line, const char *needle)
 {
@@ -149,7 +138,7 @@ static void test_bad_configs(void)
 	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
 		const struct bad_case *c = &bad_cases[i];
 		struct config config;
-		int r = load_text(c->text, &config);
+		int r = config_from_ini(c->text, &config);
 
 		ok(r == -EINVAL && !config_is_valid(&config), "refused: %s", oneline(c->text));
 		if (!ok(has_diag(&config, c->line, c->needle), "line %u says '%s'", c->line, c->needle))
@@ -183,7 +172,7 @@ static void test_good_values(void)
 		int r;
 
 		snprintf(text, sizeof(text), "[default]\n%s\n", good_values[i]);
-		r = load_text(text, &config);
+		r = config_from_ini(text, &config);
 		if (!ok(r == 0, "accepted: %s", good_values[i]))
 			dump(&config);
 		config_free(&config);
@@ -196,7 +185,7 @@ static void test_structure(void)
 	const struct config_setting *set;
 	int r;
 
-	r = load_text("; lab\n# comment\n[global]\nexempt_users = +alice\nexempt_groups = admins\n"
+	r = config_from_ini("; lab\n# comment\n[global]\nexempt_users = +alice\nexempt_groups = admins\n"
 		      "[default]\nfs.read = /usr /etc\n\n[group:students]\nfs.read = +/srv\nfs.write = -/tmp\n"
 		      "[user:bob]\nconfine = yes\r\n[default]\numask = 077\n",
 		      &config);
@@ -216,17 +205,17 @@ static void test_structure(void)
 	ok(strlist_contains(&config.exempt_groups, "admins"), "exempt_groups");
 	config_free(&config);
 
-	r = load_text("[global]\nexempt_users = -root\n", &config);
+	r = config_from_ini("[global]\nexempt_users = -root\n", &config);
 	ok(r == 0 && strlist_contains(&config.exempt_users, "root"),
 	   "root stays exempt even when removed from the list");
 	config_free(&config);
 
-	r = load_text("[global]\nexempt_users = +dave\n[default]\nconfine = maybe\n", &config);
+	r = config_from_ini("[global]\nexempt_users = +dave\n[default]\nconfine = maybe\n", &config);
 	ok(r == -EINVAL && strlist_contains(&config.exempt_users, "dave"),
 	   "a trusted but invalid file keeps the exemptions that parsed");
 	config_free(&config);
 
-	r = load_text("", &config);
+	r = config_from_ini("", &config);
 	ok(r == 0 && config.count == 0, "an empty file is a valid config with no sections");
 	config_free(&config);
 }
@@ -267,12 +256,12 @@ static void test_long_line(void)
 	prefix = strlen("shell = /");
 	memset(text + strlen(text), 'a', INIFILE_LINE_MAX - prefix);
 	strcpy(text + strlen("[default]\n") + INIFILE_LINE_MAX, "\n");
-	r = load_text(text, &config);
+	r = config_from_ini(text, &config);
 	ok(!has_diag(&config, 2, "longer than"), "a %zu-character line is accepted by the scanner", INIFILE_LINE_MAX);
 	config_free(&config);
 	(void)r;
 	strcpy(text + strlen("[default]\n") + INIFILE_LINE_MAX, "a\n");
-	r = load_text(text, &config);
+	r = config_from_ini(text, &config);
 	ok(r == -EINVAL && has_diag(&config, 2, "longer than 1000 characters"), "a longer line is refused");
 	config_free(&config);
 }

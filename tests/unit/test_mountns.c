@@ -19,6 +19,7 @@
 #include "policy.h"
 #include "policy_text.h"
 #include "session.h"
+#include "fixture.h"
 #include "tap.h"
 
 static gid_t alice_groups[] = { 1000 };
@@ -26,24 +27,6 @@ static struct user_info alice = {
 	.name = "alice", .uid = 1000, .gid = 1000, .home = "/home/alice", .shell = "/usr/bin/corral-shell",
 	.groups = alice_groups, .n_groups = 1,
 };
-
-static int resolve(const char *text, struct policy *p)
-{
-	int fd = memfd_create("corral-test.ini", MFD_CLOEXEC), r;
-	char err[POLICY_ERR_MAX] = "";
-	struct config config;
-
-	if (fd < 0 || fchmod(fd, 0644) < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
-	    lseek(fd, 0, SEEK_SET) != 0)
-		return -EIO;
-	config_load_fd(fd, "t.ini", &config);
-	close(fd);
-	r = policy_resolve(&config, &alice, p, err, sizeof(err));
-	config_free(&config);
-	if (r < 0)
-		tap_diag("resolve failed: %s", err);
-	return r;
-}
 
 static const char *joined(const struct strlist *list)
 {
@@ -124,7 +107,7 @@ static void test_plan(void)
 		struct mountns_plan plan;
 		struct policy p;
 
-		if (resolve(c->ini, &p) < 0) {
+		if (policy_from_ini(c->ini, &alice, &p, NULL, 0) < 0) {
 			ok(0, "setup: %s", c->what);
 			continue;
 		}
@@ -153,21 +136,9 @@ static void test_plan(void)
 	{
 		struct user_info root = { .name = "root", .uid = 0, .gid = 0, .home = "/root", .shell = "/bin/bash",
 					  .groups = (gid_t[]){ 0 }, .n_groups = 1 };
-		char err[POLICY_ERR_MAX];
-		struct config config;
 		struct policy p;
-		const char *ini = "[default]\nconfine = yes\nfs.exec = /usr\n";
-		int fd = memfd_create("t.ini", MFD_CLOEXEC), r;
+		int r = policy_from_ini("[default]\nconfine = yes\nfs.exec = /usr\n", &root, &p, NULL, 0);
 
-		if (fd < 0 || fchmod(fd, 0644) < 0 || write(fd, ini, strlen(ini)) != (ssize_t)strlen(ini) ||
-		    lseek(fd, 0, SEEK_SET) != 0) {
-			ok(0, "setup: memfd");
-			return;
-		}
-		config_load_fd(fd, "t.ini", &config);
-		close(fd);
-		r = policy_resolve(&config, &root, &p, err, sizeof(err));
-		config_free(&config);
 		ok(r == 0 && p.exempt && !mountns_needed(&p), "an exempt user needs no namespace");
 		if (r == 0)
 			policy_free(&p);
@@ -181,8 +152,8 @@ static void test_pinned(void)
 	struct mountns_plan plan;
 	struct policy p;
 
-	if (resolve("[default]\nconfine = yes\nfs.write = ~ /srv/w\nfs.read = /srv\n"
-		    "fs.deny = ~/.ssh ~/.config/autostart /srv/w/a/b/c /srv/ro/x\n", &p) < 0) {
+	if (policy_from_ini("[default]\nconfine = yes\nfs.write = ~ /srv/w\nfs.read = /srv\n"
+		    "fs.deny = ~/.ssh ~/.config/autostart /srv/w/a/b/c /srv/ro/x\n", &alice, &p, NULL, 0) < 0) {
 		ok(0, "setup: pinned");
 		return;
 	}
@@ -234,7 +205,7 @@ static void test_hosts(void)
 	char buf[HOSTS_FILE_MAX];
 	struct policy p;
 
-	if (resolve(hosts_ini, &p) < 0) {
+	if (policy_from_ini(hosts_ini, &alice, &p, NULL, 0) < 0) {
 		ok(0, "setup: policy with host rules");
 		return;
 	}
@@ -250,7 +221,7 @@ static void test_hosts(void)
 	       "room for the loopback lines only is -ENOSPC");
 	policy_free(&p);
 
-	if (resolve("[default]\nconfine = yes\n", &p) == 0) {
+	if (policy_from_ini("[default]\nconfine = yes\n", &alice, &p, NULL, 0) == 0) {
 		is_int(hosts_file_text(&p, buf, sizeof(buf)), 0, "no net.connect: hosts file text");
 		ok(strcmp(buf, want) != 0 && strncmp(buf, want, strlen(buf)) == 0 &&
 		   strlen(buf) == (size_t)(strstr(want, "192.0.2.10") - want), "only the loopback lines");
@@ -264,7 +235,7 @@ static void test_hosts(void)
 			b[3] = (uint8_t)(i + 1);
 			net_addr_from_ipv4(&many[i], b);
 		}
-		if (resolve(hosts_ini, &p) == 0) {
+		if (policy_from_ini(hosts_ini, &alice, &p, NULL, 0) == 0) {
 			netrule_set_resolved(&p.net_connect, "mirror.test", many, sizeof(many) / sizeof(many[0]));
 			ok(p.net_connect.rules[3].n_resolved == NETRULE_MAX_ADDRS,
 			   "at most NETRULE_MAX_ADDRS addresses are kept (%zu)", p.net_connect.rules[3].n_resolved);
@@ -282,7 +253,7 @@ static void test_resolve(void)
 	struct policy p;
 	bool has_loopback = false;
 
-	if (resolve("[default]\nconfine = yes\nnet.connect = localhost:22 bad.test pinned.test\n", &p) < 0) {
+	if (policy_from_ini("[default]\nconfine = yes\nnet.connect = localhost:22 bad.test pinned.test\n", &alice, &p, NULL, 0) < 0) {
 		ok(0, "setup: policy with host rules");
 		return;
 	}
@@ -369,7 +340,7 @@ static void test_record_resolved(void)
 	size_t len = 0, len2 = 0, badlen;
 	int r;
 
-	if (resolve(hosts_ini, &p) < 0) {
+	if (policy_from_ini(hosts_ini, &alice, &p, NULL, 0) < 0) {
 		ok(0, "setup: policy with host rules");
 		return;
 	}
@@ -454,7 +425,7 @@ static void test_record_resolved(void)
 	policy_free(&p);
 
 	/* a record without any net.connect cannot carry resolved addresses */
-	if (resolve("[default]\nconfine = yes\n", &p) == 0) {
+	if (policy_from_ini("[default]\nconfine = yes\n", &alice, &p, NULL, 0) == 0) {
 		ok(policy_text_write(&p, &text, &len) == 0 && !strstr(text, "resolved"), "no resolved lines without hosts");
 		bad = with_line(text, len, "resolved example.org 192.0.2.1", &badlen);
 		is_int(policy_text_read(bad, badlen, &back, err, sizeof(err)), -EINVAL,
@@ -471,7 +442,7 @@ static void test_requirements(void)
 	char err[SESSION_ERR_MAX];
 	struct policy p;
 
-	if (resolve("[default]\nconfine = yes\nfs.exec = /usr\n", &p) == 0) {
+	if (policy_from_ini("[default]\nconfine = yes\nfs.exec = /usr\n", &alice, &p, NULL, 0) == 0) {
 		err[0] = '\0';
 		is_int(session_requirements_check(&p, &spec, err, sizeof(err)), -EOPNOTSUPP,
 		       "fs.exec without the session namespace is refused");
@@ -484,27 +455,27 @@ static void test_requirements(void)
 		spec.nested = false;
 		policy_free(&p);
 	}
-	if (resolve("[default]\nconfine = yes\nfs.read = /usr\nfs.write = ~\nfs.deny = ~/.ssh\n", &p) == 0) {
+	if (policy_from_ini("[default]\nconfine = yes\nfs.read = /usr\nfs.write = ~\nfs.deny = ~/.ssh\n", &alice, &p, NULL, 0) == 0) {
 		is_int(session_requirements_check(&p, &spec, err, sizeof(err)), 0,
 		       "fs.read, fs.write, fs.deny without the namespace: Landlock alone (corralctl run by a user)");
 		ok(mountns_needed(&p) && !mountns_required(&p), "needed where root can make it, not required");
 		policy_free(&p);
 	}
-	if (resolve("[default]\nconfine = yes\nfs.private_tmp = yes\n", &p) == 0) {
+	if (policy_from_ini("[default]\nconfine = yes\nfs.private_tmp = yes\n", &alice, &p, NULL, 0) == 0) {
 		err[0] = '\0';
 		is_int(session_requirements_check(&p, &spec, err, sizeof(err)), -EOPNOTSUPP,
 		       "private tmp without the namespace is refused");
 		ok(strstr(err, "fs.private_tmp") != NULL, "the reason names fs.private_tmp: %s", err);
 		policy_free(&p);
 	}
-	if (resolve("[default]\nconfine = yes\nnet.pin_hosts = yes\nnet.connect = example.org\n", &p) == 0) {
+	if (policy_from_ini("[default]\nconfine = yes\nnet.pin_hosts = yes\nnet.connect = example.org\n", &alice, &p, NULL, 0) == 0) {
 		err[0] = '\0';
 		is_int(session_requirements_check(&p, &spec, err, sizeof(err)), -EOPNOTSUPP,
 		       "pinned hosts without the namespace are refused");
 		ok(strstr(err, "net.pin_hosts") != NULL, "the reason names net.pin_hosts: %s", err);
 		policy_free(&p);
 	}
-	if (resolve("[default]\nconfine = yes\nlimits.memory = 1G\n", &p) == 0) {
+	if (policy_from_ini("[default]\nconfine = yes\nlimits.memory = 1G\n", &alice, &p, NULL, 0) == 0) {
 		err[0] = '\0';
 		spec.cgroup_limits = CGROUP_LIMIT_PROCESSES | CGROUP_LIMIT_CPU;
 		is_int(session_requirements_check(&p, &spec, err, sizeof(err)), -EOPNOTSUPP,
@@ -518,7 +489,7 @@ static void test_requirements(void)
 		spec.nested = false;
 		policy_free(&p);
 	}
-	if (resolve("[default]\nconfine = yes\nlimits.cpu = 50%\n", &p) == 0) {
+	if (policy_from_ini("[default]\nconfine = yes\nlimits.cpu = 50%\n", &alice, &p, NULL, 0) == 0) {
 		err[0] = '\0';
 		spec.cgroup_limits = CGROUP_LIMIT_MEMORY;
 		is_int(session_requirements_check(&p, &spec, err, sizeof(err)), -EOPNOTSUPP,
@@ -529,12 +500,12 @@ static void test_requirements(void)
 		spec.cgroup_limits = 0;
 		policy_free(&p);
 	}
-	if (resolve("[default]\nconfine = yes\nlimits.processes = 20\nfs.write = ~\n", &p) == 0) {
+	if (policy_from_ini("[default]\nconfine = yes\nlimits.processes = 20\nfs.write = ~\n", &alice, &p, NULL, 0) == 0) {
 		is_int(session_requirements_check(&p, &spec, err, sizeof(err)), 0,
 		       "limits.processes alone needs no cgroup (RLIMIT_NPROC)");
 		policy_free(&p);
 	}
-	if (resolve("[default]\nconfine = no\nfs.exec = /usr\nlimits.memory = 1G\nlimits.cpu = 50%\n", &p) == 0) {
+	if (policy_from_ini("[default]\nconfine = no\nfs.exec = /usr\nlimits.memory = 1G\nlimits.cpu = 50%\n", &alice, &p, NULL, 0) == 0) {
 		is_int(session_requirements_check(&p, &spec, err, sizeof(err)), 0, "not confined: 0");
 		policy_free(&p);
 	}

@@ -17,6 +17,7 @@
 #include "netpolicy.h"
 #include "policy.h"
 #include "sockaddr.h"
+#include "fixture.h"
 #include "tap.h"
 
 static gid_t alice_groups[] = { 1000 };
@@ -24,24 +25,6 @@ static struct user_info alice = {
 	.name = "alice", .uid = 1000, .gid = 1000, .home = "/home/alice", .shell = "/bin/bash",
 	.groups = alice_groups, .n_groups = 1,
 };
-
-static int resolve(const char *text, struct policy *p)
-{
-	char err[POLICY_ERR_MAX] = "";
-	int fd = memfd_create("corral-test.ini", MFD_CLOEXEC), r;
-	struct config config;
-
-	if (fd < 0 || fchmod(fd, 0644) < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
-	    lseek(fd, 0, SEEK_SET) != 0)
-		return -EIO;
-	config_load_fd(fd, "t.ini", &config);
-	close(fd);
-	r = policy_resolve(&config, &alice, p, err, sizeof(err));
-	config_free(&config);
-	if (r < 0)
-		tap_diag("cannot resolve: %s", err);
-	return r;
-}
 
 /* ---- netpolicy_decide ---------------------------------------------------- */
 
@@ -64,7 +47,7 @@ static void run_table(const char *name, const char *ini, const struct decide_cas
 {
 	struct policy p;
 
-	if (!ok(resolve(ini, &p) == 0, "%s: policy resolves", name))
+	if (!ok(policy_from_ini(ini, &alice, &p, NULL, 0) == 0, "%s: policy resolves", name))
 		return;
 	for (size_t i = 0; i < n; i++) {
 		const struct decide_case *c = &cases[i];
@@ -276,7 +259,7 @@ static void test_host_rules(void)
 	struct net_addr addrs[2], other;
 	struct policy p;
 
-	if (!ok(resolve("[default]\nnet.connect = tcp://db.example.org:5432\n", &p) == 0, "host rule policy resolves"))
+	if (!ok(policy_from_ini("[default]\nnet.connect = tcp://db.example.org:5432\n", &alice, &p, NULL, 0) == 0, "host rule policy resolves"))
 		return;
 	net_addr_parse("192.0.2.50", &addrs[0]);
 	net_addr_parse("2001:db8::50", &addrs[1]);
@@ -305,7 +288,7 @@ static void test_from_sockaddr(void)
 	struct sockaddr_info info;
 	struct policy p;
 
-	if (!ok(resolve("[default]\nnet.loopback = none\nnet.connect = tcp://10.0.0.0/8\nnet.deny = 10.9.0.0/16\n", &p) == 0,
+	if (!ok(policy_from_ini("[default]\nnet.loopback = none\nnet.connect = tcp://10.0.0.0/8\nnet.deny = 10.9.0.0/16\n", &alice, &p, NULL, 0) == 0,
 		"sockaddr policy resolves"))
 		return;
 	inet_pton(AF_INET6, "::ffff:10.9.1.1", &sin6.sin6_addr);
@@ -342,7 +325,7 @@ static void run_unix_table(const char *name, const char *ini, const struct unix_
 {
 	struct policy p;
 
-	if (!ok(resolve(ini, &p) == 0, "%s: policy resolves", name))
+	if (!ok(policy_from_ini(ini, &alice, &p, NULL, 0) == 0, "%s: policy resolves", name))
 		return;
 	for (size_t i = 0; i < n; i++) {
 		char rule[NETPOLICY_RULE_MAX] = "unset";
@@ -437,7 +420,7 @@ static void test_unix_rule_buffer(void)
 	char rule[4] = "xyz";
 	struct policy p;
 
-	if (!ok(resolve(unix_default_ini, &p) == 0, "small rule buffer: policy resolves"))
+	if (!ok(policy_from_ini(unix_default_ini, &alice, &p, NULL, 0) == 0, "small rule buffer: policy resolves"))
 		return;
 	ok(!netpolicy_unix_allowed(&p, "/run/user/1000/bus", rule, sizeof(rule)) && strcmp(rule, "ipc") == 0,
 	   "a short rule buffer gets a NUL-terminated prefix");
@@ -485,7 +468,7 @@ static void test_needs_mediation(void)
 		struct policy p;
 
 		snprintf(ini, sizeof(ini), "[default]\n%s", mediation_cases[i].keys);
-		if (resolve(ini, &p) != 0) {
+		if (policy_from_ini(ini, &alice, &p, NULL, 0) != 0) {
 			ok(0, "mediation: %s: policy resolves", mediation_cases[i].why);
 			continue;
 		}

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "policy.h"
 #include "policy_text.h"
+#include "fixture.h"
 #include "tap.h"
 
 /* A user in group "root" (gid 0, on every system) and group "adm" (4). */
@@ -24,21 +25,6 @@ static struct user_info bob = {
 	.name = "bob", .uid = 1001, .gid = 1001, .home = "/home/bob", .shell = "/bin/bash",
 	.groups = bob_groups, .n_groups = 1,
 };
-
-static int resolve(const char *text, const struct user_info *user, struct policy *p, char *err, size_t errlen)
-{
-	int fd = memfd_create("corral-test.ini", MFD_CLOEXEC), r;
-	struct config config;
-
-	if (fd < 0 || fchmod(fd, 0644) < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
-	    lseek(fd, 0, SEEK_SET) != 0)
-		return -EIO;
-	config_load_fd(fd, "t.ini", &config);
-	close(fd);
-	r = policy_resolve(&config, user, p, err, errlen);
-	config_free(&config);
-	return r;
-}
 
 /* The items of a list key joined with single spaces. */
 static const char *joined(const struct policy *p, enum policy_key key)
@@ -89,7 +75,7 @@ static void test_resolution(void)
 	struct policy p;
 	int r;
 
-	r = resolve(lab, &alice, &p, err, sizeof(err));
+	r = policy_from_ini(lab, &alice, &p, err, sizeof(err));
 	if (!ok(r == 0, "alice resolves"))
 		tap_diag("  %s", err);
 	if (r != 0)
@@ -123,7 +109,7 @@ static void test_resolution(void)
 	ok(!p.exempt, "alice is not exempt");
 	policy_free(&p);
 
-	r = resolve(lab, &bob, &p, err, sizeof(err));
+	r = policy_from_ini(lab, &bob, &p, err, sizeof(err));
 	ok(r == 0 && !p.confine && p.sections.count == 2, "bob only gets the [default] sections");
 	is_str(r == 0 ? joined(&p, KEY_FS_WRITE) : "", "/home/bob /tmp", "~ expands to bob's home");
 	ok(r == 0 && p.number[KEY_LIMITS_PROCESSES] == 100, "bob's limit from [default]");
@@ -140,15 +126,15 @@ static void test_exemption(void)
 	struct policy p;
 	int r;
 
-	r = resolve("[default]\nconfine = yes\n", &root, &p, err, sizeof(err));
+	r = policy_from_ini("[default]\nconfine = yes\n", &root, &p, err, sizeof(err));
 	ok(r == 0 && p.exempt && !p.confine, "root is exempt and never confined");
 	if (r == 0)
 		policy_free(&p);
-	r = resolve("[global]\nexempt_groups = root\n[default]\nconfine = yes\n", &alice, &p, err, sizeof(err));
+	r = policy_from_ini("[global]\nexempt_groups = root\n[default]\nconfine = yes\n", &alice, &p, err, sizeof(err));
 	ok(r == 0 && p.exempt && !p.confine, "a member of an exempt group is not confined");
 	if (r == 0)
 		policy_free(&p);
-	r = resolve("[global]\nexempt_users = bob\n[user:bob]\nconfine = yes\n", &bob, &p, err, sizeof(err));
+	r = policy_from_ini("[global]\nexempt_users = bob\n[user:bob]\nconfine = yes\n", &bob, &p, err, sizeof(err));
 	ok(r == 0 && p.exempt && !p.confine, "an exempt user is not confined");
 	if (r == 0)
 		policy_free(&p);
@@ -161,16 +147,16 @@ static void test_failures(void)
 	struct policy p;
 	int r;
 
-	r = resolve("[default]\nconfine = maybe\n", &alice, &p, err, sizeof(err));
+	r = policy_from_ini("[default]\nconfine = maybe\n", &alice, &p, err, sizeof(err));
 	is_int(r, -EINVAL, "an invalid config resolves to nothing");
 	ok(strstr(err, "t.ini:2: error: key 'confine'") != NULL, "and says where: %s", err);
 	odd.home = "relative/home";
-	r = resolve("[default]\nfs.write = ~\n", &odd, &p, err, sizeof(err));
+	r = policy_from_ini("[default]\nfs.write = ~\n", &odd, &p, err, sizeof(err));
 	is_int(r, -EINVAL, "a relative home cannot expand ~");
 	ok(strstr(err, "fs.write") != NULL, "the error names the key: %s", err);
 	odd = alice;
 	odd.name = "..";
-	r = resolve("[default]\nfs.write = /srv/%u\n", &odd, &p, err, sizeof(err));
+	r = policy_from_ini("[default]\nfs.write = /srv/%u\n", &odd, &p, err, sizeof(err));
 	is_int(r, -EINVAL, "user name '..' cannot expand %%u");
 }
 
@@ -181,7 +167,7 @@ static void test_record(void)
 	struct policy p, back;
 	int r;
 
-	r = resolve(lab, &alice, &p, err, sizeof(err));
+	r = policy_from_ini(lab, &alice, &p, err, sizeof(err));
 	if (r != 0) {
 		ok(0, "setup: %s", err);
 		return;
@@ -297,7 +283,7 @@ static void test_limit_group(void)
 	struct policy p;
 	int r;
 
-	r = resolve("[group:root]\nconfine = yes\nlimits.group.processes = 50\nlimits.group.memory = 2G\n"
+	r = policy_from_ini("[group:root]\nconfine = yes\nlimits.group.processes = 50\nlimits.group.memory = 2G\n"
 		    "[group:adm]\nlimits.group.cpu = 200\n",
 		    &alice, &p, err, sizeof(err));
 	is_int(r, 0, "limits.group.* from two groups resolve (the session refuses them)");
@@ -306,7 +292,7 @@ static void test_limit_group(void)
 		ok(strstr(group, "'root'") && strstr(group, "'adm'"), "naming both: %s", group);
 		policy_free(&p);
 	}
-	r = resolve("[group:root]\nconfine = yes\nlimits.group.processes = 50\n[group:adm]\nlimits.group.processes = 60\n",
+	r = policy_from_ini("[group:root]\nconfine = yes\nlimits.group.processes = 50\n[group:adm]\nlimits.group.processes = 60\n",
 		    &alice, &p, err, sizeof(err));
 	is_int(r, 0, "the same key in two groups: the last one wins");
 	if (r == 0) {
@@ -315,13 +301,13 @@ static void test_limit_group(void)
 		is_int(p.number[KEY_LIMITS_GROUP_PROCESSES], 60, "and its value");
 		policy_free(&p);
 	}
-	r = resolve("[group:root]\nconfine = yes\nlimits.user.memory = 1G\n", &alice, &p, err, sizeof(err));
+	r = policy_from_ini("[group:root]\nconfine = yes\nlimits.user.memory = 1G\n", &alice, &p, err, sizeof(err));
 	if (r == 0) {
 		is_int(policy_limit_group(&p, group, sizeof(group)), -ENOENT, "no limits.group key: -ENOENT");
 		is_int(p.number[KEY_LIMITS_USER_MEMORY], 1024LL * 1024 * 1024, "limits.user.memory compiled to bytes");
 		policy_free(&p);
 	}
-	r = resolve("[group:root]\nconfine = yes\nlimits.group.cpu = 10\n", &alice, &p, err, sizeof(err));
+	r = policy_from_ini("[group:root]\nconfine = yes\nlimits.group.cpu = 10\n", &alice, &p, err, sizeof(err));
 	if (r == 0) {
 		is_int(policy_limit_group(&p, group, 4), -ENAMETOOLONG, "a name that does not fit");
 		policy_free(&p);
@@ -333,7 +319,7 @@ static void test_limit_group(void)
 			"[default]\nlimits.group.cpu = 5\n",
 		};
 
-		r = resolve(bad[i], &alice, &p, err, sizeof(err));
+		r = policy_from_ini(bad[i], &alice, &p, err, sizeof(err));
 		ok(r == -EINVAL && strstr(err, "t.ini:2:") && strstr(err, "belongs in a [group:NAME] section"),
 		   "limits.group.* outside [group:] is an error with file and line: %s", err);
 		if (r == 0)

@@ -14,6 +14,7 @@
 #include "session_env.h"
 #include "layers.h"
 #include "loader.h"
+#include "fixture.h"
 #include "tap.h"
 
 static const char *join(const struct strlist *list, const char *sep)
@@ -99,25 +100,9 @@ static void test_match(void)
 	strlist_free(&commands);
 }
 
-static int resolve_text(const char *text, struct policy *p)
-{
-	static gid_t groups[] = { 1000 };
-	struct user_info u = { .name = "stu", .uid = 1000, .gid = 1000, .home = "/home/stu", .shell = "/bin/sh",
-			       .groups = groups, .n_groups = 1 };
-	char err[POLICY_ERR_MAX];
-	struct config config;
-	int fd = memfd_create("t.ini", MFD_CLOEXEC), r;
-
-	if (fd < 0 || fchmod(fd, 0644) < 0 || write(fd, text, strlen(text)) < 0 || lseek(fd, 0, SEEK_SET) != 0)
-		return -EIO;
-	config_load_fd(fd, "t.ini", &config);
-	close(fd);
-	r = policy_resolve(&config, &u, p, err, sizeof(err));
-	if (r < 0)
-		tap_diag("resolve: %s", err);
-	config_free(&config);
-	return r;
-}
+static gid_t stu_groups[] = { 1000 };
+static struct user_info stu = { .name = "stu", .uid = 1000, .gid = 1000, .home = "/home/stu", .shell = "/bin/sh",
+				.groups = stu_groups, .n_groups = 1 };
 
 /* A plan for a host with Landlock ABI abi, with or without the view. */
 static int plan_on(const struct policy *p, int abi, bool view, struct sandbox_plan *plan, char *err, size_t errlen)
@@ -163,7 +148,7 @@ static void test_plan(void)
 		struct policy p;
 		int r;
 
-		if (resolve_text(cases[i].text, &p) < 0) {
+		if (policy_from_ini(cases[i].text, &stu, &p, NULL, 0) < 0) {
 			ok(0, "setup %zu", i);
 			continue;
 		}
@@ -186,8 +171,8 @@ static void test_fallbacks(void)
 	char err[SANDBOX_ERR_MAX];
 	struct policy p;
 
-	if (resolve_text("[default]\nconfine = yes\nfs.read = /usr\nfs.write = ~\nnet.bind = 8000-8010\n"
-			 "net.connect = tcp://:443\nipc.unix = /\n", &p) < 0)
+	if (policy_from_ini("[default]\nconfine = yes\nfs.read = /usr\nfs.write = ~\nnet.bind = 8000-8010\n"
+			 "net.connect = tcp://:443\nipc.unix = /\n", &stu, &p, NULL, 0) < 0)
 		return;
 	ok(plan_on(&p, 2, true, &plan, err, sizeof(err)) == 0, "ABI 2 (Debian 12): planned, not refused");
 	ok(plan.filter.notify_signals && !(plan.handled.scoped & LL_SCOPE_SIGNAL),
@@ -218,8 +203,8 @@ static void test_plan_details(void)
 	char err[SANDBOX_ERR_MAX];
 	struct policy p;
 
-	if (resolve_text("[default]\nconfine = yes\nfs.read = /usr\nfs.write = ~\nfs.exec = /usr\n"
-			 "net.connect = tcp://:443,8000-8080\nnet.bind = 9000\n", &p) < 0)
+	if (policy_from_ini("[default]\nconfine = yes\nfs.read = /usr\nfs.write = ~\nfs.exec = /usr\n"
+			 "net.connect = tcp://:443,8000-8080\nnet.bind = 9000\n", &stu, &p, NULL, 0) < 0)
 		return;
 	ok(plan_on(&p, 7, true, &plan, err, sizeof(err)) == 0, "full plan");
 	is_int(plan.n_paths, 4, "four path rules (the loader's path /lib64/... is not /usr by name)");
@@ -238,8 +223,8 @@ static void test_plan_details(void)
 	sandbox_plan_free(&plan);
 	policy_free(&p);
 
-	if (resolve_text("[default]\nconfine = yes\nfs.read = /usr\nfs.write = ~\nfs.exec = /usr/bin\nfs.deny = ~/.ssh\n"
-			 "ipc.abstract_unix = allow\nipc.signals = any\n", &p) < 0)
+	if (policy_from_ini("[default]\nconfine = yes\nfs.read = /usr\nfs.write = ~\nfs.exec = /usr/bin\nfs.deny = ~/.ssh\n"
+			 "ipc.abstract_unix = allow\nipc.signals = any\n", &stu, &p, NULL, 0) < 0)
 		return;
 	ok(plan_on(&p, 2, true, &plan, err, sizeof(err)) == 0 && plan.abi_needed == 1,
 	   "mount view: any Landlock ABI for files (the read-only mounts stop truncate)");
@@ -253,14 +238,14 @@ static void test_plan_details(void)
 	       "without the view fs.exec is refused (ld.so, mmap)");
 	ok(strstr(err, "fs.exec") != NULL, "naming fs.exec: %s", err);
 	policy_free(&p);
-	if (resolve_text("[default]\nconfine = yes\nfs.read = /usr\nfs.write = ~\nfs.deny = ~/.ssh\n", &p) < 0)
+	if (policy_from_ini("[default]\nconfine = yes\nfs.read = /usr\nfs.write = ~\nfs.deny = ~/.ssh\n", &stu, &p, NULL, 0) < 0)
 		return;
 	ok(plan_on(&p, 3, false, &plan, err, sizeof(err)) == 0 && plan.deny && plan.deny->count == 1,
 	   "without the view fs.deny is carved out by Landlock");
 	sandbox_plan_free(&plan);
 	policy_free(&p);
 
-	if (resolve_text("[default]\nconfine = yes\nnet.connect = tcp://* udp://*\nipc.signals = any\n", &p) < 0)
+	if (policy_from_ini("[default]\nconfine = yes\nnet.connect = tcp://* udp://*\nipc.signals = any\n", &stu, &p, NULL, 0) < 0)
 		return;
 	ok(plan_on(&p, 7, true, &plan, err, sizeof(err)) == 0 && !(plan.handled.net & LL_NET_CONNECT_TCP) &&
 	   plan.filter.allow_udp && (plan.handled.scoped == LL_SCOPE_ABSTRACT_UNIX),
@@ -270,7 +255,7 @@ static void test_plan_details(void)
 	sandbox_plan_free(&plan);
 	policy_free(&p);
 
-	if (resolve_text("[default]\nconfine = yes\nnet.bind = 8000-8999\n", &p) < 0)
+	if (policy_from_ini("[default]\nconfine = yes\nnet.bind = 8000-8999\n", &stu, &p, NULL, 0) < 0)
 		return;
 	ok(plan_on(&p, 7, true, &plan, err, sizeof(err)) == 0 && (plan.handled.net & LL_NET_BIND_TCP) && !plan.bind_ports &&
 	   plan.filter.notify_bind,
@@ -278,7 +263,7 @@ static void test_plan_details(void)
 	sandbox_plan_free(&plan);
 	policy_free(&p);
 
-	if (resolve_text("[default]\nconfine = yes\nnet.connect = tcp://:443\nipc.unix = /\n", &p) < 0)
+	if (policy_from_ini("[default]\nconfine = yes\nnet.connect = tcp://:443\nipc.unix = /\n", &stu, &p, NULL, 0) < 0)
 		return;
 	ok(plan_on(&p, 7, true, &plan, err, sizeof(err)) == 0 && !plan.filter.notify_net && !plan.filter.notify_bind &&
 	   !plan.filter.notify_listen && !plan.filter.notify_memfd && (plan.handled.net & LL_NET_CONNECT_TCP),
@@ -288,7 +273,7 @@ static void test_plan_details(void)
 	sandbox_plan_free(&plan);
 	policy_free(&p);
 
-	if (resolve_text("[default]\nconfine = yes\nnet.connect = tcp://10.0.0.0/8:22\nipc.unix = /\n", &p) < 0)
+	if (policy_from_ini("[default]\nconfine = yes\nnet.connect = tcp://10.0.0.0/8:22\nipc.unix = /\n", &stu, &p, NULL, 0) < 0)
 		return;
 	ok(plan_on(&p, 7, true, &plan, err, sizeof(err)) == 0 && plan.filter.notify_net &&
 	   !(plan.handled.net & LL_NET_CONNECT_TCP),
@@ -304,8 +289,8 @@ static void test_env(void)
 	struct strlist env;
 	struct policy p;
 
-	if (resolve_text("[default]\nenv.keep = LANG LC_*\nenv.set = EDITOR=vi \"GREETING=hello world\" LANG=de_DE\n",
-			 &p) < 0)
+	if (policy_from_ini("[default]\nenv.keep = LANG LC_*\nenv.set = EDITOR=vi \"GREETING=hello world\" LANG=de_DE\n",
+			 &stu, &p, NULL, 0) < 0)
 		return;
 	ok(session_env_build(&p, current, "/bin/sh", &env) == 0, "environment built");
 	is_str(join(&env, " "),

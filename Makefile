@@ -70,7 +70,9 @@ VM_DEPS     := qemu-system-x86 qemu-utils mmdebstrap e2fsprogs debian-archive-ke
 # the peers the benchmarks compare with (`make bench` only)
 BENCH_DEPS  := bubblewrap firejail hyperfine
 
-.PHONY: all check deps vm-deps bench-deps demo install uninstall clean unit-tests fuzz-check fuzz lint deb bench
+FORMAT_SRCS  = $(wildcard lib/*/*.[ch] ctl/*.[ch] shell/*.[ch] helper/*.[ch] pam_module/*.[ch] tests/unit/*.[ch] tests/tools/*.c tests/probe/*.c)
+
+.PHONY: format all check deps vm-deps bench-deps demo install uninstall clean unit-tests fuzz-check fuzz lint deb bench
 all: $(PROGRAMS)
 
 $(B)/%.o: %.c $(LIB_HDRS) | $(B)
@@ -198,6 +200,10 @@ install-debs:
 	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+
+# The layout of .clang-format on every C file (tests/lint.t checks it).
+format:
+	clang-format -i --style=file $(FORMAT_SRCS)
 
 # Every test goes through prove: unit tests (plain and ASan+UBSan builds),
 # the scenario and integration scripts, the bounded fuzz runs, and the

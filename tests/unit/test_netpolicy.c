@@ -519,7 +519,7 @@ static void test_local_addresses(void)
 		struct policy p;
 
 		snprintf(ini, sizeof(ini), "[default]\n%s", c->ini);
-		if (resolve(ini, &p) != 0 || net_addr_parse(c->addr, &addr) != 0) {
+		if (policy_from_ini(ini, &alice, &p, NULL, 0) != 0 || net_addr_parse(c->addr, &addr) != 0) {
 			ok(0, "local %zu: setup", i);
 			continue;
 		}
@@ -540,7 +540,7 @@ static void test_listener(void)
 	struct netpolicy_result result;
 	struct policy p;
 
-	if (!ok(resolve("[default]\nnet.loopback = own\n", &p) == 0, "listener: policy resolves"))
+	if (!ok(policy_from_ini("[default]\nnet.loopback = own\n", &alice, &p, NULL, 0) == 0, "listener: policy resolves"))
 		return;
 	netpolicy_decide_listener(&p, 0, alice.uid, &result);
 	ok(result.verdict == NETPOLICY_ALLOW && strcmp(result.rule, "net.loopback own") == 0,
@@ -569,7 +569,7 @@ static void run_bind_table(const char *ini, const struct bind_case *cases, size_
 {
 	struct policy p;
 
-	if (!ok(resolve(ini, &p) == 0, "bind: policy resolves"))
+	if (!ok(policy_from_ini(ini, &alice, &p, NULL, 0) == 0, "bind: policy resolves"))
 		return;
 	for (size_t i = 0; i < n; i++) {
 		struct netpolicy_result result;
@@ -648,7 +648,7 @@ static void test_socket_allowed(void)
 		struct policy p;
 
 		snprintf(ini, sizeof(ini), "[default]\n%s", c->keys);
-		if (resolve(ini, &p) != 0) {
+		if (policy_from_ini(ini, &alice, &p, NULL, 0) != 0) {
 			ok(0, "sockets %zu: policy resolves", i);
 			continue;
 		}
@@ -690,7 +690,7 @@ static void test_connect_by_kernel(void)
 		struct policy p;
 
 		snprintf(ini, sizeof(ini), "[default]\n%s", c->keys);
-		if (resolve(ini, &p) != 0) {
+		if (policy_from_ini(ini, &alice, &p, NULL, 0) != 0) {
 			ok(0, "by kernel: %s: policy resolves", c->why);
 			continue;
 		}
@@ -707,12 +707,12 @@ static void test_abstract(void)
 	char rule[NETPOLICY_RULE_MAX];
 	struct policy p;
 
-	if (resolve("[default]\nipc.abstract_unix = deny\n", &p) == 0) {
+	if (policy_from_ini("[default]\nipc.abstract_unix = deny\n", &alice, &p, NULL, 0) == 0) {
 		ok(!netpolicy_abstract_unix_allowed(&p, rule, sizeof(rule)) && strcmp(rule, "ipc.abstract_unix deny") == 0,
 		   "abstract sockets denied: refused (%s)", rule);
 		policy_free(&p);
 	}
-	if (resolve("[default]\nipc.abstract_unix = allow\n", &p) == 0) {
+	if (policy_from_ini("[default]\nipc.abstract_unix = allow\n", &alice, &p, NULL, 0) == 0) {
 		ok(netpolicy_abstract_unix_allowed(&p, rule, sizeof(rule)) && strcmp(rule, "ipc.abstract_unix allow") == 0,
 		   "abstract sockets allowed (%s)", rule);
 		policy_free(&p);
@@ -734,7 +734,7 @@ static void test_unix_needs_helper(void)
 		struct policy p;
 
 		snprintf(ini, sizeof(ini), "[default]\n%s", cases[i].keys);
-		if (resolve(ini, &p) != 0) {
+		if (policy_from_ini(ini, &alice, &p, NULL, 0) != 0) {
 			ok(0, "unix helper %zu: policy resolves", i);
 			continue;
 		}

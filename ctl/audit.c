@@ -44,7 +44,7 @@ struct finding {
 struct findings {
 	struct finding *items;
 	size_t count;
-	bool out_of_memory;  /* a finding was lost: still exit 1 */
+	bool out_of_memory; /* a finding was lost: still exit 1 */
 };
 
 struct audit {
@@ -54,8 +54,8 @@ struct audit {
 	const char *pamdir;
 	struct findings findings;
 	size_t n_confined;
-	bool sshd_missing;   /* said once, then the sshd checks are skipped */
-	struct host_layers host;   /* what this kernel enforces, as a login would see it */
+	bool sshd_missing;       /* said once, then the sshd checks are skipped */
+	struct host_layers host; /* what this kernel enforces, as a login would see it */
 };
 
 static struct finding *finding_find(struct findings *f, const char *what, const char *fix)
@@ -152,8 +152,7 @@ static void check_sshd(struct audit *a, const char *user)
 		char what[2 * AUDIT_TEXT_MAX];
 
 		snprintf(what, sizeof(what), "cannot read sshd's effective configuration (sshd -T: %s)", err);
-		finding_add(&a->findings, user, what,
-			    "make `sshd -t` pass (as root), then run corralctl audit again");
+		finding_add(&a->findings, user, what, "make `sshd -t` pass (as root), then run corralctl audit again");
 		return;
 	}
 	audit_sshd_evaluate(output, report_sshd, &rep);
@@ -167,9 +166,10 @@ static void check_shell(struct audit *a, const struct user_info *user)
 
 	if (strcmp(user->shell, CORRAL_SHELL_PATH) == 0)
 		return;
-	snprintf(what, sizeof(what),
-		 "confined, but the login shell is %s, not %s: pam_corral refuses their logins, and a service without pam_corral runs that shell unconfined",
-		 user->shell, CORRAL_SHELL_PATH);
+	snprintf(
+		what, sizeof(what),
+		"confined, but the login shell is %s, not %s: pam_corral refuses their logins, and a service without pam_corral runs that shell unconfined",
+		user->shell, CORRAL_SHELL_PATH);
 	finding_add(&a->findings, user->name, what, "chsh -s " CORRAL_SHELL_PATH " USER");
 }
 
@@ -183,11 +183,13 @@ static void check_linger(struct audit *a, const struct user_info *user, const st
 	if (access(path, F_OK) < 0)
 		return;
 	if (access(AUDIT_USER_MANAGER_DROPIN, F_OK) == 0 || access(AUDIT_USER_MANAGER_DROPIN_ETC, F_OK) == 0)
-		return;   /* skipped, or confined when services lists systemd-user */
+		return; /* skipped, or confined when services lists systemd-user */
 	(void)policy;
-	finding_add(&a->findings, user->name,
-		    "lingering is enabled (" AUDIT_LINGER_DIR "/USER) and user@.service has no corral drop-in: systemd runs their user manager and its services outside any corral session",
-		    "reinstall the corral package (its user@.service drop-in skips a confined user's manager), or loginctl disable-linger USER");
+	finding_add(
+		&a->findings, user->name,
+		"lingering is enabled (" AUDIT_LINGER_DIR
+		"/USER) and user@.service has no corral drop-in: systemd runs their user manager and its services outside any corral session",
+		"reinstall the corral package (its user@.service drop-in skips a confined user's manager), or loginctl disable-linger USER");
 }
 
 /* (e) a policy key this kernel has no layer for (its sessions are
@@ -204,10 +206,12 @@ static void check_kernel(struct audit *a, const struct policy *policy)
 	}
 	if (r != -EOPNOTSUPP) {
 		snprintf(what, sizeof(what), "cannot plan the confinement of their sessions: %s", strerror(-r));
-		finding_add(&a->findings, policy->user, what, "run corralctl explain USER and corralctl run -u USER -- true");
+		finding_add(&a->findings, policy->user, what,
+			    "run corralctl explain USER and corralctl run -u USER -- true");
 		return;
 	}
-	snprintf(what, sizeof(what), "no layer on this kernel enforces their policy (%s): their sessions are refused", err);
+	snprintf(what, sizeof(what), "no layer on this kernel enforces their policy (%s): their sessions are refused",
+		 err);
 	finding_add(&a->findings, policy->user, what,
 		    "boot a kernel with Landlock (in the lsm= list), or drop that key from the policy");
 }
@@ -230,7 +234,8 @@ static void check_user(struct audit *a, const char *name)
 	}
 	r = policy_resolve(a->config, &user, &policy, err, sizeof(err));
 	if (r < 0) {
-		snprintf(what, sizeof(what), "cannot resolve their policy (%s): their sessions are refused, and not checked", err);
+		snprintf(what, sizeof(what),
+			 "cannot resolve their policy (%s): their sessions are refused, and not checked", err);
 		finding_add(&a->findings, name, what, "corralctl explain USER shows why");
 		goto out_user;
 	}
@@ -256,28 +261,31 @@ static void check_pam(struct audit *a)
 		enum audit_pam_state state;
 		int r = audit_pam_service(a->pamdir, service, &state);
 
-		if (r == -ENOENT)  /* no such service here: nobody reaches it */
+		if (r == -ENOENT) /* no such service here: nobody reaches it */
 			continue;
 		if (r < 0) {
-			snprintf(what, sizeof(what), "cannot read the PAM stack of %s (%s/%s): %s", service, a->pamdir, service,
-				 r == -ELOOP ? "includes nest too deep" : strerror(-r));
+			snprintf(what, sizeof(what), "cannot read the PAM stack of %s (%s/%s): %s", service, a->pamdir,
+				 service, r == -ELOOP ? "includes nest too deep" : strerror(-r));
 			finding_add(&a->findings, NULL, what, "fix the file, then run corralctl audit again");
 			continue;
 		}
 		if (state == AUDIT_PAM_PRESENT)
 			continue;
 		if (state == AUDIT_PAM_OPTIONAL) {
-			snprintf(what, sizeof(what),
-				 "PAM service %s (%s/%s) runs pam_corral.so with a control that ignores its failure: a session it refuses still opens",
-				 service, a->pamdir, service);
+			snprintf(
+				what, sizeof(what),
+				"PAM service %s (%s/%s) runs pam_corral.so with a control that ignores its failure: a session it refuses still opens",
+				service, a->pamdir, service);
 			snprintf(fix, sizeof(fix), "make that line \"session required pam_corral.so\"");
 		} else {
-			snprintf(what, sizeof(what),
-				 "PAM service %s (%s/%s) has no session pam_corral.so: sessions of confined users through it get no corral session",
-				 service, a->pamdir, service);
-			snprintf(fix, sizeof(fix),
-				 "pam-auth-update --enable corral (the Debian package), or add \"session required pam_corral.so\" to %s/%s",
-				 a->pamdir, service);
+			snprintf(
+				what, sizeof(what),
+				"PAM service %s (%s/%s) has no session pam_corral.so: sessions of confined users through it get no corral session",
+				service, a->pamdir, service);
+			snprintf(
+				fix, sizeof(fix),
+				"pam-auth-update --enable corral (the Debian package), or add \"session required pam_corral.so\" to %s/%s",
+				a->pamdir, service);
 		}
 		finding_add(&a->findings, NULL, what, fix);
 	}
@@ -351,9 +359,10 @@ int ctl_audit(int argc, char **argv)
 		char what[PATHUTIL_PATH_MAX + 256];
 
 		ctl_print_diags(&config, stderr);
-		snprintf(what, sizeof(what),
-			 "%s is invalid: every session of a user it does not exempt is refused, and audit cannot tell who is confined",
-			 a.config_path ? a.config_path : CONFIG_DEFAULT_PATH);
+		snprintf(
+			what, sizeof(what),
+			"%s is invalid: every session of a user it does not exempt is refused, and audit cannot tell who is confined",
+			a.config_path ? a.config_path : CONFIG_DEFAULT_PATH);
 		finding_add(&a.findings, NULL, what, "corralctl check shows each error with its file and line");
 		goto out;
 	}

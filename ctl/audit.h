@@ -38,9 +38,9 @@ int audit_sshd_run(const char *config, const char *user, char **output, char *er
 
 enum audit_pam_line {
 	AUDIT_PAM_OTHER,
-	AUDIT_PAM_CORRAL,           /* session with pam_corral.so, a failure refuses */
-	AUDIT_PAM_CORRAL_OPTIONAL,  /* session optional pam_corral.so: a failure is ignored */
-	AUDIT_PAM_INCLUDE,          /* @include F, session include F, session substack F */
+	AUDIT_PAM_CORRAL,          /* session with pam_corral.so, a failure refuses */
+	AUDIT_PAM_CORRAL_OPTIONAL, /* session optional pam_corral.so: a failure is ignored */
+	AUDIT_PAM_INCLUDE,         /* @include F, session include F, session substack F */
 };
 
 /* Classifies one line of a PAM service file (comments and blank lines are

@@ -58,8 +58,8 @@ enum audit_pam_line audit_pam_classify(const char *line, char *target, size_t ta
 		return next_word(&p, target, targetlen) ? AUDIT_PAM_INCLUDE : AUDIT_PAM_OTHER;
 	/* "-session": the same, but quiet when the module is missing; libpam
 	 * reads types and controls case-insensitively */
-	if (strcasecmp(type[0] == '-' ? type + 1 : type, "session") != 0 ||
-	    !next_word(&p, control, sizeof(control)) || !next_word(&p, module, sizeof(module)))
+	if (strcasecmp(type[0] == '-' ? type + 1 : type, "session") != 0 || !next_word(&p, control, sizeof(control)) ||
+	    !next_word(&p, module, sizeof(module)))
 		return AUDIT_PAM_OTHER;
 	if (strcasecmp(control, "include") == 0 || strcasecmp(control, "substack") == 0) {
 		snprintf(target, targetlen, "%s", module);

@@ -69,7 +69,7 @@ static void each_setting(const char *output, void (*fn)(void *, const char *, co
 struct evaluation {
 	audit_report_fn report;
 	void *ctx;
-	bool forwarding_disabled;  /* DisableForwarding yes overrides every *Forwarding */
+	bool forwarding_disabled; /* DisableForwarding yes overrides every *Forwarding */
 };
 
 static void find_disable_forwarding(void *arg, const char *key, const char *value)
@@ -87,13 +87,13 @@ static bool is_corral_shell(const char *command)
 
 	base = base ? base + 1 : command;
 	return (size_t)(command + len - base) == strlen("corral-shell") &&
-	       strncmp(base, "corral-shell", strlen("corral-shell")) == 0;
+		strncmp(base, "corral-shell", strlen("corral-shell")) == 0;
 }
 
 static bool is_internal_sftp(const char *command)
 {
 	return strncmp(command, "internal-sftp", strlen("internal-sftp")) == 0 &&
-	       (command[strlen("internal-sftp")] == '\0' || command[strlen("internal-sftp")] == ' ');
+		(command[strlen("internal-sftp")] == '\0' || command[strlen("internal-sftp")] == ' ');
 }
 
 /* A forwarding setting: key, the value that is safe, what it lets through. */
@@ -107,8 +107,7 @@ static const struct {
 	  "sshd itself connects and listens for the user, outside the session's net.* rules" },
 	{ "allowstreamlocalforwarding", "AllowStreamLocalForwarding", "no",
 	  "sshd itself connects to unix sockets for the user, outside the session's ipc.* rules" },
-	{ "x11forwarding", "X11Forwarding", "no",
-	  "sshd listens for X11 clients of the session outside its rules" },
+	{ "x11forwarding", "X11Forwarding", "no", "sshd listens for X11 clients of the session outside its rules" },
 	{ "allowagentforwarding", "AllowAgentForwarding", "no",
 	  "sshd makes the client's ssh agent reachable from the session" },
 };
@@ -123,21 +122,27 @@ static void check_setting(void *arg, const char *key, const char *value)
 		    strcmp(value, forwarding[i].safe) == 0)
 			continue;
 		snprintf(what, sizeof(what), "sshd allows %s %s: %s", forwarding[i].option, value, forwarding[i].lets);
-		snprintf(fix, sizeof(fix), "set %s no (or DisableForwarding yes) in sshd_config, in a Match block for these users if others need it",
-			 forwarding[i].option);
+		snprintf(
+			fix, sizeof(fix),
+			"set %s no (or DisableForwarding yes) in sshd_config, in a Match block for these users if others need it",
+			forwarding[i].option);
 		ev->report(ev->ctx, what, fix);
 	}
 	if (strcmp(key, "usepam") == 0 && strcmp(value, "yes") != 0)
-		ev->report(ev->ctx, "sshd has UsePAM no: pam_corral never opens the ssh sessions (no session record, limits or mount namespace)",
-			   "set UsePAM yes in sshd_config");
+		ev->report(
+			ev->ctx,
+			"sshd has UsePAM no: pam_corral never opens the ssh sessions (no session record, limits or mount namespace)",
+			"set UsePAM yes in sshd_config");
 	if (strcmp(key, "permittunnel") == 0 && strcmp(value, "no") != 0) {
-		snprintf(what, sizeof(what), "sshd allows PermitTunnel %s: tun/tap traffic goes through sshd, outside the session", value);
+		snprintf(what, sizeof(what),
+			 "sshd allows PermitTunnel %s: tun/tap traffic goes through sshd, outside the session", value);
 		ev->report(ev->ctx, what, "set PermitTunnel no in sshd_config");
 	}
 	if (strcmp(key, "permituserenvironment") == 0 && strcmp(value, "no") != 0) {
-		snprintf(what, sizeof(what),
-			 "sshd has PermitUserEnvironment %s: ~/.ssh/environment and environment= in authorized_keys set LD_PRELOAD or CORRAL_SESSION before corral-shell starts",
-			 value);
+		snprintf(
+			what, sizeof(what),
+			"sshd has PermitUserEnvironment %s: ~/.ssh/environment and environment= in authorized_keys set LD_PRELOAD or CORRAL_SESSION before corral-shell starts",
+			value);
 		ev->report(ev->ctx, what, "set PermitUserEnvironment no in sshd_config");
 	}
 	if (strcmp(key, "acceptenv") == 0) {
@@ -150,8 +155,10 @@ static void check_setting(void *arg, const char *key, const char *value)
 
 			if (!name)
 				continue;
-			snprintf(what, sizeof(what), "sshd has AcceptEnv %s: the client may set %s for corral-shell", pat, name);
-			snprintf(fix, sizeof(fix), "remove %s from AcceptEnv in sshd_config (LANG LC_* is enough)", pat);
+			snprintf(what, sizeof(what), "sshd has AcceptEnv %s: the client may set %s for corral-shell",
+				 pat, name);
+			snprintf(fix, sizeof(fix), "remove %s from AcceptEnv in sshd_config (LANG LC_* is enough)",
+				 pat);
 			ev->report(ev->ctx, what, fix);
 		}
 	}
@@ -160,21 +167,25 @@ static void check_setting(void *arg, const char *key, const char *value)
 		const char *command = value + name_len + strspn(value + name_len, " \t");
 
 		if (is_internal_sftp(command)) {
-			snprintf(what, sizeof(what),
-				 "sshd serves Subsystem %.*s internal-sftp: it runs inside sshd, never through the login shell corral-shell",
-				 (int)name_len, value);
-			snprintf(fix, sizeof(fix),
-				 "set Subsystem %.*s /usr/lib/openssh/sftp-server in sshd_config (it runs through the login shell; list sftp-server in commands for transfer-only accounts)",
-				 (int)name_len, value);
+			snprintf(
+				what, sizeof(what),
+				"sshd serves Subsystem %.*s internal-sftp: it runs inside sshd, never through the login shell corral-shell",
+				(int)name_len, value);
+			snprintf(
+				fix, sizeof(fix),
+				"set Subsystem %.*s /usr/lib/openssh/sftp-server in sshd_config (it runs through the login shell; list sftp-server in commands for transfer-only accounts)",
+				(int)name_len, value);
 			ev->report(ev->ctx, what, fix);
 		}
 	}
 	if (strcmp(key, "forcecommand") == 0 && strcmp(value, "none") != 0 && !is_corral_shell(value)) {
 		snprintf(what, sizeof(what), "sshd has ForceCommand %.200s: %s", value,
-			 is_internal_sftp(value) ? "it runs inside sshd, never through the login shell corral-shell"
-						 : "it replaces the command corral-shell would check against the policy");
+			 is_internal_sftp(value)
+				 ? "it runs inside sshd, never through the login shell corral-shell"
+				 : "it replaces the command corral-shell would check against the policy");
 		ev->report(ev->ctx, what,
-			   "set ForceCommand " CORRAL_SHELL_PATH " (it reads SSH_ORIGINAL_COMMAND and applies the policy's commands) or remove it");
+			   "set ForceCommand " CORRAL_SHELL_PATH
+			   " (it reads SSH_ORIGINAL_COMMAND and applies the policy's commands) or remove it");
 	}
 }
 

@@ -51,8 +51,8 @@ static void warn_missing_paths(struct config *config)
 			const struct key_info *info = key_info((enum policy_key)set->key);
 			struct stat st;
 
-			if ((info->type != KEY_TYPE_PATHS && info->type != KEY_TYPE_PATH) ||
-			    set->op == LIST_REMOVE || set->key == KEY_FS_DENY)
+			if ((info->type != KEY_TYPE_PATHS && info->type != KEY_TYPE_PATH) || set->op == LIST_REMOVE ||
+			    set->key == KEY_FS_DENY)
 				continue;
 			for (size_t j = 0; j < set->items.count; j++) {
 				const char *path = set->items.items[j];
@@ -134,7 +134,8 @@ static void host_findings_report(struct host_findings *f, struct config *config)
 		char names[512] = "";
 
 		for (size_t k = 0; k < u->count && k < CHECK_NAMES_SHOWN; k++)
-			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", k ? ", " : "", u->items[k]);
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", k ? ", " : "",
+				 u->items[k]);
 		if (u->count > CHECK_NAMES_SHOWN)
 			snprintf(names + strlen(names), sizeof(names) - strlen(names), " and %zu more",
 				 u->count - CHECK_NAMES_SHOWN);
@@ -157,7 +158,8 @@ static void warn_host(struct host_findings *found, const struct host_layers *hos
 	layers_decide(p, host, rows);
 	for (int i = 0; i < ROW_COUNT; i++)
 		if (rows[i].missing) {
-			snprintf(text, sizeof(text), "%s cannot be enforced on this host (%s): their sessions will be refused",
+			snprintf(text, sizeof(text),
+				 "%s cannot be enforced on this host (%s): their sessions will be refused",
 				 layers_row_name(i), rows[i].note);
 			host_finding_add(found, text, p->user);
 		}
@@ -169,9 +171,10 @@ static void warn_host(struct host_findings *found, const struct host_layers *hos
 	if (text[0]) {
 		char line[1200];
 
-		snprintf(line, sizeof(line),
-			 "on this host these keys cost a trapped call (a round trip to corral-helper) where they apply: %s (corralctl explain USER says why)",
-			 text);
+		snprintf(
+			line, sizeof(line),
+			"on this host these keys cost a trapped call (a round trip to corral-helper) where they apply: %s (corralctl explain USER says why)",
+			text);
 		host_finding_add(found, line, p->user);
 	}
 }
@@ -191,12 +194,13 @@ static void warn_user(struct config *config, const struct user_info *user, const
 	confine_origin(&p, origin, sizeof(origin));
 	if (p.exempt && value && strcmp(value, "yes") == 0)
 		diag_add(&config->diags, DIAG_WARNING, NULL, 0,
-			 "user '%s' is exempt ([global]) and is never confined, but %s sets confine = yes",
-			 user->name, origin);
+			 "user '%s' is exempt ([global]) and is never confined, but %s sets confine = yes", user->name,
+			 origin);
 	else if (p.confine && strcmp(user->shell, CORRAL_SHELL_PATH) != 0)
-		diag_add(&config->diags, DIAG_WARNING, NULL, 0,
-			 "user '%s' is confined (%s) but their login shell is '%s', not %s: their sessions will be refused",
-			 user->name, origin, user->shell, CORRAL_SHELL_PATH);
+		diag_add(
+			&config->diags, DIAG_WARNING, NULL, 0,
+			"user '%s' is confined (%s) but their login shell is '%s', not %s: their sessions will be refused",
+			user->name, origin, user->shell, CORRAL_SHELL_PATH);
 	if (p.confine && policy_limit_group(&p, err, sizeof(err)) == -EINVAL)
 		diag_add(&config->diags, DIAG_WARNING, NULL, 0, "user '%s': %s; their sessions will be refused",
 			 user->name, err);
@@ -221,8 +225,7 @@ static void warn_users(struct config *config, int assume_abi)
 	}
 	endpwent();
 	for (size_t i = 0; i < config->count; i++)
-		if (config->sections[i].kind == SECTION_USER &&
-		    !strlist_contains(&seen, config->sections[i].target))
+		if (config->sections[i].kind == SECTION_USER && !strlist_contains(&seen, config->sections[i].target))
 			(void)strlist_append(&seen, config->sections[i].target);
 	/* as a login on this host would have it: pam_corral's view and cgroup */
 	if (assume_abi >= 0)
@@ -243,7 +246,8 @@ static void warn_users(struct config *config, int assume_abi)
 
 int ctl_check(int argc, char **argv)
 {
-	static const struct option longopts[] = { { "landlock-abi", required_argument, NULL, 'L' }, { NULL, 0, NULL, 0 } };
+	static const struct option longopts[] = { { "landlock-abi", required_argument, NULL, 'L' },
+						  { NULL, 0, NULL, 0 } };
 	const char *path = NULL, *usage = "usage: corralctl check [-c FILE] [--landlock-abi N]\n";
 	struct config config;
 	int opt, r, assume_abi = -1;
@@ -273,13 +277,12 @@ int ctl_check(int argc, char **argv)
 	ctl_print_diags(&config, stdout);
 	warnings = config.diags.count - config.diags.n_errors;
 	if (r == 0)
-		printf("%s: valid (%zu file%s, %zu section%s, %zu warning%s)\n",
-		       path ? path : CONFIG_DEFAULT_PATH, config.files.count,
-		       config.files.count == 1 ? "" : "s", config.count, config.count == 1 ? "" : "s",
-		       warnings, warnings == 1 ? "" : "s");
+		printf("%s: valid (%zu file%s, %zu section%s, %zu warning%s)\n", path ? path : CONFIG_DEFAULT_PATH,
+		       config.files.count, config.files.count == 1 ? "" : "s", config.count,
+		       config.count == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
 	else
-		printf("%s: invalid (%zu error%s)\n", path ? path : CONFIG_DEFAULT_PATH,
-		       config.diags.n_errors, config.diags.n_errors == 1 ? "" : "s");
+		printf("%s: invalid (%zu error%s)\n", path ? path : CONFIG_DEFAULT_PATH, config.diags.n_errors,
+		       config.diags.n_errors == 1 ? "" : "s");
 	config_free(&config);
 	return r == 0 ? CTL_EXIT_OK : CTL_EXIT_INVALID;
 }

@@ -80,7 +80,8 @@ static void print_view(const struct policy *p)
 		print_list("not executable, not mappable executable (execve, ld.so, mmap) but fs.exec:", &plan.exec);
 		if (plan.loader.count)
 			print_list("mappable for the dynamic loader (added: programs in fs.exec need their libraries; "
-				   "ld.so itself is executable):", &plan.loader);
+				   "ld.so itself is executable):",
+				   &plan.loader);
 	}
 	if (plan.hidden.count) {
 		print_list("hidden (fs.deny: an inaccessible node over each; the trees around keep their rights):",
@@ -117,20 +118,23 @@ static void print_layers(const struct policy *p, int assume_abi)
 		printf("# where each key is enforced on %s Landlock ABI %d:\n",
 		       assume_abi >= 0 ? "a kernel with" : "this host,", host.landlock.abi);
 	else
-		printf("# where each key is enforced on %s without Landlock:\n", assume_abi >= 0 ? "a kernel" : "this host,");
+		printf("# where each key is enforced on %s without Landlock:\n",
+		       assume_abi >= 0 ? "a kernel" : "this host,");
 	for (int i = 0; i < ROW_COUNT; i++) {
 		if (!rows[i].by && !rows[i].missing)
 			continue;
 		layers_format(rows[i].by, &host, by, sizeof(by));
-		printf("#   %-22s %s%s%s%s%s\n", layers_row_name(i), rows[i].missing ? "NOT ENFORCED, sessions refused" : "enforced by: ",
-		       rows[i].missing ? "" : by, rows[i].trapped && !rows[i].missing ? " (trapped calls)" : "",
-		       rows[i].note[0] ? ": " : "", rows[i].note);
+		printf("#   %-22s %s%s%s%s%s\n", layers_row_name(i),
+		       rows[i].missing ? "NOT ENFORCED, sessions refused" : "enforced by: ", rows[i].missing ? "" : by,
+		       rows[i].trapped && !rows[i].missing ? " (trapped calls)" : "", rows[i].note[0] ? ": " : "",
+		       rows[i].note);
 	}
 }
 
 int ctl_explain(int argc, char **argv)
 {
-	static const struct option longopts[] = { { "landlock-abi", required_argument, NULL, 'L' }, { NULL, 0, NULL, 0 } };
+	static const struct option longopts[] = { { "landlock-abi", required_argument, NULL, 'L' },
+						  { NULL, 0, NULL, 0 } };
 	const char *usage = "usage: corralctl explain [-c FILE] [--landlock-abi N] USER\n";
 	int assume_abi = -1;
 	char err[POLICY_ERR_MAX];
@@ -163,8 +167,8 @@ int ctl_explain(int argc, char **argv)
 	}
 	r = user_info_by_name(argv[optind], &user);
 	if (r < 0) {
-		fprintf(stderr, "corralctl: %s '%s'\n",
-			r == -ENOENT ? "no such user" : "cannot look up user", argv[optind]);
+		fprintf(stderr, "corralctl: %s '%s'\n", r == -ENOENT ? "no such user" : "cannot look up user",
+			argv[optind]);
 		config_free(&config);
 		return r == -ENOENT ? CTL_EXIT_NO_USER : CTL_EXIT_INVALID;
 	}
@@ -175,8 +179,8 @@ int ctl_explain(int argc, char **argv)
 		config_free(&config);
 		return CTL_EXIT_INVALID;
 	}
-	printf("# effective policy of %s (uid %u, home %s, login shell %s)\n", p.user,
-	       (unsigned)p.uid, p.home, user.shell);
+	printf("# effective policy of %s (uid %u, home %s, login shell %s)\n", p.user, (unsigned)p.uid, p.home,
+	       user.shell);
 	printf("# sections applied, in order:%s\n", p.sections.count ? "" : " none");
 	for (size_t i = 0; i < p.sections.count; i++)
 		printf("#   %s\n", p.sections.items[i]);

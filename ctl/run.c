@@ -60,8 +60,11 @@ static int run_as(const struct policy *policy, const struct user_info *user, con
 static int run_with_setup(struct policy *policy, const struct user_info *user, struct session_spec *spec)
 {
 	struct session_setup_request request = {
-		.policy = policy, .service = "corralctl", .leader = getpid(),
-		.run_dir = SESSION_RUN_DIR, .tmp_base = MOUNTNS_PRIVATE_TMP_BASE,
+		.policy = policy,
+		.service = "corralctl",
+		.leader = getpid(),
+		.run_dir = SESSION_RUN_DIR,
+		.tmp_base = MOUNTNS_PRIVATE_TMP_BASE,
 		.landlock_abi_cap = spec->landlock_abi_cap,
 	};
 	char err[SESSION_SETUP_ERR_MAX];
@@ -104,7 +107,7 @@ static int run_with_setup(struct policy *policy, const struct user_info *user, s
 			;
 		status = WIFEXITED(r) ? WEXITSTATUS(r) : 128 + WTERMSIG(r);
 	}
-	spec->session_id = NULL;  /* it pointed into setup */
+	spec->session_id = NULL; /* it pointed into setup */
 	if (session_setup_close(&setup, err, sizeof(err)) < 0)
 		fprintf(stderr, "corralctl: warning: %s\n", err);
 	return status;
@@ -120,7 +123,8 @@ int ctl_run(int argc, char **argv)
 	int opt, r;
 
 	optind = 1;
-	static const struct option longopts[] = { { "landlock-abi", required_argument, NULL, 'L' }, { NULL, 0, NULL, 0 } };
+	static const struct option longopts[] = { { "landlock-abi", required_argument, NULL, 'L' },
+						  { NULL, 0, NULL, 0 } };
 
 	while ((opt = getopt_long(argc, argv, "+c:u:", longopts, NULL)) != -1) {
 		if (opt == 'c') {
@@ -129,9 +133,10 @@ int ctl_run(int argc, char **argv)
 			name = optarg;
 		} else if (opt == 'L' && getuid() == 0 && ctl_parse_abi(optarg, &spec.landlock_abi_cap) == 0 &&
 			   spec.landlock_abi_cap >= 1) {
-			continue;   /* a test knob for root: the other layers' fallbacks on a new kernel */
+			continue; /* a test knob for root: the other layers' fallbacks on a new kernel */
 		} else {
-			fputs("usage: corralctl run [-c FILE] [-u USER] [--landlock-abi N (root)] -- CMD [ARG...]\n", stderr);
+			fputs("usage: corralctl run [-c FILE] [-u USER] [--landlock-abi N (root)] -- CMD [ARG...]\n",
+			      stderr);
 			return CTL_EXIT_USAGE;
 		}
 	}

@@ -61,18 +61,22 @@ int ctl_user_manager(int argc, char **argv)
 	r = session_policy_load(path, &user, &p, err, sizeof(err));
 	if (r < 0) {
 		/* pam_corral refuses every session of this user: so is the manager */
-		corral_log(LOG_ERR, "user=%s event=refused op=user-manager service=" USER_MANAGER_SERVICE
-			   " rule=config reason=\"%s\"", user.name, err);
+		corral_log(LOG_ERR,
+			   "user=%s event=refused op=user-manager service=" USER_MANAGER_SERVICE
+			   " rule=config reason=\"%s\"",
+			   user.name, err);
 		printf("corral: the user manager of %s is not started: %s\n", user.name, err);
 		user_info_free(&user);
 		return CTL_EXIT_INVALID;
 	}
 	r = CTL_EXIT_OK;
-	if (p.confine && !service_allowed(policy_list(&p, KEY_SERVICES), policy_is_set(&p, KEY_SERVICES),
-					  USER_MANAGER_SERVICE)) {
-		corral_log(LOG_NOTICE, "user=%s event=refused op=user-manager service=" USER_MANAGER_SERVICE
-			   " rule=services reason=\"a confined user's systemd --user would run code outside the session; list systemd-user in services to confine it instead\"",
-			   user.name);
+	if (p.confine &&
+	    !service_allowed(policy_list(&p, KEY_SERVICES), policy_is_set(&p, KEY_SERVICES), USER_MANAGER_SERVICE)) {
+		corral_log(
+			LOG_NOTICE,
+			"user=%s event=refused op=user-manager service=" USER_MANAGER_SERVICE
+			" rule=services reason=\"a confined user's systemd --user would run code outside the session; list systemd-user in services to confine it instead\"",
+			user.name);
 		printf("corral: %s is confined and systemd-user is not in the policy's services: the user manager is not started\n",
 		       user.name);
 		r = CTL_EXIT_INVALID;

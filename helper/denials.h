@@ -7,13 +7,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define DENIAL_LOG_BURST 20           /* lines that may come at once */
-#define DENIAL_LOG_PER_SECOND 5       /* lines per second after the burst */
+#define DENIAL_LOG_BURST 20     /* lines that may come at once */
+#define DENIAL_LOG_PER_SECOND 5 /* lines per second after the burst */
 
 struct denial_log {
 	const char *user;
 	const char *session;
-	bool enabled;                 /* log.denials */
+	bool enabled; /* log.denials */
 	double tokens;
 	int64_t last_ms;
 	uint64_t denied;

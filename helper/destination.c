@@ -14,7 +14,7 @@
 #include "netpolicy.h"
 #include "sock_owner.h"
 
-#define REFUSED ECONNREFUSED   /* what a refused connect or send answers */
+#define REFUSED ECONNREFUSED /* what a refused connect or send answers */
 
 const struct sockaddr *destination_address(const struct destination *d, socklen_t *len)
 {
@@ -166,7 +166,7 @@ static int decide_unix_path(struct helper *h, const struct seccomp_notif *req, c
 	real[n] = '\0';
 	if (!S_ISSOCK(st.st_mode)) {
 		close(fd);
-		return -ECONNREFUSED;   /* what the kernel says for a non-socket */
+		return -ECONNREFUSED; /* what the kernel says for a non-socket */
 	}
 	snprintf(d->text, sizeof(d->text), "%.*s", (int)sizeof(d->text) - 1, real);
 	if (!netpolicy_unix_allowed(&h->policy, real, rule, sizeof(rule))) {
@@ -252,7 +252,7 @@ static int decide_unspec_send(struct helper *h, const struct socket_info *sock, 
 	sa_family_t family = AF_INET;
 
 	if (d->raw_len < sizeof(struct sockaddr_in))
-		return -EINVAL;   /* as the kernel answers */
+		return -EINVAL; /* as the kernel answers */
 	memcpy(as_inet, d->raw, d->raw_len);
 	memcpy(as_inet, &family, sizeof(family));
 	if (sockaddr_parse(as_inet, d->raw_len, &d->info) < 0 || d->info.kind != SOCKADDR_INET)
@@ -276,14 +276,16 @@ int destination_decide(struct helper *h, const struct seccomp_notif *req, const 
 		char rule[NETPOLICY_RULE_MAX];
 
 		describe_abstract(d, d->text, sizeof(d->text));
-		return netpolicy_abstract_unix_allowed(&h->policy, rule, sizeof(rule)) ? 0 : refuse(h, op, d, rule, REFUSED);
+		return netpolicy_abstract_unix_allowed(&h->policy, rule, sizeof(rule))
+			? 0
+			: refuse(h, op, d, rule, REFUSED);
 	}
 	case SOCKADDR_UNIX_UNNAMED:
 		return -EINVAL;
 	case SOCKADDR_UNSPEC:
 		if (sock->domain == AF_INET && sock->type == SOCK_DGRAM && strcmp(op, "connect") != 0)
 			return decide_unspec_send(h, sock, op, d);
-		return 0;   /* connect: dissolves the association */
+		return 0; /* connect: dissolves the association */
 	case SOCKADDR_NETLINK_KERNEL:
 		return 0;
 	default:

@@ -16,21 +16,21 @@
 
 /* The socket the process named, as the helper holds it. */
 struct socket_info {
-	int fd;          /* duplicate taken with pidfd_getfd */
+	int fd; /* duplicate taken with pidfd_getfd */
 	int domain;
 	int type;
 	int protocol;
-	bool blocking;   /* O_NONBLOCK clear */
+	bool blocking; /* O_NONBLOCK clear */
 };
 
 struct destination {
 	struct sockaddr_info info;
-	unsigned char raw[SOCKADDR_MAX];     /* what the process passed */
+	unsigned char raw[SOCKADDR_MAX]; /* what the process passed */
 	socklen_t raw_len;
-	struct sockaddr_un via;              /* pathname sockets: /proc/self/fd/N of the checked inode */
+	struct sockaddr_un via; /* pathname sockets: /proc/self/fd/N of the checked inode */
 	socklen_t via_len;
-	int path_fd;                         /* O_PATH of the socket file, or -1 */
-	char text[DESTINATION_TEXT_MAX];     /* for the log */
+	int path_fd;                     /* O_PATH of the socket file, or -1 */
+	char text[DESTINATION_TEXT_MAX]; /* for the log */
 };
 
 /* The address the helper's call uses: exactly what was checked. */

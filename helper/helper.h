@@ -16,36 +16,36 @@
 #include "tasks.h"
 
 /* Bounds on what one request may make the helper copy or hold. */
-#define HELPER_SEND_MAX ((size_t)256 * 1024)   /* bytes of one send done on a process's behalf */
-#define HELPER_IOV_MAX 1024                    /* UIO_MAXIOV: the kernel refuses more */
-#define HELPER_CONTROL_MAX 4096                /* ancillary data of one sendmsg */
-#define HELPER_FDS_MAX 253                     /* SCM_MAX_FD */
-#define HELPER_MMSG_MAX 1024                   /* sendmmsg batches (the kernel caps at UIO_MAXIOV) */
-#define HELPER_PENDING_MAX 256                 /* requests waiting for a socket */
-#define HELPER_DRAIN_MAX 64                    /* notifications handled per wake-up before looking at signals */
-#define HELPER_RETRY_MS 10                     /* retry of a unix connect whose listener is full */
+#define HELPER_SEND_MAX ((size_t)256 * 1024) /* bytes of one send done on a process's behalf */
+#define HELPER_IOV_MAX 1024                  /* UIO_MAXIOV: the kernel refuses more */
+#define HELPER_CONTROL_MAX 4096              /* ancillary data of one sendmsg */
+#define HELPER_FDS_MAX 253                   /* SCM_MAX_FD */
+#define HELPER_MMSG_MAX 1024                 /* sendmmsg batches (the kernel caps at UIO_MAXIOV) */
+#define HELPER_PENDING_MAX 256               /* requests waiting for a socket */
+#define HELPER_DRAIN_MAX 64                  /* notifications handled per wake-up before looking at signals */
+#define HELPER_RETRY_MS 10                   /* retry of a unix connect whose listener is full */
 
 enum pending_kind {
 	PENDING_NONE,
-	PENDING_CONNECT,    /* a connect in progress: answer with SO_ERROR when writable */
-	PENDING_RETRY,      /* handle the whole request again when fd is writable (or at retry_at) */
+	PENDING_CONNECT, /* a connect in progress: answer with SO_ERROR when writable */
+	PENDING_RETRY,   /* handle the whole request again when fd is writable (or at retry_at) */
 };
 
 struct pending {
 	enum pending_kind kind;
-	struct seccomp_notif req;   /* the known part of the request */
-	int fd;                     /* our duplicate of the socket */
-	int64_t retry_at;           /* monotonic ms: the retry of a wait without an fd, or
+	struct seccomp_notif req; /* the known part of the request */
+	int fd;                   /* our duplicate of the socket */
+	int64_t retry_at;         /* monotonic ms: the retry of a wait without an fd, or
 				     * the SO_SNDTIMEO deadline of one with an fd (0: none) */
 };
 
 struct helper {
 	struct policy policy;
-	const char *session;        /* session id, or "-" */
+	const char *session; /* session id, or "-" */
 	pid_t child;
-	pid_t root;                 /* the session's processes descend from it (us, or the keeper's leader) */
-	uint64_t root_start;        /* its start time: a reused pid is not the root */
-	int notify_fd;              /* -1 when nothing is trapped */
+	pid_t root;          /* the session's processes descend from it (us, or the keeper's leader) */
+	uint64_t root_start; /* its start time: a reused pid is not the root */
+	int notify_fd;       /* -1 when nothing is trapped */
 	int signal_fd;
 	struct notify_sizes sizes;
 	struct seccomp_notif *req;
@@ -55,9 +55,9 @@ struct helper {
 	struct supervisor supervisor;
 	struct pending pending[HELPER_PENDING_MAX];
 	size_t n_pending;
-	bool serve_only;            /* lingering or external: no child of ours to wait for */
-	bool notify_gone;           /* the listener hung up: no task uses the filter any more */
-	char *send_buffer;          /* HELPER_SEND_MAX bytes */
+	bool serve_only;   /* lingering or external: no child of ours to wait for */
+	bool notify_gone;  /* the listener hung up: no task uses the filter any more */
+	char *send_buffer; /* HELPER_SEND_MAX bytes */
 	uint64_t handled;
 };
 

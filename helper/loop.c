@@ -91,7 +91,7 @@ static void drain_notifications(struct helper *h)
 		int r = notify_receive(h->notify_fd, h->req, h->sizes.notif);
 
 		if (r == -EINTR || r == -ENOENT)
-			continue;   /* the task went away before we took it */
+			continue; /* the task went away before we took it */
 		if (r < 0)
 			break;
 		helper_handle(h, h->req);
@@ -178,7 +178,8 @@ int helper_loop(struct helper *h)
 				slot[n - base] = i;
 				fds[n++] = (struct pollfd){ .fd = h->pending[i].fd, .events = POLLOUT };
 			}
-		timeout = minimum_timeout(h->serve_only ? -1 : supervisor_timeout_ms(&h->supervisor), pending_timeout(h));
+		timeout = minimum_timeout(h->serve_only ? -1 : supervisor_timeout_ms(&h->supervisor),
+					  pending_timeout(h));
 		if (poll(fds, n, timeout) < 0 && errno != EINTR) {
 			corral_log(LOG_ERR, "user=%s session=%s event=helper-failed op=poll errno=%d", h->policy.user,
 				   h->session, errno);

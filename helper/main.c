@@ -44,13 +44,13 @@ static bool can_reach_child(const struct helper_args *a)
 
 	if (pidfd < 0)
 		return false;
-	fd = pidfd_take_fd(pidfd, a->control);  /* the child's end has another number: EBADF is fine */
+	fd = pidfd_take_fd(pidfd, a->control); /* the child's end has another number: EBADF is fine */
 	close(pidfd);
 	if (fd >= 0)
 		close(fd);
 	ok = fd >= 0 || fd == -EBADF;
 	return ok && process_read(a->child, a->probe, probe, sizeof(probe)) == 0 &&
-	       memcmp(probe, HANDOFF_PROBE_TEXT, sizeof(probe)) == 0;
+		memcmp(probe, HANDOFF_PROBE_TEXT, sizeof(probe)) == 0;
 }
 
 static bool is_listener(int fd)
@@ -174,8 +174,9 @@ int main(int argc, char **argv)
 		return status;
 	}
 	if (!can_reach_child(&a))
-		return fail(&a, h.policy.user,
-			    "corral-helper cannot reach the session's processes (kernel.yama.ptrace_scope 2 or 3?); refusing the session");
+		return fail(
+			&a, h.policy.user,
+			"corral-helper cannot reach the session's processes (kernel.yama.ptrace_scope 2 or 3?); refusing the session");
 	keep[0] = a.control;
 	keep[1] = h.signal_fd;
 	keep[2] = h.notify_fd;

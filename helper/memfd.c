@@ -14,9 +14,10 @@
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U
 #endif
-#define MEMFD_NAME_MAX 250   /* 249 bytes and the NUL: the kernel's limit */
-#define MEMFD_KNOWN_FLAGS (MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_NOEXEC_SEAL | MFD_EXEC | \
-			   ((unsigned)MFD_HUGE_MASK << MFD_HUGE_SHIFT))
+#define MEMFD_NAME_MAX 250 /* 249 bytes and the NUL: the kernel's limit */
+#define MEMFD_KNOWN_FLAGS \
+	(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_NOEXEC_SEAL | MFD_EXEC | \
+	 ((unsigned)MFD_HUGE_MASK << MFD_HUGE_SHIFT))
 
 bool noexec_seal_supported(void)
 {

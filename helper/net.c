@@ -28,13 +28,13 @@
 struct user_msghdr {
 	uint64_t name;
 	uint32_t namelen;
-	uint32_t pad0;       // cppcheck-suppress unusedStructMember
+	uint32_t pad0; // cppcheck-suppress unusedStructMember
 	uint64_t iov;
 	uint64_t iovlen;
 	uint64_t control;
 	uint64_t controllen;
-	int32_t flags;       // cppcheck-suppress unusedStructMember
-	uint32_t pad1;       // cppcheck-suppress unusedStructMember
+	int32_t flags; // cppcheck-suppress unusedStructMember
+	uint32_t pad1; // cppcheck-suppress unusedStructMember
 };
 
 struct user_mmsghdr {
@@ -52,11 +52,11 @@ struct user_iovec {
 struct outgoing {
 	struct destination dest;
 	bool has_dest;
-	size_t len;                           /* bytes in h->send_buffer */
-	bool truncated;                       /* a stream send of more than HELPER_SEND_MAX */
+	size_t len;     /* bytes in h->send_buffer */
+	bool truncated; /* a stream send of more than HELPER_SEND_MAX */
 	unsigned char control[HELPER_CONTROL_MAX];
 	size_t control_len;
-	int fds[HELPER_FDS_MAX];              /* our copies of SCM_RIGHTS fds */
+	int fds[HELPER_FDS_MAX]; /* our copies of SCM_RIGHTS fds */
 	size_t n_fds;
 };
 
@@ -93,7 +93,8 @@ static int send_timeout_ms(int fd)
 	socklen_t len = sizeof(tv);
 	int64_t ms;
 
-	if (getsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, &len) < 0 || tv.tv_sec < 0 || (tv.tv_sec == 0 && tv.tv_usec <= 0))
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, &len) < 0 || tv.tv_sec < 0 ||
+	    (tv.tv_sec == 0 && tv.tv_usec <= 0))
 		return 0;
 	ms = (int64_t)tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000;
 	return ms > INT_MAX ? INT_MAX : (int)ms;
@@ -118,11 +119,13 @@ static void connect_on_behalf(struct helper *h, const struct seccomp_notif *req,
 	if (r < 0)
 		error = errno;
 	fcntl(sock->fd, F_SETFL, flags);
-	if (r < 0 && error == EINPROGRESS && pending_add(h, PENDING_CONNECT, req, sock->fd, send_timeout_ms(sock->fd))) {
-		sock->fd = -1;   /* the pending entry has it now */
+	if (r < 0 && error == EINPROGRESS &&
+	    pending_add(h, PENDING_CONNECT, req, sock->fd, send_timeout_ms(sock->fd))) {
+		sock->fd = -1; /* the pending entry has it now */
 		return;
 	}
-	if (r < 0 && error == EAGAIN && sock->domain == AF_UNIX && pending_add(h, PENDING_RETRY, req, -1, HELPER_RETRY_MS))
+	if (r < 0 && error == EAGAIN && sock->domain == AF_UNIX &&
+	    pending_add(h, PENDING_RETRY, req, -1, HELPER_RETRY_MS))
 		return;
 	helper_respond(h, req, 0, error);
 }
@@ -212,7 +215,8 @@ static int copy_control(struct helper *h, const struct seccomp_notif *req, uint6
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&view); c; c = CMSG_NXTHDR(&view, c)) {
 		size_t data_len, count;
 
-		if (c->cmsg_len < CMSG_LEN(0) || c->cmsg_len > m->control_len - (size_t)((unsigned char *)c - m->control))
+		if (c->cmsg_len < CMSG_LEN(0) ||
+		    c->cmsg_len > m->control_len - (size_t)((unsigned char *)c - m->control))
 			return -EINVAL;
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
 			continue;
@@ -286,8 +290,8 @@ static ssize_t send_message(struct helper *h, const struct socket_info *sock, st
  * try started the connect (EINPROGRESS): wait until the socket is
  * writable, then handle the request again as a plain send (TCP ignores the
  * address then). flags_arg is where the system call has its flags. */
-static bool wait_for_fastopen(struct helper *h, const struct seccomp_notif *req, struct socket_info *sock,
-			      ssize_t n, int flags, int flags_arg)
+static bool wait_for_fastopen(struct helper *h, const struct seccomp_notif *req, struct socket_info *sock, ssize_t n,
+			      int flags, int flags_arg)
 {
 	struct seccomp_notif again;
 
@@ -394,7 +398,7 @@ void mediate_sendmmsg(struct helper *h, const struct seccomp_notif *req)
 	if (take_for_send(h, req, &sock) < 0)
 		return;
 	if (vlen > HELPER_MMSG_MAX)
-		vlen = HELPER_MMSG_MAX;   /* as the kernel caps it */
+		vlen = HELPER_MMSG_MAX; /* as the kernel caps it */
 	outgoing_init(&m);
 	for (; sent < vlen; sent++) {
 		uint64_t at = vec + (uint64_t)sent * sizeof(struct user_mmsghdr);
@@ -469,7 +473,8 @@ void mediate_listen(struct helper *h, const struct seccomp_notif *req)
 		if (result.verdict != NETPOLICY_ALLOW) {
 			char text[64];
 
-			snprintf(text, sizeof(text), port ? "port %u" : "an unbound socket (random port)", (unsigned)port);
+			snprintf(text, sizeof(text), port ? "port %u" : "an unbound socket (random port)",
+				 (unsigned)port);
 			denials_record(&h->denials, "listen", text, result.rule, EACCES);
 			helper_respond(h, req, 0, EACCES);
 			close(sock.fd);

@@ -77,7 +77,7 @@ void pending_run(struct helper *h, const short *ready, size_t n)
 		if (p->kind == PENDING_NONE)
 			continue;
 		if (!notify_id_valid(h->notify_fd, p->req.id)) {
-			pending_clear(h, p);   /* the task was killed meanwhile */
+			pending_clear(h, p); /* the task was killed meanwhile */
 			continue;
 		}
 		if ((p->fd >= 0 && ready[i]) || (p->fd < 0 && now >= p->retry_at))

@@ -17,7 +17,7 @@
 #include "helper.h"
 #include "procinfo.h"
 
-#define SIGINFO_SIZE 128   /* the kernel's siginfo_t */
+#define SIGINFO_SIZE 128 /* the kernel's siginfo_t */
 
 /* A pidfd of the process behind pid (a thread's process for a thread id)
  * when it is one of the session's: -EPERM when it is not, -ESRCH when it
@@ -27,7 +27,7 @@ static int pin_member(const struct helper *h, pid_t pid)
 {
 	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
 
-	if (fd < 0 && errno == EINVAL) {   /* a thread id (before PIDFD_THREAD) */
+	if (fd < 0 && errno == EINVAL) { /* a thread id (before PIDFD_THREAD) */
 		pid = proc_thread_group(pid);
 		fd = pid > 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
 	}
@@ -124,13 +124,14 @@ static void pidfd_send(struct helper *h, const struct seccomp_notif *req)
 	}
 	target = helper_pidfd_pid(ours);
 	if (target <= 0) {
-		r = target == 0 ? -ESRCH : -EBADF;   /* gone, or not a pidfd */
+		r = target == 0 ? -ESRCH : -EBADF; /* gone, or not a pidfd */
 	} else if (!helper_is_member(h, target)) {
 		r = -EPERM;
 	} else if (a[2] && process_read((pid_t)req->pid, a[2], info, sizeof(info)) < 0) {
 		r = -EFAULT;
 	} else {
-		r = syscall(SYS_pidfd_send_signal, ours, (int)a[1], a[2] ? info : NULL, (unsigned)a[3]) < 0 ? -errno : 0;
+		r = syscall(SYS_pidfd_send_signal, ours, (int)a[1], a[2] ? info : NULL, (unsigned)a[3]) < 0 ? -errno
+													    : 0;
 	}
 	close(ours);
 	answer(h, req, r, "pidfd", target);

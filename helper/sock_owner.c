@@ -12,7 +12,7 @@
 
 #include "sock_owner.h"
 
-#define TCP_LISTEN_STATE 10    /* TCP_LISTEN in the kernel's numbering */
+#define TCP_LISTEN_STATE 10 /* TCP_LISTEN in the kernel's numbering */
 #define ALL_STATES 0xffffffffU
 
 bool sock_owner_listener_matches(int family, const uint8_t *src, bool v6only, const struct net_addr *target)
@@ -25,14 +25,15 @@ bool sock_owner_listener_matches(int family, const uint8_t *src, bool v6only, co
 		/* 0.0.0.0 takes every IPv4 destination */
 		if (memcmp(src, zero, 4) == 0)
 			return target->bytes[10] == 0xff && target->bytes[11] == 0xff &&
-			       memcmp(target->bytes, zero, 10) == 0;
+				memcmp(target->bytes, zero, 10) == 0;
 		return memcmp(bound.bytes, target->bytes, 16) == 0;
 	}
 	if (family != AF_INET6)
 		return false;
 	if (memcmp(src, zero, 16) == 0) {
 		/* :: takes IPv6, and IPv4 too unless v6only */
-		bool target_v4 = target->bytes[10] == 0xff && target->bytes[11] == 0xff && memcmp(target->bytes, zero, 10) == 0;
+		bool target_v4 = target->bytes[10] == 0xff && target->bytes[11] == 0xff &&
+			memcmp(target->bytes, zero, 10) == 0;
 
 		return !target_v4 || !v6only;
 	}
@@ -80,7 +81,8 @@ static int dump_family(int nl, int family, enum net_proto proto, struct owner_sc
 		struct nlmsghdr nh;
 		struct inet_diag_req_v2 req;
 	} request = {
-		.nh = { .nlmsg_len = sizeof(request), .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+		.nh = { .nlmsg_len = sizeof(request),
+			.nlmsg_type = SOCK_DIAG_BY_FAMILY,
 			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP },
 		.req = { .sdiag_family = (uint8_t)family,
 			 .sdiag_protocol = proto == NET_PROTO_TCP ? IPPROTO_TCP : IPPROTO_UDP,
@@ -98,7 +100,8 @@ static int dump_family(int nl, int family, enum net_proto proto, struct owner_sc
 			continue;
 		if (n <= 0)
 			return n < 0 ? -errno : -EIO;
-		for (const struct nlmsghdr *nh = (const struct nlmsghdr *)buf; message_fits(nh, len); nh = NLMSG_NEXT(nh, len)) {
+		for (const struct nlmsghdr *nh = (const struct nlmsghdr *)buf; message_fits(nh, len);
+		     nh = NLMSG_NEXT(nh, len)) {
 			if (nh->nlmsg_type == NLMSG_DONE)
 				return 0;
 			if (nh->nlmsg_type == NLMSG_ERROR)

@@ -14,7 +14,7 @@
 
 #define END_TREE_ROUNDS 200
 #define END_TREE_PAUSE_US 10000
-#define KILL_LIST_MAX 65536   /* one read of the children list; the rest comes next round */
+#define KILL_LIST_MAX 65536 /* one read of the children list; the rest comes next round */
 
 static time_t now(void)
 {

@@ -24,10 +24,10 @@ struct supervisor {
 	uint64_t max_time;
 	uint64_t idle;
 	time_t started;
-	time_t ending;        /* when SIGHUP was sent: SIGKILL follows */
+	time_t ending; /* when SIGHUP was sent: SIGKILL follows */
 	bool child_done;
 	bool warned;
-	int status;           /* the child's exit status, 128 + signal */
+	int status; /* the child's exit status, 128 + signal */
 };
 
 void supervisor_init(struct supervisor *s, pid_t child, const struct policy *policy, const char *session);

@@ -10,8 +10,8 @@
 
 struct task_entry {
 	pid_t tid;
-	int pidfd;         /* -1: free */
-	uint64_t used;     /* for eviction */
+	int pidfd;     /* -1: free */
+	uint64_t used; /* for eviction */
 };
 
 struct task_cache {

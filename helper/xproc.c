@@ -51,7 +51,7 @@ static int decide(struct helper *h, const struct seccomp_notif *req)
 			return helper_is_member(h, (pid_t)a[1]);
 		if ((int)a[0] == PRIO_PGRP)
 			return helper_group_is_member(h, (pid_t)a[1]);
-		return 0;   /* PRIO_USER: every process of the user, the session's or not */
+		return 0; /* PRIO_USER: every process of the user, the session's or not */
 	case __NR_ioprio_set:
 		if ((int)a[0] == IOPRIO_WHO_PROCESS)
 			return helper_is_member(h, (pid_t)a[1]);
@@ -70,18 +70,30 @@ static int decide(struct helper *h, const struct seccomp_notif *req)
 static const char *call_name(int nr)
 {
 	switch (nr) {
-	case __NR_prlimit64: return "prlimit64";
-	case __NR_setpriority: return "setpriority";
-	case __NR_sched_setaffinity: return "sched_setaffinity";
-	case __NR_sched_setparam: return "sched_setparam";
-	case __NR_sched_setscheduler: return "sched_setscheduler";
-	case __NR_sched_setattr: return "sched_setattr";
-	case __NR_ioprio_set: return "ioprio_set";
-	case __NR_kcmp: return "kcmp";
-	case __NR_process_madvise: return "process_madvise";
-	case __NR_migrate_pages: return "migrate_pages";
-	case __NR_move_pages: return "move_pages";
-	default: return "?";
+	case __NR_prlimit64:
+		return "prlimit64";
+	case __NR_setpriority:
+		return "setpriority";
+	case __NR_sched_setaffinity:
+		return "sched_setaffinity";
+	case __NR_sched_setparam:
+		return "sched_setparam";
+	case __NR_sched_setscheduler:
+		return "sched_setscheduler";
+	case __NR_sched_setattr:
+		return "sched_setattr";
+	case __NR_ioprio_set:
+		return "ioprio_set";
+	case __NR_kcmp:
+		return "kcmp";
+	case __NR_process_madvise:
+		return "process_madvise";
+	case __NR_migrate_pages:
+		return "migrate_pages";
+	case __NR_move_pages:
+		return "move_pages";
+	default:
+		return "?";
 	}
 }
 
@@ -93,8 +105,9 @@ void mediate_cross_process(struct helper *h, const struct seccomp_notif *req)
 		notify_continue(h->notify_fd, h->resp, h->sizes.resp, req->id);
 		return;
 	}
-	snprintf(target, sizeof(target), "%s %lld", call_name(req->data.nr), (long long)(int)req->data.args[
-		req->data.nr == __NR_setpriority || req->data.nr == __NR_ioprio_set ? 1 : 0]);
+	snprintf(target, sizeof(target), "%s %lld", call_name(req->data.nr),
+		 (long long)(int)
+			 req->data.args[req->data.nr == __NR_setpriority || req->data.nr == __NR_ioprio_set ? 1 : 0]);
 	denials_record(&h->denials, "process", target, "ipc.signals", EPERM);
 	helper_respond(h, req, 0, EPERM);
 }

@@ -45,8 +45,8 @@ static void reset_process(int keep_a, int keep_b)
 	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
 		_exit(KEEPER_FAILED);
 	/* every fd of the daemon's but ours, however high */
-	for (int fd = 3, low = keep_a < keep_b ? keep_a : keep_b, high = keep_a < keep_b ? keep_b : keep_a;
-	     fd <= high; fd++)
+	for (int fd = 3, low = keep_a < keep_b ? keep_a : keep_b, high = keep_a < keep_b ? keep_b : keep_a; fd <= high;
+	     fd++)
 		if (fd != low && fd != high)
 			close(fd);
 	syscall(SYS_close_range, (unsigned)(keep_a > keep_b ? keep_a : keep_b) + 1, ~0U, 0);
@@ -108,9 +108,11 @@ static int start_helper(const struct keeper_request *req, int listener)
 		if (fcntl(memfd, F_SETFD, 0) < 0 || fcntl(listener, F_SETFD, 0) < 0)
 			goto failed;
 		snprintf(path, sizeof(path), "%s", req->helper_path ? req->helper_path : CORRAL_HELPER_PATH);
-		helper_args_build(&(struct helper_args){ .start = HELPER_START_EXTERNAL, .external = req->leader,
-							   .notify = listener, .policy = memfd,
-							   .session = req->setup->id },
+		helper_args_build(&(struct helper_args){ .start = HELPER_START_EXTERNAL,
+							 .external = req->leader,
+							 .notify = listener,
+							 .policy = memfd,
+							 .session = req->setup->id },
 				  &helper_argv);
 		execve(path, helper_argv.argv, envp);
 failed:
@@ -122,13 +124,12 @@ failed:
 	close(memfd);
 	close(status_pipe[1]);
 	if (read(status_pipe[0], &error, sizeof(error)) != sizeof(error))
-		error = 0;   /* closed by a successful exec */
+		error = 0; /* closed by a successful exec */
 	close(status_pipe[0]);
 	return -error;
 }
 
-__attribute__((format(printf, 2, 3)))
-static void keeper_log(int priority, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void keeper_log(int priority, const char *fmt, ...)
 {
 	char line[JOURNAL_ENTRY_MAX / 2];
 	va_list ap;
@@ -156,7 +157,7 @@ static void keeper_main(const struct keeper_request *req, int pidfd, int sock)
 		int listener = number >= 0 ? pidfd_take_fd(pidfd, number) : -1;
 
 		if (number < 0 || (listener >= 0 && start_helper(req, listener) == 0))
-			answer = KEEPER_SERVED;   /* (nothing trapped: nothing to serve) */
+			answer = KEEPER_SERVED; /* (nothing trapped: nothing to serve) */
 		if (listener >= 0)
 			close(listener);
 	}
@@ -172,8 +173,10 @@ static void keeper_main(const struct keeper_request *req, int pidfd, int sock)
 	/* the daemon's PAM handle is not ours to use here: log directly, in
 	 * pam_syslog's shape, so the session's end is logged like others */
 	if (r < 0)
-		keeper_log(LOG_ERR, "pam_corral(%s:session): user=%s session=%s event=session-close op=keeper errno=%d reason=\"%s\"",
-			   req->service, req->policy->user, req->setup->id, -r, err);
+		keeper_log(
+			LOG_ERR,
+			"pam_corral(%s:session): user=%s session=%s event=session-close op=keeper errno=%d reason=\"%s\"",
+			req->service, req->policy->user, req->setup->id, -r, err);
 	else
 		keeper_log(LOG_INFO, "pam_corral(%s:session): user=%s session=%s event=session-close op=keeper",
 			   req->service, req->policy->user, req->setup->id);

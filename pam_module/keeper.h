@@ -15,9 +15,9 @@
 struct keeper_request {
 	struct session_setup *setup;
 	const struct policy *policy;
-	pid_t leader;               /* the process being confined */
-	const char *helper_path;    /* NULL: the installed corral-helper */
-	const char *service;        /* for the log line at the session's end */
+	pid_t leader;            /* the process being confined */
+	const char *helper_path; /* NULL: the installed corral-helper */
+	const char *service;     /* for the log line at the session's end */
 };
 
 /* Starts the keeper; *channel is how to reach it. 0 or -errno (then nobody

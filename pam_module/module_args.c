@@ -30,7 +30,8 @@ void module_args_parse(int argc, const char **argv, struct module_args *out)
 		}
 		if ((v = value_of(arg, "landlock_abi")) != NULL) {
 			/* 1..99: anything else is a bad value, not a cap */
-			if (v[0] >= '1' && v[0] <= '9' && (v[1] == '\0' || (v[1] >= '0' && v[1] <= '9' && v[2] == '\0')))
+			if (v[0] >= '1' && v[0] <= '9' &&
+			    (v[1] == '\0' || (v[1] >= '0' && v[1] <= '9' && v[2] == '\0')))
 				out->landlock_abi = (int)strtol(v, NULL, 10);
 			else
 				out->invalid = arg;

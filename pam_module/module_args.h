@@ -12,13 +12,13 @@
 
 struct module_args {
 	bool debug;
-	const char *config;     /* NULL: the system's corral.ini */
-	const char *run_dir;    /* where session records go */
-	const char *tmp_base;   /* where private /tmp instances live */
-	int landlock_abi;       /* 0: what the kernel has */
-	const char *unknown[MODULE_ARGS_MAX_UNKNOWN];   /* logged and ignored */
+	const char *config;                           /* NULL: the system's corral.ini */
+	const char *run_dir;                          /* where session records go */
+	const char *tmp_base;                         /* where private /tmp instances live */
+	int landlock_abi;                             /* 0: what the kernel has */
+	const char *unknown[MODULE_ARGS_MAX_UNKNOWN]; /* logged and ignored */
 	size_t n_unknown;
-	const char *invalid;    /* a known argument with a bad value (not absolute) */
+	const char *invalid; /* a known argument with a bad value (not absolute) */
 };
 
 /* Points into argv; argv must outlive out. */

@@ -71,8 +71,9 @@ static int read_cmdline(char *buf, size_t buflen, size_t *len)
 
 static int refuse(const struct open_request *req, int error, const char *rule, const char *reason)
 {
-	req->log(req->context, LOG_ERR, "user=%s event=refused op=open_session service=%s rule=%s errno=%d reason=\"%s\"",
-		 req->user, req->service, rule, -error, reason);
+	req->log(req->context, LOG_ERR,
+		 "user=%s event=refused op=open_session service=%s rule=%s errno=%d reason=\"%s\"", req->user,
+		 req->service, rule, -error, reason);
 	return error;
 }
 
@@ -94,7 +95,9 @@ static int check_entry(const struct open_request *req, const struct policy *p, c
 	*direct = kind == SERVICE_DIRECT;
 	if (!service_allowed(policy_list(p, KEY_SERVICES), policy_is_set(p, KEY_SERVICES), req->service)) {
 		snprintf(reason, sizeof(reason), "PAM service '%s' is not in this policy's services%s", req->service,
-			 policy_is_set(p, KEY_SERVICES) ? "" : " (without a services key only login-shell services are allowed)");
+			 policy_is_set(p, KEY_SERVICES)
+				 ? ""
+				 : " (without a services key only login-shell services are allowed)");
 		return refuse(req, -EPERM, "services", reason);
 	}
 	if (kind == SERVICE_SU) {
@@ -109,7 +112,8 @@ static int check_entry(const struct open_request *req, const struct policy *p, c
 		if (r < 0)
 			return refuse(req, r, "shell", "cannot read the command line of su/runuser");
 		if (overrides) {
-			snprintf(reason, sizeof(reason), "%s %s would not start the login shell corral-shell", req->service, why);
+			snprintf(reason, sizeof(reason), "%s %s would not start the login shell corral-shell",
+				 req->service, why);
 			return refuse(req, -EPERM, "shell", reason);
 		}
 	}
@@ -169,8 +173,9 @@ static int confine_caller(const struct open_request *req, struct module_session 
 			  struct sandbox_plan *plan, int abi, const char *helper)
 {
 	char reason[REASON_MAX];
-	struct keeper_request keeper = { .setup = &s->setup, .policy = p, .leader = getpid(), .helper_path = helper,
-					 .service = req->service };
+	struct keeper_request keeper = {
+		.setup = &s->setup, .policy = p, .leader = getpid(), .helper_path = helper, .service = req->service
+	};
 	int listener = -1, channel = -1, r;
 
 	r = keeper_start(&keeper, &channel);
@@ -201,8 +206,12 @@ static int open_confined(const struct open_request *req, struct policy *p, const
 {
 	char helper[PATH_MAX];
 	struct session_setup_request setup = {
-		.policy = p, .service = req->service, .leader = getpid(),
-		.run_dir = req->args.run_dir, .tmp_base = req->args.tmp_base, .helper_path = helper,
+		.policy = p,
+		.service = req->service,
+		.leader = getpid(),
+		.run_dir = req->args.run_dir,
+		.tmp_base = req->args.tmp_base,
+		.helper_path = helper,
 		.landlock_abi_cap = req->args.landlock_abi,
 	};
 	char reason[SESSION_SETUP_ERR_MAX], sections[SECTIONS_MAX];
@@ -250,7 +259,7 @@ static int open_confined(const struct open_request *req, struct policy *p, const
 	}
 	if (r < 0) {
 		if (!s->keeper_owns_cleanup) {
-			s->setup.linger = false;   /* refused: nothing of it may outlive this */
+			s->setup.linger = false; /* refused: nothing of it may outlive this */
 			session_setup_close(&s->setup, reason, sizeof(reason));
 		}
 		goto out;
@@ -258,7 +267,7 @@ static int open_confined(const struct open_request *req, struct policy *p, const
 	section_names(p, sections, sizeof(sections));
 	req->log(req->context, LOG_INFO, "user=%s session=%s event=session-open service=%s sections=%s%s", req->user,
 		 s->setup.id, req->service, sections, direct ? " op=confine-caller" : "");
-	s = NULL;  /* kept by the PAM handle now */
+	s = NULL; /* kept by the PAM handle now */
 out:
 	free(s);
 	if (planned)
@@ -274,11 +283,13 @@ int open_session(const struct open_request *req)
 	int r;
 
 	for (size_t i = 0; i < req->args.n_unknown; i++)
-		req->log(req->context, LOG_WARNING, "event=bad-argument target=\"%s\" reason=\"unknown argument, ignored\"",
-			 req->args.unknown[i]);
+		req->log(req->context, LOG_WARNING,
+			 "event=bad-argument target=\"%s\" reason=\"unknown argument, ignored\"", req->args.unknown[i]);
 	if (req->args.invalid)
-		req->log(req->context, LOG_WARNING, "event=bad-argument target=\"%s\" reason=\"a bad value (paths must be absolute, landlock_abi a number), ignored\"",
-			 req->args.invalid);
+		req->log(
+			req->context, LOG_WARNING,
+			"event=bad-argument target=\"%s\" reason=\"a bad value (paths must be absolute, landlock_abi a number), ignored\"",
+			req->args.invalid);
 	r = user_info_by_name(req->user, &user);
 	if (r < 0)
 		return refuse(req, r, "user", r == -ENOENT ? "no such user" : "cannot look up the user (NSS)");
@@ -296,9 +307,9 @@ int open_session(const struct open_request *req)
 		goto out;
 	}
 	if (r < 0) {
-		r = not_user_unknown(refuse(req, r, "config",
-					    status.reason[0] ? status.reason
-							     : "the configuration could not be loaded (out of memory)"));
+		r = not_user_unknown(refuse(
+			req, r, "config",
+			status.reason[0] ? status.reason : "the configuration could not be loaded (out of memory)"));
 		goto out;
 	}
 	if (policy.confine) {
@@ -319,7 +330,8 @@ void close_session(struct module_session *s, module_log_fn log, void *context, b
 
 	if (s->keeper_owns_cleanup) {
 		if (debug)
-			log(context, LOG_DEBUG, "user=%s session=%s event=session-close op=keeper", s->user, s->setup.id);
+			log(context, LOG_DEBUG, "user=%s session=%s event=session-close op=keeper", s->user,
+			    s->setup.id);
 		return;
 	}
 	r = session_setup_close(&s->setup, reason, sizeof(reason));

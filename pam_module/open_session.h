@@ -13,12 +13,11 @@
 /* Kept from open to close (pam_set_data). */
 struct module_session {
 	struct session_setup setup;
-	bool keeper_owns_cleanup;   /* the calling process is confined: the keeper closes */
+	bool keeper_owns_cleanup; /* the calling process is confined: the keeper closes */
 	char user[MODULE_USER_MAX + 1];
 };
 
-typedef void (*module_log_fn)(void *context, int priority, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+typedef void (*module_log_fn)(void *context, int priority, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 struct open_request {
 	struct module_args args;

@@ -45,8 +45,7 @@ static void free_session(pam_handle_t *pamh, void *data, int error_status)
 /* One event: to the journal with corral's fields where journald runs (ident
  * corral, so `journalctl -t corral` shows the module's events with the
  * programs'), else through pam_syslog as every PAM module does. */
-__attribute__((format(printf, 3, 4)))
-static void log_line(void *context, int priority, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void log_line(void *context, int priority, const char *fmt, ...)
 {
 	pam_handle_t *pamh = context;
 	char line[JOURNAL_ENTRY_MAX / 2], message[JOURNAL_ENTRY_MAX / 2 + 128];
@@ -85,7 +84,7 @@ static int keep_session(void *context, struct module_session *session)
 		return -ENOMEM;
 	r = pam_set_data(pamh, MODULE_DATA, session, free_session);
 	if (r != PAM_SUCCESS) {
-		pam_putenv(pamh, "CORRAL_SESSION");   /* no record behind it any more */
+		pam_putenv(pamh, "CORRAL_SESSION"); /* no record behind it any more */
 		return -ENOMEM;
 	}
 	return 0;
@@ -107,7 +106,8 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	if (pam_get_data(pamh, MODULE_DATA, &item) == PAM_SUCCESS && item) {
 		if (request.args.debug)
 			log_line(pamh, LOG_DEBUG, "user=%s session=%s event=already-open",
-				   ((const struct module_session *)item)->user, ((const struct module_session *)item)->setup.id);
+				 ((const struct module_session *)item)->user,
+				 ((const struct module_session *)item)->setup.id);
 		return PAM_SUCCESS;
 	}
 	item = NULL;
@@ -119,7 +119,7 @@ PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, cons
 	item = NULL;
 	if (pam_get_item(pamh, PAM_SERVICE, &item) != PAM_SUCCESS || !item) {
 		log_line(pamh, LOG_ERR, "user=%s event=refused op=open_session reason=\"no service name\"",
-			   request.user);
+			 request.user);
 		return PAM_SESSION_ERR;
 	}
 	request.service = item;
@@ -138,7 +138,7 @@ PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, con
 	(void)flags;
 	module_args_parse(argc, argv, &args);
 	if (pam_get_data(pamh, MODULE_DATA, (const void **)&session) != PAM_SUCCESS || !session)
-		return PAM_SUCCESS;  /* nothing was opened (not confined, exempt, or refused) */
+		return PAM_SUCCESS; /* nothing was opened (not confined, exempt, or refused) */
 	old_umask = umask(022);
 	close_session(session, log_line, pamh, args.debug);
 	umask(old_umask);

@@ -13,7 +13,7 @@
 #include "beside.h"
 #include "paths.h"
 
-#define ENV_MAX 4096   /* variables passed on; the rest is dropped */
+#define ENV_MAX 4096 /* variables passed on; the rest is dropped */
 
 extern char **environ;
 
@@ -21,8 +21,9 @@ extern char **environ;
 static int unsafe(const char *item)
 {
 	static const char *const names[] = {
-		"GCONV_PATH", "GETCONF_DIR", "GLIBC_TUNABLES", "HOSTALIASES", "LOCALDOMAIN", "LOCPATH",
-		"MALLOC_TRACE", "NIS_PATH", "NLSPATH", "RESOLV_HOST_CONF", "RES_OPTIONS", "TMPDIR", "TZDIR",
+		"GCONV_PATH",  "GETCONF_DIR",  "GLIBC_TUNABLES", "HOSTALIASES", "LOCALDOMAIN",
+		"LOCPATH",     "MALLOC_TRACE", "NIS_PATH",       "NLSPATH",     "RESOLV_HOST_CONF",
+		"RES_OPTIONS", "TMPDIR",       "TZDIR",
 	};
 	size_t len = strcspn(item, "=");
 

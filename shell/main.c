@@ -45,7 +45,7 @@ static bool names_ourselves(const char *command)
 	/* the first stage beside us (a build tree) */
 	slash = strrchr(self, '/');
 	return slash && strncmp(word, self, (size_t)(slash - self + 1)) == 0 &&
-	       strcmp(word + (slash - self + 1), "corral-shell") == 0;
+		strcmp(word + (slash - self + 1), "corral-shell") == 0;
 }
 
 int main(int argc, char **argv)

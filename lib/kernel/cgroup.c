@@ -17,7 +17,9 @@
 
 #define MOUNTINFO_MAX ((size_t)1024 * 1024)
 #define WAIT_STEP_NS 10000000L
-#define CGROUP_PROCS_MAX ((size_t)64 * 1024)   /* a cgroup.procs listing we read whole */   /* 10 ms between looks at a cgroup being emptied */
+#define CGROUP_PROCS_MAX \
+	((size_t)64 * \
+	 1024) /* a cgroup.procs listing we read whole */ /* 10 ms between looks at a cgroup being emptied */
 
 static const char *const v1_names[CGROUP_V1_COUNT] = { "pids", "memory", "cpu", "freezer" };
 
@@ -335,8 +337,9 @@ static int make_levels(const char *base, const struct level *levels, size_t shar
 		for (size_t i = 0; i < shared && r == 0; i++) {
 			size_t len = strlen(out);
 
-			r = snprintf(out + len, outlen - len, "/%s", levels[i].name) >= (int)(outlen - len) ? -ENAMETOOLONG
-													     : make_dir(out);
+			r = snprintf(out + len, outlen - len, "/%s", levels[i].name) >= (int)(outlen - len)
+				? -ENAMETOOLONG
+				: make_dir(out);
 		}
 		if (r != -ENOENT)
 			break;
@@ -408,7 +411,7 @@ static int open_v1(const struct cgroup_layout *layout, const struct cgroup_reque
 	size_t n = request_levels(req, levels), shared = n - 1;
 	struct cgroup_limits all = union_of(levels, n);
 	const bool wanted[CGROUP_V1_COUNT] = {
-		[CGROUP_V1_PIDS] = true,  /* counts the session's tasks even without a limit */
+		[CGROUP_V1_PIDS] = true, /* counts the session's tasks even without a limit */
 		[CGROUP_V1_MEMORY] = all.memory != 0,
 		[CGROUP_V1_CPU] = all.cpu_percent != 0,
 		[CGROUP_V1_FREEZER] = true,
@@ -482,7 +485,8 @@ static int write_limits_v2(const char *dir, const struct cgroup_limits *l, const
 
 		if (l->cpu_percent)
 			snprintf(value, sizeof(value), "%llu %llu",
-				 (unsigned long long)cgroup_cpu_quota_us(l->cpu_percent), (unsigned long long)CGROUP_CPU_PERIOD_US);
+				 (unsigned long long)cgroup_cpu_quota_us(l->cpu_percent),
+				 (unsigned long long)CGROUP_CPU_PERIOD_US);
 		else
 			snprintf(value, sizeof(value), "max %llu", (unsigned long long)CGROUP_CPU_PERIOD_US);
 		r = write_file(dir, "cpu.max", value);
@@ -558,7 +562,7 @@ int cgroup_session_open(const struct cgroup_layout *layout, const struct cgroup_
 			struct cgroup_session *out)
 {
 	bool any = cgroup_limits_any(&req->session) || cgroup_limits_any(&req->user_limits) ||
-		   cgroup_limits_any(&req->group_limits);
+		cgroup_limits_any(&req->group_limits);
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -633,7 +637,7 @@ static bool freezer_reached(const char *dir, const char *state)
 
 	snprintf(path, sizeof(path), "%s/freezer.state", dir);
 	if (read_small_file(path, text, sizeof(text), NULL) < 0)
-		return true;  /* nothing to wait for */
+		return true; /* nothing to wait for */
 	return strncmp(text, state, strlen(state)) == 0;
 }
 
@@ -779,7 +783,7 @@ static size_t collect_dir(int parent, const char *name, unsigned depth, bool (*i
 	}
 	while ((de = readdir(dir)) != NULL) {
 		bool level = depth < CGROUP_LEVEL_MAX - 1 &&
-			     (strncmp(de->d_name, "group-", 6) == 0 || strncmp(de->d_name, "user-", 5) == 0);
+			(strncmp(de->d_name, "group-", 6) == 0 || strncmp(de->d_name, "user-", 5) == 0);
 		struct stat st;
 
 		if (de->d_name[0] == '.' || (!level && (strlen(de->d_name) != 32 || in_use(de->d_name, data))))

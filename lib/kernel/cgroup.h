@@ -15,28 +15,22 @@
 #define CGROUP_PATH_MAX 512
 #define CGROUP_BASE_NAME "corral"
 #define CGROUP_CPU_PERIOD_US 100000ULL
-#define CGROUP_KILL_ROUNDS 100       /* freeze-kill-thaw passes before giving up */
-#define CGROUP_FILE_MAX 4096         /* longest cgroup file we read */
+#define CGROUP_KILL_ROUNDS 100 /* freeze-kill-thaw passes before giving up */
+#define CGROUP_FILE_MAX 4096   /* longest cgroup file we read */
 
 enum cgroup_mode {
-	CGROUP_NONE,      /* no usable hierarchy */
-	CGROUP_V1,        /* separate controller mounts */
-	CGROUP_V2,        /* unified hierarchy, no systemd managing it */
-	CGROUP_SYSTEMD,   /* unified hierarchy under systemd: the scope is systemd's */
+	CGROUP_NONE,    /* no usable hierarchy */
+	CGROUP_V1,      /* separate controller mounts */
+	CGROUP_V2,      /* unified hierarchy, no systemd managing it */
+	CGROUP_SYSTEMD, /* unified hierarchy under systemd: the scope is systemd's */
 };
 
-enum cgroup_v1_controller {
-	CGROUP_V1_PIDS,
-	CGROUP_V1_MEMORY,
-	CGROUP_V1_CPU,
-	CGROUP_V1_FREEZER,
-	CGROUP_V1_COUNT
-};
+enum cgroup_v1_controller { CGROUP_V1_PIDS, CGROUP_V1_MEMORY, CGROUP_V1_CPU, CGROUP_V1_FREEZER, CGROUP_V1_COUNT };
 
 struct cgroup_layout {
 	enum cgroup_mode mode;
-	char v1[CGROUP_V1_COUNT][CGROUP_PATH_MAX];  /* mount points, "" when absent */
-	char v2[CGROUP_PATH_MAX];                   /* unified mount point, "" when absent */
+	char v1[CGROUP_V1_COUNT][CGROUP_PATH_MAX]; /* mount points, "" when absent */
+	char v2[CGROUP_PATH_MAX];                  /* unified mount point, "" when absent */
 };
 
 /* Which limits a session's cgroup enforces. */
@@ -44,43 +38,43 @@ enum cgroup_limit_bit {
 	CGROUP_LIMIT_PROCESSES = 1u << 0,
 	CGROUP_LIMIT_MEMORY = 1u << 1,
 	CGROUP_LIMIT_CPU = 1u << 2,
-	CGROUP_LIMIT_SHARED = 1u << 3,   /* the limits.user.* / limits.group.* levels above it */
+	CGROUP_LIMIT_SHARED = 1u << 3, /* the limits.user.* / limits.group.* levels above it */
 };
 
 struct cgroup_limits {
-	uint64_t processes;     /* 0 = not limited */
-	uint64_t memory;        /* bytes; 0 = not limited */
-	uint64_t cpu_percent;   /* of one CPU; 0 = not limited */
+	uint64_t processes;   /* 0 = not limited */
+	uint64_t memory;      /* bytes; 0 = not limited */
+	uint64_t cpu_percent; /* of one CPU; 0 = not limited */
 };
 
-#define CGROUP_GROUP_NAME_MAX 257   /* a group name as the config allows it, and its NUL */
+#define CGROUP_GROUP_NAME_MAX 257 /* a group name as the config allows it, and its NUL */
 
 /* What one session asks for: its own limits and the shared levels above
  * it, outermost first: all confined members of one group, then all
  * sessions of one user. A level with no limit is left out. */
 struct cgroup_request {
-	const char *id;                      /* the session id: its cgroup's name */
-	pid_t pid;                           /* moved into the session's cgroup */
+	const char *id; /* the session id: its cgroup's name */
+	pid_t pid;      /* moved into the session's cgroup */
 	uid_t uid;
-	const char *user;                    /* for systemd's unit description */
+	const char *user; /* for systemd's unit description */
 	struct cgroup_limits session;
-	struct cgroup_limits user_limits;    /* limits.user.* */
-	struct cgroup_limits group_limits;   /* limits.group.* of the section named group */
-	const char *group;                   /* NULL or "" when group_limits is all zero */
+	struct cgroup_limits user_limits;  /* limits.user.* */
+	struct cgroup_limits group_limits; /* limits.group.* of the section named group */
+	const char *group;                 /* NULL or "" when group_limits is all zero */
 };
 
-#define CGROUP_LEVEL_MAX 3   /* group, user, session */
+#define CGROUP_LEVEL_MAX 3 /* group, user, session */
 
 /* What open created, so close can undo exactly that. */
 struct cgroup_session {
 	enum cgroup_mode mode;
 	size_t count;
-	char dirs[CGROUP_V1_COUNT][CGROUP_PATH_MAX];      /* the session's cgroups */
-	char previous[CGROUP_V1_COUNT][CGROUP_PATH_MAX];  /* where the caller came from */
-	char unit[CGROUP_PATH_MAX];                       /* systemd: the session's scope unit */
-	size_t freezer_slot;                              /* v1: 1 + index of the freezer dir; 0 = none */
-	size_t shared_levels;                             /* group/user directories above each dir */
-	unsigned limits;                                  /* enum cgroup_limit_bit */
+	char dirs[CGROUP_V1_COUNT][CGROUP_PATH_MAX];     /* the session's cgroups */
+	char previous[CGROUP_V1_COUNT][CGROUP_PATH_MAX]; /* where the caller came from */
+	char unit[CGROUP_PATH_MAX];                      /* systemd: the session's scope unit */
+	size_t freezer_slot;                             /* v1: 1 + index of the freezer dir; 0 = none */
+	size_t shared_levels;                            /* group/user directories above each dir */
+	unsigned limits;                                 /* enum cgroup_limit_bit */
 };
 
 /* Reads the layout from a mountinfo text and, for systemd, whether it runs

@@ -10,7 +10,7 @@
 #include "cgroup.h"
 #include "util.h"
 
-#define PROCS_MAX ((size_t)64 * 1024)   /* a cgroup.procs listing we read whole */
+#define PROCS_MAX ((size_t)64 * 1024) /* a cgroup.procs listing we read whole */
 
 int cgroup_holds_pid(const char *dir, pid_t pid)
 {

@@ -12,7 +12,7 @@
 #include "util.h"
 
 #define PROC_CGROUP_MAX 4096
-#define WAIT_FIRST_NS 200000L       /* the first look at where the scope put us */
+#define WAIT_FIRST_NS 200000L /* the first look at where the scope put us */
 #define WAIT_STEP_MAX_NS 20000000L
 
 size_t cgroup_systemd_properties(const struct cgroup_limits *limits, bool reset,
@@ -28,7 +28,7 @@ size_t cgroup_systemd_properties(const struct cgroup_limits *limits, bool reset,
 		/* swap must not stretch the memory limit */
 		out[n++] = (struct systemd_property){ "MemorySwapMax", limits->memory ? 0 : none };
 	}
-	if (limits->cpu_percent || reset)  /* microseconds of CPU per second of wall time */
+	if (limits->cpu_percent || reset) /* microseconds of CPU per second of wall time */
 		out[n++] = (struct systemd_property){ "CPUQuotaPerSecUSec",
 						      limits->cpu_percent ? limits->cpu_percent * 10000 : none };
 	return n;
@@ -41,7 +41,8 @@ int cgroup_systemd_escape(const char *name, char *out, size_t outlen)
 	for (const char *p = name; *p; p++) {
 		unsigned char c = (unsigned char)*p;
 		bool plain = ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ':' ||
-			      c == '_' || c == '.') && !(c == '.' && p == name);
+			      c == '_' || c == '.') &&
+			!(c == '.' && p == name);
 		int n = plain ? snprintf(out + len, outlen - len, "%c", c)
 			      : snprintf(out + len, outlen - len, "\\x%02x", c);
 
@@ -151,8 +152,8 @@ static int start_scope(sd_bus *bus, const struct systemd_units *units, const str
 	if (r >= 0)
 		r = sd_bus_message_open_container(m, 'a', "(sv)");
 	if (r >= 0)
-		r = sd_bus_message_append(m, "(sv)(sv)(sv)", "Description", "s", description, "Slice", "s", units->parent,
-					  "PIDs", "au", 1, (uint32_t)req->pid);
+		r = sd_bus_message_append(m, "(sv)(sv)(sv)", "Description", "s", description, "Slice", "s",
+					  units->parent, "PIDs", "au", 1, (uint32_t)req->pid);
 	/* a scope whose processes were killed must not stay behind as failed;
 	 * the kernel's OOM killer ends the process that ran over the session's
 	 * memory, not (OOMPolicy=stop, a scope's default) the whole session
@@ -251,7 +252,7 @@ int cgroup_systemd_open(const struct cgroup_layout *layout, const struct cgroup_
 	out->count = 1;
 	out->shared_levels = units.slice_count;
 	out->limits = (req->session.processes ? CGROUP_LIMIT_PROCESSES : 0) |
-		      (req->session.memory ? CGROUP_LIMIT_MEMORY : 0) | (req->session.cpu_percent ? CGROUP_LIMIT_CPU : 0) |
-		      (units.slice_count ? CGROUP_LIMIT_SHARED : 0);
+		(req->session.memory ? CGROUP_LIMIT_MEMORY : 0) | (req->session.cpu_percent ? CGROUP_LIMIT_CPU : 0) |
+		(units.slice_count ? CGROUP_LIMIT_SHARED : 0);
 	return 0;
 }

@@ -13,14 +13,14 @@
 
 #include "cgroup.h"
 
-#define CGROUP_SYSTEMD_BUS_TIMEOUT_US 5000000ULL   /* a login must not hang on the bus */
+#define CGROUP_SYSTEMD_BUS_TIMEOUT_US 5000000ULL /* a login must not hang on the bus */
 #define CGROUP_SYSTEMD_MAX_PROPERTIES 4
-#define CGROUP_SYSTEMD_UNIT_MAX 256                 /* systemd's limit on a unit name, NUL included */
+#define CGROUP_SYSTEMD_UNIT_MAX 256 /* systemd's limit on a unit name, NUL included */
 #define CGROUP_SYSTEMD_ROOT_SLICE "corral.slice"
-#define CGROUP_SYSTEMD_INFINITY UINT64_MAX          /* "no limit" in the bus API */
+#define CGROUP_SYSTEMD_INFINITY UINT64_MAX /* "no limit" in the bus API */
 
 struct systemd_property {
-	const char *name;   /* TasksMax, MemoryMax, MemorySwapMax, CPUQuotaPerSecUSec */
+	const char *name; /* TasksMax, MemoryMax, MemorySwapMax, CPUQuotaPerSecUSec */
 	uint64_t value;
 };
 
@@ -39,7 +39,7 @@ struct systemd_units {
 	char slices[CGROUP_LEVEL_MAX - 1][CGROUP_SYSTEMD_UNIT_MAX];
 	const struct cgroup_limits *slice_limits[CGROUP_LEVEL_MAX - 1];
 	size_t slice_count;
-	char parent[CGROUP_SYSTEMD_UNIT_MAX];   /* the scope's slice */
+	char parent[CGROUP_SYSTEMD_UNIT_MAX]; /* the scope's slice */
 	char scope[CGROUP_SYSTEMD_UNIT_MAX];
 };
 int cgroup_systemd_units(const struct cgroup_request *request, struct systemd_units *out);

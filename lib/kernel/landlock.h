@@ -20,19 +20,19 @@
 #define LL_FS_MAKE_FIFO (1ULL << 10)
 #define LL_FS_MAKE_BLOCK (1ULL << 11)
 #define LL_FS_MAKE_SYM (1ULL << 12)
-#define LL_FS_REFER (1ULL << 13)      /* ABI 2 */
-#define LL_FS_TRUNCATE (1ULL << 14)   /* ABI 3 */
-#define LL_FS_IOCTL_DEV (1ULL << 15)  /* ABI 5 */
-#define LL_NET_BIND_TCP (1ULL << 0)   /* ABI 4 */
+#define LL_FS_REFER (1ULL << 13)     /* ABI 2 */
+#define LL_FS_TRUNCATE (1ULL << 14)  /* ABI 3 */
+#define LL_FS_IOCTL_DEV (1ULL << 15) /* ABI 5 */
+#define LL_NET_BIND_TCP (1ULL << 0)  /* ABI 4 */
 #define LL_NET_CONNECT_TCP (1ULL << 1)
-#define LL_SCOPE_ABSTRACT_UNIX (1ULL << 0)  /* ABI 6 */
+#define LL_SCOPE_ABSTRACT_UNIX (1ULL << 0) /* ABI 6 */
 #define LL_SCOPE_SIGNAL (1ULL << 1)
 
 #define LL_FS_READ (LL_FS_READ_FILE | LL_FS_READ_DIR)
-#define LL_FS_WRITE (LL_FS_WRITE_FILE | LL_FS_REMOVE_DIR | LL_FS_REMOVE_FILE | LL_FS_MAKE_CHAR | \
-		     LL_FS_MAKE_DIR | LL_FS_MAKE_REG | LL_FS_MAKE_SOCK | LL_FS_MAKE_FIFO |       \
-		     LL_FS_MAKE_BLOCK | LL_FS_MAKE_SYM | LL_FS_REFER | LL_FS_TRUNCATE |          \
-		     LL_FS_IOCTL_DEV)
+#define LL_FS_WRITE \
+	(LL_FS_WRITE_FILE | LL_FS_REMOVE_DIR | LL_FS_REMOVE_FILE | LL_FS_MAKE_CHAR | LL_FS_MAKE_DIR | LL_FS_MAKE_REG | \
+	 LL_FS_MAKE_SOCK | LL_FS_MAKE_FIFO | LL_FS_MAKE_BLOCK | LL_FS_MAKE_SYM | LL_FS_REFER | LL_FS_TRUNCATE | \
+	 LL_FS_IOCTL_DEV)
 
 /* What a ruleset handles: everything handled and not granted is refused. */
 struct landlock_rights {
@@ -52,8 +52,8 @@ int landlock_abi(void);
 struct landlock_support {
 	int abi;
 	struct landlock_rights rights;
-	uint64_t errata;       /* LANDLOCK_CREATE_RULESET_ERRATA: fixed errata, bit N-1 for erratum N */
-	int errata_known;      /* the kernel answers the errata query */
+	uint64_t errata;  /* LANDLOCK_CREATE_RULESET_ERRATA: fixed errata, bit N-1 for erratum N */
+	int errata_known; /* the kernel answers the errata query */
 };
 void landlock_probe(int abi_cap, struct landlock_support *out);
 

@@ -57,7 +57,7 @@ void host_layers_assume(int abi, bool mount_view, bool cgroup, struct host_layer
 	out->mount_view = mount_view;
 	out->cgroup = cgroup;
 	out->user_notify = true;
-	out->memfd_noexec = abi >= 3;   /* 6.3 came with ABI 3 */
+	out->memfd_noexec = abi >= 3; /* 6.3 came with ABI 3 */
 	out->yama_ptrace_scope = 1;
 }
 
@@ -74,8 +74,9 @@ void layers_format(unsigned by, const struct host_layers *host, char *out, size_
 		unsigned bit;
 		const char *name;
 	} names[] = {
-		{ BY_LANDLOCK, "Landlock" }, { BY_MOUNT_VIEW, "mount view" }, { BY_SECCOMP, "seccomp" },
-		{ BY_HELPER, "corral-helper" }, { BY_PAM, "pam_corral" }, { BY_CGROUP, "cgroup" },
+		{ BY_LANDLOCK, "Landlock" },    { BY_MOUNT_VIEW, "mount view" },
+		{ BY_SECCOMP, "seccomp" },      { BY_HELPER, "corral-helper" },
+		{ BY_PAM, "pam_corral" },       { BY_CGROUP, "cgroup" },
 		{ BY_SESSION, "corral-shell" }, { BY_YAMA, "Yama" },
 	};
 	size_t len = 0;
@@ -87,7 +88,8 @@ void layers_format(unsigned by, const struct host_layers *host, char *out, size_
 		if (!(by & names[i].bit))
 			continue;
 		if (names[i].bit == BY_LANDLOCK)
-			n = snprintf(out + len, outlen - len, "%sLandlock ABI %d", len ? " | " : "", host->landlock.abi);
+			n = snprintf(out + len, outlen - len, "%sLandlock ABI %d", len ? " | " : "",
+				     host->landlock.abi);
 		else
 			n = snprintf(out + len, outlen - len, "%s%s", len ? " | " : "", names[i].name);
 		if (n < 0 || (size_t)n >= outlen - len)
@@ -96,8 +98,7 @@ void layers_format(unsigned by, const struct host_layers *host, char *out, size_
 	}
 }
 
-__attribute__((format(printf, 2, 3)))
-static void note(struct row_layer *row, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void note(struct row_layer *row, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -125,7 +126,7 @@ static void files(const struct policy *p, const struct host_layers *h, struct ro
 {
 	const struct landlock_support *ll = &h->landlock;
 	bool restricted = policy_is_set(p, KEY_FS_READ) || policy_is_set(p, KEY_FS_WRITE) ||
-			  policy_is_set(p, KEY_FS_EXEC);
+		policy_is_set(p, KEY_FS_EXEC);
 	static const enum policy_key trees[] = { KEY_FS_READ, KEY_FS_WRITE };
 
 	for (size_t i = 0; i < sizeof(trees) / sizeof(trees[0]) && restricted; i++) {
@@ -135,20 +136,23 @@ static void files(const struct policy *p, const struct host_layers *h, struct ro
 			continue;
 		row->by = (ll->abi ? BY_LANDLOCK : 0) | (h->mount_view ? BY_MOUNT_VIEW : 0);
 		if (!ll->abi)
-			missing(row, "only Landlock keeps what is not granted from being read, and this kernel has none");
+			missing(row,
+				"only Landlock keeps what is not granted from being read, and this kernel has none");
 		else if (!(ll->rights.fs & LL_FS_REFER))
 			note(row, "renames and links between directories fail (EXDEV): Landlock ABI 1 has no REFER");
 		else if (!h->mount_view && !(ll->rights.fs & LL_FS_TRUNCATE))
 			note(row, "without the mount view: truncate and metadata outside fs.write are not refused");
 		else if (!h->mount_view)
-			note(row, "without the mount view: metadata outside fs.write (chmod, utime, xattrs) is not refused");
+			note(row,
+			     "without the mount view: metadata outside fs.write (chmod, utime, xattrs) is not refused");
 	}
 	if (policy_is_set(p, KEY_FS_EXEC)) {
 		struct row_layer *row = &rows[KEY_FS_EXEC];
 
 		row->by = (h->mount_view ? BY_MOUNT_VIEW : 0) | (ll->abi ? BY_LANDLOCK : 0) | BY_HELPER;
 		if (!h->mount_view)
-			missing(row, "needs the session's mount view (pam_corral): without it ld.so and mmap(PROT_EXEC) run code from anywhere");
+			missing(row,
+				"needs the session's mount view (pam_corral): without it ld.so and mmap(PROT_EXEC) run code from anywhere");
 		else if (!ll->abi)
 			note(row, "without Landlock a program inside a library tree can be executed directly");
 		else if (!h->memfd_noexec)
@@ -161,9 +165,11 @@ static void files(const struct policy *p, const struct host_layers *h, struct ro
 			row->by = BY_MOUNT_VIEW;
 		} else if (ll->abi && restricted) {
 			row->by = BY_LANDLOCK;
-			note(row, "without the mount view Landlock carves the denied paths out: the top level of the trees around them is read-only");
+			note(row,
+			     "without the mount view Landlock carves the denied paths out: the top level of the trees around them is read-only");
 		} else {
-			missing(row, "needs the session's mount view (pam_corral), or Landlock with fs.read/fs.write to carve it out");
+			missing(row,
+				"needs the session's mount view (pam_corral), or Landlock with fs.read/fs.write to carve it out");
 		}
 	}
 	if (p->private_tmp) {
@@ -186,7 +192,8 @@ static void network(const struct policy *p, const struct host_layers *h, struct 
 			by_helper(row, h, BY_SECCOMP);
 			/* a kernel with TCP port rules would need no helper for it */
 			if (!row->missing && netpolicy_connect_by_kernel(p, LL_NET_CONNECT_TCP))
-				note(row, "TCP ports by corral-helper: Landlock ABI %d has no port rules (ABI 4)", ll->abi);
+				note(row, "TCP ports by corral-helper: Landlock ABI %d has no port rules (ABI 4)",
+				     ll->abi);
 		}
 	}
 	if (policy_is_set(p, KEY_NET_BIND)) {
@@ -195,7 +202,8 @@ static void network(const struct policy *p, const struct host_layers *h, struct 
 		/* listen() on an unbound socket picks a port: always seen by the helper */
 		by_helper(row, h, (ll->rights.net & LL_NET_BIND_TCP) ? BY_LANDLOCK : 0);
 		if (!row->missing && !(ll->rights.net & LL_NET_BIND_TCP))
-			note(row, "bind and listen decided by corral-helper: Landlock ABI %d has no port rules (ABI 4)", ll->abi);
+			note(row, "bind and listen decided by corral-helper: Landlock ABI %d has no port rules (ABI 4)",
+			     ll->abi);
 	}
 	if (policy_is_set(p, KEY_NET_DENY) && p->net_deny.count)
 		by_helper(&rows[KEY_NET_DENY], h, 0);
@@ -222,7 +230,8 @@ static void ipc(const struct policy *p, const struct host_layers *h, struct row_
 		} else {
 			by_helper(row, h, 0);
 			if (!row->missing)
-				note(row, "corral-helper refuses every abstract socket, the session's own too (Landlock ABI %d has no scope, ABI 6)",
+				note(row,
+				     "corral-helper refuses every abstract socket, the session's own too (Landlock ABI %d has no scope, ABI 6)",
 				     ll->abi);
 		}
 	}
@@ -235,7 +244,8 @@ static void ipc(const struct policy *p, const struct host_layers *h, struct row_
 		/* only calls naming another process go there, rare but for kill */
 		row->trapped = !(ll->rights.scoped & LL_SCOPE_SIGNAL);
 		if (!row->missing && !(ll->rights.scoped & LL_SCOPE_SIGNAL))
-			note(row, "signals decided by corral-helper (kill, tgkill, pidfd_send_signal, pidfd_open trapped): Landlock ABI %d has no signal scope (ABI 6)",
+			note(row,
+			     "signals decided by corral-helper (kill, tgkill, pidfd_send_signal, pidfd_open trapped): Landlock ABI %d has no signal scope (ABI 6)",
 			     ll->abi);
 	}
 	/* ptrace and /proc/PID/{mem,root,cwd,environ,fd} of outside processes */
@@ -246,10 +256,12 @@ static void ipc(const struct policy *p, const struct host_layers *h, struct row_
 			row->by = BY_LANDLOCK;
 		} else if (h->yama_ptrace_scope >= 1) {
 			row->by = BY_YAMA;
-			note(row, "Yama (ptrace_scope %d) stops ptrace and /proc/PID/mem, not /proc/PID/root or cwd of the user's other processes",
+			note(row,
+			     "Yama (ptrace_scope %d) stops ptrace and /proc/PID/mem, not /proc/PID/root or cwd of the user's other processes",
 			     h->yama_ptrace_scope);
 		} else {
-			missing(row, "no Landlock and kernel.yama.ptrace_scope is 0: the session could trace the user's processes outside it");
+			missing(row,
+				"no Landlock and kernel.yama.ptrace_scope is 0: the session could trace the user's processes outside it");
 		}
 	}
 }
@@ -275,8 +287,15 @@ static void limits(const struct policy *p, const struct host_layers *h, struct r
 int layers_decide(const struct policy *p, const struct host_layers *h, struct row_layer rows[ROW_COUNT])
 {
 	static const enum policy_key session_keys[] = {
-		KEY_CONFINE, KEY_SHELL, KEY_COMMANDS, KEY_SESSION_MAX_TIME, KEY_SESSION_IDLE_TIMEOUT,
-		KEY_SESSION_LINGER, KEY_ENV_KEEP, KEY_ENV_SET, KEY_UMASK,
+		KEY_CONFINE,
+		KEY_SHELL,
+		KEY_COMMANDS,
+		KEY_SESSION_MAX_TIME,
+		KEY_SESSION_IDLE_TIMEOUT,
+		KEY_SESSION_LINGER,
+		KEY_ENV_KEEP,
+		KEY_ENV_SET,
+		KEY_UMASK,
 	};
 
 	memset(rows, 0, sizeof(*rows) * ROW_COUNT);

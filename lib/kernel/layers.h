@@ -17,37 +17,34 @@
 
 enum enforcer {
 	BY_LANDLOCK = 1u << 0,
-	BY_MOUNT_VIEW = 1u << 1,   /* the session's mount namespace (pam_corral, at login) */
+	BY_MOUNT_VIEW = 1u << 1, /* the session's mount namespace (pam_corral, at login) */
 	BY_SECCOMP = 1u << 2,
-	BY_HELPER = 1u << 3,       /* corral-helper: the call is trapped and decided in user space */
-	BY_PAM = 1u << 4,          /* pam_corral, as root, at login */
+	BY_HELPER = 1u << 3, /* corral-helper: the call is trapped and decided in user space */
+	BY_PAM = 1u << 4,    /* pam_corral, as root, at login */
 	BY_CGROUP = 1u << 5,
-	BY_SESSION = 1u << 6,      /* corral-shell and corral-helper: rlimits, environment, timers */
-	BY_YAMA = 1u << 7,         /* kernel.yama.ptrace_scope >= 1 */
+	BY_SESSION = 1u << 6, /* corral-shell and corral-helper: rlimits, environment, timers */
+	BY_YAMA = 1u << 7,    /* kernel.yama.ptrace_scope >= 1 */
 };
 
 /* The rows: every policy key, then what every session needs that is no
  * key: that nothing in it reaches processes outside it (ptrace,
  * /proc/PID/mem, root, cwd). */
-enum layer_row {
-	ROW_OUTSIDE_PROCESSES = KEY_COUNT,
-	ROW_COUNT
-};
+enum layer_row { ROW_OUTSIDE_PROCESSES = KEY_COUNT, ROW_COUNT };
 
 struct host_layers {
 	struct landlock_support landlock;
-	bool mount_view;        /* the session has pam_corral's mount namespace */
-	bool user_notify;       /* seccomp user notification */
-	bool memfd_noexec;      /* MFD_NOEXEC_SEAL (Linux 6.3): non-executable memfds */
-	int yama_ptrace_scope;  /* -1: no Yama */
-	bool cgroup;            /* a cgroup the limits can live in */
+	bool mount_view;       /* the session has pam_corral's mount namespace */
+	bool user_notify;      /* seccomp user notification */
+	bool memfd_noexec;     /* MFD_NOEXEC_SEAL (Linux 6.3): non-executable memfds */
+	int yama_ptrace_scope; /* -1: no Yama */
+	bool cgroup;           /* a cgroup the limits can live in */
 };
 
 struct row_layer {
-	unsigned by;            /* enum enforcer bits; 0: the key is not in force (not set) */
-	bool trapped;           /* costs a round trip to corral-helper per call of some kind */
-	bool missing;           /* set, and no layer on this host enforces it: refused */
-	char note[200];         /* what is different on this host, or why it is missing */
+	unsigned by;    /* enum enforcer bits; 0: the key is not in force (not set) */
+	bool trapped;   /* costs a round trip to corral-helper per call of some kind */
+	bool missing;   /* set, and no layer on this host enforces it: refused */
+	char note[200]; /* what is different on this host, or why it is missing */
 };
 
 /* Probes the kernel. abi_cap > 0 caps the Landlock ABI used (a test knob

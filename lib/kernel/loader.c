@@ -14,7 +14,7 @@ static int add_tree(struct strlist *out, const char *text, size_t len)
 	char path[PATHUTIL_PATH_MAX];
 
 	if (len == 0 || len >= sizeof(path) || text[0] != '/')
-		return 0;   /* relative or odd: ld.so ignores it too */
+		return 0; /* relative or odd: ld.so ignores it too */
 	memcpy(path, text, len);
 	path[len] = '\0';
 	if (path_normalize(path) < 0 || strlist_contains(out, path))

@@ -8,10 +8,10 @@
 #include "strlist.h"
 
 #define LOADER_CONF "/etc/ld.so.conf"
-#define LOADER_CONF_DEPTH 8   /* nested include lines */
+#define LOADER_CONF_DEPTH 8 /* nested include lines */
 #if defined(__aarch64__)
 #define LOADER_INTERPRETER "/lib/ld-linux-aarch64.so.1"
-#else   /* x86_64, the architecture corral is built and tested for */
+#else /* x86_64, the architecture corral is built and tested for */
 #define LOADER_INTERPRETER "/lib64/ld-linux-x86-64.so.2"
 #endif
 /* The loader's built-in search path and plugin trees (python's C

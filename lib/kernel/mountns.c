@@ -40,18 +40,19 @@
 
 #define HIDDEN_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
 #define PLACEHOLDER_FILE "file"
-#define PLACEHOLDER_DIR ".hidden"   /* in the run dir: the placeholders' mount point, in our namespace only */
+#define PLACEHOLDER_DIR ".hidden" /* in the run dir: the placeholders' mount point, in our namespace only */
 
 static bool files_restricted(const struct policy *policy)
 {
 	return policy_is_set(policy, KEY_FS_READ) || policy_is_set(policy, KEY_FS_WRITE) ||
-	       policy_is_set(policy, KEY_FS_EXEC);
+		policy_is_set(policy, KEY_FS_EXEC);
 }
 
 bool mountns_needed(const struct policy *policy)
 {
-	return policy->confine && (files_restricted(policy) || policy_is_set(policy, KEY_FS_DENY) ||
-				   policy->private_tmp || policy->pin_hosts);
+	return policy->confine &&
+		(files_restricted(policy) || policy_is_set(policy, KEY_FS_DENY) || policy->private_tmp ||
+		 policy->pin_hosts);
 }
 
 bool mountns_required(const struct policy *policy)
@@ -177,9 +178,9 @@ int mountns_plan(const struct policy *policy, const struct strlist *loader_trees
 /* One place whose mount attributes change, with the fd it was found at. */
 struct entry {
 	const char *path;
-	unsigned long long clear;   /* MOUNT_ATTR_* cleared on it */
-	bool below;                 /* and on the mounts below it */
-	int fd;                     /* O_PATH, -1 when there is nothing there */
+	unsigned long long clear; /* MOUNT_ATTR_* cleared on it */
+	bool below;               /* and on the mounts below it */
+	int fd;                   /* O_PATH, -1 when there is nothing there */
 	int depth;
 };
 
@@ -206,8 +207,9 @@ static int add_entry(struct entry **entries, size_t *n, const char *path, unsign
 	if (!grown)
 		return -ENOMEM;
 	*entries = grown;
-	grown[(*n)++] = (struct entry){ .path = path, .clear = clear, .below = below, .fd = -1,
-					.depth = depth_of(path) };
+	grown[(*n)++] = (struct entry){
+		.path = path, .clear = clear, .below = below, .fd = -1, .depth = depth_of(path)
+	};
 	return 0;
 }
 
@@ -222,7 +224,8 @@ static int mount_setattr_fd(int fd, bool recursive, unsigned long long set, unsi
 {
 	struct mount_attr attr = { .attr_set = set, .attr_clr = clear };
 
-	if (syscall(__NR_mount_setattr, fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof(attr)) < 0)
+	if (syscall(__NR_mount_setattr, fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof(attr)) <
+	    0)
 		return -errno;
 	return 0;
 }
@@ -232,7 +235,7 @@ static bool is_mount_root(int fd)
 	struct statx stx;
 
 	return statx(fd, "", AT_EMPTY_PATH, 0, &stx) == 0 && (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
-	       (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+		(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
 }
 
 /* Gives the place at fd its own mount with these attributes cleared: in
@@ -250,11 +253,13 @@ static int clear_at(const struct entry *e)
 		return 0;
 	if (is_mount_root(e->fd))
 		return mount_setattr_fd(e->fd, e->below, 0, e->clear);
-	tree = (int)syscall(__NR_open_tree, e->fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	tree = (int)syscall(__NR_open_tree, e->fd, "",
+			    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0)
 		return -errno;
 	r = mount_setattr_fd(tree, e->below, 0, e->clear);
-	if (r == 0 && syscall(__NR_move_mount, tree, "", e->fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+	if (r == 0 &&
+	    syscall(__NR_move_mount, tree, "", e->fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		r = -errno;
 	close(tree);
 	return r;
@@ -341,8 +346,8 @@ static int private_tmp(const struct mountns_request *req, char *err, size_t errl
 
 	base = private_path(req->tmp_base, 0700);
 	if (base < 0) {
-		snprintf(err, errlen, "private /tmp: %s must be a root-owned directory of mode 0700: %s",
-			 req->tmp_base, strerror(-base));
+		snprintf(err, errlen, "private /tmp: %s must be a root-owned directory of mode 0700: %s", req->tmp_base,
+			 strerror(-base));
 		return base;
 	}
 	snprintf(name, sizeof(name), "%u", (unsigned)req->uid);
@@ -376,8 +381,9 @@ static int pin_hosts(const char *hosts_file, char *err, size_t errlen)
 	}
 	r = bind_fd_over(fd, "/etc/hosts");
 	close(fd);
-	if (r == 0 && mount(NULL, "/etc/hosts", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			    NULL) < 0)
+	if (r == 0 &&
+	    mount(NULL, "/etc/hosts", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) <
+		    0)
 		r = -errno;
 	if (r < 0)
 		snprintf(err, errlen, "pinned /etc/hosts: %s", strerror(-r));
@@ -419,9 +425,9 @@ static int open_nofollow(const char *path, uid_t uid)
  * passes the fds back. */
 struct user_lookup {
 	const char *path;
-	bool create;      /* mkdir -p (0700) when missing */
-	bool nofollow;    /* the last component is not followed */
-	int fd;           /* result, or -errno */
+	bool create;   /* mkdir -p (0700) when missing */
+	bool nofollow; /* the last component is not followed */
+	int fd;        /* result, or -errno */
 };
 
 static int send_result(int sock, int index, int fd)
@@ -473,7 +479,8 @@ static void lookup_child(int sock, const struct mountns_request *req, struct use
 	if (!req->user || initgroups(req->user, req->gid) < 0 || setgid(req->gid) < 0 || setuid(req->uid) < 0)
 		_exit(1);
 	for (size_t i = 0; i < n; i++) {
-		int fd = items[i].nofollow ? open_nofollow(items[i].path, req->uid) : safepath_open(items[i].path, req->uid);
+		int fd = items[i].nofollow ? open_nofollow(items[i].path, req->uid)
+					   : safepath_open(items[i].path, req->uid);
 
 		if (fd == -ENOENT && items[i].create) {
 			int made = make_parents(items[i].path);
@@ -493,8 +500,9 @@ static int receive_result(int sock, int *index, int *fd)
 	char control[CMSG_SPACE(sizeof(int))];
 	int answer[2] = { -1, -EPROTO };
 	struct iovec iov = { .iov_base = answer, .iov_len = sizeof(answer) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
-			      .msg_controllen = sizeof(control) };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control)
+	};
 	struct cmsghdr *c;
 	ssize_t got = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
 
@@ -506,7 +514,7 @@ static int receive_result(int sock, int *index, int *fd)
 	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
 		memcpy(fd, CMSG_DATA(c), sizeof(int));
 	else if (*fd >= 0)
-		*fd = -EPROTO;   /* an fd was promised but none came */
+		*fd = -EPROTO; /* an fd was promised but none came */
 	return 0;
 }
 
@@ -560,8 +568,7 @@ static int look_up_as_user(const struct mountns_request *req, struct user_lookup
  * (older kernels clone only attached mounts): every denied path gets a
  * read-only clone of its root or of its file. *where is the mount point,
  * for the caller to detach once the clones are made. */
-static int make_placeholders(const char *run_dir, char *where, size_t wherelen, int *dir_template,
-			     int *file_template)
+static int make_placeholders(const char *run_dir, char *where, size_t wherelen, int *dir_template, int *file_template)
 {
 	int run, dir, file, r = 0;
 
@@ -583,7 +590,8 @@ static int make_placeholders(const char *run_dir, char *where, size_t wherelen, 
 		return r;
 	}
 	*dir_template = open(where, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	file = *dir_template < 0 ? -1 : openat(*dir_template, PLACEHOLDER_FILE, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	file = *dir_template < 0 ? -1
+				 : openat(*dir_template, PLACEHOLDER_FILE, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
 	if (file < 0 || fchmod(file, 0) < 0)
 		r = -errno;
 	if (file >= 0)
@@ -608,7 +616,8 @@ static int cover(int target, int dir_template, int file_template)
 	if (clone < 0)
 		return -errno;
 	r = mount_setattr_fd(clone, false, HIDDEN_ATTRS, 0);
-	if (r == 0 && syscall(__NR_move_mount, clone, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+	if (r == 0 &&
+	    syscall(__NR_move_mount, clone, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		r = -errno;
 	close(clone);
 	return r;
@@ -617,7 +626,8 @@ static int cover(int target, int dir_template, int file_template)
 /* A directory made a mount point of its own, with what is mounted below it. */
 static int pin(int fd)
 {
-	int tree = (int)syscall(__NR_open_tree, fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	int tree = (int)syscall(__NR_open_tree, fd, "",
+				OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	int r = 0;
 
 	if (tree < 0)
@@ -646,7 +656,8 @@ static int hide(const struct mountns_request *req, char *err, size_t errlen)
 	if (!items)
 		return -ENOMEM;
 	for (size_t i = 0; i < plan->hidden.count; i++)
-		items[i] = (struct user_lookup){ .path = plan->hidden.items[i], .nofollow = true,
+		items[i] = (struct user_lookup){ .path = plan->hidden.items[i],
+						 .nofollow = true,
 						 .create = strlist_contains(&plan->create, plan->hidden.items[i]) };
 	/* after the denied paths: what making them made is there to pin */
 	for (size_t i = 0; i < plan->pinned.count; i++)
@@ -671,7 +682,8 @@ static int hide(const struct mountns_request *req, char *err, size_t errlen)
 		/* a cover hides a name, not the file: another name of it (a
 		 * hard link) would still reach it */
 		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink > 1) {
-			snprintf(err, errlen, "fs.deny: '%s' has %lu names (hard links); another of them would still reach it",
+			snprintf(err, errlen,
+				 "fs.deny: '%s' has %lu names (hard links); another of them would still reach it",
 				 plan->hidden.items[i], (unsigned long)st.st_nlink);
 			r = -EMLINK;
 			break;
@@ -679,7 +691,8 @@ static int hide(const struct mountns_request *req, char *err, size_t errlen)
 		r = fd < 0 ? fd : cover(fd, dir_template, file_template);
 		if (r < 0)
 			snprintf(err, errlen, "fs.deny: cannot hide %s: %s", plan->hidden.items[i],
-				 r == -ELOOP ? "it leads through a symbolic link the user could have made" : strerror(-r));
+				 r == -ELOOP ? "it leads through a symbolic link the user could have made"
+					     : strerror(-r));
 	}
 	/* deepest first (a descendant's path is the longer): a pin's clone
 	 * takes the covers and pins below it */
@@ -688,16 +701,19 @@ static int hide(const struct mountns_request *req, char *err, size_t errlen)
 		int fd;
 
 		for (size_t j = plan->hidden.count; j < n; j++)
-			if (items[j].path && (!items[deepest].path || strlen(items[j].path) > strlen(items[deepest].path)))
+			if (items[j].path &&
+			    (!items[deepest].path || strlen(items[j].path) > strlen(items[deepest].path)))
 				deepest = j;
 		fd = items[deepest].fd;
-		items[deepest].path = NULL;   /* taken */
+		items[deepest].path = NULL; /* taken */
 		if (fd == -ENOENT || fd == -ENOTDIR || fd == -EACCES)
 			continue;
 		r = fd < 0 ? fd : pin(fd);
 		if (r < 0)
-			snprintf(err, errlen, "fs.deny: cannot keep the directories above the denied paths in place: %s",
-				 r == -ELOOP ? "one leads through a symbolic link the user could have made" : strerror(-r));
+			snprintf(err, errlen,
+				 "fs.deny: cannot keep the directories above the denied paths in place: %s",
+				 r == -ELOOP ? "one leads through a symbolic link the user could have made"
+					     : strerror(-r));
 	}
 	for (size_t i = 0; i < n; i++)
 		if (items[i].fd >= 0)
@@ -740,7 +756,7 @@ static int collect_entries(const struct mountns_request *req, struct entry **ent
 static bool is_policy_path(const struct mountns_plan *plan, const char *path)
 {
 	return strlist_contains(&plan->exec, path) ||
-	       (strlist_contains(&plan->writable, path) && !strlist_contains(&plan->writable_top, path));
+		(strlist_contains(&plan->writable, path) && !strlist_contains(&plan->writable_top, path));
 }
 
 static int open_entries(const struct mountns_request *req, struct entry *entries, size_t n)
@@ -807,12 +823,13 @@ static int restrict_view(const struct mountns_request *req, char *err, size_t er
 		const struct entry *e = &entries[i];
 
 		if (e->fd == -ENOENT || e->fd == -ENOTDIR || e->fd == -EACCES)
-			continue;   /* nothing there, or nothing the user can reach */
+			continue; /* nothing there, or nothing the user can reach */
 		r = e->fd < 0 ? e->fd : clear_at(e);
 		if (r < 0)
 			snprintf(err, errlen, "cannot make %s %s in the session's view: %s", e->path,
 				 e->clear & MOUNT_ATTR_RDONLY ? "writable" : "executable",
-				 r == -ELOOP ? "it leads through a symbolic link the user could have made" : strerror(-r));
+				 r == -ELOOP ? "it leads through a symbolic link the user could have made"
+					     : strerror(-r));
 	}
 out:
 	for (size_t i = 0; i < n; i++)

@@ -24,8 +24,9 @@
 #define MOUNTNS_DAEMON_MOUNTS "/dev", "/dev/pts", "/proc"
 /* ...and with what is below them: cgroups (the session's own, at logout),
  * the login records of bookworm and trixie. */
-#define MOUNTNS_DAEMON_TREES "/sys/fs/cgroup", "/run/utmp", "/var/log/wtmp", "/var/log/btmp", \
-			     "/var/log/lastlog", "/var/lib/wtmpdb", "/var/lib/lastlog"
+#define MOUNTNS_DAEMON_TREES \
+	"/sys/fs/cgroup", "/run/utmp", "/var/log/wtmp", "/var/log/btmp", "/var/log/lastlog", "/var/lib/wtmpdb", \
+		"/var/lib/lastlog"
 
 struct mountns_plan {
 	bool needed;
@@ -60,13 +61,13 @@ bool mountns_required(const struct policy *policy);
 
 struct mountns_request {
 	const struct mountns_plan *plan;
-	const char *user;          /* for the user's groups when paths are found as the user */
+	const char *user; /* for the user's groups when paths are found as the user */
 	uid_t uid;
 	gid_t gid;
-	const char *tmp_base;      /* root of the per-user /tmp instances */
-	const char *hosts_file;    /* file to bind over /etc/hosts when pinning */
-	const char *run_dir;       /* corral's records (written at login, removed at logout) */
-	const char *const *programs;  /* corral's own programs (the login shell's stages,
+	const char *tmp_base;        /* root of the per-user /tmp instances */
+	const char *hosts_file;      /* file to bind over /etc/hosts when pinning */
+	const char *run_dir;         /* corral's records (written at login, removed at logout) */
+	const char *const *programs; /* corral's own programs (the login shell's stages,
 				       * the helper): exec again; NULL-terminated */
 };
 

@@ -12,7 +12,7 @@
 #include "notify.h"
 #include "procinfo.h"
 
-#define STRING_CHUNK 64   /* remote strings are read in pieces: a page may end anywhere */
+#define STRING_CHUNK 64 /* remote strings are read in pieces: a page may end anywhere */
 
 int notify_sizes_get(struct notify_sizes *out)
 {
@@ -27,7 +27,7 @@ int notify_sizes_get(struct notify_sizes *out)
 	out->notif = sizes.seccomp_notif > sizeof(struct seccomp_notif) ? sizes.seccomp_notif
 									: sizeof(struct seccomp_notif);
 	out->resp = sizes.seccomp_notif_resp > sizeof(struct seccomp_notif_resp) ? sizes.seccomp_notif_resp
-										  : sizeof(struct seccomp_notif_resp);
+										 : sizeof(struct seccomp_notif_resp);
 	return 0;
 }
 
@@ -47,8 +47,7 @@ bool notify_id_valid(int notify_fd, uint64_t id)
 	return ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
 }
 
-int notify_respond(int notify_fd, struct seccomp_notif_resp *resp, size_t size, uint64_t id, int64_t val,
-		   int error)
+int notify_respond(int notify_fd, struct seccomp_notif_resp *resp, size_t size, uint64_t id, int64_t val, int error)
 {
 	memset(resp, 0, size);
 	resp->id = id;
@@ -87,7 +86,7 @@ int pidfd_open_thread(pid_t tid)
 		fd = syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
 		if (fd >= 0 || errno != EINVAL)
 			return fd < 0 ? -errno : (int)fd;
-		no_thread_pidfds = true;   /* before Linux 6.9 */
+		no_thread_pidfds = true; /* before Linux 6.9 */
 	}
 	/* the thread's process: fds and memory are the same for the threads
 	 * of a process (glibc's threads share the fd table) */
@@ -116,7 +115,8 @@ static int process_transfer(pid_t tid, uint64_t addr, void *buf, size_t len, boo
 {
 	struct iovec local = { .iov_base = buf, .iov_len = len };
 	/* an address in the other process: never dereferenced here */
-	struct iovec remote = { .iov_base = (void *)(uintptr_t)addr, .iov_len = len };  // NOLINT(performance-no-int-to-ptr)
+	// NOLINTNEXTLINE(performance-no-int-to-ptr)
+	struct iovec remote = { .iov_base = (void *)(uintptr_t)addr, .iov_len = len };
 	ssize_t n;
 
 	if (len == 0)

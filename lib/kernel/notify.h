@@ -17,7 +17,7 @@
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
 #endif
 #ifndef PIDFD_THREAD
-#define PIDFD_THREAD 0x80   /* O_EXCL: a pidfd for one thread (Linux 6.9) */
+#define PIDFD_THREAD 0x80 /* O_EXCL: a pidfd for one thread (Linux 6.9) */
 #endif
 
 struct notify_sizes {
@@ -40,8 +40,7 @@ int notify_receive(int notify_fd, struct seccomp_notif *req, size_t size);
 bool notify_id_valid(int notify_fd, uint64_t id);
 
 /* Answers with a return value (error = 0) or an error (val ignored). */
-int notify_respond(int notify_fd, struct seccomp_notif_resp *resp, size_t size, uint64_t id, int64_t val,
-		   int error);
+int notify_respond(int notify_fd, struct seccomp_notif_resp *resp, size_t size, uint64_t id, int64_t val, int error);
 
 /* Lets the kernel run the call as it is. Only for calls the kernel itself
  * still decides in full (its own checks cannot be raced past): never after

@@ -9,7 +9,7 @@
 
 #include "procinfo.h"
 
-#define STAT_START_FIELD 22   /* starttime, counting pid as field 1 */
+#define STAT_START_FIELD 22 /* starttime, counting pid as field 1 */
 
 static int parse_u64(const char *s, const char **end, uint64_t *out)
 {
@@ -44,12 +44,12 @@ int proc_stat_parse(const char *text, size_t len, struct proc_stat *out)
 	if (!p || p[1] != ' ' || !p[2] || p[3] != ' ')
 		return -EINVAL;
 	out->state = p[2];
-	p += 4;  /* field 4: ppid */
+	p += 4; /* field 4: ppid */
 	/* "12abc" is not a ppid: the field must end where the next begins */
 	if (parse_u64(p, &end, &value) < 0 || value > INT32_MAX || *end != ' ')
 		return -EINVAL;
 	out->ppid = (pid_t)value;
-	p = end + 1;  /* field 5: pgrp */
+	p = end + 1; /* field 5: pgrp */
 	if (parse_u64(p, &end, &value) < 0 || value > INT32_MAX || *end != ' ')
 		return -EINVAL;
 	out->pgrp = (pid_t)value;
@@ -89,8 +89,7 @@ bool proc_is_alive(pid_t pid, uint64_t start_time)
 {
 	struct proc_stat st = { 0 };
 
-	return proc_stat_read(pid, &st) == 0 && st.start_time == start_time && st.state != 'Z' &&
-	       st.state != 'X';
+	return proc_stat_read(pid, &st) == 0 && st.start_time == start_time && st.state != 'Z' && st.state != 'X';
 }
 
 bool proc_is_ancestor(pid_t ancestor, uint64_t start_time, pid_t pid)

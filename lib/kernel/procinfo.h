@@ -9,13 +9,13 @@
 #include <sys/types.h>
 
 #define PROCINFO_STAT_MAX 1024
-#define PROCINFO_MAX_ANCESTRY 256   /* deeper process chains are not followed */
+#define PROCINFO_MAX_ANCESTRY 256 /* deeper process chains are not followed */
 
 struct proc_stat {
 	pid_t ppid;
 	pid_t pgrp;
 	char state;
-	uint64_t start_time;   /* clock ticks after boot: tells a reused pid apart */
+	uint64_t start_time; /* clock ticks after boot: tells a reused pid apart */
 };
 
 /* Parses the text of /proc/PID/stat (the command name may hold anything,

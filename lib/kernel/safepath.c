@@ -75,7 +75,9 @@ int safepath_open(const char *path, uid_t uid)
 			char joined[PATH_MAX];
 
 			close(next);
-			if (n <= 0 || snprintf(joined, sizeof(joined), "%.*s/%s", (int)n, target, rest + at) >= (int)sizeof(joined)) {
+			if (n <= 0 ||
+			    snprintf(joined, sizeof(joined), "%.*s/%s", (int)n, target, rest + at) >=
+				    (int)sizeof(joined)) {
 				close(fd);
 				return n <= 0 ? -EINVAL : -ENAMETOOLONG;
 			}

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#define SAFEPATH_MAX_LINKS 40   /* as the kernel's MAXSYMLINKS */
+#define SAFEPATH_MAX_LINKS 40 /* as the kernel's MAXSYMLINKS */
 
 /* Opens absolute path as O_PATH (close-on-exec), following a symbolic link
  * only when uid neither owns it nor can write the directory holding it

@@ -17,13 +17,13 @@
 
 /* Rights that only make sense on directories; a rule on a file must not
  * carry them (the kernel answers EINVAL). */
-#define LL_DIRECTORY_ONLY (LL_FS_READ_DIR | LL_FS_REMOVE_DIR | LL_FS_REMOVE_FILE | LL_FS_MAKE_CHAR | \
-			   LL_FS_MAKE_DIR | LL_FS_MAKE_REG | LL_FS_MAKE_SOCK | LL_FS_MAKE_FIFO |     \
-			   LL_FS_MAKE_BLOCK | LL_FS_MAKE_SYM | LL_FS_REFER)
+#define LL_DIRECTORY_ONLY \
+	(LL_FS_READ_DIR | LL_FS_REMOVE_DIR | LL_FS_REMOVE_FILE | LL_FS_MAKE_CHAR | LL_FS_MAKE_DIR | LL_FS_MAKE_REG | \
+	 LL_FS_MAKE_SOCK | LL_FS_MAKE_FIFO | LL_FS_MAKE_BLOCK | LL_FS_MAKE_SYM | LL_FS_REFER)
 #define NET_ABI_NEEDED 4
 #define SCOPE_ABI_NEEDED 6
 #define SANDBOX_MAX_DEPTH 32
-#define SANDBOX_BIND_RULES_MAX 64   /* more net.bind ports than this: corral-helper decides */
+#define SANDBOX_BIND_RULES_MAX 64 /* more net.bind ports than this: corral-helper decides */
 
 static int add_path_rule(struct sandbox_plan *plan, const char *path, uint64_t access)
 {
@@ -76,7 +76,8 @@ static void plan_network(const struct policy *policy, const struct row_layer *ro
 	 * random port without it */
 	plan->filter.notify_listen = (rows[KEY_NET_BIND].by & BY_HELPER) != 0;
 	plan->filter.notify_net = ((rows[KEY_NET_CONNECT].by | rows[KEY_NET_DENY].by | rows[KEY_NET_LOOPBACK].by |
-				    rows[KEY_IPC_UNIX].by | rows[KEY_IPC_ABSTRACT_UNIX].by) & BY_HELPER) != 0;
+				    rows[KEY_IPC_UNIX].by | rows[KEY_IPC_ABSTRACT_UNIX].by) &
+				   BY_HELPER) != 0;
 	if (rows[KEY_IPC_ABSTRACT_UNIX].by & BY_LANDLOCK)
 		plan->handled.scoped |= LL_SCOPE_ABSTRACT_UNIX;
 	if (rows[KEY_IPC_SIGNALS].by & BY_LANDLOCK)
@@ -129,7 +130,8 @@ static int plan_files(const struct policy *policy, const struct row_layer *rows,
 	/* the kernel opens the dynamic loader for exec with every dynamically
 	 * linked program: it must be executable whatever fs.exec names (the
 	 * noexec mounts keep it from mapping programs from outside fs.exec) */
-	if (policy_is_set(policy, KEY_FS_EXEC) && !path_is_inside_any(LOADER_INTERPRETER, policy_list(policy, KEY_FS_EXEC)))
+	if (policy_is_set(policy, KEY_FS_EXEC) &&
+	    !path_is_inside_any(LOADER_INTERPRETER, policy_list(policy, KEY_FS_EXEC)))
 		return add_path_rule(plan, LOADER_INTERPRETER, LL_FS_READ_FILE | LL_FS_EXECUTE);
 	return 0;
 }
@@ -167,7 +169,7 @@ out:
 	if (r < 0)
 		sandbox_plan_free(plan);
 	return r;
-}/* A denied path the user cannot open in any way anyway (read, write or
+} /* A denied path the user cannot open in any way anyway (read, write or
  * search/execute refused by its permissions, e.g. /etc/shadow) needs no
  * carving: carving costs a rule per sibling entry at session start. The
  * check runs as the user, in the session's process. */
@@ -180,7 +182,8 @@ static bool reachable(const char *path)
 static bool deny_below(const struct strlist *deny, const char *tree)
 {
 	for (size_t i = 0; deny && i < deny->count; i++)
-		if (strcmp(deny->items[i], tree) != 0 && path_is_inside(deny->items[i], tree) && reachable(deny->items[i]))
+		if (strcmp(deny->items[i], tree) != 0 && path_is_inside(deny->items[i], tree) &&
+		    reachable(deny->items[i]))
 			return true;
 	return false;
 }
@@ -202,8 +205,7 @@ static bool denied_are_files(const struct strlist *deny, const char *tree)
 
 /* One rule on an open fd; the rights that only fit directories are
  * dropped for anything else. */
-static int grant_fd(int ruleset, int fd, const char *path, uint64_t access, uint64_t handled, char *err,
-		    size_t errlen)
+static int grant_fd(int ruleset, int fd, const char *path, uint64_t access, uint64_t handled, char *err, size_t errlen)
 {
 	struct stat st;
 	int r;
@@ -223,20 +225,21 @@ static int open_policy_path(const char *path, uid_t uid, char *err, size_t errle
 	int fd = safepath_open(path, uid);
 
 	if (fd == -ELOOP)
-		snprintf(err, errlen,
-			 "policy path '%s' leads through a symbolic link the user could have made; refusing to follow it", path);
+		snprintf(
+			err, errlen,
+			"policy path '%s' leads through a symbolic link the user could have made; refusing to follow it",
+			path);
 	else if (fd < 0 && fd != -ENOENT && fd != -ENOTDIR)
 		snprintf(err, errlen, "cannot open '%s' for a Landlock rule: %s", path, strerror(-fd));
 	return fd == -ENOTDIR ? -ENOENT : fd;
 }
 
-static int grant(int ruleset, const char *path, uid_t uid, uint64_t access, uint64_t handled, char *err,
-		 size_t errlen)
+static int grant(int ruleset, const char *path, uid_t uid, uint64_t access, uint64_t handled, char *err, size_t errlen)
 {
 	int fd = open_policy_path(path, uid, err, errlen), r;
 
 	if (fd < 0)
-		return fd == -ENOENT ? 0 : fd;  /* nothing there to grant */
+		return fd == -ENOENT ? 0 : fd; /* nothing there to grant */
 	r = grant_fd(ruleset, fd, path, access, handled, err, errlen);
 	close(fd);
 	return r;
@@ -287,7 +290,7 @@ static int grant_around(int ruleset, int dirfd, const char *tree, uint64_t acces
 			continue;
 		entry = openat(dirfd, de->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (entry < 0)
-			continue;   /* gone meanwhile: nothing to grant */
+			continue; /* gone meanwhile: nothing to grant */
 		if (fstat(entry, &st) == 0 && !S_ISLNK(st.st_mode)) {
 			if (deny_below(deny, child))
 				r = grant_around(ruleset, entry, child, access, handled, deny, depth + 1, err, errlen);
@@ -313,9 +316,10 @@ static int check_denied_links(const struct sandbox_plan *plan, char *err, size_t
 			granted = path_is_inside(path, plan->paths[j].path);
 		if (!granted || lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink <= 1)
 			continue;
-		snprintf(err, errlen,
-			 "fs.deny: '%s' has %lu names (hard links); another of them in a granted tree would still reach it",
-			 path, (unsigned long)st.st_nlink);
+		snprintf(
+			err, errlen,
+			"fs.deny: '%s' has %lu names (hard links); another of them in a granted tree would still reach it",
+			path, (unsigned long)st.st_nlink);
 		return -EMLINK;
 	}
 	return 0;
@@ -323,7 +327,7 @@ static int check_denied_links(const struct sandbox_plan *plan, char *err, size_t
 
 static int apply_landlock(const struct sandbox_plan *plan, char *err, size_t errlen)
 {
-	uid_t uid = plan->uid;   /* also when root applies it (a cron session) */
+	uid_t uid = plan->uid; /* also when root applies it (a cron session) */
 	int ruleset, r = 0;
 
 	r = check_denied_links(plan, err, errlen);
@@ -383,8 +387,7 @@ int sandbox_apply(const struct sandbox_plan *plan, int abi, int *listener, char 
 
 	err[0] = '\0';
 	if (abi < plan->abi_needed) {
-		snprintf(err, errlen, "kernel Landlock ABI %d is older than the plan's %d", abi,
-			 plan->abi_needed);
+		snprintf(err, errlen, "kernel Landlock ABI %d is older than the plan's %d", abi, plan->abi_needed);
 		return -EOPNOTSUPP;
 	}
 	if (plan->handled.fs || plan->handled.net || plan->handled.scoped) {

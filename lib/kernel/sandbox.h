@@ -16,20 +16,20 @@
 #define SANDBOX_ERR_MAX 512
 
 struct sandbox_path_rule {
-	const char *path;     /* points into the policy */
-	uint64_t access;      /* directory rights; trimmed for files at apply time */
+	const char *path; /* points into the policy */
+	uint64_t access;  /* directory rights; trimmed for files at apply time */
 };
 
 struct sandbox_plan {
-	int abi_needed;                  /* the lowest Landlock ABI that enforces it all */
-	uid_t uid;                       /* whose links count as planted (whoever applies the plan) */
-	struct landlock_rights handled;  /* before trimming to the running ABI */
+	int abi_needed;                 /* the lowest Landlock ABI that enforces it all */
+	uid_t uid;                      /* whose links count as planted (whoever applies the plan) */
+	struct landlock_rights handled; /* before trimming to the running ABI */
 	struct sandbox_path_rule *paths;
 	size_t n_paths;
-	const struct port_set *bind_ports;     /* when handled.net has BIND */
+	const struct port_set *bind_ports;       /* when handled.net has BIND */
 	const struct netrule_set *connect_ports; /* when handled.net has CONNECT */
-	const struct strlist *deny;      /* fs.deny: carved out of the granted trees (no mount view) */
-	const struct strlist *deny_links;  /* fs.deny: denied files with other names are refused */
+	const struct strlist *deny;              /* fs.deny: carved out of the granted trees (no mount view) */
+	const struct strlist *deny_links;        /* fs.deny: denied files with other names are refused */
 	struct syscall_filter_options filter;
 };
 

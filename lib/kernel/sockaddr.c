@@ -8,7 +8,7 @@
 
 #include "sockaddr.h"
 
-#define SIN6_LEN_RFC2133 24   /* the shortest sockaddr_in6 the kernel takes */
+#define SIN6_LEN_RFC2133 24 /* the shortest sockaddr_in6 the kernel takes */
 
 /* A connect or send to the unspecified address (0.0.0.0, ::, ::ffff:0.0.0.0)
  * goes to this host: the kernel routes it over loopback. It is decided as

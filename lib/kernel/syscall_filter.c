@@ -74,8 +74,8 @@ const struct syscall_denial syscall_denials[] = {
 const size_t syscall_denials_count = sizeof(syscall_denials) / sizeof(syscall_denials[0]);
 
 static const unsigned long namespace_flags[] = {
-	CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
-	CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWTIME,
+	CLONE_NEWNS,   CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC,
+	CLONE_NEWUSER, CLONE_NEWPID,    CLONE_NEWNET, CLONE_NEWTIME,
 };
 
 /* Terminal injection; the kernel reads the request as 32 bits, so only
@@ -121,7 +121,7 @@ static int add_main_rules(scmp_filter_ctx ctx)
 /* The argument allowlists (socket, personality) as a small cBPF program,
  * written with symbolic labels and resolved by bpf_assemble(). */
 enum bpf_label {
-	NEXT,             /* the following instruction */
+	NEXT, /* the following instruction */
 	ALLOW,
 	PERSONALITY,
 	SOCKET,
@@ -145,23 +145,37 @@ struct bpf_insn {
 	uint16_t code;
 	uint32_t k;
 	enum bpf_label jt, jf;
-	enum bpf_label defines;   /* a label marker (code unused) when not NEXT */
+	enum bpf_label defines; /* a label marker (code unused) when not NEXT */
 };
 
 #define BPF_PROGRAM_MAX 128
-#define LOAD(off) { BPF_LD | BPF_W | BPF_ABS, (off), NEXT, NEXT, NEXT }
-#define JEQ(value, yes, no) { BPF_JMP | BPF_JEQ | BPF_K, (value), (yes), (no), NEXT }
-#define AND(mask) { BPF_ALU | BPF_AND | BPF_K, (mask), NEXT, NEXT, NEXT }
-#define RET(value) { BPF_RET | BPF_K, (value), NEXT, NEXT, NEXT }
-#define LABEL(l) { 0, 0, NEXT, NEXT, (l) }
-#define ARG_LOW(n) (uint32_t)(offsetof(struct seccomp_data, args[n]))  /* little endian */
+#define LOAD(off) \
+	{ \
+		BPF_LD | BPF_W | BPF_ABS, (off), NEXT, NEXT, NEXT \
+	}
+#define JEQ(value, yes, no) \
+	{ \
+		BPF_JMP | BPF_JEQ | BPF_K, (value), (yes), (no), NEXT \
+	}
+#define AND(mask) \
+	{ \
+		BPF_ALU | BPF_AND | BPF_K, (mask), NEXT, NEXT, NEXT \
+	}
+#define RET(value) \
+	{ \
+		BPF_RET | BPF_K, (value), NEXT, NEXT, NEXT \
+	}
+#define LABEL(l) \
+	{ \
+		0, 0, NEXT, NEXT, (l) \
+	}
+#define ARG_LOW(n) (uint32_t)(offsetof(struct seccomp_data, args[n])) /* little endian */
 #define ARG_HIGH(n) (ARG_LOW(n) + 4)
-#define ERRNO(e) (SECCOMP_RET_ERRNO | ((e) & SECCOMP_RET_DATA))
+#define ERRNO(e) (SECCOMP_RET_ERRNO | ((e)&SECCOMP_RET_DATA))
 
 /* Resolves labels into forward jump offsets. -EINVAL when a jump goes
  * backwards, too far, or to an undefined label. */
-static int bpf_assemble(const struct bpf_insn *in, size_t n_in, struct sock_filter *out,
-			size_t out_max, size_t *n_out)
+static int bpf_assemble(const struct bpf_insn *in, size_t n_in, struct sock_filter *out, size_t out_max, size_t *n_out)
 {
 	size_t at[LABEL_COUNT], n = 0;
 
@@ -299,7 +313,7 @@ static int install_decision_filter(const struct syscall_filter_options *options,
 
 		LABEL(INET),
 		LOAD(ARG_LOW(1)),
-		AND(0xf),  /* the type without SOCK_NONBLOCK / SOCK_CLOEXEC */
+		AND(0xf), /* the type without SOCK_NONBLOCK / SOCK_CLOEXEC */
 		JEQ(SOCK_DGRAM, DATAGRAM, NEXT),
 		JEQ(SOCK_STREAM, NEXT, REFUSE_TYPE),
 		LOAD(ARG_LOW(2)),
@@ -328,7 +342,7 @@ static int install_decision_filter(const struct syscall_filter_options *options,
 		RET(ERRNO(ESOCKTNOSUPPORT)),
 		LABEL(REFUSE_FAMILY),
 		RET(ERRNO(EAFNOSUPPORT)),
-		LABEL(REFUSE_EPERM),   /* and PRIO_USER, IOPRIO_WHO_USER */
+		LABEL(REFUSE_EPERM), /* and PRIO_USER, IOPRIO_WHO_USER */
 		RET(ERRNO(EPERM)),
 		LABEL(ALLOW),
 		RET(SECCOMP_RET_ALLOW),
@@ -365,7 +379,7 @@ bool syscall_filter_in_session(void)
 bool syscall_filter_traps(const struct syscall_filter_options *options)
 {
 	return options->notify_net || options->notify_memfd || options->notify_listen || options->notify_bind ||
-	       options->notify_cross_process || options->notify_signals;
+		options->notify_cross_process || options->notify_signals;
 }
 
 int syscall_filter_install(const struct syscall_filter_options *options, int *listener)

@@ -8,8 +8,8 @@
 #include <stddef.h>
 
 struct syscall_denial {
-	const char *name;   /* as libseccomp and the man page call it */
-	int error;          /* errno returned */
+	const char *name; /* as libseccomp and the man page call it */
+	int error;        /* errno returned */
 	const char *why;
 };
 
@@ -18,14 +18,14 @@ extern const struct syscall_denial syscall_denials[];
 extern const size_t syscall_denials_count;
 
 struct syscall_filter_options {
-	bool allow_udp;         /* UDP sockets (no allow list, or a rule allows udp) */
-	bool allow_icmp;        /* ICMP / ICMPv6 ping sockets (a rule allows icmp) */
+	bool allow_udp;  /* UDP sockets (no allow list, or a rule allows udp) */
+	bool allow_icmp; /* ICMP / ICMPv6 ping sockets (a rule allows icmp) */
 	/* What goes to corral-helper (seccomp user notification). Nothing is
 	 * trapped unless the policy needs the helper to decide it. */
-	bool notify_net;        /* connect, sendto with an address, sendmsg, sendmmsg */
-	bool notify_memfd;      /* memfd_create: the helper makes a non-executable one */
-	bool notify_listen;     /* listen: an unbound TCP socket would take a random port past net.bind */
-	bool notify_bind;       /* bind: net.bind too wide for a Landlock rule per port */
+	bool notify_net;    /* connect, sendto with an address, sendmsg, sendmmsg */
+	bool notify_memfd;  /* memfd_create: the helper makes a non-executable one */
+	bool notify_listen; /* listen: an unbound TCP socket would take a random port past net.bind */
+	bool notify_bind;   /* bind: net.bind too wide for a Landlock rule per port */
 	/* prlimit64, setpriority, sched_set*, ioprio_set, migrate_pages and
 	 * move_pages naming another process, kcmp, process_madvise: the helper
 	 * lets them through for the session's own processes only (ipc.signals

@@ -50,17 +50,16 @@ bool config_is_valid(const struct config *config)
 
 /* Root-owned and writable by nobody else; a sticky world-writable
  * directory (/tmp) is tolerated on the way, its entries cannot be swapped. */
-static int check_owner_mode(const struct stat *st, bool is_dir, const char *display,
-			    const char *what, struct diag_list *diags)
+static int check_owner_mode(const struct stat *st, bool is_dir, const char *display, const char *what,
+			    struct diag_list *diags)
 {
 	if (st->st_uid != 0) {
-		diag_add(diags, DIAG_ERROR, display, 0, "%s is owned by uid %u, not root",
-			 what, (unsigned)st->st_uid);
+		diag_add(diags, DIAG_ERROR, display, 0, "%s is owned by uid %u, not root", what, (unsigned)st->st_uid);
 		return -EPERM;
 	}
 	if ((st->st_mode & (S_IWGRP | S_IWOTH)) && !(is_dir && (st->st_mode & S_ISVTX))) {
-		diag_add(diags, DIAG_ERROR, display, 0, "%s is writable by group or others (mode %04o)",
-			 what, (unsigned)(st->st_mode & 07777));
+		diag_add(diags, DIAG_ERROR, display, 0, "%s is writable by group or others (mode %04o)", what,
+			 (unsigned)(st->st_mode & 07777));
 		return -EPERM;
 	}
 	return 0;
@@ -116,8 +115,8 @@ static int open_trusted_dir(const char *dir, const char *display, struct diag_li
 					 "'%s' on the way to the file is a symbolic link or not a directory",
 					 component);
 			else
-				diag_add(diags, DIAG_ERROR, display, 0, "cannot open directory '%s': %s",
-					 component, strerror(-r));
+				diag_add(diags, DIAG_ERROR, display, 0, "cannot open directory '%s': %s", component,
+					 strerror(-r));
 			goto fail;
 		}
 		close(fd);
@@ -168,9 +167,8 @@ static int parse_section_name(const char *name, enum section_kind *kind, const c
 	return 0;
 }
 
-static int add_config_section(struct config *config, const struct ini_section *ini,
-			      const char *file, enum section_kind kind,
-			      struct config_section **out)
+static int add_config_section(struct config *config, const struct ini_section *ini, const char *file,
+			      enum section_kind kind, struct config_section **out)
 {
 	struct config_section *s;
 
@@ -190,8 +188,7 @@ static int add_config_section(struct config *config, const struct ini_section *i
 	return 0;
 }
 
-static int add_setting(struct config_section *s, int key, enum list_op op,
-		       struct strlist *items, unsigned line)
+static int add_setting(struct config_section *s, int key, enum list_op op, struct strlist *items, unsigned line)
 {
 	struct config_setting *setting;
 
@@ -207,8 +204,8 @@ static int add_setting(struct config_section *s, int key, enum list_op op,
 	return 0;
 }
 
-static void unknown_key(const struct ini_entry *e, const char *file, const char *section,
-			bool is_global, struct diag_list *diags)
+static void unknown_key(const struct ini_entry *e, const char *file, const char *section, bool is_global,
+			struct diag_list *diags)
 {
 	char lower[64];
 	size_t i;
@@ -217,12 +214,10 @@ static void unknown_key(const struct ini_entry *e, const char *file, const char 
 		lower[i] = (char)(e->key[i] >= 'A' && e->key[i] <= 'Z' ? e->key[i] + 32 : e->key[i]);
 	lower[i] = '\0';
 	if (!is_global && global_key_lookup(e->key) >= 0)
-		diag_add(diags, DIAG_ERROR, file, e->line, "key '%s' belongs in [global], not [%s]",
-			 e->key, section);
+		diag_add(diags, DIAG_ERROR, file, e->line, "key '%s' belongs in [global], not [%s]", e->key, section);
 	else if (is_global && key_lookup(e->key) >= 0)
 		diag_add(diags, DIAG_ERROR, file, e->line,
-			 "key '%s' is a policy key; [global] only takes exempt_users and exempt_groups",
-			 e->key);
+			 "key '%s' is a policy key; [global] only takes exempt_users and exempt_groups", e->key);
 	else if (strcmp(lower, e->key) != 0 && (key_lookup(lower) >= 0 || global_key_lookup(lower) >= 0))
 		diag_add(diags, DIAG_ERROR, file, e->line, "unknown key '%s' in [%s] (keys are lowercase: '%s')",
 			 e->key, section, lower);
@@ -231,8 +226,7 @@ static void unknown_key(const struct ini_entry *e, const char *file, const char 
 }
 
 /* Checks one key = value and, when valid, records it in s. */
-static int convert_entry(struct config_section *s, const struct ini_entry *e, bool is_global,
-			 struct diag_list *diags)
+static int convert_entry(struct config_section *s, const struct ini_entry *e, bool is_global, struct diag_list *diags)
 {
 	char err[CONFIG_ERR_MAX] = "";
 	const struct key_info *info;
@@ -269,13 +263,12 @@ static int convert_entry(struct config_section *s, const struct ini_entry *e, bo
 		if (items.count == 0)
 			diag_add(diags, DIAG_ERROR, s->file, e->line, "key '%s' needs a value", e->key);
 		else
-			diag_add(diags, DIAG_ERROR, s->file, e->line,
-				 "key '%s' takes one value, not a list of %zu", e->key, items.count);
+			diag_add(diags, DIAG_ERROR, s->file, e->line, "key '%s' takes one value, not a list of %zu",
+				 e->key, items.count);
 		goto out;
 	}
 	if (op != LIST_SET && items.count == 0) {
-		diag_add(diags, DIAG_ERROR, s->file, e->line, "key '%s': nothing after '%c'",
-			 e->key, e->value[0]);
+		diag_add(diags, DIAG_ERROR, s->file, e->line, "key '%s': nothing after '%c'", e->key, e->value[0]);
 		goto out;
 	}
 	for (size_t i = 0; i < items.count; i++) {
@@ -371,8 +364,7 @@ static void apply_exemptions(struct config *config, bool trusted)
 	}
 	/* root owns the config: confining it protects nothing, and a broken
 	 * file must never lock it out */
-	if (!strlist_contains(&config->exempt_users, "root") &&
-	    strlist_append(&config->exempt_users, "root") < 0)
+	if (!strlist_contains(&config->exempt_users, "root") && strlist_append(&config->exempt_users, "root") < 0)
 		config->diags.out_of_memory = true;
 }
 
@@ -403,8 +395,8 @@ static int load_dropins(struct config *config, int parent_fd, const char *dir_di
 	if (dfd < 0) {
 		if (errno == ENOENT)
 			return 0;
-		diag_add(&config->diags, DIAG_ERROR, dir_display, 0, "cannot open directory: %s%s",
-			 strerror(errno), errno == ENOTDIR || errno == ELOOP ? " (symbolic link?)" : "");
+		diag_add(&config->diags, DIAG_ERROR, dir_display, 0, "cannot open directory: %s%s", strerror(errno),
+			 errno == ENOTDIR || errno == ELOOP ? " (symbolic link?)" : "");
 		*trusted = false;
 		return 0;
 	}
@@ -421,8 +413,7 @@ static int load_dropins(struct config *config, int parent_fd, const char *dir_di
 		if (!is_dropin_name(de->d_name))
 			continue;
 		if (names.count >= CONFIG_MAX_FILES) {
-			diag_add(&config->diags, DIAG_ERROR, dir_display, 0, "more than %d files",
-				 CONFIG_MAX_FILES);
+			diag_add(&config->diags, DIAG_ERROR, dir_display, 0, "more than %d files", CONFIG_MAX_FILES);
 			goto out;
 		}
 		r = strlist_append(&names, de->d_name);
@@ -516,7 +507,7 @@ static size_t file_rank(const char *file)
 	for (size_t i = 0; file && i < sort_files->count; i++)
 		if (strcmp(sort_files->items[i], file) == 0)
 			return i;
-	return (size_t)-1;  /* diagnostics without a file go last */
+	return (size_t)-1; /* diagnostics without a file go last */
 }
 
 static int compare_diags(const void *a, const void *b)

@@ -22,23 +22,23 @@ enum section_kind {
 };
 
 enum list_op {
-	LIST_SET,      /* value replaces the inherited list */
-	LIST_APPEND,   /* "+..." */
-	LIST_REMOVE,   /* "-..." */
+	LIST_SET,    /* value replaces the inherited list */
+	LIST_APPEND, /* "+..." */
+	LIST_REMOVE, /* "-..." */
 };
 
 struct config_setting {
-	int key;                 /* enum policy_key, or enum global_key in [global] */
+	int key; /* enum policy_key, or enum global_key in [global] */
 	enum list_op op;
-	struct strlist items;    /* as written; scalars hold exactly one item */
+	struct strlist items; /* as written; scalars hold exactly one item */
 	unsigned line;
 };
 
 struct config_section {
 	enum section_kind kind;
-	char *name;              /* "default", "group:students", ... */
-	const char *target;      /* the group or user name, inside name */
-	const char *file;        /* points into config.files */
+	char *name;         /* "default", "group:students", ... */
+	const char *target; /* the group or user name, inside name */
+	const char *file;   /* points into config.files */
 	unsigned line;
 	struct config_setting *settings;
 	size_t count;

@@ -23,8 +23,7 @@ void diag_list_free(struct diag_list *list)
 	diag_list_init(list);
 }
 
-void diag_add(struct diag_list *list, enum diag_level level, const char *file,
-	      unsigned line, const char *fmt, ...)
+void diag_add(struct diag_list *list, enum diag_level level, const char *file, unsigned line, const char *fmt, ...)
 {
 	char message[DIAG_MESSAGE_MAX];
 	struct diag *d;

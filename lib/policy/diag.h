@@ -26,7 +26,7 @@ struct diag_list {
 	size_t count;
 	size_t capacity;
 	size_t n_errors;
-	bool out_of_memory;  /* a diagnostic was lost: treat as an error */
+	bool out_of_memory; /* a diagnostic was lost: treat as an error */
 	size_t added;
 };
 
@@ -35,9 +35,8 @@ void diag_list_free(struct diag_list *list);
 
 /* Records one diagnostic. Never fails loudly: on allocation failure the
  * list remembers it lost one (diag_has_errors() then returns true). */
-__attribute__((format(printf, 5, 6)))
-void diag_add(struct diag_list *list, enum diag_level level, const char *file,
-	      unsigned line, const char *fmt, ...);
+__attribute__((format(printf, 5, 6))) void diag_add(struct diag_list *list, enum diag_level level, const char *file,
+						    unsigned line, const char *fmt, ...);
 
 bool diag_has_errors(const struct diag_list *list);
 

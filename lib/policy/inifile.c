@@ -64,8 +64,8 @@ static int add_section(struct ini_file *file, const char *start, const char *end
 	return 0;
 }
 
-static int add_entry(struct ini_section *s, const char *kstart, const char *kend,
-		     const char *vstart, const char *vend, unsigned line)
+static int add_entry(struct ini_section *s, const char *kstart, const char *kend, const char *vstart, const char *vend,
+		     unsigned line)
 {
 	struct ini_entry *e;
 
@@ -118,9 +118,10 @@ static void check_duplicates(const struct ini_file *file, const char *path, stru
 			if (!lower_equal(a->name, b->name))
 				continue;
 			if (strcmp(a->name, b->name) != 0) {
-				diag_add(diags, DIAG_ERROR, path, a->line,
-					 "section [%s] differs from [%s] (line %u) only in case; the INI parser cannot tell them apart",
-					 a->name, b->name, b->line);
+				diag_add(
+					diags, DIAG_ERROR, path, a->line,
+					"section [%s] differs from [%s] (line %u) only in case; the INI parser cannot tell them apart",
+					a->name, b->name, b->line);
 				continue;
 			}
 		}
@@ -137,9 +138,10 @@ static void check_duplicates(const struct ini_file *file, const char *path, stru
 				for (size_t m = 0; m < limit; m++) {
 					if (!lower_equal(b->entries[m].key, e->key))
 						continue;
-					diag_add(diags, DIAG_ERROR, path, e->line,
-						 "key '%s': duplicate in [%s], first set at line %u (the INI parser would silently keep only the last)",
-						 e->key, a->name, b->entries[m].line);
+					diag_add(
+						diags, DIAG_ERROR, path, e->line,
+						"key '%s': duplicate in [%s], first set at line %u (the INI parser would silently keep only the last)",
+						e->key, a->name, b->entries[m].line);
 					reported = true;
 					break;
 				}
@@ -148,8 +150,8 @@ static void check_duplicates(const struct ini_file *file, const char *path, stru
 	}
 }
 
-static int scan_line(struct ini_file *out, const char *start, const char *end, unsigned lineno,
-		     const char *path, struct diag_list *diags)
+static int scan_line(struct ini_file *out, const char *start, const char *end, unsigned lineno, const char *path,
+		     struct diag_list *diags)
 {
 	const char *eq, *kend, *vstart, *vend, *cut;
 	bool ambiguous;
@@ -193,8 +195,7 @@ static int scan_line(struct ini_file *out, const char *start, const char *end, u
 	}
 	eq = memchr(start, '=', (size_t)(end - start));
 	if (!eq) {
-		diag_add(diags, DIAG_ERROR, path, lineno,
-			 "not a [section] header, a 'key = value' line or a comment");
+		diag_add(diags, DIAG_ERROR, path, lineno, "not a [section] header, a 'key = value' line or a comment");
 		return 0;
 	}
 	kend = eq;
@@ -204,17 +205,18 @@ static int scan_line(struct ini_file *out, const char *start, const char *end, u
 		return 0;
 	}
 	if (out->count == 0) {
-		diag_add(diags, DIAG_ERROR, path, lineno, "key '%.*s' is outside any [section]",
-			 (int)(kend - start), start);
+		diag_add(diags, DIAG_ERROR, path, lineno, "key '%.*s' is outside any [section]", (int)(kend - start),
+			 start);
 		return 0;
 	}
 	vstart = eq + 1;
 	vend = end;
 	cut = comment_start(vstart, vend, &ambiguous);
 	if (ambiguous) {
-		diag_add(diags, DIAG_ERROR, path, lineno,
-			 "key '%.*s': '%c' inside a value starts a comment for the INI parser; quote the item or put a space before the comment",
-			 (int)(kend - start), start, *cut);
+		diag_add(
+			diags, DIAG_ERROR, path, lineno,
+			"key '%.*s': '%c' inside a value starts a comment for the INI parser; quote the item or put a space before the comment",
+			(int)(kend - start), start, *cut);
 		return 0;
 	}
 	vend = cut;
@@ -222,8 +224,8 @@ static int scan_line(struct ini_file *out, const char *start, const char *end, u
 	return add_entry(&out->sections[out->count - 1], start, kend, vstart, vend, lineno);
 }
 
-int ini_scan_buffer(const char *buf, size_t len, const char *display_path,
-		    struct ini_file *out, struct diag_list *diags)
+int ini_scan_buffer(const char *buf, size_t len, const char *display_path, struct ini_file *out,
+		    struct diag_list *diags)
 {
 	size_t errors_before = diags->n_errors;
 	const char *p = buf, *limit = buf + len;
@@ -241,8 +243,7 @@ int ini_scan_buffer(const char *buf, size_t len, const char *display_path,
 		lineno++;
 		if ((size_t)(end - p) > INIFILE_LINE_MAX)
 			diag_add(diags, DIAG_ERROR, display_path, lineno,
-				 "line is longer than %zu characters (the INI parser would cut it)",
-				 INIFILE_LINE_MAX);
+				 "line is longer than %zu characters (the INI parser would cut it)", INIFILE_LINE_MAX);
 		else if ((r = scan_line(out, p, end, lineno, display_path, diags)) < 0)
 			return r;
 		p = nl ? nl + 1 : limit;
@@ -274,8 +275,7 @@ void ini_file_free(struct ini_file *file)
 static struct diag_list *current_diags;
 static const char *current_path;
 
-__attribute__((format(printf, 1, 2)))
-static int iniparser_error_to_diag(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static int iniparser_error_to_diag(const char *fmt, ...)
 {
 	char message[DIAG_MESSAGE_MAX];
 	va_list ap;
@@ -317,7 +317,7 @@ static int read_bounded(int fd, char **out, size_t *outlen)
 			return r;
 		}
 		if (len < cap)
-			break;   /* end of file */
+			break; /* end of file */
 	}
 	if (len > INIFILE_SIZE_MAX) {
 		free(buf);
@@ -384,13 +384,12 @@ static void cross_check(const struct ini_file *file, const dictionary *d, struct
 		lowercase_into(name, sizeof(name), s->name, NULL);
 		if (iniparser_getsecnkeys(d, name) != (int)keys)
 			diag_add(diags, DIAG_ERROR, file->path, s->line,
-				 "section [%s]: the INI parser read %d keys where %zu are written",
-				 s->name, iniparser_getsecnkeys(d, name), keys);
+				 "section [%s]: the INI parser read %d keys where %zu are written", s->name,
+				 iniparser_getsecnkeys(d, name), keys);
 	}
 	if (iniparser_getnsec(d) != (int)distinct)
 		diag_add(diags, DIAG_ERROR, file->path, 0,
-			 "the INI parser read %d plain sections where %zu are written",
-			 iniparser_getnsec(d), distinct);
+			 "the INI parser read %d plain sections where %zu are written", iniparser_getnsec(d), distinct);
 
 	for (size_t i = 0; i < file->count; i++) {
 		const struct ini_section *s = &file->sections[i];
@@ -400,16 +399,17 @@ static void cross_check(const struct ini_file *file, const dictionary *d, struct
 			const char *got;
 
 			if (expected_value(e->value, expected, sizeof(expected)) < 0)
-				continue;  /* the policy checks report the bad quoting */
+				continue; /* the policy checks report the bad quoting */
 			lowercase_into(name, sizeof(name), s->name, e->key);
 			got = iniparser_getstring(d, name, NULL);
 			if (!got)
 				diag_add(diags, DIAG_ERROR, file->path, e->line,
 					 "key '%s': the INI parser did not read this line", e->key);
 			else if (strcmp(got, expected) != 0)
-				diag_add(diags, DIAG_ERROR, file->path, e->line,
-					 "key '%s': the INI parser reads this value as '%s'; write it so both read the same (double quotes, no ';' or '#' inside)",
-					 e->key, got);
+				diag_add(
+					diags, DIAG_ERROR, file->path, e->line,
+					"key '%s': the INI parser reads this value as '%s'; write it so both read the same (double quotes, no ';' or '#' inside)",
+					e->key, got);
 		}
 	}
 }
@@ -426,8 +426,7 @@ int ini_parse_fd(int fd, const char *display_path, struct ini_file *out, struct 
 	memset(out, 0, sizeof(*out));
 	r = read_bounded(fd, &buf, &len);
 	if (r == -EFBIG) {
-		diag_add(diags, DIAG_ERROR, display_path, 0, "file is larger than %zu bytes",
-			 INIFILE_SIZE_MAX);
+		diag_add(diags, DIAG_ERROR, display_path, 0, "file is larger than %zu bytes", INIFILE_SIZE_MAX);
 		return -EINVAL;
 	}
 	if (r < 0) {

@@ -115,8 +115,8 @@ bool key_name_is_valid(const char *name)
 	for (size_t i = 0; i < len; i++) {
 		char c = name[i];
 
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '.' || c == '_' || c == '-')
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+		    c == '_' || c == '-')
 			continue;
 		if (c == '$' && i == len - 1)
 			continue;
@@ -141,7 +141,6 @@ static bool env_name_is_valid(const char *name, size_t len, bool allow_globs)
 	return true;
 }
 
-
 /* "'ITEM' is not WHAT": the one wording of a value that does not parse. */
 static int not_a(const char *item, const char *what, char *err, size_t errlen)
 {
@@ -165,8 +164,8 @@ static int compile_bool(const struct key_info *key, const char *item, void *fiel
 	return value_parse_bool(item, field) < 0 ? not_a(item, "a boolean (yes/no)", err, errlen) : 0;
 }
 
-static int compile_number(int (*parse)(const char *, uint64_t *), const char *what, const char *item,
-			  void *field, char *err, size_t errlen)
+static int compile_number(int (*parse)(const char *, uint64_t *), const char *what, const char *item, void *field,
+			  char *err, size_t errlen)
 {
 	return parse(item, field) < 0 ? not_a(item, what, err, errlen) : 0;
 }
@@ -180,8 +179,7 @@ static int compile_count(const struct key_info *key, const char *item, void *fie
 static int compile_size(const struct key_info *key, const char *item, void *field, char *err, size_t errlen)
 {
 	(void)key;
-	return compile_number(value_parse_size, "a size (N, NK, NM, NG, NT or unlimited)", item, field, err,
-			      errlen);
+	return compile_number(value_parse_size, "a size (N, NK, NM, NG, NT or unlimited)", item, field, err, errlen);
 }
 
 static int compile_percent(const struct key_info *key, const char *item, void *field, char *err, size_t errlen)
@@ -190,8 +188,7 @@ static int compile_percent(const struct key_info *key, const char *item, void *f
 	return compile_number(value_parse_percent, "a percentage of one CPU (1-409600)", item, field, err, errlen);
 }
 
-static int compile_duration(const struct key_info *key, const char *item, void *field, char *err,
-			    size_t errlen)
+static int compile_duration(const struct key_info *key, const char *item, void *field, char *err, size_t errlen)
 {
 	(void)key;
 	return compile_number(value_parse_duration, "a duration (Ns, Nm, Nh or Nd, not zero)", item, field, err,
@@ -232,8 +229,8 @@ static int check_path(const struct key_info *key, const char *item, char *err, s
 	return path_check_syntax(item, err, errlen);
 }
 
-static int expand_path(const struct key_info *key, const char *item, const char *user, const char *home,
-		       char *out, size_t outlen, char *err, size_t errlen)
+static int expand_path(const struct key_info *key, const char *item, const char *user, const char *home, char *out,
+		       size_t outlen, char *err, size_t errlen)
 {
 	(void)key;
 	return path_expand(item, user, home, out, outlen, err, errlen);
@@ -289,8 +286,8 @@ static int check_command(const struct key_info *key, const char *item, char *err
 	return 0;
 }
 
-static int canonical_command(const struct key_info *key, const char *item, const char *user,
-			     const char *home, char *out, size_t outlen, char *err, size_t errlen)
+static int canonical_command(const struct key_info *key, const char *item, const char *user, const char *home,
+			     char *out, size_t outlen, char *err, size_t errlen)
 {
 	(void)key;
 	if (command_is_path(item))
@@ -298,8 +295,7 @@ static int canonical_command(const struct key_info *key, const char *item, const
 	return copy_text(item, out, outlen);
 }
 
-static int compile_command(const struct key_info *key, const char *item, void *field, char *err,
-			   size_t errlen)
+static int compile_command(const struct key_info *key, const char *item, void *field, char *err, size_t errlen)
 {
 	(void)field;
 	if (item[0] == '/')
@@ -314,8 +310,8 @@ static enum netrule_list_kind rule_kind(const struct key_info *key)
 	return key->type == KEY_TYPE_NET_DENY ? NETRULE_DENY : NETRULE_CONNECT;
 }
 
-static int canonical_rule(const struct key_info *key, const char *item, const char *user, const char *home,
-			  char *out, size_t outlen, char *err, size_t errlen)
+static int canonical_rule(const struct key_info *key, const char *item, const char *user, const char *home, char *out,
+			  size_t outlen, char *err, size_t errlen)
 {
 	/* struct netrule is large: keep it off the stack */
 	struct netrule *rule = calloc(1, sizeof(*rule));
@@ -351,8 +347,8 @@ static void reset_rules(void *field)
 	netrule_set_free(field);
 }
 
-static int canonical_port(const struct key_info *key, const char *item, const char *user, const char *home,
-			  char *out, size_t outlen, char *err, size_t errlen)
+static int canonical_port(const struct key_info *key, const char *item, const char *user, const char *home, char *out,
+			  size_t outlen, char *err, size_t errlen)
 {
 	struct port_range range;
 	int r;
@@ -459,8 +455,8 @@ int key_check_item(const struct key_info *key, const char *item, char *err, size
 	return key_compile_item(key, item, NULL, err, errlen);
 }
 
-int key_canonical_item(const struct key_info *key, const char *item, const char *user, const char *home,
-		       char *out, size_t outlen, char *err, size_t errlen)
+int key_canonical_item(const struct key_info *key, const char *item, const char *user, const char *home, char *out,
+		       size_t outlen, char *err, size_t errlen)
 {
 	const struct key_type_ops *ops = &type_ops[key->type];
 

@@ -27,13 +27,13 @@ enum policy_key {
 	KEY_LIMITS_PROCESSES,
 	KEY_LIMITS_MEMORY,
 	KEY_LIMITS_CPU,
-	KEY_LIMITS_USER_PROCESSES,   /* all open sessions of the user together */
+	KEY_LIMITS_USER_PROCESSES, /* all open sessions of the user together */
 	KEY_LIMITS_USER_MEMORY,
 	KEY_LIMITS_USER_CPU,
-	KEY_LIMITS_GROUP_PROCESSES,  /* all confined members of a [group:] section together */
+	KEY_LIMITS_GROUP_PROCESSES, /* all confined members of a [group:] section together */
 	KEY_LIMITS_GROUP_MEMORY,
 	KEY_LIMITS_GROUP_CPU,
-	KEY_LIMITS_SESSIONS,         /* open sessions of the user at once (pam_corral) */
+	KEY_LIMITS_SESSIONS, /* open sessions of the user at once (pam_corral) */
 	KEY_LIMITS_FILES,
 	KEY_LIMITS_FILE_SIZE,
 	KEY_LIMITS_CORE,
@@ -62,9 +62,9 @@ enum key_type {
 	KEY_TYPE_PERCENT,
 	KEY_TYPE_DURATION,
 	KEY_TYPE_UMASK,
-	KEY_TYPE_ENV_NAMES,   /* variable names, * and ? globs allowed */
-	KEY_TYPE_ENV_SET,     /* NAME=VALUE */
-	KEY_TYPE_NAMES,       /* PAM service, user or group names */
+	KEY_TYPE_ENV_NAMES, /* variable names, * and ? globs allowed */
+	KEY_TYPE_ENV_SET,   /* NAME=VALUE */
+	KEY_TYPE_NAMES,     /* PAM service, user or group names */
 	KEY_TYPE_MAX
 };
 
@@ -96,14 +96,13 @@ struct key_type_ops {
 	int (*check)(const struct key_info *key, const char *item, char *err, size_t errlen);
 	/* The item's canonical text for one user: what session records carry.
 	 * NULL: the item as written is canonical. */
-	int (*canonical)(const struct key_info *key, const char *item, const char *user,
-			 const char *home, char *out, size_t outlen, char *err, size_t errlen);
+	int (*canonical)(const struct key_info *key, const char *item, const char *user, const char *home, char *out,
+			 size_t outlen, char *err, size_t errlen);
 	/* Adds one canonical item to the field (a scalar's item replaces it).
 	 * The only parse of a session record's values, so it refuses whatever
 	 * is not canonical. NULL: the items are the compiled form, checking
 	 * them is all there is to do. */
-	int (*compile)(const struct key_info *key, const char *item, void *field, char *err,
-		       size_t errlen);
+	int (*compile)(const struct key_info *key, const char *item, void *field, char *err, size_t errlen);
 	/* Empties the field, freeing what compile allocated. NULL: zeroes it. */
 	void (*reset)(void *field);
 };
@@ -113,11 +112,7 @@ const struct key_info *key_info(enum policy_key key);
 int key_lookup(const char *name);
 
 /* The [global] section's keys. */
-enum global_key {
-	GLOBAL_EXEMPT_USERS,
-	GLOBAL_EXEMPT_GROUPS,
-	GLOBAL_COUNT
-};
+enum global_key { GLOBAL_EXEMPT_USERS, GLOBAL_EXEMPT_GROUPS, GLOBAL_COUNT };
 int global_key_lookup(const char *name);
 const struct key_info *global_key_info(enum global_key key);
 
@@ -128,14 +123,13 @@ int key_check_item(const struct key_info *key, const char *item, char *err, size
 /* The canonical form of an item for one user: paths expanded and
  * normalised, rules and ports in canonical text, everything else as written.
  * Returns 0, -EINVAL (reason in err), -ENAMETOOLONG or -ENOMEM. */
-int key_canonical_item(const struct key_info *key, const char *item, const char *user,
-		       const char *home, char *out, size_t outlen, char *err, size_t errlen);
+int key_canonical_item(const struct key_info *key, const char *item, const char *user, const char *home, char *out,
+		       size_t outlen, char *err, size_t errlen);
 
 /* Adds one canonical item to the compiled field of the key (see
  * key_type_ops.compile); field NULL: only checks that it would compile.
  * 0, -EINVAL (reason in err) or -ENOMEM. */
-int key_compile_item(const struct key_info *key, const char *item, void *field, char *err,
-		     size_t errlen);
+int key_compile_item(const struct key_info *key, const char *item, void *field, char *err, size_t errlen);
 /* Empties a compiled field; safe on a zeroed one. */
 void key_reset_field(const struct key_info *key, void *field);
 

@@ -10,10 +10,10 @@
 #include "pathutil.h"
 
 const char *const netpolicy_default_unix[] = {
-	"/run/nscd/socket",              /* nscd */
-	"/var/lib/sss/pipes",            /* sssd */
-	"/run/systemd/userdb",           /* nss-systemd */
-	"/dev/log",                      /* syslog */
+	"/run/nscd/socket",    /* nscd */
+	"/var/lib/sss/pipes",  /* sssd */
+	"/run/systemd/userdb", /* nss-systemd */
+	"/dev/log",            /* syslog */
 	"/run/systemd/journal/dev-log",
 	"/run/systemd/journal/socket",
 	"/run/systemd/journal/stdout",
@@ -77,7 +77,9 @@ void netpolicy_decide(const struct policy *p, enum net_proto proto, const struct
 			break;
 		}
 		snprintf(out->rule, sizeof(out->rule), "net.loopback %s",
-			 p->loopback == NET_LOOPBACK_NONE ? "none" : p->loopback == NET_LOOPBACK_OWN ? "own" : "any");
+			 p->loopback == NET_LOOPBACK_NONE          ? "none"
+				 : p->loopback == NET_LOOPBACK_OWN ? "own"
+								   : "any");
 		return;
 	}
 	if (!policy_is_set(p, KEY_NET_CONNECT)) {
@@ -98,7 +100,7 @@ void netpolicy_decide(const struct policy *p, enum net_proto proto, const struct
 bool netpolicy_local_matters(const struct policy *p, enum net_proto proto, const struct net_addr *addr, uint16_t port)
 {
 	return p->loopback != NET_LOOPBACK_UNSET && !net_addr_is_loopback(addr) &&
-	       netrule_set_find(&p->net_deny, proto, addr, port) < 0;
+		netrule_set_find(&p->net_deny, proto, addr, port) < 0;
 }
 
 void netpolicy_decide_local(const struct policy *p, enum net_proto proto, const struct net_addr *addr, uint16_t port,

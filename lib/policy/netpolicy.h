@@ -13,17 +13,17 @@
 
 #include "policy.h"
 
-#define NETPOLICY_RULE_MAX (NETRULE_TEXT_MAX + 64)   /* a key, a rule, "(a local address)" */
+#define NETPOLICY_RULE_MAX (NETRULE_TEXT_MAX + 64) /* a key, a rule, "(a local address)" */
 
 enum netpolicy_verdict {
 	NETPOLICY_ALLOW,
 	NETPOLICY_REFUSE,
-	NETPOLICY_IF_OWN_LISTENER,  /* net.loopback = own: allowed when the listener is the user's */
+	NETPOLICY_IF_OWN_LISTENER, /* net.loopback = own: allowed when the listener is the user's */
 };
 
 struct netpolicy_result {
 	enum netpolicy_verdict verdict;
-	char rule[NETPOLICY_RULE_MAX];   /* "net.deny 10.0.0.0/8", "net.connect (no rule matches)" */
+	char rule[NETPOLICY_RULE_MAX]; /* "net.deny 10.0.0.0/8", "net.connect (no rule matches)" */
 };
 
 /* The protocol of a socket as the rules name it, from its SO_TYPE and
@@ -37,8 +37,8 @@ bool netpolicy_socket_allowed(const struct policy *policy, enum net_proto proto)
 
 /* Egress to addr:port over proto. Order: net.deny, then net.loopback for
  * loopback destinations (none / any / own), then net.connect when set. */
-void netpolicy_decide(const struct policy *policy, enum net_proto proto, const struct net_addr *addr,
-		      uint16_t port, struct netpolicy_result *out);
+void netpolicy_decide(const struct policy *policy, enum net_proto proto, const struct net_addr *addr, uint16_t port,
+		      struct netpolicy_result *out);
 
 /* Would it change the decision if addr were one of this host's own
  * addresses? Those reach the host's listeners just as loopback does, so

@@ -62,8 +62,7 @@ int net_addr_parse(const char *text, struct net_addr *out)
 	return -EINVAL;
 }
 
-size_t netrule_set_resolved(struct netrule_set *set, const char *host, const struct net_addr *addrs,
-			    size_t n_addrs)
+size_t netrule_set_resolved(struct netrule_set *set, const char *host, const struct net_addr *addrs, size_t n_addrs)
 {
 	size_t changed = 0;
 
@@ -107,8 +106,7 @@ static void clear_host_bits(struct net_addr *addr, unsigned len)
 		addr->bytes[bit / 8] &= (uint8_t) ~(0x80 >> (bit % 8));
 }
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	if (err && errlen) {
 		va_list ap;
@@ -200,7 +198,7 @@ static int parse_ports(const char *s, struct netrule *rule, char *err, size_t er
 	if (*s == '\0')
 		return fail(err, errlen, "empty port list after ':'");
 	if (strcmp(s, "*") == 0)
-		return 0;  /* every port */
+		return 0; /* every port */
 	for (const char *p = s;;) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
@@ -304,8 +302,7 @@ static int parse_cidr(char *text, struct netrule *rule, bool bracketed, char *er
 	return 0;
 }
 
-int netrule_parse(const char *text, enum netrule_list_kind kind, struct netrule *out,
-		  char *err, size_t errlen)
+int netrule_parse(const char *text, enum netrule_list_kind kind, struct netrule *out, char *err, size_t errlen)
 {
 	char buf[NETRULE_TEXT_MAX + 1], *target, *ports = NULL;
 	const char *sep;
@@ -353,7 +350,7 @@ int netrule_parse(const char *text, enum netrule_list_kind kind, struct netrule 
 			return r;
 	} else {
 		char *first = strchr(target, ':'), *last = strrchr(target, ':');
-		bool no_target = first == target && first == last;  /* ":443" */
+		bool no_target = first == target && first == last; /* ":443" */
 
 		/* several colons and no brackets: a bare IPv6 target, no ports */
 		if (first && first == last) {
@@ -371,10 +368,12 @@ int netrule_parse(const char *text, enum netrule_list_kind kind, struct netrule 
 			return fail(err, errlen, "'%s' is not a valid address/prefix", target);
 		} else if (is_host_name(target)) {
 			if (kind == NETRULE_DENY)
-				return fail(err, errlen, "host names are not allowed in net.deny, only IP/CIDR ('%s')", target);
+				return fail(err, errlen, "host names are not allowed in net.deny, only IP/CIDR ('%s')",
+					    target);
 			out->target = NETRULE_TARGET_HOST;
 			for (size_t i = 0; target[i]; i++)
-				out->host[i] = (char)(target[i] >= 'A' && target[i] <= 'Z' ? target[i] + 32 : target[i]);
+				out->host[i] = (char)(target[i] >= 'A' && target[i] <= 'Z' ? target[i] + 32
+											   : target[i]);
 		} else {
 			return fail(err, errlen, "'%s' is not a valid host name or address", target);
 		}
@@ -417,7 +416,7 @@ int netrule_format(const struct netrule *rule, char *buf, size_t buflen)
 	else if (rule->protocols == NET_PROTO_ICMP)
 		r = append(buf, buflen, &len, "icmp://");
 	else if (rule->protocols != NET_PROTO_ALL)
-		return -EINVAL;  /* not a set the grammar can write */
+		return -EINVAL; /* not a set the grammar can write */
 	if (r < 0)
 		return r;
 	switch (rule->target) {
@@ -456,8 +455,7 @@ int netrule_format(const struct netrule *rule, char *buf, size_t buflen)
 	return r;
 }
 
-bool netrule_matches(const struct netrule *rule, enum net_proto proto,
-		     const struct net_addr *addr, uint16_t port)
+bool netrule_matches(const struct netrule *rule, enum net_proto proto, const struct net_addr *addr, uint16_t port)
 {
 	bool port_ok = rule->n_ports == 0;
 
@@ -487,8 +485,7 @@ bool netrule_matches(const struct netrule *rule, enum net_proto proto,
 	return port_ok;
 }
 
-long netrule_set_find(const struct netrule_set *set, enum net_proto proto,
-		      const struct net_addr *addr, uint16_t port)
+long netrule_set_find(const struct netrule_set *set, enum net_proto proto, const struct net_addr *addr, uint16_t port)
 {
 	for (size_t i = 0; set && i < set->count; i++)
 		if (netrule_matches(&set->rules[i], proto, addr, port))

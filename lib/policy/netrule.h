@@ -8,10 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NETRULE_HOST_MAX 253         /* longest DNS name */
-#define NETRULE_MAX_PORT_RANGES 64   /* comma items in one rule's PORTS */
-#define NETRULE_MAX_ADDRS 32         /* resolved addresses kept per host name */
-#define NETRULE_TEXT_MAX 512         /* longest canonical rule text */
+#define NETRULE_HOST_MAX 253       /* longest DNS name */
+#define NETRULE_MAX_PORT_RANGES 64 /* comma items in one rule's PORTS */
+#define NETRULE_MAX_ADDRS 32       /* resolved addresses kept per host name */
+#define NETRULE_TEXT_MAX 512       /* longest canonical rule text */
 
 /* Protocol bits; a rule matches a set of them. */
 enum net_proto {
@@ -30,13 +30,13 @@ enum netrule_list_kind {
 };
 
 enum netrule_target {
-	NETRULE_TARGET_ANY,   /* "*" or no target (":443") */
-	NETRULE_TARGET_CIDR,  /* an IP is a CIDR with a full prefix */
-	NETRULE_TARGET_HOST,  /* resolved at session start */
+	NETRULE_TARGET_ANY,  /* "*" or no target (":443") */
+	NETRULE_TARGET_CIDR, /* an IP is a CIDR with a full prefix */
+	NETRULE_TARGET_HOST, /* resolved at session start */
 };
 
 struct port_range {
-	uint16_t low;   /* 1 .. 65535, low <= high */
+	uint16_t low; /* 1 .. 65535, low <= high */
 	uint16_t high;
 };
 
@@ -48,7 +48,7 @@ struct net_addr {
 };
 
 struct netrule {
-	unsigned protocols;              /* enum net_proto bits */
+	unsigned protocols; /* enum net_proto bits */
 	enum netrule_target target;
 	struct net_addr addr;            /* NETRULE_TARGET_CIDR */
 	unsigned prefix;                 /* 0 .. 128, in the 16-byte space */
@@ -56,7 +56,7 @@ struct netrule {
 	char host[NETRULE_HOST_MAX + 1]; /* NETRULE_TARGET_HOST, lowercase */
 	size_t n_resolved;               /* addresses the host name resolved to */
 	struct net_addr resolved[NETRULE_MAX_ADDRS];
-	size_t n_ports;                  /* 0 = every port */
+	size_t n_ports; /* 0 = every port */
 	struct port_range ports[NETRULE_MAX_PORT_RANGES];
 };
 
@@ -74,8 +74,7 @@ struct netrule_set {
  * port 0 or > 65535, "*" mixed with ports, icmp with a port, bad prefix
  * (> 32 for IPv4, > 128 for IPv6), host bits set below the prefix, bad host
  * name, host name in a deny list, junk. */
-int netrule_parse(const char *text, enum netrule_list_kind kind,
-		  struct netrule *out, char *err, size_t errlen);
+int netrule_parse(const char *text, enum netrule_list_kind kind, struct netrule *out, char *err, size_t errlen);
 
 /* Canonical text of a rule (scheme always written, lowercase, ports sorted
  * and merged). netrule_parse(netrule_format(r)) == r. 0 or -ENOSPC. */
@@ -95,16 +94,13 @@ int net_addr_format(const struct net_addr *addr, char *buf, size_t buflen);
 int net_addr_parse(const char *text, struct net_addr *out);
 /* Sets the resolved addresses of every host rule naming host (at most
  * NETRULE_MAX_ADDRS are kept). Returns how many rules it changed. */
-size_t netrule_set_resolved(struct netrule_set *set, const char *host, const struct net_addr *addrs,
-			    size_t n_addrs);
+size_t netrule_set_resolved(struct netrule_set *set, const char *host, const struct net_addr *addrs, size_t n_addrs);
 
 /* Does this rule match protocol / address / port (port 0 = none, e.g. ICMP)? */
-bool netrule_matches(const struct netrule *rule, enum net_proto proto,
-		     const struct net_addr *addr, uint16_t port);
+bool netrule_matches(const struct netrule *rule, enum net_proto proto, const struct net_addr *addr, uint16_t port);
 
 /* Index of the first matching rule, or -1. */
-long netrule_set_find(const struct netrule_set *set, enum net_proto proto,
-		      const struct net_addr *addr, uint16_t port);
+long netrule_set_find(const struct netrule_set *set, enum net_proto proto, const struct net_addr *addr, uint16_t port);
 
 void netrule_set_free(struct netrule_set *set);
 /* Appends a copy of rule; 0 or -ENOMEM. */

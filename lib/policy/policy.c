@@ -133,8 +133,10 @@ int policy_limit_group(const struct policy *p, char *out, size_t outlen)
 			return -EINVAL;
 		}
 		if (found && (len != found_len || strncmp(name, found, len) != 0)) {
-			snprintf(out, outlen, "limits.group.* come from two groups ('%.*s' and '%.*s'): a session can be inside one group's shared limits only",
-				 (int)found_len, found, (int)len, name);
+			snprintf(
+				out, outlen,
+				"limits.group.* come from two groups ('%.*s' and '%.*s'): a session can be inside one group's shared limits only",
+				(int)found_len, found, (int)len, name);
 			return -EINVAL;
 		}
 		found = name;

@@ -16,7 +16,7 @@
 #define POLICY_ERR_MAX 512
 
 enum net_loopback {
-	NET_LOOPBACK_UNSET,  /* loopback is an ordinary destination */
+	NET_LOOPBACK_UNSET, /* loopback is an ordinary destination */
 	NET_LOOPBACK_OWN,
 	NET_LOOPBACK_ANY,
 	NET_LOOPBACK_NONE,
@@ -24,8 +24,8 @@ enum net_loopback {
 
 struct policy_setting {
 	bool set;
-	struct strlist items;    /* canonical: paths expanded, rules normalised */
-	struct strlist origins;  /* "[section] file:line", prefixed '+'/'-' for list edits */
+	struct strlist items;   /* canonical: paths expanded, rules normalised */
+	struct strlist origins; /* "[section] file:line", prefixed '+'/'-' for list edits */
 };
 
 struct policy {
@@ -33,14 +33,14 @@ struct policy {
 	uid_t uid;
 	gid_t gid;
 	char *home;
-	bool exempt;                 /* [global] exempt_users / exempt_groups */
-	struct strlist sections;     /* sections applied, in order */
+	bool exempt;             /* [global] exempt_users / exempt_groups */
+	struct strlist sections; /* sections applied, in order */
 	struct policy_setting settings[KEY_COUNT];
 
 	/* Filled by policy_compile(); read-only afterwards. Keys that are not
 	 * set hold their documented default. */
 	bool confine;
-	const char *shell;           /* points into settings or the key table */
+	const char *shell; /* points into settings or the key table */
 	bool private_tmp;
 	bool pin_hosts;
 	bool linger;
@@ -48,11 +48,11 @@ struct policy {
 	bool abstract_unix_allowed;
 	bool signals_any;
 	enum net_loopback loopback;
-	struct netrule_set net_connect;  /* meaningful when settings[KEY_NET_CONNECT].set */
+	struct netrule_set net_connect; /* meaningful when settings[KEY_NET_CONNECT].set */
 	struct netrule_set net_deny;
-	struct port_set net_bind;        /* meaningful when settings[KEY_NET_BIND].set */
-	uint64_t number[KEY_COUNT];      /* counts, sizes, percents, seconds */
-	mode_t umask;                    /* meaningful when settings[KEY_UMASK].set */
+	struct port_set net_bind;   /* meaningful when settings[KEY_NET_BIND].set */
+	uint64_t number[KEY_COUNT]; /* counts, sizes, percents, seconds */
+	mode_t umask;               /* meaningful when settings[KEY_UMASK].set */
 };
 
 /* Is the user exempt (never confined)? Works on an invalid config too: it
@@ -65,8 +65,8 @@ int policy_user_is_exempt(const struct config *config, const struct user_info *u
  * lists: replace, '+' appends, '-' removes; ~ %h %u expanded. Compiles it.
  * Returns 0; -EINVAL when the config is invalid or a value cannot be
  * expanded for this user (reason in err); -EIO on NSS failure; -ENOMEM. */
-int policy_resolve(const struct config *config, const struct user_info *user,
-		   struct policy *out, char *err, size_t errlen);
+int policy_resolve(const struct config *config, const struct user_info *user, struct policy *out, char *err,
+		   size_t errlen);
 
 /* The policy of an exempt user when the config could not be used: nothing
  * set, never confined. 0 or -ENOMEM. */

@@ -7,8 +7,8 @@
 #include "diag.h"
 #include "policy_load.h"
 
-int policy_load_for_user(const char *config_path, const struct user_info *user, unsigned flags,
-			 struct policy *out, struct policy_load_status *status)
+int policy_load_for_user(const char *config_path, const struct user_info *user, unsigned flags, struct policy *out,
+			 struct policy_load_status *status)
 {
 	struct config config;
 	int r;

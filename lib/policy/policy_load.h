@@ -18,14 +18,14 @@
 
 enum policy_load_step {
 	POLICY_LOAD_DONE,
-	POLICY_LOAD_EXEMPT_LOOKUP,    /* POLICY_LOAD_EXEMPT_FIRST: the exempt groups could not be looked up */
-	POLICY_LOAD_CONFIG,           /* the config is not valid, and the user is not exempt */
-	POLICY_LOAD_RESOLVE,          /* policy_resolve() failed */
-	POLICY_LOAD_EXEMPT_DEFAULT,   /* out of memory making an exempt user's default */
+	POLICY_LOAD_EXEMPT_LOOKUP,  /* POLICY_LOAD_EXEMPT_FIRST: the exempt groups could not be looked up */
+	POLICY_LOAD_CONFIG,         /* the config is not valid, and the user is not exempt */
+	POLICY_LOAD_RESOLVE,        /* policy_resolve() failed */
+	POLICY_LOAD_EXEMPT_DEFAULT, /* out of memory making an exempt user's default */
 };
 
 struct policy_load_status {
-	int exempt;                   /* policy_user_is_exempt(): 1, 0, or -errno */
+	int exempt; /* policy_user_is_exempt(): 1, 0, or -errno */
 	enum policy_load_step failed;
 	/* CONFIG: the config's first error ("" when there is none: out of
 	 * memory); RESOLVE: policy_resolve()'s reason; else "" */
@@ -37,7 +37,7 @@ struct policy_load_status {
  * the config is not valid. flags: 0 or POLICY_LOAD_EXEMPT_FIRST. 0, or
  * -errno with status saying which step failed and why (-ENOMEM or -EINVAL
  * for the config); out is set only on 0. status->exempt is set either way. */
-int policy_load_for_user(const char *config_path, const struct user_info *user, unsigned flags,
-			 struct policy *out, struct policy_load_status *status);
+int policy_load_for_user(const char *config_path, const struct user_info *user, unsigned flags, struct policy *out,
+			 struct policy_load_status *status);
 
 #endif

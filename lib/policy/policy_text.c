@@ -30,8 +30,7 @@ static int buffer_append(struct text_buffer *b, const char *text)
 }
 
 /* One line: tokens quoted so strlist_split reads them back. */
-static int write_line(struct text_buffer *b, const char *const *tokens, size_t n_tokens,
-		      const struct strlist *more)
+static int write_line(struct text_buffer *b, const char *const *tokens, size_t n_tokens, const struct strlist *more)
 {
 	char line[RECORD_LINE_MAX] = "";
 	size_t total = n_tokens + (more ? more->count : 0);
@@ -125,7 +124,7 @@ static int parse_id(const char *text, uint32_t *out)
 		if (*p < '0' || *p > '9')
 			return -EINVAL;
 		value = value * 10 + (uint64_t)(*p - '0');
-		if (value >= UINT32_MAX)  /* (uid_t)-1 is never a user */
+		if (value >= UINT32_MAX) /* (uid_t)-1 is never a user */
 			return -EINVAL;
 	}
 	*out = (uint32_t)value;
@@ -208,8 +207,7 @@ static int parse_field(struct policy *p, const struct strlist *t, unsigned *seen
 
 		field = FIELD_HOME;
 		if (*seen & field || snprintf(copy, sizeof(copy), "%s", t->items[1]) >= (int)sizeof(copy) ||
-		    path_normalize(copy) < 0 || strcmp(copy, t->items[1]) != 0 ||
-		    !(p->home = strdup(t->items[1])))
+		    path_normalize(copy) < 0 || strcmp(copy, t->items[1]) != 0 || !(p->home = strdup(t->items[1])))
 			goto bad;
 	} else if (strcmp(name, "exempt") == 0) {
 		field = FIELD_EXEMPT;
@@ -230,8 +228,8 @@ bad:
 	return -EINVAL;
 }
 
-static int record_parse_fields(const char *text, size_t len, struct policy *out, struct strlist *pending,
-			       char *err, size_t errlen);
+static int record_parse_fields(const char *text, size_t len, struct policy *out, struct strlist *pending, char *err,
+			       size_t errlen);
 
 /* Checks a "resolved" line and keeps it until the rules exist. */
 static int keep_resolved(const struct strlist *t, struct strlist *pending, char *err, size_t errlen)
@@ -298,13 +296,13 @@ int policy_text_read(const char *text, size_t len, struct policy *out, char *err
 	if (result == 0)
 		result = apply_resolved(out, &pending, err, errlen);
 	if (result < 0)
-		policy_free(out);  /* safe twice: it leaves a zeroed policy */
+		policy_free(out); /* safe twice: it leaves a zeroed policy */
 	strlist_free(&pending);
 	return result;
 }
 
-static int record_parse_fields(const char *text, size_t len, struct policy *out, struct strlist *pending,
-			       char *err, size_t errlen)
+static int record_parse_fields(const char *text, size_t len, struct policy *out, struct strlist *pending, char *err,
+			       size_t errlen)
 {
 	const char *p = text, *limit = text + len;
 	char line[RECORD_LINE_MAX];
@@ -327,7 +325,9 @@ static int record_parse_fields(const char *text, size_t len, struct policy *out,
 		lineno++;
 		if (!nl || n >= sizeof(line) || ended) {
 			snprintf(err, errlen, "line %u: %s", lineno,
-				 ended ? "text after 'end'" : !nl ? "unterminated line" : "line too long");
+				 ended         ? "text after 'end'"
+					 : !nl ? "unterminated line"
+					       : "line too long");
 			r = -EINVAL;
 			break;
 		}

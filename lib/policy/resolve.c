@@ -63,11 +63,11 @@ static int apply_setting(struct policy *policy, const struct config_section *sec
 
 	strlist_init(&canonical);
 	for (size_t i = 0; i < setting->items.count; i++) {
-		r = key_canonical_item(info, setting->items.items[i], policy->user, policy->home,
-				       item, sizeof(item), why, sizeof(why));
+		r = key_canonical_item(info, setting->items.items[i], policy->user, policy->home, item, sizeof(item),
+				       why, sizeof(why));
 		if (r < 0) {
-			snprintf(err, errlen, "%s:%u: key '%s': %s", section->file, setting->line,
-				 info->name, r == -EINVAL ? why : strerror(-r));
+			snprintf(err, errlen, "%s:%u: key '%s': %s", section->file, setting->line, info->name,
+				 r == -EINVAL ? why : strerror(-r));
 			goto out;
 		}
 		r = strlist_append(&canonical, item);
@@ -75,7 +75,9 @@ static int apply_setting(struct policy *policy, const struct config_section *sec
 			goto out;
 	}
 	snprintf(origin, sizeof(origin), "%s[%s] %s:%u",
-		 setting->op == LIST_APPEND ? "+" : setting->op == LIST_REMOVE ? "-" : "",
+		 setting->op == LIST_APPEND           ? "+"
+			 : setting->op == LIST_REMOVE ? "-"
+						      : "",
 		 section->name, section->file, setting->line);
 	if (setting->op == LIST_SET) {
 		strlist_free(&dst->items);
@@ -101,8 +103,7 @@ out:
 	return r;
 }
 
-static int apply_section(struct policy *policy, const struct config_section *s,
-			 char *err, size_t errlen)
+static int apply_section(struct policy *policy, const struct config_section *s, char *err, size_t errlen)
 {
 	char name[ORIGIN_MAX];
 	int r;
@@ -114,8 +115,8 @@ static int apply_section(struct policy *policy, const struct config_section *s,
 	return r;
 }
 
-int policy_resolve(const struct config *config, const struct user_info *user,
-		   struct policy *out, char *err, size_t errlen)
+int policy_resolve(const struct config *config, const struct user_info *user, struct policy *out, char *err,
+		   size_t errlen)
 {
 	static const enum section_kind order[] = { SECTION_DEFAULT, SECTION_GROUP, SECTION_USER };
 	int r;
@@ -189,4 +190,3 @@ int policy_exempt_default(const struct user_info *user, struct policy *out)
 	}
 	return 0;
 }
-

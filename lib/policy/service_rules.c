@@ -28,9 +28,9 @@ static bool takes_value(char option)
 /* The long options of su and runuser (util-linux su-common.c). */
 static const struct long_option {
 	const char *name;
-	const char *override;   /* starts something other than the login shell */
+	const char *override; /* starts something other than the login shell */
 	bool takes_value;
-	bool runuser_only;      /* the override applies to runuser only */
+	bool runuser_only; /* the override applies to runuser only */
 } long_options[] = {
 	{ "command", NULL, true, false },
 	{ "session-command", NULL, true, false },
@@ -65,7 +65,7 @@ static const char *long_override(const char *name, size_t n, bool runuser, bool 
 		if (strlen(o->name) < len || strncmp(name, o->name, len) != 0)
 			continue;
 		if (strlen(o->name) == len) {
-			match = o;  /* an exact name wins over the prefixes */
+			match = o; /* an exact name wins over the prefixes */
 			matches = 1;
 			why = o->override && (runuser || !o->runuser_only) ? o->override : NULL;
 			break;
@@ -109,7 +109,7 @@ bool service_su_overrides_shell(const char *cmdline, size_t len, bool runuser, c
 		size_t n = strnlen(p, (size_t)(end - p));
 
 		p += n + 1;
-		if (first) {   /* argv[0] */
+		if (first) { /* argv[0] */
 			first = false;
 			continue;
 		}

@@ -12,9 +12,9 @@
 #define SERVICE_CMDLINE_MAX ((size_t)64 * 1024)
 
 enum service_kind {
-	SERVICE_LOGIN_SHELL,   /* always runs the user's login shell (sshd, login) */
-	SERVICE_SU,            /* su / runuser: the login shell unless told otherwise */
-	SERVICE_DIRECT,        /* runs something else (cron, atd, systemd-user, sudo, unknown) */
+	SERVICE_LOGIN_SHELL, /* always runs the user's login shell (sshd, login) */
+	SERVICE_SU,          /* su / runuser: the login shell unless told otherwise */
+	SERVICE_DIRECT,      /* runs something else (cron, atd, systemd-user, sudo, unknown) */
 };
 
 enum service_kind service_kind_of(const char *service);

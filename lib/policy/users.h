@@ -15,7 +15,7 @@ struct user_info {
 	gid_t gid;
 	char *home;
 	char *shell;
-	gid_t *groups;     /* primary group included */
+	gid_t *groups; /* primary group included */
 	size_t n_groups;
 	bool groups_loaded;
 };

@@ -12,7 +12,7 @@
 
 #include "policy.h"
 
-#define HANDOFF_MAGIC 0x636f7272616c3031ULL   /* "corral01" */
+#define HANDOFF_MAGIC 0x636f7272616c3031ULL /* "corral01" */
 #define HANDOFF_PROBE_TEXT "corral-helper can read this session's memory"
 #define HANDOFF_PROBE_LEN sizeof(HANDOFF_PROBE_TEXT)
 #define HANDOFF_SEALS_REQUIRED (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
@@ -22,7 +22,7 @@
  * something is trapped). */
 struct handoff_hello {
 	uint64_t magic;
-	uint64_t probe_address;   /* HANDOFF_PROBE_TEXT in the child's memory */
+	uint64_t probe_address; /* HANDOFF_PROBE_TEXT in the child's memory */
 	int32_t has_listener;
 	int32_t reserved;
 };

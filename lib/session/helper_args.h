@@ -7,22 +7,22 @@
 #include <sys/types.h>
 
 #define HELPER_ARGV_MAX 16
-#define HELPER_ARG_NUMBER_MAX 20   /* digits (and sign) of one number */
+#define HELPER_ARG_NUMBER_MAX 20 /* digits (and sign) of one number */
 
 enum helper_start {
-	HELPER_START_CHILD,      /* by the launcher: our confined child waits for the go */
-	HELPER_START_EXTERNAL,   /* by the keeper: serve a process that is not our child */
+	HELPER_START_CHILD,    /* by the launcher: our confined child waits for the go */
+	HELPER_START_EXTERNAL, /* by the keeper: serve a process that is not our child */
 };
 
 struct helper_args {
 	enum helper_start start;
-	pid_t child;             /* CHILD: the confined child */
-	pid_t external;          /* EXTERNAL: the process pam_corral confined */
-	int control;             /* CHILD: our end of the socketpair to the child */
-	int policy;              /* the sealed policy memfd */
-	int notify;              /* the seccomp listener, or -1: nothing trapped */
-	uint64_t probe;          /* CHILD: HANDOFF_PROBE_TEXT in the child's memory */
-	const char *session;     /* the session id for log lines, or NULL */
+	pid_t child;         /* CHILD: the confined child */
+	pid_t external;      /* EXTERNAL: the process pam_corral confined */
+	int control;         /* CHILD: our end of the socketpair to the child */
+	int policy;          /* the sealed policy memfd */
+	int notify;          /* the seccomp listener, or -1: nothing trapped */
+	uint64_t probe;      /* CHILD: HANDOFF_PROBE_TEXT in the child's memory */
+	const char *session; /* the session id for log lines, or NULL */
 };
 
 /* A built command line; argv points into numbers, and into the session id. */

@@ -29,7 +29,8 @@ static size_t lookup(const char *host, struct net_addr *addrs)
 		struct net_addr addr;
 
 		if (ai->ai_family == AF_INET && ai->ai_addrlen >= sizeof(struct sockaddr_in))
-			net_addr_from_ipv4(&addr, (const uint8_t *)&((const struct sockaddr_in *)ai->ai_addr)->sin_addr);
+			net_addr_from_ipv4(&addr,
+					   (const uint8_t *)&((const struct sockaddr_in *)ai->ai_addr)->sin_addr);
 		else if (ai->ai_family == AF_INET6 && ai->ai_addrlen >= sizeof(struct sockaddr_in6))
 			net_addr_from_ipv6(&addr, ((const struct sockaddr_in6 *)ai->ai_addr)->sin6_addr.s6_addr);
 		else
@@ -56,7 +57,7 @@ size_t hosts_resolve(struct policy *policy, char *failed, size_t failedlen)
 			continue;
 		n = lookup(rule->host, addrs);
 		if (n == 0) {
-			size_t used = failedlen ? strlen(failed) : 0;  /* failed may be NULL then */
+			size_t used = failedlen ? strlen(failed) : 0; /* failed may be NULL then */
 
 			n_failed++;
 			if (failedlen > used + 1)
@@ -88,7 +89,8 @@ int hosts_file_text(const struct policy *policy, char *buf, size_t buflen)
 		if (rule->target != NETRULE_TARGET_HOST)
 			continue;
 		for (size_t j = 0; j < i && !seen; j++)
-			seen = set->rules[j].target == NETRULE_TARGET_HOST && strcmp(set->rules[j].host, rule->host) == 0;
+			seen = set->rules[j].target == NETRULE_TARGET_HOST &&
+				strcmp(set->rules[j].host, rule->host) == 0;
 		for (size_t a = 0; a < rule->n_resolved && !seen; a++) {
 			char text[NET_ADDR_TEXT_MAX];
 

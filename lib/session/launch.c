@@ -35,7 +35,7 @@
 #include "session_env.h"
 #include "util.h"
 
-#define CHILD_SETUP_FAILED 1      /* exit status when confinement failed */
+#define CHILD_SETUP_FAILED 1 /* exit status when confinement failed */
 #define CHILD_EXEC_FAILED 126
 
 /* Read by corral-helper to prove it can reach this process's memory. */
@@ -93,7 +93,7 @@ static int send_hello(int sock, int listener)
 
 struct sender {
 	int sock;
-	int wake;     /* read end: the listener fd number arrives here */
+	int wake; /* read end: the listener fd number arrives here */
 	int result;
 };
 
@@ -143,8 +143,8 @@ static void child_main(const struct launch_request *request, int sock, const sig
 	if (r < 0)
 		child_fail(sock, err, 0);
 	if (traps) {
-		if (write(wake[1], &listener, sizeof(listener)) != sizeof(listener) || pthread_join(thread, NULL) != 0 ||
-		    sender.result < 0)
+		if (write(wake[1], &listener, sizeof(listener)) != sizeof(listener) ||
+		    pthread_join(thread, NULL) != 0 || sender.result < 0)
 			child_fail(sock, "cannot hand the notification fd to corral-helper", -sender.result);
 		close(wake[0]);
 		close(wake[1]);
@@ -174,8 +174,9 @@ static int receive_hello(int sock, pid_t child, struct handoff_hello *hello, int
 	} control;
 	char data[LAUNCH_ERR_MAX] = "";
 	struct iovec iov = { .iov_base = data, .iov_len = sizeof(data) - 1 };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-			      .msg_controllen = sizeof(control.buf) };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof(control.buf)
+	};
 	struct ucred peer = { .pid = 0 };
 	ssize_t n;
 
@@ -249,9 +250,13 @@ static int exec_helper(const struct launch_request *request, pid_t child, int so
 		close(memfd);
 		return r;
 	}
-	helper_args_build(&(struct helper_args){ .start = HELPER_START_CHILD, .child = child, .control = sock,
-						   .policy = memfd, .notify = listener,
-						   .probe = hello->probe_address, .session = request->session_id },
+	helper_args_build(&(struct helper_args){ .start = HELPER_START_CHILD,
+						 .child = child,
+						 .control = sock,
+						 .policy = memfd,
+						 .notify = listener,
+						 .probe = hello->probe_address,
+						 .session = request->session_id },
 			  &helper_argv);
 	if (request->helper_pinned) {
 		snprintf(path, sizeof(path), "%s (opened before the session's namespace)", CORRAL_HELPER_NAME);

@@ -15,14 +15,14 @@
 
 struct launch_request {
 	const struct policy *policy;
-	const struct sandbox_plan *plan;   /* NULL: not confined */
+	const struct sandbox_plan *plan; /* NULL: not confined */
 	int abi;
-	const char *path;                  /* the program to exec */
+	const char *path; /* the program to exec */
 	char *const *argv;
 	char *const *envp;
-	bool processes_in_cgroup;          /* limits.processes is the cgroup's job */
-	const char *session_id;            /* for the helper's log lines, or NULL */
-	bool helper_pinned;                /* exec helper_fd, not the helper found by path */
+	bool processes_in_cgroup; /* limits.processes is the cgroup's job */
+	const char *session_id;   /* for the helper's log lines, or NULL */
+	bool helper_pinned;       /* exec helper_fd, not the helper found by path */
 	int helper_fd;
 };
 

@@ -11,7 +11,7 @@
 /* What counting needs of one session record. */
 struct session_seen {
 	uid_t uid;
-	bool live;   /* its leader process still runs (same start time) */
+	bool live; /* its leader process still runs (same start time) */
 };
 
 /* May uid open one more session when these records exist and at most limit

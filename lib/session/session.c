@@ -20,7 +20,6 @@
 #include "syscall_filter.h"
 #include "util.h"
 
-
 /* Finds name in search_path (':'-separated): 0 and the path in out, or -ENOENT. */
 static int find_program(const char *search_path, const char *name, char *out, size_t outlen)
 {
@@ -29,8 +28,7 @@ static int find_program(const char *search_path, const char *name, char *out, si
 	while (*dirs) {
 		size_t len = strcspn(dirs, ":");
 
-		if (snprintf(out, outlen, "%.*s/%s", (int)len, dirs, name) < (int)outlen &&
-		    access(out, X_OK) == 0)
+		if (snprintf(out, outlen, "%.*s/%s", (int)len, dirs, name) < (int)outlen && access(out, X_OK) == 0)
 			return 0;
 		dirs += len + (dirs[len] == ':');
 	}
@@ -62,7 +60,8 @@ static int resolve_restricted(const struct policy *p, const char *search_path, c
 		snprintf(normalized, sizeof(normalized), "%s", argv0);
 		if (path_normalize(normalized) < 0 ||
 		    (strcmp(normalized, path) != 0 &&
-		     (!realpath(normalized, real_asked) || !realpath(path, real_found) || strcmp(real_asked, real_found) != 0)))
+		     (!realpath(normalized, real_asked) || !realpath(path, real_found) ||
+		      strcmp(real_asked, real_found) != 0)))
 			return set_err(err, errlen, -EPERM, "command '%s' is not the allowed %s", argv0, path);
 	}
 	if (policy_is_set(p, KEY_FS_EXEC) && !path_is_inside_any(path, policy_list(p, KEY_FS_EXEC)))
@@ -72,8 +71,8 @@ static int resolve_restricted(const struct policy *p, const char *search_path, c
 
 static int refuse(const struct policy *p, const char *what, char *err, size_t errlen)
 {
-	corral_log(LOG_WARNING, "user=%s event=refused op=exec target=\"%s\" rule=commands errno=%d", p->user,
-		   what, EPERM);
+	corral_log(LOG_WARNING, "user=%s event=refused op=exec target=\"%s\" rule=commands errno=%d", p->user, what,
+		   EPERM);
 	(void)err;
 	(void)errlen;
 	return SESSION_EXIT_REFUSED;
@@ -181,8 +180,8 @@ static int session_environment(const struct policy *p, const struct session_spec
 
 /* Plans the confinement and becomes corral-helper; returns only when the
  * session was refused (SESSION_EXIT_NO_POLICY, reason in err, logged). */
-static int launch_confined(const struct policy *p, const struct session_spec *spec,
-			   struct launch_request *request, char *err, size_t errlen)
+static int launch_confined(const struct policy *p, const struct session_spec *spec, struct launch_request *request,
+			   char *err, size_t errlen)
 {
 	char why[SANDBOX_ERR_MAX];
 	struct sandbox_plan plan;
@@ -210,15 +209,15 @@ static int launch_confined(const struct policy *p, const struct session_spec *sp
 	request->session_id = spec->session_id;
 	request->helper_pinned = spec->helper_pinned;
 	request->helper_fd = spec->helper_fd;
-	r = launch_session(request, err, errlen);  /* becomes corral-helper */
+	r = launch_session(request, err, errlen); /* becomes corral-helper */
 	request->plan = NULL;
 	sandbox_plan_free(&plan);
 	corral_log(LOG_ERR, "user=%s event=refused op=confine errno=%d reason=\"%s\"", p->user, -r, err);
 	return SESSION_EXIT_NO_POLICY;
 }
 
-int session_run(const struct policy *p, const struct session_spec *spec, char *const *environment,
-		char *err, size_t errlen)
+int session_run(const struct policy *p, const struct session_spec *spec, char *const *environment, char *err,
+		size_t errlen)
 {
 	struct launch_request request = { .policy = p };
 	struct session_command command;
@@ -248,7 +247,7 @@ int session_run(const struct policy *p, const struct session_spec *spec, char *c
 		r = launch_confined(p, spec, &request, err, errlen);
 		goto out;
 	}
-	r = launch_session(&request, err, errlen);  /* execs; returns only on failure */
+	r = launch_session(&request, err, errlen); /* execs; returns only on failure */
 	r = r == -ENOENT ? 127 : SESSION_EXIT_REFUSED;
 out:
 	strlist_free(&env);

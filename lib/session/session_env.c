@@ -49,8 +49,7 @@ static bool kept(const struct strlist *keep, const char *name)
 	return false;
 }
 
-int session_env_build(const struct policy *policy, char *const *current, const char *shell,
-		      struct strlist *out)
+int session_env_build(const struct policy *policy, char *const *current, const char *shell, struct strlist *out)
 {
 	const struct strlist *keep = policy_list(policy, KEY_ENV_KEEP);
 	const struct strlist *set = policy_list(policy, KEY_ENV_SET);
@@ -127,7 +126,6 @@ int session_raise_hard_limits(const struct policy *policy)
 
 int session_apply_rlimits(const struct policy *policy, bool processes_in_cgroup)
 {
-
 	for (size_t i = 0; i < RLIMIT_KEYS; i++) {
 		int r;
 

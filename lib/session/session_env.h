@@ -13,8 +13,7 @@
 /* Builds "NAME=VALUE" items: variables of current matching env.keep (glob),
  * TERM as it is, then HOME, USER, LOGNAME, SHELL and PATH as they must be,
  * then env.set (later items win). Pure. 0 or -ENOMEM. */
-int session_env_build(const struct policy *policy, char *const *current, const char *shell,
-		      struct strlist *out);
+int session_env_build(const struct policy *policy, char *const *current, const char *shell, struct strlist *out);
 
 /* Sets the soft and hard rlimits the policy names (limits.files, .file_size,
  * .core, and .processes as RLIMIT_NPROC unless the session's cgroup already

@@ -18,15 +18,17 @@ static bool limits_something(const struct policy *p, enum policy_key key)
 	return policy_is_set(p, key) && p->number[key] != UINT64_MAX;
 }
 
-int session_requirements_check(const struct policy *p, const struct session_spec *spec, char *err,
-			       size_t errlen)
+int session_requirements_check(const struct policy *p, const struct session_spec *spec, char *err, size_t errlen)
 {
 	if (!p->confine || spec->nested)
 		return 0;
 	if (mountns_required(p) && !spec->namespace_ready) {
-		snprintf(err, errlen,
-			 "this policy (%s) needs the session mount namespace that pam_corral makes at login; is pam_corral in this service's PAM stack?",
-			 policy_is_set(p, KEY_FS_EXEC) ? "fs.exec" : p->private_tmp ? "fs.private_tmp" : "net.pin_hosts");
+		snprintf(
+			err, errlen,
+			"this policy (%s) needs the session mount namespace that pam_corral makes at login; is pam_corral in this service's PAM stack?",
+			policy_is_set(p, KEY_FS_EXEC) ? "fs.exec"
+				: p->private_tmp      ? "fs.private_tmp"
+						      : "net.pin_hosts");
 		return -EOPNOTSUPP;
 	}
 	if (limits_something(p, KEY_LIMITS_MEMORY) && !(spec->cgroup_limits & CGROUP_LIMIT_MEMORY)) {
@@ -86,17 +88,17 @@ static int from_record(const char *id, const struct user_info *user, struct poli
 		 * after pam_corral moves the login to logind's scope) are not in
 		 * force: the checks below then refuse what needs them */
 		spec->cgroup_limits = rec.cgroups.count == 0 || cgroup_holds_pid(rec.cgroups.items[0], getpid()) == 1
-					      ? rec.cgroup_limits
-					      : 0;
+			? rec.cgroup_limits
+			: 0;
 		spec->namespace_ready = rec.mount_namespace != 0 && proc_mount_namespace(0, &own_namespace) == 0 &&
-					own_namespace == rec.mount_namespace;
+			own_namespace == rec.mount_namespace;
 	}
 	session_record_free(&rec);
 	return r;
 }
 
-int session_policy_load(const char *config_path, const struct user_info *user, struct policy *out,
-			char *err, size_t errlen)
+int session_policy_load(const char *config_path, const struct user_info *user, struct policy *out, char *err,
+			size_t errlen)
 {
 	struct policy_load_status status;
 	int r = policy_load_for_user(config_path, user, 0, out, &status);

@@ -15,8 +15,7 @@
  * the memory and cpu cgroup limits only exist when pam_corral (or
  * `corralctl run` as root) made them. Pure. 0, or -EOPNOTSUPP with what is
  * missing in err: the session is refused, never run with less. */
-int session_requirements_check(const struct policy *policy, const struct session_spec *spec, char *err,
-			       size_t errlen);
+int session_requirements_check(const struct policy *policy, const struct session_spec *spec, char *err, size_t errlen);
 
 /* The policy of a login: from the session record named by session_id when
  * it verifies (root-owned, for this uid, its session alive and an ancestor
@@ -31,7 +30,7 @@ int session_policy_for_login(const char *session_id, struct user_info *user, str
  * the system's): resolved when the config is valid; the unconfined default
  * for an exempt user when it is not. Returns 0, or -errno with a one-line
  * reason in err (the caller refuses the session: fail closed). */
-int session_policy_load(const char *config_path, const struct user_info *user, struct policy *out,
-			char *err, size_t errlen);
+int session_policy_load(const char *config_path, const struct user_info *user, struct policy *out, char *err,
+			size_t errlen);
 
 #endif

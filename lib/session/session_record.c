@@ -191,7 +191,7 @@ enum header_field {
 	HEADER_STARTED = 1u << 6,
 	HEADER_MNTNS = 1u << 7,
 	HEADER_LIMITS = 1u << 8,
-	HEADER_ABI_CAP = 1u << 9,   /* optional, like HEADER_LIMITS */
+	HEADER_ABI_CAP = 1u << 9, /* optional, like HEADER_LIMITS */
 };
 #define HEADER_REQUIRED 0xffu
 
@@ -284,8 +284,7 @@ static int parse_header_line(struct session_record *rec, const struct strlist *t
 	return 0;
 }
 
-int session_record_parse(const char *text, size_t len, struct session_record *out, char *err,
-			 size_t errlen)
+int session_record_parse(const char *text, size_t len, struct session_record *out, char *err, size_t errlen)
 {
 	const char *p = text, *limit = text + len;
 	unsigned seen = 0, lineno = 0;
@@ -441,8 +440,7 @@ out:
 	return r;
 }
 
-int session_record_read(const char *run_dir, const char *id, struct session_record *out, char *err,
-			size_t errlen)
+int session_record_read(const char *run_dir, const char *id, struct session_record *out, char *err, size_t errlen)
 {
 	char *buf = NULL;
 	struct stat st;
@@ -451,7 +449,7 @@ int session_record_read(const char *run_dir, const char *id, struct session_reco
 
 	session_record_init(out);
 	if (errlen)
-		err[0] = '\0';  /* the failure paths below only fill an empty err */
+		err[0] = '\0'; /* the failure paths below only fill an empty err */
 	if (!session_id_is_valid(id)) {
 		snprintf(err, errlen, "'%.80s' is not a session id", id);
 		return -EINVAL;
@@ -473,8 +471,8 @@ int session_record_read(const char *run_dir, const char *id, struct session_reco
 		r = -errno;
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) ||
-	    st.st_size < 0 || (size_t)st.st_size > SESSION_RECORD_SIZE_MAX) {
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) || st.st_size < 0 ||
+	    (size_t)st.st_size > SESSION_RECORD_SIZE_MAX) {
 		snprintf(err, errlen, "session record %s is not a root-owned regular file closed to others", id);
 		r = -EPERM;
 		goto out;
@@ -557,8 +555,7 @@ bool session_record_is_live(const struct session_record *record)
 	return proc_is_alive(record->leader, record->leader_start);
 }
 
-int session_record_policy(const struct session_record *record, struct policy *out, char *err,
-			  size_t errlen)
+int session_record_policy(const struct session_record *record, struct policy *out, char *err, size_t errlen)
 {
 	int r = policy_text_read(record->policy_text, record->policy_len, out, err, errlen);
 

@@ -25,14 +25,14 @@ struct session_record {
 	char *user;
 	uid_t uid;
 	char *service;
-	pid_t leader;             /* the process that opened the session */
-	uint64_t leader_start;    /* its start time, against pid reuse */
-	int64_t started;          /* wall clock, seconds */
-	uint64_t mount_namespace; /* inode of the session's mount namespace; 0 = none */
-	struct strlist cgroups;   /* directories of the session's cgroups */
-	unsigned cgroup_limits;   /* enum cgroup_limit_bit: the shell then skips RLIMIT_NPROC */
-	unsigned landlock_abi_cap;  /* root's test knob: the Landlock ABI used at most; 0 = none */
-	char *policy_text;        /* policy_text_write() of the effective policy */
+	pid_t leader;              /* the process that opened the session */
+	uint64_t leader_start;     /* its start time, against pid reuse */
+	int64_t started;           /* wall clock, seconds */
+	uint64_t mount_namespace;  /* inode of the session's mount namespace; 0 = none */
+	struct strlist cgroups;    /* directories of the session's cgroups */
+	unsigned cgroup_limits;    /* enum cgroup_limit_bit: the shell then skips RLIMIT_NPROC */
+	unsigned landlock_abi_cap; /* root's test knob: the Landlock ABI used at most; 0 = none */
+	char *policy_text;         /* policy_text_write() of the effective policy */
 	size_t policy_len;
 };
 
@@ -46,8 +46,7 @@ bool session_id_is_valid(const char *id);
 /* Text form; malloc'd into *out. 0, -EINVAL, -ENOMEM. */
 int session_record_format(const struct session_record *record, char **out, size_t *outlen);
 /* Strict parser of that text. 0 or -EINVAL (reason in err), -ENOMEM. */
-int session_record_parse(const char *text, size_t len, struct session_record *out, char *err,
-			 size_t errlen);
+int session_record_parse(const char *text, size_t len, struct session_record *out, char *err, size_t errlen);
 
 /* Creates run_dir and run_dir/sessions (root, 0755) when missing and checks
  * both are root-owned real directories nobody else can write. Returns an
@@ -62,8 +61,7 @@ int session_record_write(const char *run_dir, const struct session_record *recor
  * and not writable by others, the file is regular and not a symlink, the
  * text parses. 0, -ENOENT, -EPERM (unsafe ownership or mode; why in err),
  * -EINVAL (malformed; why in err) or -errno. */
-int session_record_read(const char *run_dir, const char *id, struct session_record *out, char *err,
-			size_t errlen);
+int session_record_read(const char *run_dir, const char *id, struct session_record *out, char *err, size_t errlen);
 
 int session_record_remove(const char *run_dir, const char *id);
 
@@ -74,7 +72,6 @@ int session_record_list(const char *run_dir, struct strlist *ids);
 bool session_record_is_live(const struct session_record *record);
 
 /* Turns the record's policy text into a compiled policy. */
-int session_record_policy(const struct session_record *record, struct policy *out, char *err,
-			  size_t errlen);
+int session_record_policy(const struct session_record *record, struct policy *out, char *err, size_t errlen);
 
 #endif

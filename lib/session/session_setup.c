@@ -33,18 +33,20 @@ static struct cgroup_limits limits_from(const struct policy *p, enum policy_key 
 		.cpu_percent = policy_is_set(p, processes + 2) ? p->number[processes + 2] : 0,
 	};
 
-	if (l.memory == UINT64_MAX)   /* "unlimited" */
+	if (l.memory == UINT64_MAX) /* "unlimited" */
 		l.memory = 0;
 	return l;
 }
 
-static int open_cgroup(const struct session_setup_request *req, struct session_setup *state, char *err,
-		       size_t errlen)
+static int open_cgroup(const struct session_setup_request *req, struct session_setup *state, char *err, size_t errlen)
 {
 	const struct policy *p = req->policy;
 	char group[CGROUP_GROUP_NAME_MAX] = "";
 	struct cgroup_request cg = {
-		.id = state->id, .pid = req->leader, .uid = p->uid, .user = p->user,
+		.id = state->id,
+		.pid = req->leader,
+		.uid = p->uid,
+		.user = p->user,
 		.session = limits_from(p, KEY_LIMITS_PROCESSES),
 		.user_limits = limits_from(p, KEY_LIMITS_USER_PROCESSES),
 		.group_limits = limits_from(p, KEY_LIMITS_GROUP_PROCESSES),
@@ -59,20 +61,21 @@ static int open_cgroup(const struct session_setup_request *req, struct session_s
 		return r;
 	}
 	if (r < 0)
-		cg.group = NULL;   /* no group level */
+		cg.group = NULL; /* no group level */
 	r = cgroup_layout_detect(&layout);
 	if (r == 0)
 		r = cgroup_session_open(&layout, &cg, &state->cgroup);
 	if (r == -EOPNOTSUPP)
-		snprintf(err, errlen,
-			 "the policy sets limits.processes, .memory or .cpu (of the session, the user or the group) but this host has no cgroup controller for it; refusing to enforce less");
+		snprintf(
+			err, errlen,
+			"the policy sets limits.processes, .memory or .cpu (of the session, the user or the group) but this host has no cgroup controller for it; refusing to enforce less");
 	else if (r < 0)
 		snprintf(err, errlen, "cannot set up the session's cgroup: %s", strerror(-r));
 	return r;
 }
 
-static int write_hosts(const struct session_setup_request *req, struct session_setup *state, char *path,
-		       size_t pathlen, char *err, size_t errlen)
+static int write_hosts(const struct session_setup_request *req, struct session_setup *state, char *path, size_t pathlen,
+		       char *err, size_t errlen)
 {
 	char *text = malloc(HOSTS_FILE_MAX);
 	int dir = -1, fd = -1, r;
@@ -81,7 +84,7 @@ static int write_hosts(const struct session_setup_request *req, struct session_s
 		return -ENOMEM;
 	r = hosts_file_text(req->policy, text, HOSTS_FILE_MAX);
 	if (r == 0) {
-		int run = session_record_dir_open(req->run_dir, true);  /* makes run_dir safely */
+		int run = session_record_dir_open(req->run_dir, true); /* makes run_dir safely */
 
 		if (run >= 0)
 			close(run);
@@ -90,7 +93,8 @@ static int write_hosts(const struct session_setup_request *req, struct session_s
 	}
 	if (r == 0 && mkdirat(dir, SESSION_HOSTS_SUBDIR, 0755) < 0 && errno != EEXIST)
 		r = -errno;
-	if (r == 0 && snprintf(path, pathlen, "%s/%s/%s", req->run_dir, SESSION_HOSTS_SUBDIR, state->id) >= (int)pathlen)
+	if (r == 0 &&
+	    snprintf(path, pathlen, "%s/%s/%s", req->run_dir, SESSION_HOSTS_SUBDIR, state->id) >= (int)pathlen)
 		r = -ENAMETOOLONG;
 	if (r == 0) {
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
@@ -113,8 +117,7 @@ static int write_hosts(const struct session_setup_request *req, struct session_s
 	return r;
 }
 
-static int write_record(const struct session_setup_request *req, struct session_setup *state, char *err,
-			size_t errlen)
+static int write_record(const struct session_setup_request *req, struct session_setup *state, char *err, size_t errlen)
 {
 	struct session_record rec;
 	struct proc_stat st;
@@ -157,14 +160,15 @@ static int enter_namespace(const struct session_setup_request *req, struct sessi
 			   size_t errlen)
 {
 	char hosts_path[512] = "";
-	const char *programs[] = { CORRAL_SHELL_PATH, CORRAL_BINDIR "/" CORRAL_SESSION_NAME, CORRAL_LIBEXECDIR "/corral",
-				   req->helper_path, NULL };
+	const char *programs[] = { CORRAL_SHELL_PATH, CORRAL_BINDIR "/" CORRAL_SESSION_NAME,
+				   CORRAL_LIBEXECDIR "/corral", req->helper_path, NULL };
 	struct mountns_plan plan = { .needed = false };
 	struct strlist loader;
 	int r;
 
 	strlist_init(&loader);
-	r = mountns_needed(req->policy) && policy_is_set(req->policy, KEY_FS_EXEC) ? loader_trees(LOADER_CONF, &loader) : 0;
+	r = mountns_needed(req->policy) && policy_is_set(req->policy, KEY_FS_EXEC) ? loader_trees(LOADER_CONF, &loader)
+										   : 0;
 	if (r == 0)
 		r = mountns_plan(req->policy, &loader, &plan);
 	strlist_free(&loader);
@@ -176,8 +180,13 @@ static int enter_namespace(const struct session_setup_request *req, struct sessi
 		r = write_hosts(req, state, hosts_path, sizeof(hosts_path), err, errlen);
 	if (r == 0) {
 		struct mountns_request mreq = {
-			.plan = &plan, .user = req->policy->user, .uid = req->policy->uid, .gid = req->policy->gid,
-			.tmp_base = req->tmp_base, .hosts_file = hosts_path, .run_dir = req->run_dir,
+			.plan = &plan,
+			.user = req->policy->user,
+			.uid = req->policy->uid,
+			.gid = req->policy->gid,
+			.tmp_base = req->tmp_base,
+			.hosts_file = hosts_path,
+			.run_dir = req->run_dir,
 			.programs = programs,
 		};
 
@@ -189,8 +198,7 @@ static int enter_namespace(const struct session_setup_request *req, struct sessi
 	return r;
 }
 
-int session_setup_open(const struct session_setup_request *req, struct session_setup *state, char *err,
-		       size_t errlen)
+int session_setup_open(const struct session_setup_request *req, struct session_setup *state, char *err, size_t errlen)
 {
 	char failed[256];
 	int r;
@@ -228,7 +236,8 @@ int session_setup_open(const struct session_setup_request *req, struct session_s
 
 		if (run < 0) {
 			r = run;
-			snprintf(err, errlen, "cannot make the session records' directory %s: %s", req->run_dir, strerror(-r));
+			snprintf(err, errlen, "cannot make the session records' directory %s: %s", req->run_dir,
+				 strerror(-r));
 		} else {
 			close(run);
 			r = enter_namespace(req, state, err, errlen);
@@ -253,7 +262,7 @@ static bool has_record(const char *id, void *data)
 	char path[512];
 
 	if (!session_id_is_valid(id))
-		return true;   /* not ours: leave it */
+		return true; /* not ours: leave it */
 	snprintf(path, sizeof(path), "%s/%s/%s", (const char *)data, SESSION_RECORD_SUBDIR, id);
 	return access(path, F_OK) == 0;
 }
@@ -292,8 +301,9 @@ int session_setup_close(struct session_setup *state, char *err, size_t errlen)
 	collect_lingered(state->run_dir);
 	if (e < 0 && r == 0) {
 		r = e;
-		snprintf(err, errlen, "%s", e == -EBUSY ? "some processes of the session survived the kill"
-							: "cannot remove the session's cgroup");
+		snprintf(err, errlen, "%s",
+			 e == -EBUSY ? "some processes of the session survived the kill"
+				     : "cannot remove the session's cgroup");
 	}
 	return r;
 }

@@ -17,13 +17,13 @@
 #define SESSION_HOSTS_SUBDIR "hosts"
 
 struct session_setup_request {
-	struct policy *policy;    /* resolved; its host names get resolved here */
-	const char *service;      /* PAM service, or "corralctl" */
-	pid_t leader;             /* the process that owns the session */
-	const char *run_dir;      /* SESSION_RUN_DIR unless testing */
-	const char *tmp_base;     /* MOUNTNS_PRIVATE_TMP_BASE unless testing */
-	const char *helper_path;  /* corral-helper the keeper starts (NULL: the installed one) */
-	int landlock_abi_cap;     /* root's test knob, written into the record; 0: none */
+	struct policy *policy;   /* resolved; its host names get resolved here */
+	const char *service;     /* PAM service, or "corralctl" */
+	pid_t leader;            /* the process that owns the session */
+	const char *run_dir;     /* SESSION_RUN_DIR unless testing */
+	const char *tmp_base;    /* MOUNTNS_PRIVATE_TMP_BASE unless testing */
+	const char *helper_path; /* corral-helper the keeper starts (NULL: the installed one) */
+	int landlock_abi_cap;    /* root's test knob, written into the record; 0: none */
 };
 
 /* What open did, so close undoes exactly that (also after a half-way failure). */
@@ -34,7 +34,7 @@ struct session_setup {
 	bool hosts_written;
 	bool linger;
 	struct cgroup_session cgroup;
-	char warning[SESSION_SETUP_ERR_MAX];   /* non-fatal: e.g. a host name that did not resolve */
+	char warning[SESSION_SETUP_ERR_MAX]; /* non-fatal: e.g. a host name that did not resolve */
 };
 
 /* Sets everything up in the calling process (root). 0, or -errno with the

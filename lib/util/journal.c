@@ -59,12 +59,13 @@ static int append(char *out, size_t outlen, size_t *len, const char *name, const
 	return 0;
 }
 
-ssize_t journal_event_format(int priority, const char *ident, pid_t pid, const char *message, char *out,
-			     size_t outlen)
+ssize_t journal_event_format(int priority, const char *ident, pid_t pid, const char *message, char *out, size_t outlen)
 {
 	static const char *const fields[][2] = {
-		{ "CORRAL_SESSION", "session" }, { "CORRAL_USER", "user" },
-		{ "CORRAL_EVENT", "event" },     { "CORRAL_RULE", "rule" },
+		{ "CORRAL_SESSION", "session" },
+		{ "CORRAL_USER", "user" },
+		{ "CORRAL_EVENT", "event" },
+		{ "CORRAL_RULE", "rule" },
 	};
 	char number[32], value[FIELD_VALUE_MAX];
 	size_t len = 0;

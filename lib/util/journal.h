@@ -10,7 +10,7 @@
 #include <sys/types.h>
 
 #define JOURNAL_SOCKET "/run/systemd/journal/socket"
-#define JOURNAL_ENTRY_MAX 8192   /* one datagram; events are one line */
+#define JOURNAL_ENTRY_MAX 8192 /* one datagram; events are one line */
 #define JOURNAL_IDENT "corral"
 #define JOURNAL_FACILITY_AUTHPRIV 10
 
@@ -21,8 +21,7 @@ void journal_event_field(const char *message, const char *key, char *out, size_t
 /* The native-protocol datagram of one event: MESSAGE (newlines become
  * spaces), PRIORITY, SYSLOG_FACILITY, SYSLOG_IDENTIFIER, SYSLOG_PID and the
  * CORRAL_* fields the message has. Pure. Its length, or -ENOBUFS. */
-ssize_t journal_event_format(int priority, const char *ident, pid_t pid, const char *message, char *out,
-			     size_t outlen);
+ssize_t journal_event_format(int priority, const char *ident, pid_t pid, const char *message, char *out, size_t outlen);
 
 /* Sends one event. 0, or -errno (no journal here: ENOENT, ECONNREFUSED). */
 int journal_send_event(int priority, const char *ident, const char *message);

@@ -5,7 +5,6 @@
 
 #include <syslog.h>
 
-__attribute__((format(printf, 2, 3)))
-void corral_log(int priority, const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) void corral_log(int priority, const char *fmt, ...);
 
 #endif

@@ -103,8 +103,8 @@ static int put(char *buf, size_t *len, const char *s, size_t n)
 static int check_user(const char *user, char *err, size_t errlen)
 {
 	/* the name becomes one path component: it must not move the path */
-	if (!user || user[0] == '\0' || strchr(user, '/') || strcmp(user, ".") == 0 ||
-	    strcmp(user, "..") == 0 || has_control(user)) {
+	if (!user || user[0] == '\0' || strchr(user, '/') || strcmp(user, ".") == 0 || strcmp(user, "..") == 0 ||
+	    has_control(user)) {
 		set_err(err, errlen, 0, "user name cannot be used in a path");
 		return -EINVAL;
 	}
@@ -121,8 +121,7 @@ static int check_home(const char *home, char *err, size_t errlen)
 }
 
 /* Substitutes ~, %h, %u and %% of a syntax-checked text into buf. */
-static int substitute(const char *text, const char *user, const char *home, char *buf,
-		      char *err, size_t errlen)
+static int substitute(const char *text, const char *user, const char *home, char *buf, char *err, size_t errlen)
 {
 	const char *p = text;
 	size_t len = 0;
@@ -160,8 +159,8 @@ static int substitute(const char *text, const char *user, const char *home, char
 	return r;
 }
 
-int path_expand(const char *text, const char *user, const char *home,
-		char *out, size_t outlen, char *err, size_t errlen)
+int path_expand(const char *text, const char *user, const char *home, char *out, size_t outlen, char *err,
+		size_t errlen)
 {
 	char buf[PATHUTIL_PATH_MAX];
 	size_t len;

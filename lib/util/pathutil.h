@@ -20,8 +20,8 @@ int path_check_syntax(const char *text, char *err, size_t errlen);
  * (size outlen). The user name must not contain '/' and must not be "." or
  * ".."; home must be absolute. Returns 0, -EINVAL (reason in err) or
  * -ENAMETOOLONG. */
-int path_expand(const char *text, const char *user, const char *home,
-		char *out, size_t outlen, char *err, size_t errlen);
+int path_expand(const char *text, const char *user, const char *home, char *out, size_t outlen, char *err,
+		size_t errlen);
 
 /* Lexical normalisation of an absolute path in place: collapses "//",
  * drops "." components and a trailing '/' (except for "/" itself).

@@ -133,8 +133,7 @@ static int read_item(const char **pos, char *buf, char *err, size_t errlen)
 			break;
 		}
 		if (is_control(c)) {
-			set_err(err, errlen, 0, "control character 0x%02x in value",
-				(unsigned)(unsigned char)c);
+			set_err(err, errlen, 0, "control character 0x%02x in value", (unsigned)(unsigned char)c);
 			return -EINVAL;
 		}
 		if (!quoted && is_blank(c))
@@ -146,8 +145,7 @@ static int read_item(const char **pos, char *buf, char *err, size_t errlen)
 			}
 			p++;
 			if (*p != '\0' && !is_blank(*p)) {
-				set_err(err, errlen, 0,
-					"closing double quote must be followed by a space or the end");
+				set_err(err, errlen, 0, "closing double quote must be followed by a space or the end");
 				return -EINVAL;
 			}
 			break;
@@ -166,12 +164,10 @@ static int read_item(const char **pos, char *buf, char *err, size_t errlen)
 			}
 			if (c != '"' && c != '\\') {
 				if (is_control(c) || (unsigned char)c >= 0x80)
-					set_err(err, errlen, 0,
-						"unknown escape in double quotes (only \\\" and \\\\)");
+					set_err(err, errlen, 0, "unknown escape in double quotes (only \\\" and \\\\)");
 				else
 					set_err(err, errlen, 0,
-						"unknown escape '\\%c' in double quotes (only \\\" and \\\\)",
-						c);
+						"unknown escape '\\%c' in double quotes (only \\\" and \\\\)", c);
 				return -EINVAL;
 			}
 			p++;

@@ -25,7 +25,6 @@ int array_reserve(void *array_ptr, size_t *capacity, size_t needed, size_t item_
 
 /* Formats the reason into err (as snprintf) and returns error, so that
  * `return set_err(err, errlen, -EINVAL, "...", ...);` fails in one line. */
-__attribute__((format(printf, 4, 5)))
-int set_err(char *err, size_t errlen, int error, const char *fmt, ...);
+__attribute__((format(printf, 4, 5))) int set_err(char *err, size_t errlen, int error, const char *fmt, ...);
 
 #endif

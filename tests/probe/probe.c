@@ -25,11 +25,25 @@ static const char *errno_name(int e)
 		int e;
 		const char *name;
 	} names[] = {
-		{ EACCES, "EACCES" }, { EPERM, "EPERM" }, { ENOSYS, "ENOSYS" }, { EAFNOSUPPORT, "EAFNOSUPPORT" },
-		{ EPROTONOSUPPORT, "EPROTONOSUPPORT" }, { ESOCKTNOSUPPORT, "ESOCKTNOSUPPORT" }, { ENOENT, "ENOENT" },
-		{ ECONNREFUSED, "ECONNREFUSED" }, { EINVAL, "EINVAL" }, { ESRCH, "ESRCH" }, { EROFS, "EROFS" },
-		{ EXDEV, "EXDEV" }, { EFBIG, "EFBIG" }, { EAGAIN, "EAGAIN" }, { EMFILE, "EMFILE" },
-		{ ENETUNREACH, "ENETUNREACH" }, { EADDRINUSE, "EADDRINUSE" }, { ENOTTY, "ENOTTY" }, { EBADF, "EBADF" },
+		{ EACCES, "EACCES" },
+		{ EPERM, "EPERM" },
+		{ ENOSYS, "ENOSYS" },
+		{ EAFNOSUPPORT, "EAFNOSUPPORT" },
+		{ EPROTONOSUPPORT, "EPROTONOSUPPORT" },
+		{ ESOCKTNOSUPPORT, "ESOCKTNOSUPPORT" },
+		{ ENOENT, "ENOENT" },
+		{ ECONNREFUSED, "ECONNREFUSED" },
+		{ EINVAL, "EINVAL" },
+		{ ESRCH, "ESRCH" },
+		{ EROFS, "EROFS" },
+		{ EXDEV, "EXDEV" },
+		{ EFBIG, "EFBIG" },
+		{ EAGAIN, "EAGAIN" },
+		{ EMFILE, "EMFILE" },
+		{ ENETUNREACH, "ENETUNREACH" },
+		{ EADDRINUSE, "EADDRINUSE" },
+		{ ENOTTY, "ENOTTY" },
+		{ EBADF, "EBADF" },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -102,7 +116,7 @@ int main(int argc, char **argv)
 		return report(syscall(__NR_io_uring_setup, 4, &params));
 	}
 	if (strcmp(op, "x32") == 0)
-		return report(syscall(SYS_getpid | 0x40000000));  /* killed: no output */
+		return report(syscall(SYS_getpid | 0x40000000)); /* killed: no output */
 	if (strcmp(op, "int80") == 0) {
 		long r;
 
@@ -113,7 +127,7 @@ int main(int argc, char **argv)
 	if (strcmp(op, "kill") == 0) {
 		pid_t pid = (pid_t)atoi(arg);
 
-		if (pid <= 0) {   /* 0 and -1 name groups: never what a test means */
+		if (pid <= 0) { /* 0 and -1 name groups: never what a test means */
 			fprintf(stderr, "probe: kill needs one process id, not '%s'\n", arg);
 			return 2;
 		}

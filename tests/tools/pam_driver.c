@@ -22,10 +22,14 @@ static const char *code_name(int code)
 		int code;
 		const char *name;
 	} names[] = {
-		{ PAM_SUCCESS, "PAM_SUCCESS" }, { PAM_SESSION_ERR, "PAM_SESSION_ERR" },
-		{ PAM_IGNORE, "PAM_IGNORE" }, { PAM_BUF_ERR, "PAM_BUF_ERR" },
-		{ PAM_USER_UNKNOWN, "PAM_USER_UNKNOWN" }, { PAM_SYSTEM_ERR, "PAM_SYSTEM_ERR" },
-		{ PAM_PERM_DENIED, "PAM_PERM_DENIED" }, { PAM_ABORT, "PAM_ABORT" },
+		{ PAM_SUCCESS, "PAM_SUCCESS" },
+		{ PAM_SESSION_ERR, "PAM_SESSION_ERR" },
+		{ PAM_IGNORE, "PAM_IGNORE" },
+		{ PAM_BUF_ERR, "PAM_BUF_ERR" },
+		{ PAM_USER_UNKNOWN, "PAM_USER_UNKNOWN" },
+		{ PAM_SYSTEM_ERR, "PAM_SYSTEM_ERR" },
+		{ PAM_PERM_DENIED, "PAM_PERM_DENIED" },
+		{ PAM_ABORT, "PAM_ABORT" },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -34,7 +38,7 @@ static const char *code_name(int code)
 	return "PAM_OTHER";
 }
 
-static int quiet;   /* -q: only the command speaks; exit with its status */
+static int quiet; /* -q: only the command speaks; exit with its status */
 
 /* libpam logs through glibc's fortified syslog: take those lines here. */
 static void take_log_line(const char *fmt, va_list ap)
@@ -146,12 +150,23 @@ int main(int argc, char **argv)
 	setenv("CORRAL_NO_JOURNAL", "1", 1);
 	while ((opt = getopt(argc, argv, "+qd:s:u:r:")) != -1) {
 		switch (opt) {
-		case 'q': quiet = 1; break;
-		case 'd': confdir = optarg; break;
-		case 's': service = optarg; break;
-		case 'u': user = optarg; break;
-		case 'r': run_dir = optarg; break;
-		default: usage();
+		case 'q':
+			quiet = 1;
+			break;
+		case 'd':
+			confdir = optarg;
+			break;
+		case 's':
+			service = optarg;
+			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'r':
+			run_dir = optarg;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (!confdir || !service || !user)

@@ -46,7 +46,7 @@ int policy_from_ini(const char *text, const struct user_info *user, struct polic
 		err = own;
 		errlen = sizeof(own);
 	}
-	config_load_fd(fd, "t.ini", &config);   /* errors: policy_resolve refuses the config */
+	config_load_fd(fd, "t.ini", &config); /* errors: policy_resolve refuses the config */
 	close(fd);
 	r = policy_resolve(&config, user, p, err, errlen);
 	config_free(&config);

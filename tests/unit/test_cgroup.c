@@ -20,19 +20,18 @@
 
 /* This machine's hybrid layout: v1 controllers (cpu and cpuacct apart),
  * name=systemd, and an empty cgroup2 at /sys/fs/cgroup/unified. */
-static const char hybrid[] =
-	"22 1 259:1 / / rw,relatime shared:1 - ext4 /dev/root rw\n"
-	"31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
-	"32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu\n"
-	"33 31 0:30 / /sys/fs/cgroup/cpuacct rw,relatime - cgroup cgroup rw,cpuacct\n"
-	"34 31 0:31 / /sys/fs/cgroup/cpuset rw,relatime - cgroup cgroup rw,cpuset\n"
-	"35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n"
-	"36 31 0:33 / /sys/fs/cgroup/devices rw,relatime - cgroup cgroup rw,devices\n"
-	"37 31 0:34 / /sys/fs/cgroup/freezer rw,relatime - cgroup cgroup rw,freezer\n"
-	"38 31 0:35 / /sys/fs/cgroup/blkio rw,relatime - cgroup cgroup rw,blkio\n"
-	"39 31 0:36 / /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids\n"
-	"40 31 0:37 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup rw,name=systemd\n"
-	"41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n";
+static const char hybrid[] = "22 1 259:1 / / rw,relatime shared:1 - ext4 /dev/root rw\n"
+			     "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
+			     "32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu\n"
+			     "33 31 0:30 / /sys/fs/cgroup/cpuacct rw,relatime - cgroup cgroup rw,cpuacct\n"
+			     "34 31 0:31 / /sys/fs/cgroup/cpuset rw,relatime - cgroup cgroup rw,cpuset\n"
+			     "35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n"
+			     "36 31 0:33 / /sys/fs/cgroup/devices rw,relatime - cgroup cgroup rw,devices\n"
+			     "37 31 0:34 / /sys/fs/cgroup/freezer rw,relatime - cgroup cgroup rw,freezer\n"
+			     "38 31 0:35 / /sys/fs/cgroup/blkio rw,relatime - cgroup cgroup rw,blkio\n"
+			     "39 31 0:36 / /sys/fs/cgroup/pids rw,relatime - cgroup cgroup rw,pids\n"
+			     "40 31 0:37 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup rw,name=systemd\n"
+			     "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n";
 
 /* Debian 10 style: cpu and cpuacct comounted, optional fields present. */
 static const char comounted[] =
@@ -48,11 +47,10 @@ static const char comounted[] =
 	"32 24 0:30 / /sys/fs/cgroup/memory rw,nosuid,nodev,noexec,relatime shared:12 - cgroup cgroup rw,memory\n"
 	"33 24 0:31 / /sys/fs/cgroup/freezer rw,nosuid,nodev,noexec,relatime shared:13 - cgroup cgroup rw,freezer";
 
-static const char pure_v2[] =
-	"22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw,errors=remount-ro\n"
-	"26 23 0:23 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime shared:4 - cgroup2 cgroup2 "
-	"rw,nsdelegate,memory_recursiveprot\n"
-	"27 22 0:24 / /proc rw,nosuid,nodev,noexec,relatime shared:12 - proc proc rw\n";
+static const char pure_v2[] = "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw,errors=remount-ro\n"
+			      "26 23 0:23 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime shared:4 - cgroup2 cgroup2 "
+			      "rw,nsdelegate,memory_recursiveprot\n"
+			      "27 22 0:24 / /proc rw,nosuid,nodev,noexec,relatime shared:12 - proc proc rw\n";
 
 static void test_layout(void)
 {
@@ -115,7 +113,8 @@ static void test_layout(void)
 					    "4 1 0:4 / /p2 rw - cgroup cgroup rw,pids\n";
 
 		cgroup_layout_parse(twice, strlen(twice), false, &l);
-		ok(strcmp(l.v2, "/first") == 0 && strcmp(l.v1[CGROUP_V1_PIDS], "/p1") == 0, "the first mount of each wins");
+		ok(strcmp(l.v2, "/first") == 0 && strcmp(l.v1[CGROUP_V1_PIDS], "/p1") == 0,
+		   "the first mount of each wins");
 	}
 	{
 		char *longline = malloc(CGROUP_PATH_MAX + 200);
@@ -141,15 +140,19 @@ static void test_self_path(void)
 	char out[CGROUP_PATH_MAX];
 
 	ok(cgroup_self_path_parse(v1text, strlen(v1text), "pids", out, sizeof(out)) == 0 &&
-	   strcmp(out, "/user.slice/user-1000.slice/session-3.scope") == 0, "pids path");
-	ok(cgroup_self_path_parse(v1text, strlen(v1text), "cpu", out, sizeof(out)) == 0 && strcmp(out, "/user.slice") == 0,
+		   strcmp(out, "/user.slice/user-1000.slice/session-3.scope") == 0,
+	   "pids path");
+	ok(cgroup_self_path_parse(v1text, strlen(v1text), "cpu", out, sizeof(out)) == 0 &&
+		   strcmp(out, "/user.slice") == 0,
 	   "cpu from the comounted cpu,cpuacct line (not cpuset)");
 	ok(cgroup_self_path_parse(v1text, strlen(v1text), "cpuacct", out, sizeof(out)) == 0 &&
-	   strcmp(out, "/user.slice") == 0, "cpuacct from the same line");
+		   strcmp(out, "/user.slice") == 0,
+	   "cpuacct from the same line");
 	ok(cgroup_self_path_parse(v1text, strlen(v1text), "cpuset", out, sizeof(out)) == 0 && strcmp(out, "/") == 0,
 	   "cpuset is its own line");
 	ok(cgroup_self_path_parse(v1text, strlen(v1text), "", out, sizeof(out)) == 0 &&
-	   strcmp(out, "/user.slice/user-1000.slice/session-3.scope") == 0, "unified ('' controller) from the 0:: line");
+		   strcmp(out, "/user.slice/user-1000.slice/session-3.scope") == 0,
+	   "unified ('' controller) from the 0:: line");
 	is_int(cgroup_self_path_parse(v1text, strlen(v1text), "freezer", out, sizeof(out)), -ENOENT,
 	       "a controller not listed is -ENOENT");
 	is_int(cgroup_self_path_parse(v1text, strlen(v1text), "systemd", out, sizeof(out)), -ENOENT,
@@ -179,7 +182,8 @@ static void test_pure_helpers(void)
 	is_int(cgroup_systemd_properties(&all, false, props), 4, "three limits, four properties");
 	ok(strcmp(props[0].name, "TasksMax") == 0 && props[0].value == 50, "TasksMax = 50");
 	ok(strcmp(props[1].name, "MemoryMax") == 0 && props[1].value == 104857600, "MemoryMax = 104857600");
-	ok(strcmp(props[2].name, "MemorySwapMax") == 0 && props[2].value == 0, "MemorySwapMax = 0: swap cannot stretch it");
+	ok(strcmp(props[2].name, "MemorySwapMax") == 0 && props[2].value == 0,
+	   "MemorySwapMax = 0: swap cannot stretch it");
 	ok(strcmp(props[3].name, "CPUQuotaPerSecUSec") == 0 && props[3].value == 500000,
 	   "CPUQuotaPerSecUSec = 50 * 10000");
 	all.cpu_percent = 250;
@@ -191,10 +195,12 @@ static void test_pure_helpers(void)
 	is_int(cgroup_systemd_properties(&none, false, props), 0, "no limits, no properties");
 	is_int(cgroup_systemd_properties(&mem, true, props), 4, "reset: every property");
 	ok(props[0].value == CGROUP_SYSTEMD_INFINITY && props[1].value == 1 && props[2].value == 0 &&
-	   props[3].value == CGROUP_SYSTEMD_INFINITY, "reset: the unset ones are infinity, the set one stays");
+		   props[3].value == CGROUP_SYSTEMD_INFINITY,
+	   "reset: the unset ones are infinity, the set one stays");
 	is_int(cgroup_systemd_properties(&none, true, props), 4, "reset without limits: all four, all infinity");
 	ok(props[0].value == CGROUP_SYSTEMD_INFINITY && props[1].value == CGROUP_SYSTEMD_INFINITY &&
-	   props[2].value == CGROUP_SYSTEMD_INFINITY && props[3].value == CGROUP_SYSTEMD_INFINITY, "all infinity");
+		   props[2].value == CGROUP_SYSTEMD_INFINITY && props[3].value == CGROUP_SYSTEMD_INFINITY,
+	   "all infinity");
 }
 
 static void test_unit_names(void)
@@ -221,7 +227,8 @@ static void test_unit_names(void)
 
 	req.user_limits = some;
 	is_int(cgroup_systemd_units(&req, &u), 0, "user limits");
-	ok(u.slice_count == 1 && strcmp(u.slices[0], "corral-user_1001.slice") == 0, "one slice: corral-user_UID.slice");
+	ok(u.slice_count == 1 && strcmp(u.slices[0], "corral-user_1001.slice") == 0,
+	   "one slice: corral-user_UID.slice");
 	ok(u.slice_limits[0] == &req.user_limits, "carrying the user's limits");
 	is_str(u.parent, "corral-user_1001.slice", "the scope goes there");
 
@@ -236,7 +243,8 @@ static void test_unit_names(void)
 
 	req.user_limits = none;
 	is_int(cgroup_systemd_units(&req, &u), 0, "group limits only");
-	ok(u.slice_count == 1 && strcmp(u.parent, "corral-group_lab\\x2d2.slice") == 0, "the scope in the group's slice");
+	ok(u.slice_count == 1 && strcmp(u.parent, "corral-group_lab\\x2d2.slice") == 0,
+	   "the scope in the group's slice");
 	req.group_limits = none;
 	is_int(cgroup_systemd_units(&req, &u), 0, "a group without limits");
 	ok(u.slice_count == 0 && strcmp(u.parent, "corral.slice") == 0, "is no level");
@@ -509,7 +517,8 @@ static void test_v1_tree(const char *root)
 			ok(0, "setup: empty %s cgroup.procs", names[c]);
 	r = cgroup_session_close(&s, false);
 	ok(r == -ENOTEMPTY || r == -EBUSY, "close: the fake directories cannot be removed (%d)", r);
-	is_str(read_text(dir[CGROUP_V1_FREEZER], "freezer.state"), "THAWED", "the freezer was used, and thawed at the end");
+	is_str(read_text(dir[CGROUP_V1_FREEZER], "freezer.state"), "THAWED",
+	       "the freezer was used, and thawed at the end");
 	for (int c = 0; c < CGROUP_V1_COUNT; c++)
 		all_moved &= holds_pid(prev[c], getpid());
 	ok(all_moved, "we were moved back in every hierarchy");
@@ -539,8 +548,7 @@ static void test_v1_partial(const char *root)
 	is_int(s.count, 0, "nothing kept");
 	snprintf(path, sizeof(path), "%s/corral", layout.v1[CGROUP_V1_PIDS]);
 	ok(access(path, F_OK) < 0, "and no directory left behind");
-	is_int(open_with(&layout, id, &cpu, &s), -EOPNOTSUPP,
-	       "limits.cpu without a cpu controller: -EOPNOTSUPP");
+	is_int(open_with(&layout, id, &cpu, &s), -EOPNOTSUPP, "limits.cpu without a cpu controller: -EOPNOTSUPP");
 	ok(access(path, F_OK) < 0, "still no directory");
 
 	r = open_with(&layout, id, &processes, &s);
@@ -564,7 +572,10 @@ static void test_v2_shared(const char *root)
 {
 	struct cgroup_layout layout = { .mode = CGROUP_V2 };
 	struct cgroup_request req = {
-		.pid = getpid(), .uid = 1001, .user = "alice", .group = "lab-2",
+		.pid = getpid(),
+		.uid = 1001,
+		.user = "alice",
+		.group = "lab-2",
 		.session = { .processes = 20 },
 		.user_limits = { .memory = 2 * 1024 * 1024 },
 		.group_limits = { .processes = 100, .cpu_percent = 150 },
@@ -593,11 +604,13 @@ static void test_v2_shared(const char *root)
 		return;
 	is_str(s.dirs[0], dir, "the session's cgroup is corral/group-G/user-UID/ID");
 	is_int(s.shared_levels, 2, "two shared levels above it");
-	is_int(s.limits, CGROUP_LIMIT_PROCESSES | CGROUP_LIMIT_SHARED, "session processes and the shared levels enforced");
+	is_int(s.limits, CGROUP_LIMIT_PROCESSES | CGROUP_LIMIT_SHARED,
+	       "session processes and the shared levels enforced");
 	is_str(read_text(group, "pids.max"), "100", "group: pids.max = 100");
 	is_str(read_text(group, "cpu.max"), "150000 100000", "group: cpu.max = 150%%");
 	is_str(read_text(group, "memory.max"), "max", "group: memory.max reset to max (the user level limits memory)");
-	is_str(read_text(group, "cgroup.subtree_control"), "+pids +memory +cpu", "group: controllers for the levels below");
+	is_str(read_text(group, "cgroup.subtree_control"), "+pids +memory +cpu",
+	       "group: controllers for the levels below");
 	is_str(read_text(user, "memory.max"), "2097152", "user: memory.max = 2M");
 	is_str(read_text(user, "pids.max"), "max", "user: pids.max reset to max");
 	is_str(read_text(user, "cpu.max"), "max 100000", "user: cpu.max reset to max");
@@ -618,7 +631,9 @@ static void test_v1_shared(const char *root)
 	static const char *const names[CGROUP_V1_COUNT] = { "pids", "memory", "cpu", "freezer" };
 	struct cgroup_layout layout = { .mode = CGROUP_V1 };
 	struct cgroup_request req = {
-		.pid = getpid(), .uid = 1002, .user = "bob",
+		.pid = getpid(),
+		.uid = 1002,
+		.user = "bob",
 		.user_limits = { .processes = 30, .cpu_percent = 50 },
 	};
 	char id[SESSION_ID_LEN + 1], user[CGROUP_V1_COUNT][CGROUP_PATH_MAX], prev[CGROUP_PATH_MAX];
@@ -651,7 +666,8 @@ static void test_v1_shared(const char *root)
 
 		snprintf(want, sizeof(want), "/%s", id);
 		ok(slash && strcmp(slash, want) == 0 && strncmp(s.dirs[i], root, strlen(root)) == 0 &&
-		   strstr(s.dirs[i], "/corral/user-1002/") != NULL, "%s is under corral/user-UID/", s.dirs[i]);
+			   strstr(s.dirs[i], "/corral/user-1002/") != NULL,
+		   "%s is under corral/user-UID/", s.dirs[i]);
 		truncate_procs(s.dirs[i]);
 	}
 	for (int c = 0; c < CGROUP_V1_COUNT; c++) {
@@ -668,7 +684,7 @@ static void test_v1_shared(const char *root)
 	is_int(r, 0, "another login after the cpu limit was taken out");
 	ok(s.count == 2, "pids and freezer only now");
 	is_str(read_text(user[CGROUP_V1_CPU], "cpu.cfs_quota_us"), "50000",
-	   "the cpu level is not touched when no level needs the cpu controller");
+	       "the cpu level is not touched when no level needs the cpu controller");
 	if (r == 0) {
 		for (size_t i = 0; i < s.count; i++)
 			truncate_procs(s.dirs[i]);
@@ -692,7 +708,8 @@ static void test_logind_rule(void)
 	ok(!logind_shall_kill(true, &none, &none, "root"), "an empty exclude list still spares root");
 	ok(logind_shall_kill(true, &none, &alice, "root"), "an exclude list without root does not");
 	ok(!logind_shall_kill(true, &none, &alice, "alice"), "an excluded user is kept");
-	ok(logind_shall_kill(false, &alice, &root, "alice"), "KillOnlyUsers: its members are killed even with KillUserProcesses=no");
+	ok(logind_shall_kill(false, &alice, &root, "alice"),
+	   "KillOnlyUsers: its members are killed even with KillUserProcesses=no");
 	ok(!logind_shall_kill(true, &alice, &root, "bob"), "and only they");
 	strlist_free(&root);
 	strlist_free(&alice);
@@ -708,8 +725,7 @@ static void test_none(void)
 	ok(s.count == 0 && s.limits == 0, "and nothing made");
 	is_int(cgroup_session_close(&s, false), 0, "closing it is a no-op");
 	is_int(cgroup_session_count(&s), -ENOENT, "no cgroup to count");
-	is_int(open_with(&layout, "x", &some, &s), -EOPNOTSUPP,
-	       "no cgroups but a limit: -EOPNOTSUPP");
+	is_int(open_with(&layout, "x", &some, &s), -EOPNOTSUPP, "no cgroups but a limit: -EOPNOTSUPP");
 	some = (struct cgroup_limits){ .cpu_percent = 5 };
 	is_int(open_with(&layout, "x", &some, &s), -EOPNOTSUPP, "also for limits.cpu");
 }
@@ -744,7 +760,8 @@ int main(void)
 		return tap_done();
 	}
 	{
-		static const char *const kinds[] = { "v2", "v2-bare", "v1", "v1-partial", "count", "v2-shared", "v1-shared" };
+		static const char *const kinds[] = { "v2",    "v2-bare",   "v1",       "v1-partial",
+						     "count", "v2-shared", "v1-shared" };
 		char root[64], sub[128];
 
 		snprintf(root, sizeof(root), "/tmp/corral-cgroup-XXXXXX");

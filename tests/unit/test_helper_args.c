@@ -18,8 +18,13 @@ static int argc_of(char *const *argv)
 
 static void test_round_trip_child(void)
 {
-	struct helper_args in = { .start = HELPER_START_CHILD, .child = 4242, .control = 5, .policy = 7,
-				  .notify = 9, .probe = 0xfffffffffffff000ULL, .session = "abc123" };
+	struct helper_args in = { .start = HELPER_START_CHILD,
+				  .child = 4242,
+				  .control = 5,
+				  .policy = 7,
+				  .notify = 9,
+				  .probe = 0xfffffffffffff000ULL,
+				  .session = "abc123" };
 	struct helper_args out;
 	struct helper_argv built;
 
@@ -42,8 +47,9 @@ static void test_round_trip_child(void)
 
 static void test_round_trip_external(void)
 {
-	struct helper_args in = { .start = HELPER_START_EXTERNAL, .external = 777, .notify = 12, .policy = 11,
-				  .session = "s1" };
+	struct helper_args in = {
+		.start = HELPER_START_EXTERNAL, .external = 777, .notify = 12, .policy = 11, .session = "s1"
+	};
 	struct helper_args out;
 	struct helper_argv built;
 
@@ -68,28 +74,34 @@ struct bad_case {
 static const struct bad_case bad_cases[] = {
 	{ "no arguments", { "corral-helper", NULL } },
 	{ "a name without a value", { "corral-helper", "--child", NULL } },
-	{ "an unknown option", { "corral-helper", "--child", "5", "--control", "4", "--policy", "5", "--notify",
-				 "-1", "--probe", "1", "--shell", "x", NULL } },
-	{ "missing --probe", { "corral-helper", "--child", "5", "--control", "4", "--policy", "5", "--notify", "-1",
-			       NULL } },
+	{ "an unknown option",
+	  { "corral-helper", "--child", "5", "--control", "4", "--policy", "5", "--notify", "-1", "--probe", "1",
+	    "--shell", "x", NULL } },
+	{ "missing --probe",
+	  { "corral-helper", "--child", "5", "--control", "4", "--policy", "5", "--notify", "-1", NULL } },
 	{ "keeper's set without --notify", { "corral-helper", "--external", "5", "--policy", "5", NULL } },
-	{ "both starts at once", { "corral-helper", "--external", "9", "--child", "5", "--control", "4", "--policy",
-				   "5", "--notify", "-1", "--probe", "1", NULL } },
-	{ "pid 1 as the child", { "corral-helper", "--child", "1", "--control", "4", "--policy", "5", "--notify",
-				  "-1", "--probe", "1", NULL } },
-	{ "stdin as the control socket", { "corral-helper", "--child", "5", "--control", "0", "--policy", "5",
-					   "--notify", "-1", "--probe", "1", NULL } },
+	{ "both starts at once",
+	  { "corral-helper", "--external", "9", "--child", "5", "--control", "4", "--policy", "5", "--notify", "-1",
+	    "--probe", "1", NULL } },
+	{ "pid 1 as the child",
+	  { "corral-helper", "--child", "1", "--control", "4", "--policy", "5", "--notify", "-1", "--probe", "1",
+	    NULL } },
+	{ "stdin as the control socket",
+	  { "corral-helper", "--child", "5", "--control", "0", "--policy", "5", "--notify", "-1", "--probe", "1",
+	    NULL } },
 	{ "stderr as the listener", { "corral-helper", "--external", "5", "--policy", "5", "--notify", "2", NULL } },
 	{ "a listener below -1", { "corral-helper", "--external", "5", "--policy", "5", "--notify", "-2", NULL } },
 	{ "trailing garbage", { "corral-helper", "--external", "5x", "--policy", "5", "--notify", "4", NULL } },
 	{ "an empty number", { "corral-helper", "--external", "", "--policy", "5", "--notify", "4", NULL } },
 	{ "beyond INT_MAX", { "corral-helper", "--external", "2147483648", "--policy", "5", "--notify", "4", NULL } },
-	{ "a 21-digit number", { "corral-helper", "--external", "000000000000000000005", "--policy", "5",
-				 "--notify", "4", NULL } },
-	{ "a probe that is not a number", { "corral-helper", "--child", "5", "--control", "4", "--policy", "5",
-					    "--notify", "-1", "--probe", "0x10", NULL } },
-	{ "an empty probe", { "corral-helper", "--child", "5", "--control", "4", "--policy", "5", "--notify", "-1",
-			      "--probe", "", NULL } },
+	{ "a 21-digit number",
+	  { "corral-helper", "--external", "000000000000000000005", "--policy", "5", "--notify", "4", NULL } },
+	{ "a probe that is not a number",
+	  { "corral-helper", "--child", "5", "--control", "4", "--policy", "5", "--notify", "-1", "--probe", "0x10",
+	    NULL } },
+	{ "an empty probe",
+	  { "corral-helper", "--child", "5", "--control", "4", "--policy", "5", "--notify", "-1", "--probe", "",
+	    NULL } },
 };
 
 static void test_rejected(void)
@@ -113,8 +125,8 @@ static void test_child_kept_on_failure(void)
 
 static void test_any_order(void)
 {
-	const char *argv[] = { "corral-helper", "--session", "x", "--policy", "6", "--notify", "7", "--external",
-			       "8", NULL };
+	const char *argv[] = { "corral-helper", "--session", "x",          "--policy", "6",
+			       "--notify",      "7",         "--external", "8",        NULL };
 	struct helper_args out;
 
 	is_int(helper_args_parse(9, (char *const *)argv, &out), 0, "the pairs may come in any order");

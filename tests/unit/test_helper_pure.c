@@ -84,8 +84,9 @@ static void test_record_counting(void)
 	log.last_ms = monotonic_ms() + 3600 * 1000;
 	for (int i = 0; i < 50; i++)
 		denials_record(&log, "sendto", "192.0.2.1:53", "net.deny 192.0.2.0/24", ECONNREFUSED);
-	ok(log.denied == 52 && log.suppressed == 50, "an empty bucket: every denial counted and suppressed (%llu, %llu)",
-	   (unsigned long long)log.denied, (unsigned long long)log.suppressed);
+	ok(log.denied == 52 && log.suppressed == 50,
+	   "an empty bucket: every denial counted and suppressed (%llu, %llu)", (unsigned long long)log.denied,
+	   (unsigned long long)log.suppressed);
 	ok(monotonic_ms() > 0, "monotonic_ms runs");
 }
 
@@ -166,14 +167,15 @@ static void test_owner_lookup(void)
 	net_addr_from_ipv4(&addr, loopback);
 	net_addr_from_ipv4(&elsewhere, other);
 	r = sock_owner_of_listener(NET_PROTO_TCP, &addr, port, &owner);
-	ok(r == 0 && owner == geteuid(), "sock_diag: our listener on 127.0.0.1:%u is ours (r=%d, uid %d)", (unsigned)port,
-	   r, (int)owner);
+	ok(r == 0 && owner == geteuid(), "sock_diag: our listener on 127.0.0.1:%u is ours (r=%d, uid %d)",
+	   (unsigned)port, r, (int)owner);
 	is_int(sock_owner_of_listener(NET_PROTO_TCP, &elsewhere, port, &owner), -ENOENT,
 	       "sock_diag: nothing listens on 127.0.0.3 at that port");
 	is_int(sock_owner_of_listener(NET_PROTO_UDP, &addr, port, &owner), -ENOENT, "sock_diag: no UDP socket there");
 	is_int(sock_owner_of_listener(NET_PROTO_ICMP, &addr, port, &owner), -EINVAL, "sock_diag: ICMP has no listener");
 	close(fd);
-	is_int(sock_owner_of_listener(NET_PROTO_TCP, &addr, port, &owner), -ENOENT, "sock_diag: closed, nobody listens");
+	is_int(sock_owner_of_listener(NET_PROTO_TCP, &addr, port, &owner), -ENOENT,
+	       "sock_diag: closed, nobody listens");
 }
 
 int main(void)

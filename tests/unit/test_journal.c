@@ -40,7 +40,8 @@ static void test_format(void)
 	ssize_t n;
 
 	n = journal_event_format(4, "corral", 42,
-				 "user=alice session=s1 event=refused rule=fs.write reason=\"two\nlines\"", buf, sizeof(buf));
+				 "user=alice session=s1 event=refused rule=fs.write reason=\"two\nlines\"", buf,
+				 sizeof(buf));
 	ok(n > 0 && (size_t)n == strlen(buf), "an entry is formatted (%zd bytes)", n);
 	ok(strstr(buf, "MESSAGE=user=alice session=s1 event=refused rule=fs.write reason=\"two lines\"\n") != NULL,
 	   "MESSAGE is the line, its newline turned into a space");
@@ -49,7 +50,7 @@ static void test_format(void)
 	ok(strstr(buf, "\nSYSLOG_IDENTIFIER=corral\n") != NULL, "SYSLOG_IDENTIFIER=corral");
 	ok(strstr(buf, "\nSYSLOG_PID=42\n") != NULL, "SYSLOG_PID");
 	ok(strstr(buf, "\nCORRAL_USER=alice\n") && strstr(buf, "\nCORRAL_SESSION=s1\n") &&
-	   strstr(buf, "\nCORRAL_EVENT=refused\n") && strstr(buf, "\nCORRAL_RULE=fs.write\n"),
+		   strstr(buf, "\nCORRAL_EVENT=refused\n") && strstr(buf, "\nCORRAL_RULE=fs.write\n"),
 	   "the four CORRAL_* fields");
 	n = journal_event_format(6, "corral", 1, "no fields here", buf, sizeof(buf));
 	ok(n > 0 && !strstr(buf, "CORRAL_"), "no CORRAL_* field that the line does not have");

@@ -21,11 +21,12 @@ int main(void)
 		   "%s: a scalar with a field inside struct policy", info->name);
 		ok(!info->choices == (info->type != KEY_TYPE_CHOICE), "%s: choices exactly for a choice", info->name);
 		if (info->default_text)
-			is_int(key_check_item(info, info->default_text, err, sizeof(err)), 0, "%s: the default '%s' is valid %s",
-			       info->name, info->default_text, err);
+			is_int(key_check_item(info, info->default_text, err, sizeof(err)), 0,
+			       "%s: the default '%s' is valid %s", info->name, info->default_text, err);
 	}
 	for (int g = 0; g < GLOBAL_COUNT; g++)
-		ok(global_key_info((enum global_key)g) && global_key_lookup(global_key_info((enum global_key)g)->name) == g,
+		ok(global_key_info((enum global_key)g) &&
+			   global_key_lookup(global_key_info((enum global_key)g)->name) == g,
 		   "[global] key %d found by its name", g);
 	return tap_done();
 }

@@ -15,8 +15,13 @@
 
 static gid_t groups[] = { 1000 };
 static struct user_info stu = {
-	.name = "stu", .uid = 1000, .gid = 1000, .home = "/home/stu", .shell = "/usr/bin/corral-shell",
-	.groups = groups, .n_groups = 1,
+	.name = "stu",
+	.uid = 1000,
+	.gid = 1000,
+	.home = "/home/stu",
+	.shell = "/usr/bin/corral-shell",
+	.groups = groups,
+	.n_groups = 1,
 };
 
 static const char *const lab =
@@ -38,7 +43,8 @@ static void test_by_abi(void)
 	is_int(rows[KEY_FS_READ].by, BY_LANDLOCK | BY_MOUNT_VIEW, "fs.read: Landlock and the view");
 	is_int(rows[KEY_FS_DENY].by, BY_MOUNT_VIEW, "fs.deny: the view");
 	ok(rows[KEY_FS_EXEC].by & BY_MOUNT_VIEW, "fs.exec: the view");
-	ok((rows[KEY_NET_BIND].by & BY_LANDLOCK) && (rows[KEY_NET_BIND].by & BY_HELPER), "net.bind: Landlock and the helper (listen)");
+	ok((rows[KEY_NET_BIND].by & BY_LANDLOCK) && (rows[KEY_NET_BIND].by & BY_HELPER),
+	   "net.bind: Landlock and the helper (listen)");
 	is_int(rows[KEY_IPC_ABSTRACT_UNIX].by, BY_LANDLOCK, "abstract sockets: Landlock's scope");
 	ok((rows[KEY_IPC_SIGNALS].by & BY_LANDLOCK) && !rows[KEY_IPC_SIGNALS].trapped,
 	   "signals: Landlock's scope, not trapped");
@@ -48,14 +54,16 @@ static void test_by_abi(void)
 	host_layers_assume(4, true, true, &h);
 	is_int(layers_decide(&p, &h, rows), -1, "ABI 4 (Ubuntu 24.04): everything enforced");
 	ok(rows[KEY_IPC_SIGNALS].by == BY_HELPER && rows[KEY_IPC_SIGNALS].trapped, "signals: corral-helper, trapped");
-	ok(strstr(rows[KEY_IPC_SIGNALS].note, "no signal scope") != NULL, "... and why: %s", rows[KEY_IPC_SIGNALS].note);
+	ok(strstr(rows[KEY_IPC_SIGNALS].note, "no signal scope") != NULL, "... and why: %s",
+	   rows[KEY_IPC_SIGNALS].note);
 	is_int(rows[KEY_IPC_ABSTRACT_UNIX].by, BY_HELPER, "abstract sockets: corral-helper");
 	ok(rows[KEY_NET_BIND].by & BY_LANDLOCK, "net.bind: Landlock's port rules");
 
 	host_layers_assume(2, true, true, &h);
 	is_int(layers_decide(&p, &h, rows), -1, "ABI 2 (Debian 12): everything enforced");
 	is_int(rows[KEY_NET_BIND].by, BY_HELPER, "net.bind: corral-helper alone");
-	ok(strstr(rows[KEY_NET_BIND].note, "ABI 4") != NULL, "... saying ports need ABI 4: %s", rows[KEY_NET_BIND].note);
+	ok(strstr(rows[KEY_NET_BIND].note, "ABI 4") != NULL, "... saying ports need ABI 4: %s",
+	   rows[KEY_NET_BIND].note);
 	ok(rows[KEY_FS_READ].by & BY_LANDLOCK, "fs.read: Landlock ABI 2");
 
 	host_layers_assume(1, true, true, &h);
@@ -90,8 +98,10 @@ static void test_without_view(void)
 	is_int(rows[KEY_LIMITS_PROCESSES].by, BY_SESSION, "limits.processes without a cgroup: RLIMIT_NPROC");
 	policy_free(&p);
 
-	if (policy_from_ini("[default]\nconfine = yes\nnet.connect = tcp://:443\nipc.unix = /\nipc.abstract_unix = allow\n"
-		    "ipc.signals = any\n", &stu, &p, NULL, 0) < 0)
+	if (policy_from_ini(
+		    "[default]\nconfine = yes\nnet.connect = tcp://:443\nipc.unix = /\nipc.abstract_unix = allow\n"
+		    "ipc.signals = any\n",
+		    &stu, &p, NULL, 0) < 0)
 		return;
 	host_layers_assume(4, false, false, &h);
 	is_int(layers_decide(&p, &h, rows), -1, "port rules only on ABI 4");

@@ -148,19 +148,52 @@ static void test_bad_configs(void)
 }
 
 static const char *const good_values[] = {
-	"confine = yes", "confine = no", "confine = true", "confine = off", "confine = 1",
-	"shell = /bin/zsh", "shell = \"/opt/my shell/bin/sh\"", "commands = scp sftp-server /usr/bin/rsync",
-	"fs.read = /usr ~ ~/x %h/y /srv/%u \"/with space\" /pct%%", "fs.write =", "fs.exec = +/opt",
-	"fs.deny = -/etc/shadow", "fs.private_tmp = yes", "net.connect = tcp://a.example:443 udp://:53",
-	"net.connect =", "net.deny = 10.0.0.0/8 udp://[2001:db8::/32]:53", "net.bind = 8000-8999 22",
-	"net.loopback = own", "net.loopback = any", "net.loopback = none", "net.pin_hosts = yes",
-	"ipc.abstract_unix = allow", "ipc.unix = /run/dbus/system_bus_socket", "ipc.signals = any",
-	"limits.processes = 256", "limits.memory = 2G", "limits.memory = 512m", "limits.memory = unlimited",
-	"limits.cpu = 50%", "limits.cpu = 250", "limits.files = 1024", "limits.file_size = 1T",
-	"limits.core = 0", "session.max_time = 12h", "session.max_time = 90", "session.idle_timeout = 30m",
-	"session.linger = no", "env.keep = LANG LC_* TERM ?X", "env.set = EDITOR=vim \"GREETING=hello world\" EMPTY=",
-	"umask = 077", "umask = 0022", "umask = 7", "services = sshd login su-l", "log.denials = no",
-	"fs.read = /a ; a comment after a blank", "fs.read = \"/a;b\"",
+	"confine = yes",
+	"confine = no",
+	"confine = true",
+	"confine = off",
+	"confine = 1",
+	"shell = /bin/zsh",
+	"shell = \"/opt/my shell/bin/sh\"",
+	"commands = scp sftp-server /usr/bin/rsync",
+	"fs.read = /usr ~ ~/x %h/y /srv/%u \"/with space\" /pct%%",
+	"fs.write =",
+	"fs.exec = +/opt",
+	"fs.deny = -/etc/shadow",
+	"fs.private_tmp = yes",
+	"net.connect = tcp://a.example:443 udp://:53",
+	"net.connect =",
+	"net.deny = 10.0.0.0/8 udp://[2001:db8::/32]:53",
+	"net.bind = 8000-8999 22",
+	"net.loopback = own",
+	"net.loopback = any",
+	"net.loopback = none",
+	"net.pin_hosts = yes",
+	"ipc.abstract_unix = allow",
+	"ipc.unix = /run/dbus/system_bus_socket",
+	"ipc.signals = any",
+	"limits.processes = 256",
+	"limits.memory = 2G",
+	"limits.memory = 512m",
+	"limits.memory = unlimited",
+	"limits.cpu = 50%",
+	"limits.cpu = 250",
+	"limits.files = 1024",
+	"limits.file_size = 1T",
+	"limits.core = 0",
+	"session.max_time = 12h",
+	"session.max_time = 90",
+	"session.idle_timeout = 30m",
+	"session.linger = no",
+	"env.keep = LANG LC_* TERM ?X",
+	"env.set = EDITOR=vim \"GREETING=hello world\" EMPTY=",
+	"umask = 077",
+	"umask = 0022",
+	"umask = 7",
+	"services = sshd login su-l",
+	"log.denials = no",
+	"fs.read = /a ; a comment after a blank",
+	"fs.read = \"/a;b\"",
 };
 
 static void test_good_values(void)
@@ -186,18 +219,21 @@ static void test_structure(void)
 	int r;
 
 	r = config_from_ini("; lab\n# comment\n[global]\nexempt_users = +alice\nexempt_groups = admins\n"
-		      "[default]\nfs.read = /usr /etc\n\n[group:students]\nfs.read = +/srv\nfs.write = -/tmp\n"
-		      "[user:bob]\nconfine = yes\r\n[default]\numask = 077\n",
-		      &config);
+			    "[default]\nfs.read = /usr /etc\n\n[group:students]\nfs.read = +/srv\nfs.write = -/tmp\n"
+			    "[user:bob]\nconfine = yes\r\n[default]\numask = 077\n",
+			    &config);
 	ok(r == 0, "structured config loads");
 	is_int(config.count, 5, "five sections, repeats kept apart");
 	ok(config.count == 5 && config.sections[0].kind == SECTION_GLOBAL && config.sections[2].kind == SECTION_GROUP &&
-	   config.sections[3].kind == SECTION_USER && config.sections[4].kind == SECTION_DEFAULT, "kinds in file order");
+		   config.sections[3].kind == SECTION_USER && config.sections[4].kind == SECTION_DEFAULT,
+	   "kinds in file order");
 	ok(config.count == 5 && strcmp(config.sections[2].target, "students") == 0 &&
-	   strcmp(config.sections[3].target, "bob") == 0, "section targets");
+		   strcmp(config.sections[3].target, "bob") == 0,
+	   "section targets");
 	set = config.count == 5 ? &config.sections[2].settings[0] : NULL;
 	ok(set && set->op == LIST_APPEND && set->key == KEY_FS_READ && set->items.count == 1 &&
-	   strcmp(set->items.items[0], "/srv") == 0 && set->line == 10, "'+' recorded as an append with its line");
+		   strcmp(set->items.items[0], "/srv") == 0 && set->line == 10,
+	   "'+' recorded as an append with its line");
 	set = config.count == 5 ? &config.sections[2].settings[1] : NULL;
 	ok(set && set->op == LIST_REMOVE && set->key == KEY_FS_WRITE, "'-' recorded as a removal");
 	ok(strlist_contains(&config.exempt_users, "root") && strlist_contains(&config.exempt_users, "alice"),
@@ -230,13 +266,15 @@ static void test_untrusted_fd(void)
 	if (write(fd, text, strlen(text)) < 0 || lseek(fd, 0, SEEK_SET) != 0 || fchmod(fd, 0664) < 0)
 		tap_diag("setup failed");
 	r = config_load_fd(fd, "w.ini", &config);
-	ok(r == -EINVAL && has_diag(&config, 0, "writable by group or others (mode 0664)"), "group-writable file refused");
+	ok(r == -EINVAL && has_diag(&config, 0, "writable by group or others (mode 0664)"),
+	   "group-writable file refused");
 	ok(!strlist_contains(&config.exempt_users, "mallory") && strlist_contains(&config.exempt_users, "root"),
 	   "an untrusted file's exemptions are ignored; root stays exempt");
 	config_free(&config);
 	if (getuid() == 0 && fchmod(fd, 0644) == 0 && fchown(fd, 65534, 65534) == 0) {
 		r = config_load_fd(fd, "w.ini", &config);
-		ok(r == -EINVAL && has_diag(&config, 0, "owned by uid 65534, not root"), "file not owned by root refused");
+		ok(r == -EINVAL && has_diag(&config, 0, "owned by uid 65534, not root"),
+		   "file not owned by root refused");
 		config_free(&config);
 	} else {
 		ok(1, "# SKIP needs root to chown");
@@ -318,7 +356,7 @@ static void test_files(void)
 
 	if (mkfifo(path, 0644) < 0)
 		tap_diag("mkfifo failed");
-	r = config_load(path, &config);  /* must not block */
+	r = config_load(path, &config); /* must not block */
 	ok(r == -EINVAL && has_diag(&config, 0, "not a regular file"), "FIFO refused without blocking");
 	config_free(&config);
 	unlink(path);
@@ -340,7 +378,8 @@ static void test_files(void)
 	write_file(cmd, "x.ini.dpkg-old", "garbage\n", 0644);
 	r = config_load(path, &config);
 	ok(r == 0 && config.files.count == 3, "main file and two drop-ins read, others ignored");
-	ok(config.count == 3 && strstr(config.sections[1].file, "10-a.ini") && strstr(config.sections[2].file, "20-b.ini"),
+	ok(config.count == 3 && strstr(config.sections[1].file, "10-a.ini") &&
+		   strstr(config.sections[2].file, "20-b.ini"),
 	   "drop-ins in lexical order");
 	config_free(&config);
 

@@ -24,8 +24,13 @@
 
 static gid_t alice_groups[] = { 1000 };
 static struct user_info alice = {
-	.name = "alice", .uid = 1000, .gid = 1000, .home = "/home/alice", .shell = "/usr/bin/corral-shell",
-	.groups = alice_groups, .n_groups = 1,
+	.name = "alice",
+	.uid = 1000,
+	.gid = 1000,
+	.home = "/home/alice",
+	.shell = "/usr/bin/corral-shell",
+	.groups = alice_groups,
+	.n_groups = 1,
 };
 
 static const char *joined(const struct strlist *list)
@@ -48,7 +53,7 @@ struct plan_case {
 	bool pin_hosts;
 	bool read_only;
 	bool no_exec;
-	const char *writable;   /* the policy's part: the daemons' trees follow when read_only */
+	const char *writable; /* the policy's part: the daemons' trees follow when read_only */
 	const char *exec;
 	const char *loader;
 	const char *hidden;
@@ -57,22 +62,22 @@ struct plan_case {
 };
 
 /* what the login daemons keep writing when the view is read-only */
-#define DAEMON_TREES " /sys/fs/cgroup /run/utmp /var/log/wtmp /var/log/btmp /var/log/lastlog /var/lib/wtmpdb /var/lib/lastlog"
+#define DAEMON_TREES \
+	" /sys/fs/cgroup /run/utmp /var/log/wtmp /var/log/btmp /var/log/lastlog /var/lib/wtmpdb /var/lib/lastlog"
 
 static const struct plan_case plan_cases[] = {
-	{ "[default]\nconfine = yes\nfs.write = ~\nfs.read = /usr\n", true, false, false, true, false,
-	  "/home/alice", "", "", "", "",
-	  "fs.read/fs.write: everything read-only but the home (and the daemons' files)" },
-	{ "[default]\nconfine = yes\nfs.exec = /usr\nfs.read = /usr /etc /srv/course\nfs.write = ~\n", true, false, false,
-	  true, true, "/home/alice", "/usr", "/lib /lib64 /opt/lib", "", "",
+	{ "[default]\nconfine = yes\nfs.write = ~\nfs.read = /usr\n", true, false, false, true, false, "/home/alice",
+	  "", "", "", "", "fs.read/fs.write: everything read-only but the home (and the daemons' files)" },
+	{ "[default]\nconfine = yes\nfs.exec = /usr\nfs.read = /usr /etc /srv/course\nfs.write = ~\n", true, false,
+	  false, true, true, "/home/alice", "/usr", "/lib /lib64 /opt/lib", "", "",
 	  "fs.exec=/usr: everything noexec but /usr and the library trees outside it" },
 	{ "[default]\nconfine = yes\nfs.exec = /usr/bin\nfs.write = ~\n", true, false, false, true, true, "/home/alice",
-	  "/usr/bin", "/lib /lib64 /usr/lib /usr/lib64 /usr/local/lib /opt/lib",
-	  "", "", "fs.exec=/usr/bin: /usr/lib mappable for the loader, not executable" },
+	  "/usr/bin", "/lib /lib64 /usr/lib /usr/lib64 /usr/local/lib /opt/lib", "", "",
+	  "fs.exec=/usr/bin: /usr/lib mappable for the loader, not executable" },
 	{ "[default]\nconfine = yes\nfs.exec = /\nfs.write = ~ /srv\n", true, false, false, true, true,
 	  "/home/alice /srv", "/", "", "", "", "fs.exec=/: no library tree needs adding" },
-	{ "[default]\nconfine = yes\nfs.exec = /usr ~/bin\nfs.write = ~\n", true, false, false, true, true, "/home/alice",
-	  "/usr /home/alice/bin", "/lib /lib64 /opt/lib", "", "", "~/bin executable inside the home" },
+	{ "[default]\nconfine = yes\nfs.exec = /usr ~/bin\nfs.write = ~\n", true, false, false, true, true,
+	  "/home/alice", "/usr /home/alice/bin", "/lib /lib64 /opt/lib", "", "", "~/bin executable inside the home" },
 	{ "[default]\nconfine = yes\nfs.exec =\nfs.write = ~\n", true, false, false, true, true, "/home/alice", "",
 	  "/lib /lib64 /usr/lib /usr/lib64 /usr/local/lib /opt/lib", "", "",
 	  "an empty fs.exec is set: only the libraries mappable" },
@@ -86,8 +91,8 @@ static const struct plan_case plan_cases[] = {
 	{ "[default]\nconfine = yes\nnet.pin_hosts = yes\nnet.connect = example.org:443\n", true, false, true, false,
 	  false, "", "", "", "", "", "pin_hosts alone: a namespace" },
 	{ "[default]\nconfine = no\nfs.exec = /usr\nfs.private_tmp = yes\nnet.pin_hosts = yes\n"
-	  "net.connect = example.org\n", false, false, false, false, false, "", "", "", "", "",
-	  "not confined: no namespace" },
+	  "net.connect = example.org\n",
+	  false, false, false, false, false, "", "", "", "", "", "not confined: no namespace" },
 	{ "[default]\nconfine = yes\n", false, false, false, false, false, "", "", "", "", "",
 	  "confined without fs keys: no namespace" },
 };
@@ -117,11 +122,11 @@ static void test_plan(void)
 			continue;
 		}
 		ok(plan.needed == c->needed && plan.private_tmp == c->private_tmp && plan.pin_hosts == c->pin_hosts &&
-		   plan.read_only == c->read_only && plan.no_exec == c->no_exec,
+			   plan.read_only == c->read_only && plan.no_exec == c->no_exec,
 		   "flags: %s", c->what);
 		snprintf(writable, sizeof(writable), "%s%s", c->writable, c->read_only ? DAEMON_TREES : "");
-		is_str(joined(&plan.writable), c->read_only && !c->writable[0] ? writable + 1 : writable, "writable: %s",
-		       c->what);
+		is_str(joined(&plan.writable), c->read_only && !c->writable[0] ? writable + 1 : writable,
+		       "writable: %s", c->what);
 		is_str(joined(&plan.writable_top), c->read_only ? "/dev /dev/pts /proc" : "", "the daemons' mounts: %s",
 		       c->what);
 		is_str(joined(&plan.exec), c->exec, "exec: %s", c->what);
@@ -134,8 +139,13 @@ static void test_plan(void)
 	}
 	strlist_free(&loader);
 	{
-		struct user_info root = { .name = "root", .uid = 0, .gid = 0, .home = "/root", .shell = "/bin/bash",
-					  .groups = (gid_t[]){ 0 }, .n_groups = 1 };
+		struct user_info root = { .name = "root",
+					  .uid = 0,
+					  .gid = 0,
+					  .home = "/root",
+					  .shell = "/bin/bash",
+					  .groups = (gid_t[]){ 0 },
+					  .n_groups = 1 };
 		struct policy p;
 		int r = policy_from_ini("[default]\nconfine = yes\nfs.exec = /usr\n", &root, &p, NULL, 0);
 
@@ -153,7 +163,8 @@ static void test_pinned(void)
 	struct policy p;
 
 	if (policy_from_ini("[default]\nconfine = yes\nfs.write = ~ /srv/w\nfs.read = /srv\n"
-		    "fs.deny = ~/.ssh ~/.config/autostart /srv/w/a/b/c /srv/ro/x\n", &alice, &p, NULL, 0) < 0) {
+			    "fs.deny = ~/.ssh ~/.config/autostart /srv/w/a/b/c /srv/ro/x\n",
+			    &alice, &p, NULL, 0) < 0) {
 		ok(0, "setup: pinned");
 		return;
 	}
@@ -190,7 +201,8 @@ static void set_addresses(struct policy *p)
 	is_int(netrule_set_resolved(&p->net_connect, "example.org", example, 3), 2,
 	       "both rules naming example.org get its addresses");
 	is_int(netrule_set_resolved(&p->net_connect, "mirror.test", mirror, 1), 1, "mirror.test gets one");
-	is_int(netrule_set_resolved(&p->net_connect, "nosuch.test", mirror, 1), 0, "a host no rule names changes nothing");
+	is_int(netrule_set_resolved(&p->net_connect, "nosuch.test", mirror, 1), 0,
+	       "a host no rule names changes nothing");
 }
 
 static void test_hosts(void)
@@ -211,8 +223,9 @@ static void test_hosts(void)
 	}
 	set_addresses(&p);
 	is_int(hosts_file_text(&p, buf, sizeof(buf)), 0, "hosts file text");
-	ok(strncmp(buf, want, strlen("# pinned") ) == 0 && strstr(buf, "\n127.0.0.1\tlocalhost\n") &&
-	   strstr(buf, "\n::1\tlocalhost"), "loopback lines first");
+	ok(strncmp(buf, want, strlen("# pinned")) == 0 && strstr(buf, "\n127.0.0.1\tlocalhost\n") &&
+		   strstr(buf, "\n::1\tlocalhost"),
+	   "loopback lines first");
 	is_str(buf, want, "then ADDR<tab>HOST: IPv4 dotted, IPv6 compressed, a host once, unresolved hosts absent");
 	is_int(hosts_file_text(&p, buf, strlen(want) + 1), 0, "an exactly large enough buffer is enough");
 	is_int(hosts_file_text(&p, buf, strlen(want)), -ENOSPC, "one byte less is -ENOSPC");
@@ -224,7 +237,8 @@ static void test_hosts(void)
 	if (policy_from_ini("[default]\nconfine = yes\n", &alice, &p, NULL, 0) == 0) {
 		is_int(hosts_file_text(&p, buf, sizeof(buf)), 0, "no net.connect: hosts file text");
 		ok(strcmp(buf, want) != 0 && strncmp(buf, want, strlen(buf)) == 0 &&
-		   strlen(buf) == (size_t)(strstr(want, "192.0.2.10") - want), "only the loopback lines");
+			   strlen(buf) == (size_t)(strstr(want, "192.0.2.10") - want),
+		   "only the loopback lines");
 		policy_free(&p);
 	}
 	{
@@ -253,7 +267,8 @@ static void test_resolve(void)
 	struct policy p;
 	bool has_loopback = false;
 
-	if (policy_from_ini("[default]\nconfine = yes\nnet.connect = localhost:22 bad.test pinned.test\n", &alice, &p, NULL, 0) < 0) {
+	if (policy_from_ini("[default]\nconfine = yes\nnet.connect = localhost:22 bad.test pinned.test\n", &alice, &p,
+			    NULL, 0) < 0) {
 		ok(0, "setup: policy with host rules");
 		return;
 	}
@@ -267,7 +282,7 @@ static void test_resolve(void)
 	ok(has_loopback, "localhost resolved to 127.0.0.1");
 	is_int(p.net_connect.rules[1].n_resolved, 0, "the failed name allows nothing");
 	ok(p.net_connect.rules[2].n_resolved == 1 &&
-	   memcmp(&p.net_connect.rules[2].resolved[0], &pinned, sizeof(pinned)) == 0,
+		   memcmp(&p.net_connect.rules[2].resolved[0], &pinned, sizeof(pinned)) == 0,
 	   "a name that already has addresses is not looked up again");
 	is_int(hosts_resolve(&p, NULL, 0), 1, "no buffer for the failed names: still counted");
 	is_int(hosts_resolve(&p, failed, 3), 1, "a short buffer for the failed names");
@@ -293,9 +308,26 @@ static void test_addr_text(void)
 		{ "fe80::1:2:3:4", "fe80::1:2:3:4" },
 	};
 	static const char *const junk[] = {
-		"", " ", "1.2.3", "1.2.3.4.5", "256.0.0.1", "01.2.3.4", "1.2.3.4/32", " 1.2.3.4", "1.2.3.4 ",
-		"0x7f.0.0.1", "127.1", "[::1]", "::1/128", "fe80::1%eth0", "2001:db8::zz", "1:2:3:4:5:6:7:8:9",
-		"example.org", "localhost", "-1.0.0.0", ":::",
+		"",
+		" ",
+		"1.2.3",
+		"1.2.3.4.5",
+		"256.0.0.1",
+		"01.2.3.4",
+		"1.2.3.4/32",
+		" 1.2.3.4",
+		"1.2.3.4 ",
+		"0x7f.0.0.1",
+		"127.1",
+		"[::1]",
+		"::1/128",
+		"fe80::1%eth0",
+		"2001:db8::zz",
+		"1:2:3:4:5:6:7:8:9",
+		"example.org",
+		"localhost",
+		"-1.0.0.0",
+		":::",
 	};
 	struct net_addr a, b;
 	char text[NET_ADDR_TEXT_MAX];
@@ -359,8 +391,9 @@ static void test_record_resolved(void)
 		const struct netrule *rules = back.net_connect.rules;
 
 		ok(back.net_connect.count == 5 && rules[0].n_resolved == 3 && rules[2].n_resolved == 3 &&
-		   memcmp(rules[0].resolved, p.net_connect.rules[0].resolved, 3 * sizeof(struct net_addr)) == 0 &&
-		   memcmp(rules[2].resolved, rules[0].resolved, 3 * sizeof(struct net_addr)) == 0,
+			   memcmp(rules[0].resolved, p.net_connect.rules[0].resolved, 3 * sizeof(struct net_addr)) ==
+				   0 &&
+			   memcmp(rules[2].resolved, rules[0].resolved, 3 * sizeof(struct net_addr)) == 0,
 		   "both example.org rules get their addresses back");
 		ok(rules[3].n_resolved == 1 && rules[4].n_resolved == 0 && rules[1].n_resolved == 0,
 		   "mirror.test has one, unresolved.test and the CIDR none");
@@ -392,7 +425,8 @@ static void test_record_resolved(void)
 			bad = with_line(text, len, refused[i].line, &badlen);
 			err[0] = '\0';
 			r = policy_text_read(bad, badlen, &back, err, sizeof(err));
-			if (!ok(r == -EINVAL && strstr(err, refused[i].needle), "refused: %s: %s", refused[i].what, err))
+			if (!ok(r == -EINVAL && strstr(err, refused[i].needle), "refused: %s: %s", refused[i].what,
+				err))
 				tap_diag("  got %d", r);
 			if (r == 0)
 				policy_free(&back);
@@ -416,7 +450,8 @@ static void test_record_resolved(void)
 			free(bad);
 			strcat(many, " 192.0.2.200");
 			bad = with_line(copy, copylen, many, &badlen);
-			is_int(policy_text_read(bad, badlen, &back, err, sizeof(err)), -EINVAL, "one more is refused: %s", err);
+			is_int(policy_text_read(bad, badlen, &back, err, sizeof(err)), -EINVAL,
+			       "one more is refused: %s", err);
 			free(bad);
 			free(copy);
 		}
@@ -426,7 +461,8 @@ static void test_record_resolved(void)
 
 	/* a record without any net.connect cannot carry resolved addresses */
 	if (policy_from_ini("[default]\nconfine = yes\n", &alice, &p, NULL, 0) == 0) {
-		ok(policy_text_write(&p, &text, &len) == 0 && !strstr(text, "resolved"), "no resolved lines without hosts");
+		ok(policy_text_write(&p, &text, &len) == 0 && !strstr(text, "resolved"),
+		   "no resolved lines without hosts");
 		bad = with_line(text, len, "resolved example.org 192.0.2.1", &badlen);
 		is_int(policy_text_read(bad, badlen, &back, err, sizeof(err)), -EINVAL,
 		       "a resolved line without net.connect is refused");
@@ -455,7 +491,8 @@ static void test_requirements(void)
 		spec.nested = false;
 		policy_free(&p);
 	}
-	if (policy_from_ini("[default]\nconfine = yes\nfs.read = /usr\nfs.write = ~\nfs.deny = ~/.ssh\n", &alice, &p, NULL, 0) == 0) {
+	if (policy_from_ini("[default]\nconfine = yes\nfs.read = /usr\nfs.write = ~\nfs.deny = ~/.ssh\n", &alice, &p,
+			    NULL, 0) == 0) {
 		is_int(session_requirements_check(&p, &spec, err, sizeof(err)), 0,
 		       "fs.read, fs.write, fs.deny without the namespace: Landlock alone (corralctl run by a user)");
 		ok(mountns_needed(&p) && !mountns_required(&p), "needed where root can make it, not required");
@@ -468,7 +505,8 @@ static void test_requirements(void)
 		ok(strstr(err, "fs.private_tmp") != NULL, "the reason names fs.private_tmp: %s", err);
 		policy_free(&p);
 	}
-	if (policy_from_ini("[default]\nconfine = yes\nnet.pin_hosts = yes\nnet.connect = example.org\n", &alice, &p, NULL, 0) == 0) {
+	if (policy_from_ini("[default]\nconfine = yes\nnet.pin_hosts = yes\nnet.connect = example.org\n", &alice, &p,
+			    NULL, 0) == 0) {
 		err[0] = '\0';
 		is_int(session_requirements_check(&p, &spec, err, sizeof(err)), -EOPNOTSUPP,
 		       "pinned hosts without the namespace are refused");
@@ -500,12 +538,14 @@ static void test_requirements(void)
 		spec.cgroup_limits = 0;
 		policy_free(&p);
 	}
-	if (policy_from_ini("[default]\nconfine = yes\nlimits.processes = 20\nfs.write = ~\n", &alice, &p, NULL, 0) == 0) {
+	if (policy_from_ini("[default]\nconfine = yes\nlimits.processes = 20\nfs.write = ~\n", &alice, &p, NULL, 0) ==
+	    0) {
 		is_int(session_requirements_check(&p, &spec, err, sizeof(err)), 0,
 		       "limits.processes alone needs no cgroup (RLIMIT_NPROC)");
 		policy_free(&p);
 	}
-	if (policy_from_ini("[default]\nconfine = no\nfs.exec = /usr\nlimits.memory = 1G\nlimits.cpu = 50%\n", &alice, &p, NULL, 0) == 0) {
+	if (policy_from_ini("[default]\nconfine = no\nfs.exec = /usr\nlimits.memory = 1G\nlimits.cpu = 50%\n", &alice,
+			    &p, NULL, 0) == 0) {
 		is_int(session_requirements_check(&p, &spec, err, sizeof(err)), 0, "not confined: 0");
 		policy_free(&p);
 	}

@@ -22,8 +22,13 @@
 
 static gid_t alice_groups[] = { 1000 };
 static struct user_info alice = {
-	.name = "alice", .uid = 1000, .gid = 1000, .home = "/home/alice", .shell = "/bin/bash",
-	.groups = alice_groups, .n_groups = 1,
+	.name = "alice",
+	.uid = 1000,
+	.gid = 1000,
+	.home = "/home/alice",
+	.shell = "/bin/bash",
+	.groups = alice_groups,
+	.n_groups = 1,
 };
 
 /* ---- netpolicy_decide ---------------------------------------------------- */
@@ -35,7 +40,7 @@ struct decide_case {
 	const char *addr;
 	uint16_t port;
 	int verdict;
-	const char *rule;   /* the exact rule text reported */
+	const char *rule; /* the exact rule text reported */
 };
 
 static const char *proto_name(enum net_proto proto)
@@ -60,10 +65,14 @@ static void run_table(const char *name, const char *ini, const struct decide_cas
 		}
 		memset(&result, 0x5a, sizeof(result));
 		netpolicy_decide(&p, c->proto, &addr, c->port, &result);
-		if (!ok((int)result.verdict == c->verdict && strcmp(result.rule, c->rule) == 0, "%s: %s %s port %u -> %s (%s)",
-			name, proto_name(c->proto), c->addr, (unsigned)c->port,
-			c->verdict == V_ALLOW ? "allow" : c->verdict == V_REFUSE ? "refuse" : "if own listener", c->rule))
-			tap_diag("  got verdict %d, rule '%.*s'", (int)result.verdict, (int)sizeof(result.rule) - 1, result.rule);
+		if (!ok((int)result.verdict == c->verdict && strcmp(result.rule, c->rule) == 0,
+			"%s: %s %s port %u -> %s (%s)", name, proto_name(c->proto), c->addr, (unsigned)c->port,
+			c->verdict == V_ALLOW            ? "allow"
+				: c->verdict == V_REFUSE ? "refuse"
+							 : "if own listener",
+			c->rule))
+			tap_diag("  got verdict %d, rule '%.*s'", (int)result.verdict, (int)sizeof(result.rule) - 1,
+				 result.rule);
 	}
 	policy_free(&p);
 }
@@ -137,9 +146,8 @@ static const struct decide_case lists_cases[] = {
 	{ NET_PROTO_TCP, "::1", 22, V_REFUSE, "net.connect (no rule matches)" },
 };
 
-static const char *const wide_ini =
-	"[default]\n"
-	"net.connect = tcp://0.0.0.0/0:443 tcp://[::/0]:22 udp://* icmp://*\n";
+static const char *const wide_ini = "[default]\n"
+				    "net.connect = tcp://0.0.0.0/0:443 tcp://[::/0]:22 udp://* icmp://*\n";
 
 static const struct decide_case wide_cases[] = {
 	{ NET_PROTO_TCP, "203.0.113.9", 443, V_ALLOW, "net.connect tcp://0.0.0.0/0:443" },
@@ -259,7 +267,8 @@ static void test_host_rules(void)
 	struct net_addr addrs[2], other;
 	struct policy p;
 
-	if (!ok(policy_from_ini("[default]\nnet.connect = tcp://db.example.org:5432\n", &alice, &p, NULL, 0) == 0, "host rule policy resolves"))
+	if (!ok(policy_from_ini("[default]\nnet.connect = tcp://db.example.org:5432\n", &alice, &p, NULL, 0) == 0,
+		"host rule policy resolves"))
 		return;
 	net_addr_parse("192.0.2.50", &addrs[0]);
 	net_addr_parse("2001:db8::50", &addrs[1]);
@@ -288,7 +297,9 @@ static void test_from_sockaddr(void)
 	struct sockaddr_info info;
 	struct policy p;
 
-	if (!ok(policy_from_ini("[default]\nnet.loopback = none\nnet.connect = tcp://10.0.0.0/8\nnet.deny = 10.9.0.0/16\n", &alice, &p, NULL, 0) == 0,
+	if (!ok(policy_from_ini(
+			"[default]\nnet.loopback = none\nnet.connect = tcp://10.0.0.0/8\nnet.deny = 10.9.0.0/16\n",
+			&alice, &p, NULL, 0) == 0,
 		"sockaddr policy resolves"))
 		return;
 	inet_pton(AF_INET6, "::ffff:10.9.1.1", &sin6.sin6_addr);
@@ -431,7 +442,7 @@ static void test_unix_rule_buffer(void)
 /* ---- netpolicy_needs_mediation ---------------------------------------------- */
 
 struct mediation_case {
-	const char *keys;   /* lines after [default] */
+	const char *keys; /* lines after [default] */
 	bool needed;
 	const char *why;
 };
@@ -442,7 +453,8 @@ static const struct mediation_case mediation_cases[] = {
 	{ "ipc.unix = /\n", false, "no net.* and ipc.unix = /" },
 	{ "ipc.unix = / /run/nscd\n", false, "ipc.unix listing / among others" },
 	{ "ipc.unix = /\nnet.connect =\n", false, "empty net.connect (no egress) and ipc.unix = /" },
-	{ "ipc.unix = /\nnet.connect = udp://* icmp://* tcp://:22\n", false, "udp://* and icmp://*: all-or-nothing at socket()" },
+	{ "ipc.unix = /\nnet.connect = udp://* icmp://* tcp://:22\n", false,
+	  "udp://* and icmp://*: all-or-nothing at socket()" },
 	{ "ipc.unix = /\nnet.loopback = any\n", false, "net.loopback any without net.connect: nothing to decide" },
 	{ "ipc.unix = /\nipc.abstract_unix = deny\n", false, "abstract sockets denied: Landlock's scope refuses them" },
 	{ "ipc.unix = /\nnet.connect = tcp://example.org:443\n", true, "a host name rule" },
@@ -451,7 +463,8 @@ static const struct mediation_case mediation_cases[] = {
 	{ "ipc.unix = /\nnet.connect = tcp://[2001:db8::/32]:443\n", true, "an IPv6 CIDR rule" },
 	{ "ipc.unix = /\nnet.connect = udp://:53\n", true, "a UDP rule with ports" },
 	{ "ipc.unix = /\nnet.deny = 10.0.0.0/8\n", true, "net.deny" },
-	{ "ipc.unix = /\nnet.deny = 169.254.169.254:80\nnet.connect = tcp://:80\n", true, "net.deny with port-only net.connect" },
+	{ "ipc.unix = /\nnet.deny = 169.254.169.254:80\nnet.connect = tcp://:80\n", true,
+	  "net.deny with port-only net.connect" },
 	{ "ipc.unix = /\nnet.loopback = own\n", true, "net.loopback own" },
 	{ "ipc.unix = /\nnet.loopback = none\n", true, "net.loopback none" },
 	{ "ipc.unix = /\nnet.loopback = any\nnet.connect = tcp://:80\n", true, "net.loopback any with net.connect" },
@@ -491,8 +504,10 @@ struct local_case {
 
 static const struct local_case local_cases[] = {
 	{ "net.loopback = none\n", "192.0.2.2", NET_PROTO_TCP, true, V_REFUSE, "net.loopback none (a local address)" },
-	{ "net.loopback = none\n", "2001:db8::2", NET_PROTO_UDP, true, V_REFUSE, "net.loopback none (a local address)" },
-	{ "net.loopback = any\nnet.connect = tcp://:443\n", "192.0.2.2", NET_PROTO_TCP, true, V_ALLOW, "net.loopback any" },
+	{ "net.loopback = none\n", "2001:db8::2", NET_PROTO_UDP, true, V_REFUSE,
+	  "net.loopback none (a local address)" },
+	{ "net.loopback = any\nnet.connect = tcp://:443\n", "192.0.2.2", NET_PROTO_TCP, true, V_ALLOW,
+	  "net.loopback any" },
 	{ "net.loopback = own\n", "192.0.2.2", NET_PROTO_TCP, true, V_OWN, "net.loopback own" },
 	{ "net.loopback = own\n", "192.0.2.2", NET_PROTO_ICMP, true, V_ALLOW, "net.loopback own" },
 	/* net.deny naming the address itself comes first: no need to ask */
@@ -501,7 +516,8 @@ static const struct local_case local_cases[] = {
 	/* net.deny of loopback reaches the host's addresses too */
 	{ "net.loopback = any\nnet.deny = 127.0.0.0/8\n", "192.0.2.2", NET_PROTO_TCP, true, V_REFUSE,
 	  "net.deny 127.0.0.0/8 (a local address)" },
-	{ "net.loopback = any\nnet.deny = 127.0.0.0/8\n", "2001:db8::2", NET_PROTO_TCP, true, V_ALLOW, "net.loopback any" },
+	{ "net.loopback = any\nnet.deny = 127.0.0.0/8\n", "2001:db8::2", NET_PROTO_TCP, true, V_ALLOW,
+	  "net.loopback any" },
 	/* loopback itself is decided as it is */
 	{ "net.loopback = none\n", "127.0.0.1", NET_PROTO_TCP, false, V_REFUSE, "net.loopback none" },
 	/* net.loopback unset: the host's addresses are ordinary destinations */
@@ -523,8 +539,8 @@ static void test_local_addresses(void)
 			ok(0, "local %zu: setup", i);
 			continue;
 		}
-		is_int(netpolicy_local_matters(&p, c->proto, &addr, 443), c->matters, "local %s, case %zu: being local %s",
-		       c->addr, i, c->matters ? "matters" : "does not matter");
+		is_int(netpolicy_local_matters(&p, c->proto, &addr, 443), c->matters,
+		       "local %s, case %zu: being local %s", c->addr, i, c->matters ? "matters" : "does not matter");
 		memset(&result, 0x5a, sizeof(result));
 		netpolicy_decide_local(&p, c->proto, &addr, 443, &result);
 		if (!ok((int)result.verdict == c->verdict && strcmp(result.rule, c->rule) == 0, "local %s: %s", c->addr,
@@ -540,7 +556,8 @@ static void test_listener(void)
 	struct netpolicy_result result;
 	struct policy p;
 
-	if (!ok(policy_from_ini("[default]\nnet.loopback = own\n", &alice, &p, NULL, 0) == 0, "listener: policy resolves"))
+	if (!ok(policy_from_ini("[default]\nnet.loopback = own\n", &alice, &p, NULL, 0) == 0,
+		"listener: policy resolves"))
 		return;
 	netpolicy_decide_listener(&p, 0, alice.uid, &result);
 	ok(result.verdict == NETPOLICY_ALLOW && strcmp(result.rule, "net.loopback own") == 0,
@@ -577,8 +594,8 @@ static void run_bind_table(const char *ini, const struct bind_case *cases, size_
 		memset(&result, 0x5a, sizeof(result));
 		netpolicy_decide_bind(&p, cases[i].port, &result);
 		if (!ok((int)result.verdict == cases[i].verdict && strcmp(result.rule, cases[i].rule) == 0,
-			"bind port %u -> %s (%s)", (unsigned)cases[i].port, cases[i].verdict == V_ALLOW ? "allow" : "refuse",
-			cases[i].rule))
+			"bind port %u -> %s (%s)", (unsigned)cases[i].port,
+			cases[i].verdict == V_ALLOW ? "allow" : "refuse", cases[i].rule))
 			tap_diag("  got verdict %d, rule '%.*s'", (int)result.verdict, (int)sizeof(result.rule) - 1,
 				 result.rule);
 	}
@@ -652,10 +669,11 @@ static void test_socket_allowed(void)
 			ok(0, "sockets %zu: policy resolves", i);
 			continue;
 		}
-		ok(netpolicy_socket_allowed(&p, NET_PROTO_TCP) && netpolicy_socket_allowed(&p, NET_PROTO_UDP) == c->udp &&
+		ok(netpolicy_socket_allowed(&p, NET_PROTO_TCP) &&
+			   netpolicy_socket_allowed(&p, NET_PROTO_UDP) == c->udp &&
 			   netpolicy_socket_allowed(&p, NET_PROTO_ICMP) == c->icmp,
-		   "sockets with %.*s: TCP, UDP %s, ICMP %s", (int)strcspn(c->keys, "\n"), c->keys, c->udp ? "yes" : "no",
-		   c->icmp ? "yes" : "no");
+		   "sockets with %.*s: TCP, UDP %s, ICMP %s", (int)strcspn(c->keys, "\n"), c->keys,
+		   c->udp ? "yes" : "no", c->icmp ? "yes" : "no");
 		policy_free(&p);
 	}
 }
@@ -664,13 +682,14 @@ static void test_socket_allowed(void)
 
 struct kernel_case {
 	const char *keys;
-	bool with_port_rules;   /* on a kernel with Landlock TCP port rules (ABI 4) */
+	bool with_port_rules; /* on a kernel with Landlock TCP port rules (ABI 4) */
 	const char *why;
 };
 
 static const struct kernel_case kernel_cases[] = {
 	{ "ipc.unix = /\nnet.connect = tcp://:80 tcp://:443,8000-8010\n", true, "port-only TCP rules" },
-	{ "ipc.unix = /\nnet.connect = udp://* icmp://* tcp://:22\n", true, "udp://* and icmp://*: the socket() filter" },
+	{ "ipc.unix = /\nnet.connect = udp://* icmp://* tcp://:22\n", true,
+	  "udp://* and icmp://*: the socket() filter" },
 	{ "ipc.unix = /\nnet.connect =\n", true, "empty net.connect: Landlock refuses every TCP connect" },
 	{ "ipc.unix = /\nnet.connect = tcp://*\n", false, "every TCP port: nothing for Landlock, the helper decides" },
 	{ "ipc.unix = /\nnet.connect = tcp://:80 tcp://:*\n", false, "a port rule and every TCP port" },
@@ -695,7 +714,8 @@ static void test_connect_by_kernel(void)
 			continue;
 		}
 		is_int(netpolicy_connect_by_kernel(&p, LL_NET_CONNECT_TCP | LL_NET_BIND_TCP), c->with_port_rules,
-		       "net.connect %s by the kernel alone with port rules: %s", c->with_port_rules ? "is" : "is not", c->why);
+		       "net.connect %s by the kernel alone with port rules: %s", c->with_port_rules ? "is" : "is not",
+		       c->why);
 		ok(!netpolicy_connect_by_kernel(&p, LL_NET_BIND_TCP) && !netpolicy_connect_by_kernel(&p, 0),
 		   "... and never without TCP connect rules: %s", c->why);
 		policy_free(&p);
@@ -708,12 +728,14 @@ static void test_abstract(void)
 	struct policy p;
 
 	if (policy_from_ini("[default]\nipc.abstract_unix = deny\n", &alice, &p, NULL, 0) == 0) {
-		ok(!netpolicy_abstract_unix_allowed(&p, rule, sizeof(rule)) && strcmp(rule, "ipc.abstract_unix deny") == 0,
+		ok(!netpolicy_abstract_unix_allowed(&p, rule, sizeof(rule)) &&
+			   strcmp(rule, "ipc.abstract_unix deny") == 0,
 		   "abstract sockets denied: refused (%s)", rule);
 		policy_free(&p);
 	}
 	if (policy_from_ini("[default]\nipc.abstract_unix = allow\n", &alice, &p, NULL, 0) == 0) {
-		ok(netpolicy_abstract_unix_allowed(&p, rule, sizeof(rule)) && strcmp(rule, "ipc.abstract_unix allow") == 0,
+		ok(netpolicy_abstract_unix_allowed(&p, rule, sizeof(rule)) &&
+			   strcmp(rule, "ipc.abstract_unix allow") == 0,
 		   "abstract sockets allowed (%s)", rule);
 		policy_free(&p);
 	}
@@ -725,7 +747,7 @@ static void test_unix_needs_helper(void)
 		const char *keys;
 		bool needed;
 	} cases[] = {
-		{ "confine = yes\n", true }, { "ipc.unix =\n", true }, { "ipc.unix = /run\n", true },
+		{ "confine = yes\n", true }, { "ipc.unix =\n", true },         { "ipc.unix = /run\n", true },
 		{ "ipc.unix = /\n", false }, { "ipc.unix = /run /\n", false },
 	};
 

@@ -11,8 +11,8 @@
 struct parse_case {
 	const char *text;
 	enum netrule_list_kind kind;
-	const char *canonical;   /* NULL: must be refused */
-	const char *error;       /* substring of the reason when refused */
+	const char *canonical; /* NULL: must be refused */
+	const char *error;     /* substring of the reason when refused */
 };
 
 static const struct parse_case parse_cases[] = {
@@ -127,7 +127,8 @@ static void test_parse(void)
 		ok(netrule_parse(longer, NETRULE_CONNECT, rule, err, sizeof(err)) == -EINVAL, "over-long rule refused");
 	}
 	ok(netrule_parse("tcp://:80", NETRULE_CONNECT, rule, err, sizeof(err)) == 0 &&
-	   netrule_format(rule, text, 4) == -ENOSPC, "format reports a short buffer");
+		   netrule_format(rule, text, 4) == -ENOSPC,
+	   "format reports a short buffer");
 	free(rule);
 	free(back);
 }
@@ -211,7 +212,8 @@ static void test_matching(void)
 	netrule_parse("10.0.0.0/8", NETRULE_DENY, &rule, err, sizeof(err));
 	a = v4("10.9.9.9");
 	ok(netrule_matches(&rule, NET_PROTO_UDP, &a, 53) && netrule_matches(&rule, NET_PROTO_ICMP, &a, 0) &&
-	   netrule_matches(&rule, NET_PROTO_TCP, &a, 80), "a deny rule without scheme covers every protocol");
+		   netrule_matches(&rule, NET_PROTO_TCP, &a, 80),
+	   "a deny rule without scheme covers every protocol");
 	ok(net_addr_is_loopback(&(struct net_addr){ 0 }) == false, "the unspecified address is not loopback");
 	a = v4("127.0.0.53");
 	ok(net_addr_is_loopback(&a), "127.0.0.53 is loopback");
@@ -230,10 +232,21 @@ static void test_ports(void)
 		int ok;
 		const char *canonical;
 	} cases[] = {
-		{ "80", 1, "80" }, { "8000-8999", 1, "8000-8999" }, { "1-65535", 1, "1-65535" },
-		{ "5-5", 1, "5" }, { "0", 0, NULL }, { "65536", 0, NULL }, { "10-5", 0, NULL },
-		{ "", 0, NULL }, { "80,81", 0, NULL }, { "+80", 0, NULL }, { "8O", 0, NULL },
-		{ "-", 0, NULL }, { "1-", 0, NULL }, { "0-10", 0, NULL }, { "123456789012", 0, NULL },
+		{ "80", 1, "80" },
+		{ "8000-8999", 1, "8000-8999" },
+		{ "1-65535", 1, "1-65535" },
+		{ "5-5", 1, "5" },
+		{ "0", 0, NULL },
+		{ "65536", 0, NULL },
+		{ "10-5", 0, NULL },
+		{ "", 0, NULL },
+		{ "80,81", 0, NULL },
+		{ "+80", 0, NULL },
+		{ "8O", 0, NULL },
+		{ "-", 0, NULL },
+		{ "1-", 0, NULL },
+		{ "0-10", 0, NULL },
+		{ "123456789012", 0, NULL },
 	};
 	struct port_set set = { 0 };
 	struct port_range range;
@@ -244,8 +257,8 @@ static void test_ports(void)
 
 		if (cases[i].ok) {
 			ok(r == 0 && port_range_format(&range, text, sizeof(text)) == 0 &&
-			   strcmp(text, cases[i].canonical) == 0, "port item '%s' -> '%s'", cases[i].text,
-			   cases[i].canonical);
+				   strcmp(text, cases[i].canonical) == 0,
+			   "port item '%s' -> '%s'", cases[i].text, cases[i].canonical);
 			port_set_append(&set, &range);
 		} else {
 			is_int(r, -EINVAL, "port item '%s' refused", cases[i].text);

@@ -125,7 +125,8 @@ static void test_su(void)
 	ok(!OVERRIDES(false, "su"), "su alone");
 	ok(!OVERRIDES(false, "su", "-l", "alice"), "su -l alice");
 	ok(!OVERRIDES(false, "su", "--login", "alice"), "su --login alice");
-	ok(OVERRIDES(false, "su", "-s", "/bin/bash", "alice") && strcmp(last_why, "-s") == 0, "su -s /bin/bash alice: -s");
+	ok(OVERRIDES(false, "su", "-s", "/bin/bash", "alice") && strcmp(last_why, "-s") == 0,
+	   "su -s /bin/bash alice: -s");
 	ok(OVERRIDES(false, "su", "-s/bin/bash", "alice") && strcmp(last_why, "-s") == 0, "su -s/bin/bash alice: -s");
 	ok(OVERRIDES(false, "su", "alice", "-s", "/bin/bash") && strcmp(last_why, "-s") == 0,
 	   "su alice -s /bin/bash: -s (getopt permutes)");
@@ -143,10 +144,12 @@ static void test_su(void)
 	ok(!OVERRIDES(false, "su", "-c-s", "alice"), "su -c-s alice: -s is -c's value");
 	ok(!OVERRIDES(false, "su", "--command", "-s", "alice"), "su --command -s alice");
 	ok(!OVERRIDES(false, "su", "--session-command", "-m", "alice"), "su --session-command -m alice");
-	ok(OVERRIDES(false, "su", "--command=x", "-s", "/bin/sh", "alice"), "su --command=x -s /bin/sh: the value was inline");
+	ok(OVERRIDES(false, "su", "--command=x", "-s", "/bin/sh", "alice"),
+	   "su --command=x -s /bin/sh: the value was inline");
 	ok(!OVERRIDES(false, "su", "-lc", "x", "alice"), "su -lc x alice");
 	ok(!OVERRIDES(false, "su", "-lc", "-s", "alice"), "su -lc -s alice: -s is -c's value");
-	ok(OVERRIDES(false, "su", "-ls", "/bin/sh", "alice") && strcmp(last_why, "-s") == 0, "su -ls /bin/sh alice: -s");
+	ok(OVERRIDES(false, "su", "-ls", "/bin/sh", "alice") && strcmp(last_why, "-s") == 0,
+	   "su -ls /bin/sh alice: -s");
 	ok(OVERRIDES(false, "su", "-lm", "alice") && strcmp(last_why, "-m") == 0, "su -lm alice: -m");
 	ok(OVERRIDES(false, "su", "-fP", "-p", "alice"), "su -fP -p alice: -p");
 	ok(!OVERRIDES(false, "su", "alice", "--", "-s"), "su alice -- -s: after --, words go to the shell");
@@ -172,7 +175,8 @@ static void test_su(void)
 	ok(!OVERRIDES(false, "su", "--comm", "-s", "alice"), "su --comm -s alice: abbreviated --command takes -s");
 	ok(!OVERRIDES(false, "su", "--log", "alice"), "su --log alice: abbreviated --login");
 	ok(!OVERRIDES(false, "su", "--pt", "alice"), "su --pt alice: abbreviated --pty");
-	ok(OVERRIDES(false, "su", "--s=/bin/sh", "alice"), "su --s=/bin/sh: ambiguous (su refuses it), and could be --shell");
+	ok(OVERRIDES(false, "su", "--s=/bin/sh", "alice"),
+	   "su --s=/bin/sh: ambiguous (su refuses it), and could be --shell");
 	ok(!OVERRIDES(false, "su", "--nosuch", "alice"), "an unknown long option is no override (su refuses it)");
 
 	/* runuser */
@@ -200,13 +204,15 @@ static void test_su(void)
 	ok(overrides_line(false, buf, len - 1), "an unterminated last word still counts");
 	{
 		/* exactly len bytes, no NUL after the last word: nothing past it is read */
-		static const char *const tails[] = { "-s", "--", "--shell", "--sh=/x", "-c", "-l", "alice", "-", "--log" };
+		static const char *const tails[] = {
+			"-s", "--", "--shell", "--sh=/x", "-c", "-l", "alice", "-", "--log"
+		};
 
 		for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
 			size_t head = strlen("su") + 1, n = strlen(tails[i]);
 			char *exact = malloc(head + n);
 			bool want = strcmp(tails[i], "-s") == 0 || strcmp(tails[i], "--shell") == 0 ||
-				    strcmp(tails[i], "--sh=/x") == 0;
+				strcmp(tails[i], "--sh=/x") == 0;
 
 			memcpy(exact, "su", head);
 			memcpy(exact + head, tails[i], n);

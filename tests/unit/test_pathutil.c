@@ -95,8 +95,8 @@ static void test_syntax_table(void)
 		printable(c->text, shown, sizeof(shown));
 		is_int(path_check_syntax(c->text, err, sizeof(err)), c->rc, "syntax '%s'", shown);
 		if (c->rc < 0)
-			ok(err[0] != '\0' && strstr(err, c->reason) != NULL,
-			   "syntax '%s': reason '%s' mentions '%s'", shown, err, c->reason);
+			ok(err[0] != '\0' && strstr(err, c->reason) != NULL, "syntax '%s': reason '%s' mentions '%s'",
+			   shown, err, c->reason);
 	}
 	is_int(path_check_syntax("rel", NULL, 0), -EINVAL, "NULL err buffer");
 	{
@@ -211,8 +211,7 @@ static void test_expand_length(void)
 	is_int(path_expand("/etc", "a", "/h", out, 5, err, sizeof(err)), 0, "exact out size");
 	is_str(out, "/etc", "exact out size result");
 	strcpy(out, "untouched");
-	is_int(path_expand("/etc", "a", "/h", out, 4, err, sizeof(err)), -ENAMETOOLONG,
-	       "out one byte short");
+	is_int(path_expand("/etc", "a", "/h", out, 4, err, sizeof(err)), -ENAMETOOLONG, "out one byte short");
 	is_str(out, "untouched", "out untouched when too short");
 	ok(strstr(err, "too long") != NULL, "too long reason: %s", err);
 	/* normalisation shrinks before the out size is checked */
@@ -225,8 +224,7 @@ static void test_expand_length(void)
 	is_int(path_expand("~", "a", home, out, sizeof(out), err, sizeof(err)), 0, "long home");
 	is_int(path_expand("%h%h", "a", home, out, sizeof(out), err, sizeof(err)), -ENAMETOOLONG,
 	       "expansion beyond PATHUTIL_PATH_MAX");
-	is_int(path_expand("%h%h", "a", home, out, sizeof(out), NULL, 0), -ENAMETOOLONG,
-	       "too long with NULL err");
+	is_int(path_expand("%h%h", "a", home, out, sizeof(out), NULL, 0), -ENAMETOOLONG, "too long with NULL err");
 	free(home);
 }
 

@@ -14,10 +14,16 @@
 #include "tap.h"
 
 static gid_t groups[] = { 1000 };
-static struct user_info stu = { .name = "stu", .uid = 1000, .gid = 1000, .home = "/home/stu", .shell = "/bin/sh",
-				.groups = groups, .n_groups = 1 };
-static struct user_info boss = { .name = "boss", .uid = 1001, .gid = 1000, .home = "/home/boss",
-				 .shell = "/bin/sh", .groups = groups, .n_groups = 1 };
+static struct user_info stu = {
+	.name = "stu", .uid = 1000, .gid = 1000, .home = "/home/stu", .shell = "/bin/sh", .groups = groups, .n_groups = 1
+};
+static struct user_info boss = { .name = "boss",
+				 .uid = 1001,
+				 .gid = 1000,
+				 .home = "/home/boss",
+				 .shell = "/bin/sh",
+				 .groups = groups,
+				 .n_groups = 1 };
 
 static char dir[64];
 

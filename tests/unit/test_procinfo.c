@@ -188,7 +188,7 @@ static void test_self(void)
 		ok(!proc_is_ancestor(child, cst.start_time, getpid()), "a forked child is not our ancestor");
 		ok(proc_is_ancestor(getpid(), st.start_time, child), "we are the child's ancestor");
 		ok(proc_is_ancestor(1, init.start_time, child), "pid 1 is the child's ancestor");
-		close(fds[1]);  /* the child exits */
+		close(fds[1]); /* the child exits */
 		for (int i = 0; i < 500; i++) {
 			struct proc_stat z;
 

@@ -17,13 +17,23 @@
 /* A user in group "root" (gid 0, on every system) and group "adm" (4). */
 static gid_t alice_groups[] = { 1000, 0, 4 };
 static struct user_info alice = {
-	.name = "alice", .uid = 1000, .gid = 1000, .home = "/home/alice", .shell = "/usr/bin/corral-shell",
-	.groups = alice_groups, .n_groups = 3,
+	.name = "alice",
+	.uid = 1000,
+	.gid = 1000,
+	.home = "/home/alice",
+	.shell = "/usr/bin/corral-shell",
+	.groups = alice_groups,
+	.n_groups = 3,
 };
 static gid_t bob_groups[] = { 1001 };
 static struct user_info bob = {
-	.name = "bob", .uid = 1001, .gid = 1001, .home = "/home/bob", .shell = "/bin/bash",
-	.groups = bob_groups, .n_groups = 1,
+	.name = "bob",
+	.uid = 1001,
+	.gid = 1001,
+	.home = "/home/bob",
+	.shell = "/bin/bash",
+	.groups = bob_groups,
+	.n_groups = 1,
 };
 
 /* The items of a list key joined with single spaces. */
@@ -41,33 +51,32 @@ static const char *joined(const struct policy *p, enum policy_key key)
 	return buf;
 }
 
-static const char *const lab =
-	"[global]\n"
-	"exempt_groups = adm-nonexistent-xyz\n"
-	"[default]\n"
-	"confine = no\n"
-	"shell = /bin/sh\n"
-	"fs.read = /usr /etc\n"
-	"fs.write = ~ /tmp\n"
-	"limits.processes = 100\n"
-	"[group:root]\n"
-	"confine = yes\n"
-	"fs.read = +/srv/%u /usr\n"
-	"fs.write = -%h\n"
-	"fs.exec = +/opt\n"
-	"limits.processes = 200\n"
-	"[group:adm]\n"
-	"limits.processes = 300\n"
-	"net.connect =\n"
-	"[user:alice]\n"
-	"shell = /bin/zsh\n"
-	"net.bind = 8000-8010 22\n"
-	"umask = 027\n"
-	"limits.memory = 1G\n"
-	"session.max_time = 2h\n"
-	"net.loopback = own\n"
-	"[default]\n"
-	"fs.deny = -/nothing\n";
+static const char *const lab = "[global]\n"
+			       "exempt_groups = adm-nonexistent-xyz\n"
+			       "[default]\n"
+			       "confine = no\n"
+			       "shell = /bin/sh\n"
+			       "fs.read = /usr /etc\n"
+			       "fs.write = ~ /tmp\n"
+			       "limits.processes = 100\n"
+			       "[group:root]\n"
+			       "confine = yes\n"
+			       "fs.read = +/srv/%u /usr\n"
+			       "fs.write = -%h\n"
+			       "fs.exec = +/opt\n"
+			       "limits.processes = 200\n"
+			       "[group:adm]\n"
+			       "limits.processes = 300\n"
+			       "net.connect =\n"
+			       "[user:alice]\n"
+			       "shell = /bin/zsh\n"
+			       "net.bind = 8000-8010 22\n"
+			       "umask = 027\n"
+			       "limits.memory = 1G\n"
+			       "session.max_time = 2h\n"
+			       "net.loopback = own\n"
+			       "[default]\n"
+			       "fs.deny = -/nothing\n";
 
 static void test_resolution(void)
 {
@@ -82,10 +91,11 @@ static void test_resolution(void)
 		return;
 	is_int(p.sections.count, 5, "both [default]s, [group:root], [group:adm], [user:alice]");
 	ok(strncmp(p.sections.items[0], "[default] t.ini:3", 17) == 0 &&
-	   strncmp(p.sections.items[1], "[default] t.ini:25", 18) == 0 &&
-	   strncmp(p.sections.items[2], "[group:root]", 12) == 0 &&
-	   strncmp(p.sections.items[3], "[group:adm]", 11) == 0 &&
-	   strncmp(p.sections.items[4], "[user:alice]", 12) == 0, "order: defaults, groups in file order, user");
+		   strncmp(p.sections.items[1], "[default] t.ini:25", 18) == 0 &&
+		   strncmp(p.sections.items[2], "[group:root]", 12) == 0 &&
+		   strncmp(p.sections.items[3], "[group:adm]", 11) == 0 &&
+		   strncmp(p.sections.items[4], "[user:alice]", 12) == 0,
+	   "order: defaults, groups in file order, user");
 	ok(p.confine, "a group section confines");
 	is_str(p.shell, "/bin/zsh", "user section wins for a scalar");
 	is_str(joined(&p, KEY_FS_READ), "/usr /etc /srv/alice", "'+' appends, %%u expanded, no duplicate");
@@ -98,13 +108,14 @@ static void test_resolution(void)
 	is_int(p.number[KEY_SESSION_MAX_TIME], 7200, "session.max_time compiled to seconds");
 	is_int(p.umask, 027, "umask compiled");
 	ok(p.net_bind.count == 2 && port_set_contains(&p.net_bind, 8005) && port_set_contains(&p.net_bind, 22) &&
-	   !port_set_contains(&p.net_bind, 8011), "net.bind compiled");
+		   !port_set_contains(&p.net_bind, 8011),
+	   "net.bind compiled");
 	is_int(p.loopback, NET_LOOPBACK_OWN, "net.loopback compiled");
 	ok(!p.abstract_unix_allowed && !p.signals_any && p.log_denials && !p.linger && !p.private_tmp,
 	   "defaults: abstract unix denied, signals session, log denials, no linger, no private tmp");
 	is_int(p.settings[KEY_FS_READ].origins.count, 2, "fs.read has two origins");
 	ok(p.settings[KEY_FS_READ].origins.count == 2 &&
-	   strcmp(p.settings[KEY_FS_READ].origins.items[1], "+[group:root] t.ini:11") == 0,
+		   strcmp(p.settings[KEY_FS_READ].origins.items[1], "+[group:root] t.ini:11") == 0,
 	   "append origin names section, file and line");
 	ok(!p.exempt, "alice is not exempt");
 	policy_free(&p);
@@ -121,8 +132,13 @@ static void test_resolution(void)
 static void test_exemption(void)
 {
 	char err[POLICY_ERR_MAX];
-	struct user_info root = { .name = "root", .uid = 0, .gid = 0, .home = "/root", .shell = "/bin/bash",
-				  .groups = (gid_t[]){ 0 }, .n_groups = 1 };
+	struct user_info root = { .name = "root",
+				  .uid = 0,
+				  .gid = 0,
+				  .home = "/root",
+				  .shell = "/bin/bash",
+				  .groups = (gid_t[]){ 0 },
+				  .n_groups = 1 };
 	struct policy p;
 	int r;
 
@@ -176,14 +192,15 @@ static void test_record(void)
 	strlist_append(&p.settings[KEY_FS_READ].items, "/with space/and \"quote\"");
 	ok(policy_text_write(&p, &text, &len) == 0, "serialize");
 	ok(len == strlen(text) && strncmp(text, RECORD_MAGIC "\n", strlen(RECORD_MAGIC) + 1) == 0 &&
-	   strcmp(text + len - 4, "end\n") == 0, "starts with the magic line, ends with 'end'");
+		   strcmp(text + len - 4, "end\n") == 0,
+	   "starts with the magic line, ends with 'end'");
 	r = policy_text_read(text, len, &back, err, sizeof(err));
 	if (!ok(r == 0, "parse back"))
 		tap_diag("  %s", err);
 	ok(r == 0 && policy_text_write(&back, &again, &len2) == 0 && len == len2 && memcmp(text, again, len) == 0,
 	   "serialize(parse(serialize(p))) is identical");
 	ok(r == 0 && back.confine && back.uid == 1000 && back.number[KEY_LIMITS_PROCESSES] == 300 &&
-	   strcmp(back.shell, "/bin/zsh") == 0 && back.loopback == NET_LOOPBACK_OWN && back.umask == 027,
+		   strcmp(back.shell, "/bin/zsh") == 0 && back.loopback == NET_LOOPBACK_OWN && back.umask == 027,
 	   "parsed record is compiled");
 	if (r == 0)
 		policy_free(&back);
@@ -212,7 +229,7 @@ static void test_record_strict(void)
 		const char *body;
 		const char *needle;
 	} bad[] = {
-		{ "key confine yes\n", NULL },  /* the valid baseline */
+		{ "key confine yes\n", NULL }, /* the valid baseline */
 		{ "key confine yes\nkey confine no\n", "appears twice" },
 		{ "key confine yes no\n", "exactly one value" },
 		{ "key nosuch 1\n", "unknown key" },
@@ -271,7 +288,8 @@ static void test_record_strict(void)
 		strcpy(huge, head);
 		memset(huge + strlen(head), 'a', big);
 		strcpy(huge + strlen(head) + big, "\nend\n");
-		is_int(policy_text_read(huge, strlen(huge), &p, err, sizeof(err)), -EINVAL, "an over-long line is refused");
+		is_int(policy_text_read(huge, strlen(huge), &p, err, sizeof(err)), -EINVAL,
+		       "an over-long line is refused");
 		free(huge);
 	}
 }
@@ -284,16 +302,17 @@ static void test_limit_group(void)
 	int r;
 
 	r = policy_from_ini("[group:root]\nconfine = yes\nlimits.group.processes = 50\nlimits.group.memory = 2G\n"
-		    "[group:adm]\nlimits.group.cpu = 200\n",
-		    &alice, &p, err, sizeof(err));
+			    "[group:adm]\nlimits.group.cpu = 200\n",
+			    &alice, &p, err, sizeof(err));
 	is_int(r, 0, "limits.group.* from two groups resolve (the session refuses them)");
 	if (r == 0) {
 		is_int(policy_limit_group(&p, group, sizeof(group)), -EINVAL, "two groups: -EINVAL");
 		ok(strstr(group, "'root'") && strstr(group, "'adm'"), "naming both: %s", group);
 		policy_free(&p);
 	}
-	r = policy_from_ini("[group:root]\nconfine = yes\nlimits.group.processes = 50\n[group:adm]\nlimits.group.processes = 60\n",
-		    &alice, &p, err, sizeof(err));
+	r = policy_from_ini(
+		"[group:root]\nconfine = yes\nlimits.group.processes = 50\n[group:adm]\nlimits.group.processes = 60\n",
+		&alice, &p, err, sizeof(err));
 	is_int(r, 0, "the same key in two groups: the last one wins");
 	if (r == 0) {
 		is_int(policy_limit_group(&p, group, sizeof(group)), 0, "one group holds it");

@@ -20,8 +20,13 @@ static char bin_dir[64];
 static int resolve_text(const char *text, struct policy *p)
 {
 	static gid_t groups[] = { 1000 };
-	struct user_info u = { .name = "stu", .uid = 1000, .gid = 1000, .home = "/home/stu", .shell = "/bin/sh",
-			       .groups = groups, .n_groups = 1 };
+	struct user_info u = { .name = "stu",
+			       .uid = 1000,
+			       .gid = 1000,
+			       .home = "/home/stu",
+			       .shell = "/bin/sh",
+			       .groups = groups,
+			       .n_groups = 1 };
 	char err[POLICY_ERR_MAX];
 	struct config config;
 	int fd = memfd_create("t.ini", MFD_CLOEXEC), r;

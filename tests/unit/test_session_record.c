@@ -24,7 +24,7 @@
 
 /* A policy record for alice, as policy_text_write writes one. */
 static const char alice_policy[] = RECORD_MAGIC "\nuser alice\nuid 1000\ngid 1000\nhome /home/alice\nexempt no\n"
-					       "key confine yes\nend\n";
+						"key confine yes\nend\n";
 
 static void fill(struct session_record *rec, const char *id, const char *policy)
 {
@@ -81,7 +81,7 @@ static void test_ids(void)
 static void test_format_round_trip(void)
 {
 	static const char tricky[] = RECORD_MAGIC "\nuser alice\n\"quoted\" \\ back\\slash\n"
-					   "policy\nid " ID_B "\n\ttab  two spaces \r\n\nno final newline";
+						  "policy\nid " ID_B "\n\ttab  two spaces \r\n\nno final newline";
 	struct session_record rec, back;
 	char *text = NULL, *again = NULL, err[SESSION_RECORD_ERR_MAX] = "";
 	size_t len = 0, len2 = 0;
@@ -89,7 +89,8 @@ static void test_format_round_trip(void)
 
 	fill(&rec, ID_A, tricky);
 	ok(session_record_format(&rec, &text, &len) == 0, "format a record with every field");
-	ok(text && len == strlen(text) && strncmp(text, SESSION_RECORD_MAGIC "\n", strlen(SESSION_RECORD_MAGIC) + 1) == 0,
+	ok(text && len == strlen(text) &&
+		   strncmp(text, SESSION_RECORD_MAGIC "\n", strlen(SESSION_RECORD_MAGIC) + 1) == 0,
 	   "text starts with the magic line");
 	ok(text && strstr(text, "\ncgroup_limits processes memory cpu\n") != NULL, "all three limit bits written");
 	ok(text && strstr(text, "\ncgroup \"/srv/odd cgroup/\\\"quoted\\\"\"\n") != NULL, "odd cgroup path quoted");
@@ -207,8 +208,8 @@ static size_t build(char *buf, size_t buflen, const char *prefix, const char *li
 static void test_parse_strict(void)
 {
 	static const struct {
-		const char *prefix;  /* line replaced (NULL: line added) */
-		const char *line;    /* replacement (NULL: dropped) */
+		const char *prefix; /* line replaced (NULL: line added) */
+		const char *line;   /* replacement (NULL: dropped) */
 		const char *what;
 	} bad[] = {
 		{ SESSION_RECORD_MAGIC, "corral-session 2", "wrong magic version" },
@@ -301,7 +302,8 @@ static void test_parse_strict(void)
 	if (!ok(r == 0, "the baseline record parses"))
 		tap_diag("  %s", err);
 	ok(r == 0 && rec.cgroup_limits == CGROUP_LIMIT_PROCESSES && rec.cgroups.count == 1 && rec.leader == 4242 &&
-	   rec.policy_len == strlen(alice_policy), "baseline fields");
+		   rec.policy_len == strlen(alice_policy),
+	   "baseline fields");
 	if (r == 0)
 		session_record_free(&rec);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -386,7 +388,8 @@ static void test_parse_strict(void)
 		}
 		is_int(refused, header, "all %zu truncations of the header are refused", header);
 		r = session_record_parse(buf, header, &rec, err, sizeof(err));
-		ok(r == 0 && rec.policy_len == 0, "cut right after 'policy': empty policy text (its parser refuses it)");
+		ok(r == 0 && rec.policy_len == 0,
+		   "cut right after 'policy': empty policy text (its parser refuses it)");
 		if (r == 0)
 			session_record_free(&rec);
 	}
@@ -407,7 +410,8 @@ static void test_parse_strict(void)
 		memset(huge + len, 'a', 10000);
 		len += 10000;
 		len += (size_t)snprintf(huge + len, big - len, "\npolicy\n");
-		is_int(session_record_parse(huge, len, &rec, err, sizeof(err)), -EINVAL, "a 10000-byte header line refused");
+		is_int(session_record_parse(huge, len, &rec, err, sizeof(err)), -EINVAL,
+		       "a 10000-byte header line refused");
 		free(huge);
 	}
 }
@@ -446,7 +450,7 @@ static void test_files(void)
 	   "sessions directory made root-owned 0755");
 	path_of(other, sizeof(other), "sessions/." ID_A ".new");
 	ok(access(other, F_OK) < 0 && errno == ENOENT, "no temporary file left behind");
-	memset(err, 'x', sizeof(err));  /* read must not rely on a cleared err */
+	memset(err, 'x', sizeof(err)); /* read must not rely on a cleared err */
 	r = session_record_read(tmpdir, ID_A, &back, err, sizeof(err));
 	if (!ok(r == 0, "read it back"))
 		tap_diag("  %.200s", err);
@@ -472,7 +476,8 @@ static void test_files(void)
 	ok(chown(path, 65534, 65534) == 0, "setup: give the record to nobody");
 	is_int(session_record_read(tmpdir, ID_A, &back, err, sizeof(err)), -EPERM, "record not owned by root refused");
 	ok(chown(path, 0, 65534) == 0, "setup: root-owned, another group");
-	is_int(session_record_read(tmpdir, ID_A, &back, err, sizeof(err)), 0, "a record of another group but 0644 is fine");
+	is_int(session_record_read(tmpdir, ID_A, &back, err, sizeof(err)), 0,
+	       "a record of another group but 0644 is fine");
 	session_record_free(&back);
 	ok(chown(path, 0, 0) == 0, "setup: back to root:root");
 
@@ -535,7 +540,8 @@ static void test_files(void)
 	       "sessions directory not owned by root refused");
 	ok(chown(path, 0, 0) == 0, "setup: sessions directory back to root");
 	chmod(tmpdir, 0777);
-	is_int(session_record_read(tmpdir, ID_A, &back, err, sizeof(err)), -EPERM, "world-writable run directory refused");
+	is_int(session_record_read(tmpdir, ID_A, &back, err, sizeof(err)), -EPERM,
+	       "world-writable run directory refused");
 	chmod(tmpdir, 0755);
 	path_of(path, sizeof(path), "sessions");
 	path_of(other, sizeof(other), "real-sessions");
@@ -570,7 +576,8 @@ static void test_files(void)
 	r = session_record_list(tmpdir, &ids);
 	is_int(r, 0, "list");
 	ok(r == 0 && ids.count == 3 && strcmp(ids.items[0], ID_B) == 0 && strcmp(ids.items[1], ID_A) == 0 &&
-	   strcmp(ids.items[2], ID_C) == 0, "three ids, sorted, junk names ignored");
+		   strcmp(ids.items[2], ID_C) == 0,
+	   "three ids, sorted, junk names ignored");
 	strlist_free(&ids);
 	path_of(path, sizeof(path), "no-such-run-dir");
 	r = session_record_list(path, &ids);

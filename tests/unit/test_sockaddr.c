@@ -74,9 +74,11 @@ static void test_inet(void)
 	ok(sockaddr_parse(&r, sizeof(r.sin), &info) == 0 && addr_is(&info, "255.255.255.255") && info.port == 65535,
 	   "AF_INET: 255.255.255.255:65535");
 	raw_inet(&r, "10.0.0.1", 0);
-	ok(sockaddr_parse(&r, sizeof(r.sin), &info) == 0 && info.port == 0, "AF_INET: port 0 parses (the kernel decides)");
+	ok(sockaddr_parse(&r, sizeof(r.sin), &info) == 0 && info.port == 0,
+	   "AF_INET: port 0 parses (the kernel decides)");
 	raw_inet(&r, "127.0.0.1", 80);
-	ok(sockaddr_parse(&r, sizeof(r.sin), &info) == 0 && net_addr_is_loopback(&info.addr), "AF_INET: 127.0.0.1 is loopback");
+	ok(sockaddr_parse(&r, sizeof(r.sin), &info) == 0 && net_addr_is_loopback(&info.addr),
+	   "AF_INET: 127.0.0.1 is loopback");
 	raw_inet(&r, "0.0.0.0", 80);
 	ok(sockaddr_parse(&r, sizeof(r.sin), &info) == 0 && addr_is(&info, "127.0.0.1") && info.port == 80,
 	   "AF_INET: 0.0.0.0 (where the kernel connects to this host) is decided as 127.0.0.1");
@@ -95,12 +97,14 @@ static void test_inet6(void)
 	   "... 2001:db8::5 port 8443");
 	r.sin6.sin6_scope_id = 3;
 	is_int(sockaddr_parse(&r, sizeof(struct sockaddr_in6), &info), 0, "AF_INET6: 28 bytes accepted");
-	ok(info.kind == SOCKADDR_INET && addr_is(&info, "2001:db8::5") && info.port == 8443, "... same address and port");
+	ok(info.kind == SOCKADDR_INET && addr_is(&info, "2001:db8::5") && info.port == 8443,
+	   "... same address and port");
 	is_int(sockaddr_parse(&r, SOCKADDR_MAX, &info), 0, "AF_INET6: 128 bytes accepted");
 	is_int(sockaddr_parse(&r, SOCKADDR_MAX + 1, &info), -EINVAL, "AF_INET6: 129 bytes refused");
 	raw_inet6(&r, "::ffff:10.1.2.3", 22);
 	ok(sockaddr_parse(&r, sizeof(r.sin6), &info) == 0 && info.kind == SOCKADDR_INET && addr_is(&info, "10.1.2.3") &&
-	   info.port == 22, "AF_INET6: v4-mapped ::ffff:10.1.2.3 gives the IPv4 net_addr 10.1.2.3");
+		   info.port == 22,
+	   "AF_INET6: v4-mapped ::ffff:10.1.2.3 gives the IPv4 net_addr 10.1.2.3");
 	is_int(info.family, AF_INET6, "... the family stays AF_INET6");
 	raw_inet6(&r, "::ffff:127.0.0.1", 22);
 	ok(sockaddr_parse(&r, sizeof(r.sin6), &info) == 0 && net_addr_is_loopback(&info.addr),
@@ -115,7 +119,8 @@ static void test_inet6(void)
 	ok(sockaddr_parse(&r, sizeof(r.sin6), &info) == 0 && addr_is(&info, "127.0.0.1"),
 	   "AF_INET6: ::ffff:0.0.0.0 is decided as 127.0.0.1");
 	raw_inet6(&r, "::10.1.2.3", 22);
-	ok(sockaddr_parse(&r, sizeof(r.sin6), &info) == 0 && addr_is(&info, "::10.1.2.3") && !addr_is(&info, "10.1.2.3"),
+	ok(sockaddr_parse(&r, sizeof(r.sin6), &info) == 0 && addr_is(&info, "::10.1.2.3") &&
+		   !addr_is(&info, "10.1.2.3"),
 	   "AF_INET6: IPv4-compatible ::10.1.2.3 is not taken for IPv4");
 }
 
@@ -142,7 +147,8 @@ static void test_unix(void)
 
 	memcpy(r.sun.sun_path, "/tmp/a\0/etc/shadow", 18);
 	is_int(sockaddr_parse(&r, UNIX_PATH_OFFSET + 18, &info), 0, "AF_UNIX: NUL in the middle");
-	ok(info.kind == SOCKADDR_UNIX_PATH && strcmp(info.path, "/tmp/a") == 0, "... cuts the path there (as the kernel)");
+	ok(info.kind == SOCKADDR_UNIX_PATH && strcmp(info.path, "/tmp/a") == 0,
+	   "... cuts the path there (as the kernel)");
 
 	memset(path108, 'p', SOCKADDR_UNIX_PATH_MAX);
 	path108[0] = '/';
@@ -150,7 +156,8 @@ static void test_unix(void)
 	memcpy(r.sun.sun_path, path108, SOCKADDR_UNIX_PATH_MAX);
 	is_int(sockaddr_parse(&r, sizeof(struct sockaddr_un), &info), 0, "AF_UNIX: 108-byte path without NUL accepted");
 	ok(info.kind == SOCKADDR_UNIX_PATH && strlen(info.path) == SOCKADDR_UNIX_PATH_MAX &&
-	   strcmp(info.path, path108) == 0, "... all 108 bytes, NUL-terminated");
+		   strcmp(info.path, path108) == 0,
+	   "... all 108 bytes, NUL-terminated");
 	is_int(sockaddr_parse(&r, sizeof(struct sockaddr_un) + 1, &info), -EINVAL,
 	       "AF_UNIX: longer than a sockaddr_un (111 bytes) refused, as unix_validate_addr does");
 	is_int(sockaddr_parse(&r, SOCKADDR_MAX, &info), -EINVAL, "AF_UNIX: 128 bytes refused");
@@ -160,15 +167,18 @@ static void test_unix(void)
 	r.sun.sun_family = AF_UNIX;
 	memcpy(r.sun.sun_path, "\0name\0with\0nuls", 16);
 	is_int(sockaddr_parse(&r, UNIX_PATH_OFFSET + 16, &info), 0, "AF_UNIX: abstract name with NULs inside");
-	ok(info.kind == SOCKADDR_UNIX_ABSTRACT && info.abstract_len == 15, "... abstract, 15 bytes after the leading NUL");
+	ok(info.kind == SOCKADDR_UNIX_ABSTRACT && info.abstract_len == 15,
+	   "... abstract, 15 bytes after the leading NUL");
 	is_str(info.path, "", "... no path");
 	is_int(sockaddr_parse(&r, UNIX_PATH_OFFSET + 1, &info), 0, "AF_UNIX: empty abstract name (just the NUL)");
 	ok(info.kind == SOCKADDR_UNIX_ABSTRACT && info.abstract_len == 0, "... abstract, length 0");
 	memset(r.sun.sun_path + 1, 0, sizeof(r.sun.sun_path) - 1);
-	is_int(sockaddr_parse(&r, sizeof(struct sockaddr_un), &info), 0, "AF_UNIX: abstract name of all NULs, 110 bytes");
+	is_int(sockaddr_parse(&r, sizeof(struct sockaddr_un), &info), 0,
+	       "AF_UNIX: abstract name of all NULs, 110 bytes");
 	ok(info.kind == SOCKADDR_UNIX_ABSTRACT && info.abstract_len == SOCKADDR_UNIX_PATH_MAX - 1,
 	   "... 107 bytes of name");
-	is_int(sockaddr_parse(&r, sizeof(struct sockaddr_un) + 1, &info), -EINVAL, "AF_UNIX: abstract, 111 bytes refused");
+	is_int(sockaddr_parse(&r, sizeof(struct sockaddr_un) + 1, &info), -EINVAL,
+	       "AF_UNIX: abstract, 111 bytes refused");
 }
 
 static void test_other_families(void)

@@ -312,8 +312,7 @@ static void test_quote_limits(void)
 		is_int(strlist_append_quoted(out, 2 * STRLIST_ITEM_MAX, big), -EINVAL,
 		       "item over STRLIST_ITEM_MAX cannot be read back");
 		big[STRLIST_ITEM_MAX] = '\0';
-		is_int(strlist_append_quoted(out, 2 * STRLIST_ITEM_MAX, big), 0,
-		       "item of STRLIST_ITEM_MAX can");
+		is_int(strlist_append_quoted(out, 2 * STRLIST_ITEM_MAX, big), 0, "item of STRLIST_ITEM_MAX can");
 		free(out);
 	}
 	free(big);

@@ -22,7 +22,7 @@ static void on_alarm(int sig)
 
 static void test_read_write(void)
 {
-	struct sigaction sa = { .sa_handler = on_alarm };   /* no SA_RESTART: read() fails with EINTR */
+	struct sigaction sa = { .sa_handler = on_alarm }; /* no SA_RESTART: read() fails with EINTR */
 	struct itimerval tick = { .it_value = { .tv_usec = 20000 } };
 	char buf[64] = "";
 	size_t done = 99;
@@ -45,7 +45,7 @@ static void test_read_write(void)
 	sigaction(SIGALRM, &sa, NULL);
 	writer = fork();
 	if (writer == 0) {
-		usleep(100000);   /* the reader is blocked, and interrupted, by now */
+		usleep(100000); /* the reader is blocked, and interrupted, by now */
 		_exit(write_all(p[1], "abcdef", 6) == 0 ? 0 : 1);
 	}
 	close(p[1]);

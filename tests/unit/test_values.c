@@ -35,8 +35,8 @@ static void run_table(const char *name, num_parser parse, const struct num_case 
 
 /* Junk every numeric parser refuses. */
 static const char *const common_bad[] = {
-	"", " ", "-1", "+1", " 1", "1 ", "1\t", "\t1", "0x10", "1.5", "1e3", "abc", "1,000",
-	"1_000", "-0", "\n1", "1\n",
+	"",    " ",   "-1",  "+1",    " 1",    "1 ", "1\t", "\t1", "0x10",
+	"1.5", "1e3", "abc", "1,000", "1_000", "-0", "\n1", "1\n",
 };
 
 /* Test names must stay on one TAP line: escape control characters. */
@@ -53,8 +53,7 @@ static const char *printable(const char *s, char *buf, size_t len)
 
 static void test_common_bad(void)
 {
-	num_parser parsers[] = { value_parse_count, value_parse_size, value_parse_duration,
-				 value_parse_percent };
+	num_parser parsers[] = { value_parse_count, value_parse_size, value_parse_duration, value_parse_percent };
 	const char *names[] = { "count", "size", "duration", "percent" };
 
 	for (size_t p = 0; p < sizeof(parsers) / sizeof(parsers[0]); p++) {
@@ -63,8 +62,7 @@ static void test_common_bad(void)
 			char shown[32];
 
 			printable(common_bad[i], shown, sizeof(shown));
-			is_int(parsers[p](common_bad[i], &got), -EINVAL, "%s refuses '%s'", names[p],
-			       shown);
+			is_int(parsers[p](common_bad[i], &got), -EINVAL, "%s refuses '%s'", names[p], shown);
 			ok(got == SENTINEL, "%s('%s') leaves out untouched", names[p], shown);
 		}
 	}
@@ -198,14 +196,29 @@ struct bool_case {
 };
 
 static const struct bool_case bool_cases[] = {
-	{ "yes", 0, true },    { "no", 0, false },    { "true", 0, true },
-	{ "false", 0, false }, { "on", 0, true },     { "off", 0, false },
-	{ "1", 0, true },      { "0", 0, false },     { "Yes", -EINVAL, false },
-	{ "YES", -EINVAL, false }, { "True", -EINVAL, false }, { "ON", -EINVAL, false },
-	{ "", -EINVAL, false },  { "y", -EINVAL, false },  { "n", -EINVAL, false },
-	{ "2", -EINVAL, false }, { "01", -EINVAL, false }, { "yes ", -EINVAL, false },
-	{ " yes", -EINVAL, false }, { "nope", -EINVAL, false }, { "yess", -EINVAL, false },
-	{ "of", -EINVAL, false }, { "enable", -EINVAL, false },
+	{ "yes", 0, true },
+	{ "no", 0, false },
+	{ "true", 0, true },
+	{ "false", 0, false },
+	{ "on", 0, true },
+	{ "off", 0, false },
+	{ "1", 0, true },
+	{ "0", 0, false },
+	{ "Yes", -EINVAL, false },
+	{ "YES", -EINVAL, false },
+	{ "True", -EINVAL, false },
+	{ "ON", -EINVAL, false },
+	{ "", -EINVAL, false },
+	{ "y", -EINVAL, false },
+	{ "n", -EINVAL, false },
+	{ "2", -EINVAL, false },
+	{ "01", -EINVAL, false },
+	{ "yes ", -EINVAL, false },
+	{ " yes", -EINVAL, false },
+	{ "nope", -EINVAL, false },
+	{ "yess", -EINVAL, false },
+	{ "of", -EINVAL, false },
+	{ "enable", -EINVAL, false },
 };
 
 static void test_bool(void)
@@ -231,15 +244,13 @@ struct umask_case {
 };
 
 static const struct umask_case umask_cases[] = {
-	{ "022", 0, 022 },     { "0077", 0, 077 },    { "7", 0, 07 },
-	{ "0", 0, 0 },         { "0000", 0, 0 },      { "77", 0, 077 },
-	{ "777", 0, 0777 },    { "0777", 0, 0777 },   { "027", 0, 027 },
-	{ "1000", -EINVAL, 0 }, { "01000", -EINVAL, 0 }, { "00000", -EINVAL, 0 },
-	{ "00777", -EINVAL, 0 }, { "4777", -EINVAL, 0 }, { "7777", -EINVAL, 0 },
-	{ "8", -EINVAL, 0 },   { "078", -EINVAL, 0 }, { "9", -EINVAL, 0 },
-	{ "", -EINVAL, 0 },    { "0o77", -EINVAL, 0 }, { "0x7", -EINVAL, 0 },
-	{ "-1", -EINVAL, 0 },  { "+7", -EINVAL, 0 },  { " 7", -EINVAL, 0 },
-	{ "7 ", -EINVAL, 0 },  { "77a", -EINVAL, 0 }, { "u=rwx", -EINVAL, 0 },
+	{ "022", 0, 022 },       { "0077", 0, 077 },     { "7", 0, 07 },          { "0", 0, 0 },
+	{ "0000", 0, 0 },        { "77", 0, 077 },       { "777", 0, 0777 },      { "0777", 0, 0777 },
+	{ "027", 0, 027 },       { "1000", -EINVAL, 0 }, { "01000", -EINVAL, 0 }, { "00000", -EINVAL, 0 },
+	{ "00777", -EINVAL, 0 }, { "4777", -EINVAL, 0 }, { "7777", -EINVAL, 0 },  { "8", -EINVAL, 0 },
+	{ "078", -EINVAL, 0 },   { "9", -EINVAL, 0 },    { "", -EINVAL, 0 },      { "0o77", -EINVAL, 0 },
+	{ "0x7", -EINVAL, 0 },   { "-1", -EINVAL, 0 },   { "+7", -EINVAL, 0 },    { " 7", -EINVAL, 0 },
+	{ "7 ", -EINVAL, 0 },    { "77a", -EINVAL, 0 },  { "u=rwx", -EINVAL, 0 },
 };
 
 static void test_umask(void)

@@ -325,6 +325,17 @@ static struct cgroup_limits union_of(const struct level *levels, size_t n)
 	return u;
 }
 
+/* The directory of shared level i, from parent (the innermost one's). */
+static void shared_level_dir(const char *parent, const struct level *levels, size_t shared, size_t i, char *out,
+			     size_t outlen)
+{
+	size_t cut = strlen(parent);
+
+	for (size_t up = shared - 1; up > i; up--)
+		cut -= strlen(levels[up].name) + 1;
+	snprintf(out, outlen, "%.*s", (int)cut, parent);
+}
+
 /* Makes base/level/... down to the session's parent; a shared level made
  * earlier is reused. Another logout's collector may remove an empty one
  * between our mkdir calls: then the walk starts again. */
@@ -433,11 +444,8 @@ static int open_v1(const struct cgroup_layout *layout, const struct cgroup_reque
 		/* each shared level in turn: parent holds the innermost one */
 		for (size_t i = 0; i < shared && r == 0; i++) {
 			char level_dir[CGROUP_PATH_MAX];
-			size_t cut = strlen(parent);
 
-			for (size_t up = shared - 1; up > i; up--)
-				cut -= strlen(levels[up].name) + 1;
-			snprintf(level_dir, sizeof(level_dir), "%.*s", (int)cut, parent);
+			shared_level_dir(parent, levels, shared, i, level_dir, sizeof(level_dir));
 			r = write_shared_v1(level_dir, (enum cgroup_v1_controller)c, levels[i].limits);
 		}
 		if (r == 0)
@@ -532,11 +540,8 @@ static int open_v2(const struct cgroup_layout *layout, const struct cgroup_reque
 	/* every shared level: its limits, and the controllers for the levels below */
 	for (size_t i = 0; i < shared && r == 0; i++) {
 		char level_dir[CGROUP_PATH_MAX];
-		size_t cut = strlen(parent);
 
-		for (size_t up = shared - 1; up > i; up--)
-			cut -= strlen(levels[up].name) + 1;
-		snprintf(level_dir, sizeof(level_dir), "%.*s", (int)cut, parent);
+		shared_level_dir(parent, levels, shared, i, level_dir, sizeof(level_dir));
 		r = write_limits_v2(level_dir, levels[i].limits, &all, true, &ignored);
 		if (r == 0)
 			r = enable_controllers(level_dir, controllers);

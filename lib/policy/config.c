@@ -531,6 +531,18 @@ static void sort_diags(struct config *config)
 	sort_files = NULL;
 }
 
+/* The end of every load: exemptions, the diagnostics in order, the verdict. */
+static int finish_load(struct config *out, bool trusted, int r)
+{
+	apply_exemptions(out, trusted);
+	sort_diags(out);
+	if (r == -ENOMEM) {
+		out->diags.out_of_memory = true;
+		return r;
+	}
+	return config_is_valid(out) ? 0 : -EINVAL;
+}
+
 int config_load(const char *path, struct config *out)
 {
 	char full[PATHUTIL_PATH_MAX], dir_display[PATHUTIL_PATH_MAX + 16];
@@ -588,13 +600,7 @@ out:
 		close(fd);
 	if (dirfd >= 0)
 		close(dirfd);
-	apply_exemptions(out, trusted);
-	sort_diags(out);
-	if (r == -ENOMEM) {
-		out->diags.out_of_memory = true;
-		return r;
-	}
-	return config_is_valid(out) ? 0 : -EINVAL;
+	return finish_load(out, trusted, r);
 }
 
 int config_load_fd(int fd, const char *display_path, struct config *out)
@@ -607,11 +613,5 @@ int config_load_fd(int fd, const char *display_path, struct config *out)
 		trusted = false;
 	else
 		r = load_open_file(out, fd, display_path);
-	apply_exemptions(out, trusted);
-	sort_diags(out);
-	if (r == -ENOMEM) {
-		out->diags.out_of_memory = true;
-		return r;
-	}
-	return config_is_valid(out) ? 0 : -EINVAL;
+	return finish_load(out, trusted, r);
 }

@@ -189,6 +189,8 @@ build_escape_bundle() {
 	done
 	cp "$build/probe" "$build/pam_driver" "$escape_bundle/" || return 1
 	cp -r "$repo/tests/escape" "$escape_bundle/suite"
+	# the TAP kit the escape library sources, as ../lib/tap.sh of the suite
+	cp -r "$repo/tests/lib" "$escape_bundle/lib"
 }
 if [ -n "${escape_files// /}" ]; then
 	for f in $escape_files; do

@@ -38,13 +38,13 @@ struct why_rule {
 
 struct why_answer {
 	bool allowed;
-	int error;                       /* what the program sees when refused: EACCES, EROFS, ... */
-	unsigned by;                     /* enum enforcer bits of the layer that decides */
-	char layer[160];                 /* "Landlock ABI 7", "mount view", "corral-helper", ... */
-	char target[PATHUTIL_PATH_MAX];  /* the path after the links the session follows, the address */
+	int error;                      /* what the program sees when refused: EACCES, EROFS, ... */
+	unsigned by;                    /* enum enforcer bits of the layer that decides */
+	char layer[160];                /* "Landlock ABI 7", "mount view", "corral-helper", ... */
+	char target[PATHUTIL_PATH_MAX]; /* the path after the links the session follows, the address */
 	struct why_rule rules[WHY_RULES_MAX];
 	size_t n_rules;
-	char notes[WHY_NOTES_MAX];       /* "; "-separated: links not followed, DAC, host notes */
+	char notes[WHY_NOTES_MAX]; /* "; "-separated: links not followed, DAC, host notes */
 };
 
 /* "read" -> WHY_READ ...; -EINVAL for an unknown name. */

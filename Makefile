@@ -40,6 +40,8 @@ LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
 LIB_SAN_OBJS:= $(LIB_SRCS:%.c=$(B)/san/%.o)
 CTL_SRCS    := $(wildcard ctl/*.c)
 CTL_OBJS    := $(CTL_SRCS:%.c=$(B)/%.o)
+# corralctl's pure parts, linked into the unit tests too
+CTL_PURE    := ctl/denials_parse.c ctl/denials_time.c ctl/denials_summary.c
 UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS   := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%.t)
 UNIT_SAN    := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/san/%.t)
@@ -103,6 +105,12 @@ $(B)/libpamrules.a: $(PAM_RULES:%.c=$(B)/%.o)
 $(B)/san/libpamrules.a: $(PAM_RULES:%.c=$(B)/san/%.o)
 	rm -f $@ && ar rcs $@ $^
 
+$(B)/libctlpure.a: $(CTL_PURE:%.c=$(B)/%.o)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/san/libctlpure.a: $(CTL_PURE:%.c=$(B)/san/%.o)
+	rm -f $@ && ar rcs $@ $^
+
 $(B)/libhelper.a: $(HELPER_LIB:%.c=$(B)/%.o)
 	rm -f $@ && ar rcs $@ $^
 
@@ -151,16 +159,16 @@ $(B)/san/corral-session: $(SHELL_SRCS:%.c=$(B)/san/%.o) $(B)/san/libcorral.a
 $(B)/tests/unit/fixture.o $(B)/san/tests/unit/fixture.o: tests/unit/fixture.h
 
 $(B)/tests/%.t: tests/unit/%.c tests/tap.h tests/unit/fixture.h $(wildcard helper/*.h) $(B)/tests/unit/fixture.o \
-		$(B)/libhelper.a $(B)/libcorral.a $(B)/libpamrules.a
+		$(B)/libhelper.a $(B)/libcorral.a $(B)/libpamrules.a $(B)/libctlpure.a $(wildcard ctl/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -Ipam_module -Ihelper -o $@ $< $(B)/tests/unit/fixture.o \
-		$(B)/libhelper.a $(B)/libpamrules.a $(B)/libcorral.a $(LDLIBS_ROOT)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -Ipam_module -Ihelper -Ictl -o $@ $< $(B)/tests/unit/fixture.o \
+		$(B)/libhelper.a $(B)/libpamrules.a $(B)/libctlpure.a $(B)/libcorral.a $(LDLIBS_ROOT)
 
 $(B)/tests/san/%.t: tests/unit/%.c tests/tap.h tests/unit/fixture.h $(wildcard helper/*.h) $(B)/san/tests/unit/fixture.o \
-		$(B)/san/libhelper.a $(B)/san/libcorral.a $(B)/san/libpamrules.a
+		$(B)/san/libhelper.a $(B)/san/libcorral.a $(B)/san/libpamrules.a $(B)/san/libctlpure.a $(wildcard ctl/*.h)
 	@mkdir -p $(dir $@)
-	$(SAN_CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(SAN_FLAGS) -Itests -Ipam_module -Ihelper -o $@ $< $(B)/san/tests/unit/fixture.o \
-		$(B)/san/libhelper.a $(B)/san/libpamrules.a $(B)/san/libcorral.a $(LDLIBS_ROOT)
+	$(SAN_CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(SAN_FLAGS) -Itests -Ipam_module -Ihelper -Ictl -o $@ $< $(B)/san/tests/unit/fixture.o \
+		$(B)/san/libhelper.a $(B)/san/libpamrules.a $(B)/san/libctlpure.a $(B)/san/libcorral.a $(LDLIBS_ROOT)
 
 $(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(dir $@)

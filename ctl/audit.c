@@ -54,6 +54,7 @@ struct audit {
 	const char *pamdir;
 	struct findings findings;
 	size_t n_confined;
+	size_t n_logging;        /* confined users with log.denials = yes */
 	bool sshd_missing;       /* said once, then the sshd checks are skipped */
 	struct host_layers host; /* what this kernel enforces, as a login would see it */
 };
@@ -245,6 +246,7 @@ static void check_user(struct audit *a, const char *name)
 		check_shell(a, &user);
 		check_linger(a, &user, &policy);
 		check_kernel(a, &policy);
+		a->n_logging += policy.log_denials;
 	}
 	policy_free(&policy);
 out_user:
@@ -299,6 +301,20 @@ static void check_helper(struct audit *a)
 	finding_add(&a->findings, NULL,
 		    CORRAL_HELPER_PATH " is missing or not executable: confined sessions have no supervisor",
 		    "install corral (make install, or the corral package)");
+}
+
+static void report_host(void *ctx, const char *what, const char *fix)
+{
+	finding_add(ctx, NULL, what, fix);
+}
+
+/* (g) the denials of every layer can be seen on this host */
+static void check_denial_logs(struct audit *a)
+{
+	struct audit_denials_host host;
+
+	audit_denials_probe(a->host.landlock.abi, a->host.landlock.rights.log_flags != 0, &host);
+	audit_denials_evaluate(&host, report_host, &a->findings);
 }
 
 /* Every user NSS lists, and those [user:] sections name (NSS need not list them all). */
@@ -373,6 +389,8 @@ int ctl_audit(int argc, char **argv)
 		check_user(&a, names.items[i]);
 	if (a.n_confined)
 		check_pam(&a);
+	if (a.n_logging)
+		check_denial_logs(&a);
 	check_helper(&a);
 out:
 	for (size_t i = 0; i < a.findings.count; i++)
@@ -380,7 +398,7 @@ out:
 	if (a.findings.out_of_memory)
 		fputs("corralctl audit: out of memory: some findings were lost\n", stderr);
 	if (a.findings.count == 0 && !a.findings.out_of_memory)
-		printf("no findings (%zu confined user%s; checked sshd, login shells, PAM stacks, lingering, Landlock, corral-helper)\n",
+		printf("no findings (%zu confined user%s; checked sshd, login shells, PAM stacks, lingering, Landlock, corral-helper, denial logs)\n",
 		       a.n_confined, a.n_confined == 1 ? "" : "s");
 	status = a.findings.count || a.findings.out_of_memory ? CTL_EXIT_INVALID : CTL_EXIT_OK;
 	findings_free(&a.findings);

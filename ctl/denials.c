@@ -206,7 +206,9 @@ static const struct known_session *session_by_time(const struct denials *d, cons
 
 		if (strcmp(s->user, user) != 0 || !s->first_ms || t < s->first_ms)
 			continue;
-		if (s->ended && !s->live && t > s->last_ms)
+		/* syslog's stamps are whole seconds: the last one may be up to
+		 * a second before the end */
+		if (s->ended && !s->live && t >= s->last_ms + 1000)
 			continue;
 		if (found)
 			return NULL;

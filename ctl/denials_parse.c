@@ -339,6 +339,15 @@ static int64_t syslog_time_ms(const char *line, int year, time_t now)
 	int y, mo, d, h, mi, s, used = 0;
 
 	memset(&tm, 0, sizeof(tm));
+	/* a datagram as syslog() sends it starts with its priority: "<86>" */
+	if (line[0] == '<') {
+		size_t n = 1;
+
+		while (n < 5 && isdigit((unsigned char)line[n]))
+			n++;
+		if (line[n] == '>')
+			line += n + 1;
+	}
 	if (sscanf(line, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &used) == 6) {
 		const char *p = line + used;
 		int64_t frac_ms = 0, offset = 0;

@@ -150,6 +150,8 @@ static void test_syslog(void)
 	ok(r.kind == DENIAL_EVENT && strcmp(r.event, "confined") == 0 && r.pid == 4321 && r.session[0] == '\0',
 	   "an RFC 3339 line: corral-shell's confined pid=, no session");
 	is_int(r.time_ms, 1796455276123LL, "its stamp with the zone offset and milliseconds");
+	denial_parse_line("<86>Dec  5 07:21:16 corral[5]: user=a session=- event=session-start", 2026, NOW, &r);
+	ok(r.kind == DENIAL_EVENT && r.time_ms == 1796455276000LL, "a datagram as syslog() sends it (<PRI>)");
 	denial_parse_line("Dec  5 07:00:00 lab sshd[9]: pam_corral(sshd:session): user=alice "
 			  "session=0123456789abcdef0123456789abcdef event=session-open service=sshd",
 			  2026, NOW, &r);

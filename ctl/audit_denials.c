@@ -43,14 +43,14 @@ void audit_denials_probe(int landlock_abi, bool landlock_log, struct audit_denia
 
 void audit_denials_evaluate(const struct audit_denials_host *h, audit_report_fn report, void *ctx)
 {
-	char what[AUDIT_TEXT_MAX];
-
 	if (!h->journald && !h->syslog)
 		report(ctx,
 		       "log.denials: no syslog daemon on " AUDIT_SYSLOG_SOCKET
 		       " and no journald: corral-helper's denials and corral's session events are lost",
 		       "install rsyslog (its /var/log/auth.log is what corralctl denials reads), or run systemd-journald");
 	if (h->landlock_abi > 0 && !h->landlock_log) {
+		char what[AUDIT_TEXT_MAX];
+
 		snprintf(
 			what, sizeof(what),
 			"log.denials: this kernel's Landlock (ABI %d) reports no denials: Landlock's refusals (EACCES outside fs.read, fs.write, fs.exec) leave no record",

@@ -317,7 +317,6 @@ static bool map_denial(struct denials *d, struct denial_record *r)
 {
 	const struct known_session *s = NULL;
 	struct user_policy *p;
-	char live[DENIAL_NAME_MAX];
 
 	if (r->kind == DENIAL_LANDLOCK) {
 		/* the domain's creator is the session's first process */
@@ -341,6 +340,8 @@ static bool map_denial(struct denials *d, struct denial_record *r)
 	if (!r->user[0])
 		return false;
 	if (!r->session[0]) {
+		char live[DENIAL_NAME_MAX];
+
 		s = session_by_pid(d, r->pid);
 		session_of_live_pid(r->pid, live, sizeof(live));
 		if (!s && live[0])

@@ -30,6 +30,10 @@ static void copy_bounded(char *out, size_t outlen, const char *from, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)from[i];
 
+		if (c == '\0') {
+			n = i;
+			break;
+		}
 		out[i] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
 	}
 	out[n] = '\0';
@@ -52,6 +56,30 @@ static int hex_value(char c)
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
 	return -1;
+}
+
+const char *denials_digits(const char *p, int min, int max, long long *out)
+{
+	long long v = 0;
+	int n = 0;
+
+	if (max > 18)
+		max = 18;
+	while (n < max && isdigit((unsigned char)p[n]))
+		v = v * 10 + (p[n++] - '0');
+	if (n < min)
+		return NULL;
+	*out = v;
+	return p + n;
+}
+
+/* A whole decimal number (an audit type), or -1. */
+static long long whole_number(const char *text)
+{
+	long long v;
+	const char *end = denials_digits(text, 1, 18, &v);
+
+	return end && (*end == '\0' || *end == ']' || *end == ' ') ? v : -1;
 }
 
 /* Where key= starts as a whole word outside quotes, or NULL. */
@@ -83,10 +111,7 @@ void denial_audit_field(const char *body, const char *key, char *out, size_t out
 	if (!v || outlen == 0)
 		return;
 	if (*v == '"') {
-		const char *end = strchr(v + 1, '"');
-
-		n = end ? (size_t)(end - v - 1) : strlen(v + 1);
-		copy_bounded(out, outlen, v + 1, n);
+		copy_bounded(out, outlen, v + 1, strcspn(v + 1, "\""));
 		return;
 	}
 	n = strcspn(v, " ");
@@ -273,9 +298,9 @@ static int audit_type(const char *text)
 	memcpy(word, text, n);
 	word[n] = '\0';
 	if (isdigit((unsigned char)word[0]))
-		return atoi(word);
+		return (int)whole_number(word);
 	if (strncmp(word, "UNKNOWN[", 8) == 0)
-		return atoi(word + 8);
+		return (int)whole_number(word + 8);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(word, names[i].name) == 0)
 			return names[i].type;
@@ -285,16 +310,17 @@ static int audit_type(const char *text)
 /* "audit(1796455276.186:126): body": the time, the serial and the body. */
 static int audit_stamp(const char *p, struct denial_record *out, const char **body)
 {
-	unsigned long long sec, ms, serial;
-	int used = 0;
+	long long sec, ms, serial;
 
-	if (sscanf(p, "audit(%llu.%llu:%llu):%n", &sec, &ms, &serial, &used) != 3 || used == 0)
+	if (strncmp(p, "audit(", 6) != 0)
 		return -EINVAL;
-	if (sec > INT64_MAX / 1000 - 1000 || ms > 999)
+	p = denials_digits(p + 6, 1, 12, &sec);
+	if (!p || *p != '.' || !(p = denials_digits(p + 1, 3, 3, &ms)) || *p != ':' ||
+	    !(p = denials_digits(p + 1, 1, 18, &serial)) || strncmp(p, "):", 2) != 0)
 		return -EINVAL;
 	out->time_ms = (int64_t)sec * 1000 + (int64_t)ms;
-	out->serial = serial;
-	*body = p + used;
+	out->serial = (uint64_t)serial;
+	*body = p + 2;
 	while (**body == ' ')
 		(*body)++;
 	return 0;
@@ -322,23 +348,69 @@ static int parse_audit_line(const char *line, struct denial_record *out)
 
 static int month_number(const char *name)
 {
-	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 
 	for (int m = 0; m < 12; m++)
-		if (strncmp(name, months + 3 * m, 3) == 0)
+		if (strncmp(name, months[m], 3) == 0)
 			return m;
 	return -1;
 }
 
-/* A syslog line's stamp: RFC 3339 ("2026-12-05T07:40:01.123456+01:00", as
- * rsyslog's default file format on Debian 13) or the traditional "Dec  5
- * 07:40:01" (local time, no year). 0 when neither. */
-static int64_t syslog_time_ms(const char *line, int year, time_t now)
+/* "HH:MM:SS" into tm; the end, or NULL. */
+static const char *clock_time(const char *p, struct tm *tm)
 {
+	long long h, mi, s;
+
+	if (!(p = denials_digits(p, 2, 2, &h)) || *p != ':' || !(p = denials_digits(p + 1, 2, 2, &mi)) || *p != ':' ||
+	    !(p = denials_digits(p + 1, 2, 2, &s)))
+		return NULL;
+	tm->tm_hour = (int)h;
+	tm->tm_min = (int)mi;
+	tm->tm_sec = (int)s;
+	return p;
+}
+
+/* RFC 3339 ("2026-12-05T07:40:01.123456+01:00", as rsyslog writes on
+ * Debian 13): ms since the epoch, or 0. */
+static int64_t rfc3339_ms(const char *p)
+{
+	long long y, mo, d, oh, om;
+	int64_t frac_ms = 0, offset = 0;
 	struct tm tm;
-	int y, mo, d, h, mi, s, used = 0;
+	int digits = 0;
 
 	memset(&tm, 0, sizeof(tm));
+	if (!(p = denials_digits(p, 4, 4, &y)) || *p != '-' || !(p = denials_digits(p + 1, 2, 2, &mo)) || *p != '-' ||
+	    !(p = denials_digits(p + 1, 2, 2, &d)) || *p != 'T' || !(p = clock_time(p + 1, &tm)))
+		return 0;
+	if (*p == '.')
+		for (p++; isdigit((unsigned char)*p); p++, digits++)
+			if (digits < 3)
+				frac_ms = frac_ms * 10 + (*p - '0');
+	for (; digits > 0 && digits < 3; digits++)
+		frac_ms *= 10;
+	if (*p == '+' || *p == '-') {
+		const char *q = denials_digits(p + 1, 2, 2, &oh);
+
+		if (q && *q == ':' && denials_digits(q + 1, 2, 2, &om))
+			offset = (int64_t)(oh * 3600 + om * 60) * (*p == '-' ? -1 : 1);
+	}
+	tm.tm_year = (int)y - 1900;
+	tm.tm_mon = (int)mo - 1;
+	tm.tm_mday = (int)d;
+	return ((int64_t)timegm(&tm) - offset) * 1000 + frac_ms;
+}
+
+/* A syslog line's stamp: RFC 3339, or the traditional "Dec  5 07:40:01"
+ * (local time, no year). 0 when neither. */
+static int64_t syslog_time_ms(const char *line, int year, time_t now)
+{
+	long long d;
+	struct tm tm;
+	const char *p;
+	time_t t;
+
 	/* a datagram as syslog() sends it starts with its priority: "<86>" */
 	if (line[0] == '<') {
 		size_t n = 1;
@@ -348,51 +420,28 @@ static int64_t syslog_time_ms(const char *line, int year, time_t now)
 		if (line[n] == '>')
 			line += n + 1;
 	}
-	if (sscanf(line, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &used) == 6) {
-		const char *p = line + used;
-		int64_t frac_ms = 0, offset = 0;
-		int oh, om;
-
-		if (*p == '.') {
-			int digits = 0;
-
-			for (p++; isdigit((unsigned char)*p); p++, digits++)
-				if (digits < 3)
-					frac_ms = frac_ms * 10 + (*p - '0');
-			for (; digits < 3; digits++)
-				frac_ms *= 10;
-		}
-		if ((*p == '+' || *p == '-') && sscanf(p + 1, "%2d:%2d", &oh, &om) == 2)
-			offset = (int64_t)(oh * 3600 + om * 60) * (*p == '-' ? -1 : 1);
-		tm.tm_year = y - 1900;
-		tm.tm_mon = mo - 1;
-		tm.tm_mday = d;
-		tm.tm_hour = h;
-		tm.tm_min = mi;
-		tm.tm_sec = s;
-		return ((int64_t)timegm(&tm) - offset) * 1000 + frac_ms;
-	}
-	if (strlen(line) > 15 && month_number(line) >= 0 &&
-	    sscanf(line + 3, " %2d %2d:%2d:%2d", &d, &h, &mi, &s) == 4) {
-		time_t t;
-
-		tm.tm_year = year - 1900;
-		tm.tm_mon = month_number(line);
-		tm.tm_mday = d;
-		tm.tm_hour = h;
-		tm.tm_min = mi;
-		tm.tm_sec = s;
+	if (isdigit((unsigned char)line[0]))
+		return rfc3339_ms(line);
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_mon = month_number(line);
+	if (tm.tm_mon < 0 || line[3] != ' ')
+		return 0;
+	p = line + 4;
+	if (*p == ' ')
+		p++;
+	if (!(p = denials_digits(p, 1, 2, &d)) || *p != ' ' || !clock_time(p + 1, &tm))
+		return 0;
+	tm.tm_year = year - 1900;
+	tm.tm_mday = (int)d;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	/* "Dec 31" read in January is last year's */
+	if (t > now + 86400) {
+		tm.tm_year--;
 		tm.tm_isdst = -1;
 		t = mktime(&tm);
-		/* "Dec 31" read in January is last year's */
-		if (t > now + 86400) {
-			tm.tm_year--;
-			tm.tm_isdst = -1;
-			t = mktime(&tm);
-		}
-		return (int64_t)t * 1000;
 	}
-	return 0;
+	return (int64_t)t * 1000;
 }
 
 /* corral's event text ("user=... event=... ..."), wherever it came from. */
@@ -518,8 +567,8 @@ static bool json_field(const char *json, const char *key, char *out, size_t outl
 
 int denial_parse_journal(const char *json, struct denial_record *out)
 {
-	char message[DENIAL_LINE_MAX], field[DENIAL_NAME_MAX], *end;
-	unsigned long long usec;
+	/* zeroed: the analyzer cannot follow json_field's terminator */
+	char message[DENIAL_LINE_MAX] = { 0 }, field[DENIAL_NAME_MAX] = { 0 }, *end;
 	int r;
 
 	record_init(out);
@@ -531,7 +580,7 @@ int denial_parse_journal(const char *json, struct denial_record *out)
 
 		if (!json_field(json, "_AUDIT_TYPE", field, sizeof(field)))
 			return 0;
-		type = atoi(field);
+		type = (int)whole_number(field);
 		while (*body == ' ')
 			body++;
 		r = denial_parse_audit_body(type, body, out);
@@ -544,6 +593,8 @@ int denial_parse_journal(const char *json, struct denial_record *out)
 		r = parse_event(syslog_event_text(message) ? syslog_event_text(message) : message, out);
 	}
 	if (r == 0 && json_field(json, "__REALTIME_TIMESTAMP", field, sizeof(field))) {
+		unsigned long long usec;
+
 		errno = 0;
 		usec = strtoull(field, &end, 10);
 		if (!errno && !*end && usec < (unsigned long long)INT64_MAX)

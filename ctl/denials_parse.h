@@ -68,6 +68,10 @@ int denial_parse_audit_body(int type, const char *body, struct denial_record *ou
  * when absent. Bytes below 0x20 and 0x7f become '?'. */
 void denial_audit_field(const char *body, const char *key, char *out, size_t outlen);
 
+/* Reads min to max (<= 18) decimal digits at p: the end of them, or NULL
+ * when there are fewer than min. */
+const char *denials_digits(const char *p, int min, int max, long long *out);
+
 /* What a Landlock blocker is as an access of `corralctl why`: "read",
  * "write", "exec", "list", "connect", "bind", "signal", or NULL. */
 const char *denial_landlock_op(const char *blockers);

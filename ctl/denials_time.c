@@ -31,7 +31,7 @@ static int parse_ago(const char *text, time_t now, time_t *out)
 	else if (strcmp(end, "d") == 0)
 		unit = 86400;
 	else if (strcmp(end, "w") == 0)
-		unit = 7 * 86400;
+		unit = 7LL * 86400;
 	else
 		return -EINVAL;
 	if (n > (unsigned long long)now / (unsigned long long)unit)
@@ -51,14 +51,26 @@ static time_t local_midnight(time_t now, int days_back)
 	return mktime(&tm);
 }
 
-static bool valid_clock(int h, int mi, int s)
+static bool valid_clock(long long h, long long mi, long long s)
 {
 	return h >= 0 && h < 24 && mi >= 0 && mi < 60 && s >= 0 && s < 61;
 }
 
+/* "HH:MM[:SS]": the end, or NULL. */
+static const char *clock_of(const char *p, long long *h, long long *mi, long long *s)
+{
+	*s = 0;
+	if (!(p = denials_digits(p, 1, 2, h)) || *p != ':' || !(p = denials_digits(p + 1, 2, 2, mi)))
+		return NULL;
+	if (*p == ':' && !(p = denials_digits(p + 1, 2, 2, s)))
+		return NULL;
+	return valid_clock(*h, *mi, *s) ? p : NULL;
+}
+
 int denials_parse_since(const char *text, time_t now, time_t *out)
 {
-	int y, mo, d, h = 0, mi = 0, s = 0, used = 0;
+	long long y, mo, d, h = 0, mi = 0, s = 0;
+	const char *p;
 	struct tm tm;
 	char *end;
 
@@ -78,41 +90,30 @@ int denials_parse_since(const char *text, time_t now, time_t *out)
 		*out = (time_t)epoch;
 		return 0;
 	}
-	memset(&tm, 0, sizeof(tm));
-	if (sscanf(text, "%4d-%2d-%2d%n", &y, &mo, &d, &used) == 3) {
-		const char *rest = text + used;
-
-		if (*rest == ' ' || *rest == 'T') {
-			int n = 0;
-
-			if (sscanf(rest + 1, "%2d:%2d%n", &h, &mi, &n) != 2)
-				return -EINVAL;
-			rest += 1 + n;
-			if (*rest == ':' && sscanf(rest + 1, "%2d%n", &s, &n) == 1)
-				rest += 1 + n;
-		}
-		if (*rest || mo < 1 || mo > 12 || d < 1 || d > 31 || y < 1970 || !valid_clock(h, mi, s))
+	p = denials_digits(text, 4, 4, &y);
+	if (p && *p == '-') {
+		memset(&tm, 0, sizeof(tm));
+		if (!(p = denials_digits(p + 1, 1, 2, &mo)) || *p != '-' || !(p = denials_digits(p + 1, 1, 2, &d)))
 			return -EINVAL;
-		tm.tm_year = y - 1900;
-		tm.tm_mon = mo - 1;
-		tm.tm_mday = d;
-		tm.tm_hour = h;
-		tm.tm_min = mi;
-		tm.tm_sec = s;
+		if ((*p == ' ' || *p == 'T') && !(p = clock_of(p + 1, &h, &mi, &s)))
+			return -EINVAL;
+		if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || y < 1970)
+			return -EINVAL;
+		tm.tm_year = (int)y - 1900;
+		tm.tm_mon = (int)mo - 1;
+		tm.tm_mday = (int)d;
+		tm.tm_hour = (int)h;
+		tm.tm_min = (int)mi;
+		tm.tm_sec = (int)s;
 		tm.tm_isdst = -1;
 		*out = mktime(&tm);
 		return *out == (time_t)-1 ? -EINVAL : 0;
 	}
 	if (strchr(text, ':')) {
-		int n = 0;
-
-		if (sscanf(text, "%2d:%2d%n", &h, &mi, &n) != 2)
+		p = clock_of(text, &h, &mi, &s);
+		if (!p || *p)
 			return -EINVAL;
-		if (text[n] == ':' && sscanf(text + n + 1, "%2d%n", &s, &used) == 1)
-			n += 1 + used;
-		if (text[n] || !valid_clock(h, mi, s))
-			return -EINVAL;
-		*out = local_midnight(now, 0) + h * 3600 + mi * 60 + s;
+		*out = local_midnight(now, 0) + (time_t)(h * 3600 + mi * 60 + s);
 		return 0;
 	}
 	return parse_ago(text, now, out);

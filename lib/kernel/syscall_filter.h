@@ -10,8 +10,8 @@
 struct syscall_denial {
 	const char *name; /* as libseccomp and the man page call it */
 	int error;        /* errno returned */
+	bool quiet;       /* never audited: libc tries it on every fork (decided in the unlogged filter) */
 	const char *why;
-	bool quiet; /* never audited: libc tries it on every fork (decided in the unlogged filter) */
 };
 
 /* The refused system calls, for the man page test and `corralctl`. */

@@ -50,7 +50,7 @@ static void test_kernel_log(void)
 	ok(r.syscall == 272 && r.arch == 0xc000003eU && r.uid == 1008 && r.pid == 12834 && r.action == 0x50000,
 	   "its call, arch, uid, pid and action");
 	is_str(r.target, "/usr/local/bin/probe", "the program");
-	denial_parse_line("audit: type=1326 audit(1.0:1): auid=4294967295 uid=4294967295 pid=1 arch=c000003e "
+	denial_parse_line("audit: type=1326 audit(1.000:1): auid=4294967295 uid=4294967295 pid=1 arch=c000003e "
 			  "syscall=1 code=0x80000000",
 			  2026, NOW, &r);
 	ok(r.uid == DENIAL_UNKNOWN && r.action == 0x80000000U && r.error == 0, "audit's unset uid; a kill");
@@ -60,7 +60,7 @@ static void test_kernel_log(void)
 	is_int(r.kind, DENIAL_NONE, "other audit records are not ours");
 	is_int(denial_parse_line("audit: type=1423 audit(garbage): domain=1 blockers=fs.read_file", 2026, NOW, &r),
 	       -EINVAL, "a malformed stamp is an error");
-	is_int(denial_parse_line("audit: type=1423 audit(1.0:2): blockers=fs.read_file", 2026, NOW, &r), -EINVAL,
+	is_int(denial_parse_line("audit: type=1423 audit(1.000:2): blockers=fs.read_file", 2026, NOW, &r), -EINVAL,
 	       "a Landlock record without its domain is an error");
 }
 
@@ -75,15 +75,15 @@ static void test_audit_log(void)
 	   "auditd 3.0 writes Landlock's types as UNKNOWN[N]");
 	is_str(r.op, "connect", "net.connect_tcp is a connect");
 	is_str(r.target, "tcp://192.0.2.7:443", "its destination");
-	denial_parse_line("type=LANDLOCK_ACCESS msg=audit(1.5:3): domain=a blockers=net.bind_tcp saddr=:: src=8080",
+	denial_parse_line("type=LANDLOCK_ACCESS msg=audit(1.500:3): domain=a blockers=net.bind_tcp saddr=:: src=8080",
 			  2026, NOW, &r);
 	ok(r.kind == DENIAL_LANDLOCK && strcmp(r.op, "bind") == 0 && strcmp(r.target, "8080") == 0,
 	   "by name, a bind: its port");
-	denial_parse_line("type=LANDLOCK_ACCESS msg=audit(1.5:4): domain=a blockers=net.connect_tcp daddr=::1 dest=22",
+	denial_parse_line("type=LANDLOCK_ACCESS msg=audit(1.500:4): domain=a blockers=net.connect_tcp daddr=::1 dest=22",
 			  2026, NOW, &r);
 	is_str(r.target, "tcp://[::1]:22", "an IPv6 destination in brackets");
 	denial_parse_line(
-		"type=LANDLOCK_ACCESS msg=audit(1.5:5): domain=a blockers=scope.signal opid=1 ocomm=\"systemd\"", 2026,
+		"type=LANDLOCK_ACCESS msg=audit(1.500:5): domain=a blockers=scope.signal opid=1 ocomm=\"systemd\"", 2026,
 		NOW, &r);
 	ok(strcmp(r.op, "signal") == 0 && strcmp(r.target, "pid 1 (systemd)") == 0 && r.error == EPERM,
 	   "a signal out of the scope");
@@ -91,13 +91,13 @@ static void test_audit_log(void)
 			  "syscall=165 code=0x50000",
 			  2026, NOW, &r);
 	ok(r.kind == DENIAL_SECCOMP && r.syscall == 165, "a seccomp record by name");
-	denial_parse_line("type=LANDLOCK_ACCESS msg=audit(1.5:6): domain=a blockers=fs.write_file,fs.truncate "
+	denial_parse_line("type=LANDLOCK_ACCESS msg=audit(1.500:6): domain=a blockers=fs.write_file,fs.truncate "
 			  "path=2F746D702F6120622F632227 dev=\"vda\" ino=5",
 			  2026, NOW, &r);
 	ok(strcmp(r.op, "write") == 0 && strcmp(r.target, "/tmp/a b/c\"'") == 0,
 	   "a path the kernel wrote in hex (a space and quotes in it) is decoded");
 	is_str(r.rule, "fs.write_file,fs.truncate", "the blockers are kept");
-	denial_parse_line("type=LANDLOCK_ACCESS msg=audit(1.5:7): domain=a blockers=fs.read_file path=2F0A78 ino=5",
+	denial_parse_line("type=LANDLOCK_ACCESS msg=audit(1.500:7): domain=a blockers=fs.read_file path=2F0A78 ino=5",
 			  2026, NOW, &r);
 	is_str(r.target, "/?x", "a control character in a path becomes '?'");
 }

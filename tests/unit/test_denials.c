@@ -79,12 +79,13 @@ static void test_audit_log(void)
 			  2026, NOW, &r);
 	ok(r.kind == DENIAL_LANDLOCK && strcmp(r.op, "bind") == 0 && strcmp(r.target, "8080") == 0,
 	   "by name, a bind: its port");
-	denial_parse_line("type=LANDLOCK_ACCESS msg=audit(1.500:4): domain=a blockers=net.connect_tcp daddr=::1 dest=22",
-			  2026, NOW, &r);
+	denial_parse_line(
+		"type=LANDLOCK_ACCESS msg=audit(1.500:4): domain=a blockers=net.connect_tcp daddr=::1 dest=22", 2026,
+		NOW, &r);
 	is_str(r.target, "tcp://[::1]:22", "an IPv6 destination in brackets");
 	denial_parse_line(
-		"type=LANDLOCK_ACCESS msg=audit(1.500:5): domain=a blockers=scope.signal opid=1 ocomm=\"systemd\"", 2026,
-		NOW, &r);
+		"type=LANDLOCK_ACCESS msg=audit(1.500:5): domain=a blockers=scope.signal opid=1 ocomm=\"systemd\"",
+		2026, NOW, &r);
 	ok(strcmp(r.op, "signal") == 0 && strcmp(r.target, "pid 1 (systemd)") == 0 && r.error == EPERM,
 	   "a signal out of the scope");
 	denial_parse_line("type=SECCOMP msg=audit(1796455276.234:127): auid=1 uid=1008 pid=9 arch=c000003e "

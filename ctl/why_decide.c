@@ -73,10 +73,7 @@ static void setting_origins(const struct policy *p, enum policy_key key, char *b
 		snprintf(buf, buflen, "default");
 }
 
-/* "[group:students] /etc/corral/corral.ini:28" becomes
- * "/etc/corral/corral.ini:28 [group:students]": the line first, as an
- * editor takes it. Lists of origins (", ") are turned one by one. */
-static void origin_file_first(char *origin, size_t len)
+void why_origin_line_first(char *origin, size_t len)
 {
 	char turned[WHY_TEXT_MAX] = "", *save = NULL, *part;
 	char copy[WHY_TEXT_MAX];
@@ -113,7 +110,7 @@ static void add_rule(struct why_answer *out, const char *key, const char *value,
 	snprintf(rule->key, sizeof(rule->key), "%s", key);
 	snprintf(rule->value, sizeof(rule->value), "%s", value);
 	snprintf(rule->origin, sizeof(rule->origin), "%s", origin);
-	origin_file_first(rule->origin, sizeof(rule->origin));
+	why_origin_line_first(rule->origin, sizeof(rule->origin));
 }
 
 /* A rule naming one item of key: with the line that put the item there. */
@@ -284,8 +281,7 @@ out:
 	return r;
 }
 
-/* "[tcp://|udp://]HOST:PORT" into proto, host and port. */
-static int parse_destination(const char *text, enum net_proto *proto, char *host, size_t hostlen, uint16_t *port)
+int why_destination_parse(const char *text, enum net_proto *proto, char *host, size_t hostlen, uint16_t *port)
 {
 	const char *colon, *start = text;
 	char *end;
@@ -401,7 +397,7 @@ static int decide_connect(const struct policy *p, const struct host_layers *host
 	bool first = true;
 	int r;
 
-	if (parse_destination(target, &proto, name, sizeof(name), &port) < 0) {
+	if (why_destination_parse(target, &proto, name, sizeof(name), &port) < 0) {
 		add_note(out, "expected [tcp://|udp://]HOST:PORT");
 		return -EINVAL;
 	}

@@ -489,7 +489,6 @@ static int decide_bind(const struct policy *p, const struct host_layers *host, c
 static int decide_unix(const struct policy *p, const struct host_layers *host, const char *target,
 		       struct why_answer *out)
 {
-	char rule[NETPOLICY_RULE_MAX];
 	struct why_path found;
 	int r;
 
@@ -502,6 +501,8 @@ static int decide_unix(const struct policy *p, const struct host_layers *host, c
 	snprintf(out->target, sizeof(out->target), "%s", found.resolved);
 	out->allowed = true;
 	if (netpolicy_unix_needs_helper(p)) {
+		char rule[NETPOLICY_RULE_MAX];
+
 		out->allowed = netpolicy_unix_allowed(p, found.resolved, rule, sizeof(rule));
 		add_net_rule(p, out, rule);
 		set_layer(out, host, BY_HELPER, NULL);

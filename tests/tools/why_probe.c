@@ -1,7 +1,8 @@
-/* tests/why-agree.t's probe: does exactly the access `corralctl why` decides
- * (same operations, same target syntax) and prints "ok" or the errno name.
- *   why-probe read|write|list|exec PATH, connect [tcp://|udp://]HOST:PORT,
- *   bind PORT, unix PATH, signal PID. Exit 0 either way; 2 for bad usage. */
+/* tests/why-agree.t's probe: does exactly the accesses `corralctl why` decides
+ * (same operations, same target syntax), one line each: "ok" or the errno name.
+ *   why-probe OP TARGET [OP TARGET]...: read|write|list|exec PATH,
+ *   connect [tcp://|udp://]HOST:PORT, bind PORT, unix PATH, signal PID.
+ * A malformed pair answers "EUSAGE: why". Exit 0; 2 without pairs. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,22 +27,22 @@ static int report(int error)
 
 static int usage(const char *why)
 {
-	fprintf(stderr, "why-probe: %s\n", why);
-	return 2;
+	printf("EUSAGE: %s\n", why);
+	return 0;
 }
 
 /* open O_RDONLY and read one byte (an empty file reads 0 bytes: still ok) */
 static int do_read(const char *path)
 {
 	char byte;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), error = 0;
 
 	if (fd < 0)
 		return report(errno);
 	if (read(fd, &byte, 1) < 0)
-		return report(errno);
+		error = errno;
 	close(fd);
-	return report(0);
+	return report(error);
 }
 
 /* creates the file when it is not there; never truncates one */
@@ -58,14 +59,15 @@ static int do_write(const char *path)
 static int do_list(const char *path)
 {
 	DIR *dir = opendir(path);
+	int error = 0;
 
 	if (!dir)
 		return report(errno);
 	errno = 0;
 	if (!readdir(dir) && errno)
-		return report(errno);
+		error = errno;
 	closedir(dir);
-	return report(0);
+	return report(error);
 }
 
 /* execve in a child with a harmless argument; the child tells the errno of
@@ -151,7 +153,7 @@ static int do_connect(const char *target)
 static int do_bind(const char *port)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int fd, one = 1;
+	int fd, one = 1, error = 0;
 	long n = strtol(port, NULL, 10);
 
 	if (n <= 0 || n > 65535)
@@ -162,15 +164,15 @@ static int do_bind(const char *port)
 		return report(errno);
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 1) < 0)
-		return report(errno);
+		error = errno;
 	close(fd);
-	return report(0);
+	return report(error);
 }
 
 static int do_unix(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd;
+	int fd, error = 0;
 
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return usage("unix socket path too long");
@@ -179,9 +181,9 @@ static int do_unix(const char *path)
 	if (fd < 0)
 		return report(errno);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return report(errno);
+		error = errno;
 	close(fd);
-	return report(0);
+	return report(error);
 }
 
 /* a real signal (SIGCONT: harmless to a running process), not signal 0 */
@@ -194,15 +196,8 @@ static int do_signal(const char *pid_text)
 	return report(kill((pid_t)pid, SIGCONT) < 0 ? errno : 0);
 }
 
-int main(int argc, char **argv)
+static int probe(const char *op, const char *arg)
 {
-	const char *op, *arg;
-
-	setvbuf(stdout, NULL, _IONBF, 0);
-	if (argc != 3)
-		return usage("usage: why-probe OP TARGET");
-	op = argv[1];
-	arg = argv[2];
 	if (strcmp(op, "read") == 0)
 		return do_read(arg);
 	if (strcmp(op, "write") == 0)
@@ -220,4 +215,16 @@ int main(int argc, char **argv)
 	if (strcmp(op, "signal") == 0)
 		return do_signal(arg);
 	return usage("unknown operation");
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IONBF, 0);
+	if (argc < 3 || argc % 2 == 0) {
+		fprintf(stderr, "usage: why-probe OP TARGET [OP TARGET]...\n");
+		return 2;
+	}
+	for (int i = 1; i + 1 < argc; i += 2)
+		probe(argv[i], argv[i + 1]);
+	return 0;
 }

@@ -5,10 +5,10 @@
 # minus PAM: the mount view, Landlock, seccomp, corral-helper), and a
 # command through a PAM login (build/pam_driver, pam_corral config=FILE)
 # into corral-shell -c — and the two must agree on the verdict and on the
-# errno the session's program sees. Three users with different policies:
+# errno the session's program sees. Four users with different policies:
 # a lab student (through a [group:] section), a restricted transfer account
-# (commands = ...) and one with ipc.signals = any and net.loopback = own (in
-# a drop-in). Makes its users, trees under /srv, listeners and config, and
+# (commands = ..., net.loopback = none), one with ipc.signals = any and
+# net.loopback = own (in a drop-in), and one with net.loopback = any. Makes its users, trees under /srv, listeners and config, and
 # removes them (tests/escape/lib.sh). Does not touch /etc.
 # shellcheck source=tests/escape/lib.sh disable=SC2119 # esc_init takes no arguments of the script
 . "$(dirname "$0")/escape/lib.sh"
@@ -22,7 +22,7 @@ install -m 0755 "$ESC_BUILD/corral-shell" "$ESC_BUILD/corral-session" "$ESC_BUIL
 probe=$ESC_TOOLS/why-probe
 
 # --- users: the table's names -----------------------------------------------------
-declare -A uname=([stud]=crwhy1 [xfer]=crwhy2 [dev]=crwhy3)
+declare -A uname=([stud]=crwhy1 [xfer]=crwhy2 [dev]=crwhy3 [lo]=crwhy4)
 group=crwhystud
 groupdel "$group" >/dev/null 2>&1
 groupadd "$group" || bail "groupadd $group failed"
@@ -124,8 +124,17 @@ commands = rsync git-upload-pack git-receive-pack sftp-server echo corral-why-mi
 fs.read = /usr /etc
 fs.write = ~ /dev/null
 fs.exec = /usr
-net.connect =
+net.connect = tcp://127.0.0.1:$PA
 net.loopback = none
+
+[user:${uname[lo]}]
+confine = yes
+fs.read = /usr /etc
+fs.write = ~ /dev/null
+fs.exec = /usr
+net.connect = tcp://192.0.2.1:443
+net.deny = 127.0.0.3
+net.loopback = any
 INI
 cat >"$conf_dir/corral.d/50-dev.ini" <<INI
 [user:${uname[dev]}]

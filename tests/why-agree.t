@@ -47,6 +47,7 @@ chmod 0755 "$SRV"
 HOSTTMP=$(mktemp /tmp/crwhy-host.XXXXXX) || bail "mktemp in /tmp"
 esc_on_exit "rm -f '$HOSTTMP'"
 chmod 0644 "$HOSTTMP"
+esc_on_exit "rm -f /tmp/crwhy-new-file"   # the table's write in /tmp, done unconfined too
 echo host >"$HOSTTMP"
 mkscript() { printf '#!%s\nexit 0\n' "$2" >"$1" && chmod 0755 "$1"; }
 mkdir -m 0755 "$SRV/pub" "$SRV/pub/sub" "$SRV/hidden" "$SRV/bin" "$SRV/sock" "$SRV/shared" "$SRV/shared/deny" \
@@ -247,7 +248,7 @@ done
 # --- the session's side ---------------------------------------------------------------------
 # S_VERDICT (allowed, refused, or broken when the session did not answer
 # the row), S_ERRNO ("null" when none), S_OUT (what it printed)
-declare -a S_VERDICT S_ERRNO S_OUT
+declare -a S_VERDICT S_ERRNO S_OUT U_OUT
 session_answer() {  # row, the probe's line for it
 	S_OUT[$1]=$2 S_ERRNO[$1]=null S_VERDICT[$1]=broken
 	if [ "$2" = ok ]; then S_VERDICT[$1]=allowed
@@ -268,6 +269,10 @@ for role in "${!uname[@]}"; do
 		2>"$ESC_WORK/session.err" </dev/null)
 	status=$?
 	mapfile -t answers <<<"$out"
+	# the same accesses unconfined, as the same user (shown, not judged:
+	# a refusal there too is the file's permissions, not corral)
+	mapfile -t unconfined < <(as_user "${uname[$role]}" "$probe" "${args[@]}" </dev/null)
+	for k in "${!idx[@]}"; do U_OUT[idx[k]]=${unconfined[k]:-none}; done
 	for k in "${!idx[@]}"; do
 		session_answer "${idx[k]}" "${answers[k]:-}"
 		if [ "$status" != 0 ] || [ ${#answers[@]} != ${#idx[@]} ]; then
@@ -315,11 +320,11 @@ for ((i = 0; i < n; i++)); do
 		[ "${W_STATUS[i]}" != "$want_status" ] && problems+=("why exits ${W_STATUS[i]} for $wv (want $want_status)")
 	fi
 	if [ ${#problems[@]} -eq 0 ]; then
-		pass "$role $op $target: $why_text (why: ${W_LAYER[i]}; session: ${S_OUT[i]})"
+		pass "$role $op $target: $why_text (why: ${W_LAYER[i]}; session: ${S_OUT[i]}${U_OUT[i]:+; unconfined: ${U_OUT[i]}})"
 	else
 		disagree=$((disagree + 1))
 		fail "$role $op $target" "why:     $why_text (exit ${W_STATUS[i]}, layer ${W_LAYER[i]})" \
-			"session: $session_text (${S_OUT[i]})" "${problems[@]}" \
+			"session: $session_text (${S_OUT[i]})${U_OUT[i]:+, unconfined: ${U_OUT[i]}}" "${problems[@]}" \
 			"why said: $(tr '\n' ' ' <<<"${W_JSON[i]}" | cut -c1-700)"
 	fi
 done

@@ -54,6 +54,7 @@ mkdir -m 0755 "$SRV/pub" "$SRV/pub/sub" "$SRV/hidden" "$SRV/bin" "$SRV/sock" "$S
 	"$SRV/shared/rootdir"
 chmod 1777 "$SRV/shared"
 echo hello >"$SRV/pub/readme"
+echo sub >"$SRV/pub/sub/file"
 install -m 0600 /dev/null "$SRV/pub/secret"
 install -m 0755 /usr/bin/true "$SRV/pub/true"
 mkscript "$SRV/pub/tool.sh" /bin/sh
@@ -71,7 +72,7 @@ install -m 0600 /dev/null "$SRV/shared/rootonly"
 echo ro >"$SRV/shared/root-readonly"
 ln -s "$SRV/hidden/file" "$SRV/shared/link-hidden"
 ln -s "$SRV/pub/readme" "$SRV/shared/link-pub"
-chmod 0644 "$SRV/pub/readme" "$SRV/hidden/file" "$SRV/shared/deny/below.txt" "$SRV/shared/secret.txt" \
+chmod 0644 "$SRV/pub/readme" "$SRV/pub/sub/file" "$SRV/hidden/file" "$SRV/shared/deny/below.txt" "$SRV/shared/secret.txt" \
 	"$SRV/shared/root-readonly"
 
 h=${home[stud]}
@@ -86,6 +87,8 @@ ln -s "$SRV/pub/readme" "$h/to-pub"
 ln -s "$SRV/hidden/file" "$h/to-hidden"
 ln -s /usr/bin/true "$h/to-usr-true"
 ln -s "$SRV/sock/other.sock" "$h/sock-link"
+ln -s "$SRV/pub" "$h/to-pubdir"
+ln -s "$SRV/hidden" "$h/to-hiddendir"
 chown -hR "${uname[stud]}:" "$h"
 h=${home[dev]}
 mkdir -m 0755 "$h/bin"
@@ -116,7 +119,7 @@ net.bind = 80 $PB1
 ipc.unix = $SRV/sock/listed.sock
 
 [user:${uname[stud]}]
-fs.deny = ~/secret ~/.ssh $SRV/shared/deny $SRV/shared/secret.txt $SRV/bin/denied-tool
+fs.deny = ~/secret ~/.ssh $SRV/shared/deny $SRV/shared/secret.txt $SRV/bin/denied-tool $SRV/pub/sub
 
 [user:${uname[xfer]}]
 confine = yes
@@ -156,12 +159,14 @@ printf 'session required %s config=%s\n' "$ESC_BUILD/pam_corral.so" "$conf" >"$E
 
 # --- listeners and the users' processes outside any session ----------------------------
 cat >"$ESC_TOOLS/listen.pl" <<'PERL'
-# listen.pl ENDPOINT...: tcp:ADDR:PORT, udp:ADDR:PORT, unix:PATH (mode 0666);
+# listen.pl ENDPOINT...: tcp:ADDR:PORT, tcp6:PORT (on ::1), udp:ADDR:PORT,
+# unix:PATH (mode 0666);
 # accepts and closes every connection, swallows datagrams. Exits when its
 # parent goes.
 use strict;
 use IO::Select;
 use IO::Socket::INET;
+use IO::Socket::IP;
 use IO::Socket::UNIX;
 $SIG{PIPE} = 'IGNORE';
 my $sel = IO::Select->new;
@@ -170,6 +175,8 @@ for (@ARGV) {
 	my $s;
 	if ($kind eq 'tcp') {
 		$s = IO::Socket::INET->new(Listen => 64, LocalAddr => $where, ReuseAddr => 1);
+	} elsif ($kind eq 'tcp6') {
+		$s = IO::Socket::IP->new(Listen => 64, LocalHost => '::1', LocalService => $where, ReuseAddr => 1);
 	} elsif ($kind eq 'udp') {
 		$s = IO::Socket::INET->new(Proto => 'udp', LocalAddr => $where);
 	} else {
@@ -191,7 +198,7 @@ while (1) {
 }
 PERL
 chmod 0644 "$ESC_TOOLS/listen.pl"
-perl "$ESC_TOOLS/listen.pl" tcp:127.0.0.1:"$PA" tcp:127.0.0.2:"$PA" tcp:127.0.0.3:"$PA" udp:127.0.0.1:"$PU" \
+perl "$ESC_TOOLS/listen.pl" tcp:127.0.0.1:"$PA" tcp:127.0.0.2:"$PA" tcp:127.0.0.3:"$PA" tcp6:"$PA" udp:127.0.0.1:"$PU" \
 	unix:"$SRV/sock/listed.sock" unix:"$SRV/sock/other.sock" unix:"$SRV/shared/s.sock" \
 	unix:"$SRV/shared/deny/d.sock" 2>>"$ESC_WORK/listen.err" &
 esc_on_exit "kill $!"
@@ -200,8 +207,8 @@ esc_bg "${uname[dev]}" perl "$ESC_TOOLS/listen.pl" tcp:127.0.0.1:"$PD"
 for r in "${!uname[@]}"; do esc_bg "${uname[$r]}" sleep 600; done
 listening() {
 	local a
-	for a in 127.0.0.1:"$PA" 127.0.0.2:"$PA" 127.0.0.3:"$PA" 127.0.0.1:"$PC" 127.0.0.1:"$PD"; do
-		timeout 1 bash -c "exec 3<>/dev/tcp/${a%:*}/${a#*:}" 2>/dev/null || return 1
+	for a in 127.0.0.1:"$PA" 127.0.0.2:"$PA" 127.0.0.3:"$PA" ::1:"$PA" 127.0.0.1:"$PC" 127.0.0.1:"$PD"; do
+		timeout 1 bash -c "exec 3<>/dev/tcp/${a%:*}/${a##*:}" 2>/dev/null || return 1
 	done
 	for a in "$SRV/sock/listed.sock" "$SRV/sock/other.sock" "$SRV/shared/s.sock" "$SRV/shared/deny/d.sock" \
 		"${home[stud]}/app.sock"; do

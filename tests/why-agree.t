@@ -5,11 +5,15 @@
 # minus PAM: the mount view, Landlock, seccomp, corral-helper), and a
 # command through a PAM login (build/pam_driver, pam_corral config=FILE)
 # into corral-shell -c — and the two must agree on the verdict and on the
-# errno the session's program sees. Four users with different policies:
-# a lab student (through a [group:] section), a restricted transfer account
-# (commands = ..., net.loopback = none), one with ipc.signals = any and
-# net.loopback = own (in a drop-in), and one with net.loopback = any. Makes its users, trees under /srv, listeners and config, and
-# removes them (tests/escape/lib.sh). Does not touch /etc.
+# errno the session's program sees. why answers every row before any
+# session of the users ran; then one session per user does that user's
+# rows in table order (each also unconfined, shown beside the result), and
+# each command is a login of its own. Four users: a lab student (through a
+# [group:] section), a restricted transfer account (commands = ...,
+# net.loopback = none), one with ipc.signals = any and net.loopback = own
+# (in a drop-in), one with net.loopback = any. Makes its users, trees under
+# /srv, listeners and config, and removes them (tests/escape/lib.sh). Does
+# not touch /etc. About 30 s.
 # shellcheck source=tests/escape/lib.sh disable=SC2119 # esc_init takes no arguments of the script
 . "$(dirname "$0")/escape/lib.sh"
 table=$(dirname "$0")/cases/why-agree.table

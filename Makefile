@@ -40,6 +40,8 @@ LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
 LIB_SAN_OBJS:= $(LIB_SRCS:%.c=$(B)/san/%.o)
 CTL_SRCS    := $(wildcard ctl/*.c)
 CTL_OBJS    := $(CTL_SRCS:%.c=$(B)/%.o)
+# corralctl but its main(), linked into the unit tests as a library
+CTL_LIB     := $(filter-out ctl/main.c,$(CTL_SRCS))
 UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS   := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%.t)
 UNIT_SAN    := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/san/%.t)
@@ -109,6 +111,12 @@ $(B)/libhelper.a: $(HELPER_LIB:%.c=$(B)/%.o)
 $(B)/san/libhelper.a: $(HELPER_LIB:%.c=$(B)/san/%.o)
 	rm -f $@ && ar rcs $@ $^
 
+$(B)/libctl.a: $(CTL_LIB:%.c=$(B)/%.o)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/san/libctl.a: $(CTL_LIB:%.c=$(B)/san/%.o)
+	rm -f $@ && ar rcs $@ $^
+
 $(B)/corralctl: $(CTL_OBJS) $(B)/libcorral.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CTL_OBJS) $(B)/libcorral.a $(LDLIBS_ROOT)
 
@@ -150,17 +158,17 @@ $(B)/san/corral-session: $(SHELL_SRCS:%.c=$(B)/san/%.o) $(B)/san/libcorral.a
 # Unit tests link the fixture (tests/unit/fixture.c) and the helper's library.
 $(B)/tests/unit/fixture.o $(B)/san/tests/unit/fixture.o: tests/unit/fixture.h
 
-$(B)/tests/%.t: tests/unit/%.c tests/tap.h tests/unit/fixture.h $(wildcard helper/*.h) $(B)/tests/unit/fixture.o \
-		$(B)/libhelper.a $(B)/libcorral.a $(B)/libpamrules.a
+$(B)/tests/%.t: tests/unit/%.c tests/tap.h tests/unit/fixture.h $(wildcard helper/*.h ctl/*.h) $(B)/tests/unit/fixture.o \
+		$(B)/libhelper.a $(B)/libctl.a $(B)/libcorral.a $(B)/libpamrules.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -Ipam_module -Ihelper -o $@ $< $(B)/tests/unit/fixture.o \
-		$(B)/libhelper.a $(B)/libpamrules.a $(B)/libcorral.a $(LDLIBS_ROOT)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -Ipam_module -Ihelper -Ictl -o $@ $< $(B)/tests/unit/fixture.o \
+		$(B)/libhelper.a $(B)/libctl.a $(B)/libpamrules.a $(B)/libcorral.a $(LDLIBS_ROOT)
 
-$(B)/tests/san/%.t: tests/unit/%.c tests/tap.h tests/unit/fixture.h $(wildcard helper/*.h) $(B)/san/tests/unit/fixture.o \
-		$(B)/san/libhelper.a $(B)/san/libcorral.a $(B)/san/libpamrules.a
+$(B)/tests/san/%.t: tests/unit/%.c tests/tap.h tests/unit/fixture.h $(wildcard helper/*.h ctl/*.h) $(B)/san/tests/unit/fixture.o \
+		$(B)/san/libhelper.a $(B)/san/libctl.a $(B)/san/libcorral.a $(B)/san/libpamrules.a
 	@mkdir -p $(dir $@)
-	$(SAN_CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(SAN_FLAGS) -Itests -Ipam_module -Ihelper -o $@ $< $(B)/san/tests/unit/fixture.o \
-		$(B)/san/libhelper.a $(B)/san/libpamrules.a $(B)/san/libcorral.a $(LDLIBS_ROOT)
+	$(SAN_CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(SAN_FLAGS) -Itests -Ipam_module -Ihelper -Ictl -o $@ $< $(B)/san/tests/unit/fixture.o \
+		$(B)/san/libhelper.a $(B)/san/libctl.a $(B)/san/libpamrules.a $(B)/san/libcorral.a $(LDLIBS_ROOT)
 
 $(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(dir $@)

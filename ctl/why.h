@@ -6,8 +6,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "layers.h"
+#include "netrule.h"
 #include "pathutil.h"
 #include "policy.h"
 
@@ -38,18 +40,28 @@ struct why_rule {
 
 struct why_answer {
 	bool allowed;
-	int error;                       /* what the program sees when refused: EACCES, EROFS, ... */
-	unsigned by;                     /* enum enforcer bits of the layer that decides */
-	char layer[160];                 /* "Landlock ABI 7", "mount view", "corral-helper", ... */
-	char target[PATHUTIL_PATH_MAX];  /* the path after the links the session follows, the address */
+	int error;                      /* what the program sees when refused: EACCES, EROFS, ... */
+	unsigned by;                    /* enum enforcer bits of the layer that decides */
+	char layer[160];                /* "Landlock ABI 7", "mount view", "corral-helper", ... */
+	char target[PATHUTIL_PATH_MAX]; /* the path after the links the session follows, the address */
 	struct why_rule rules[WHY_RULES_MAX];
 	size_t n_rules;
-	char notes[WHY_NOTES_MAX];       /* "; "-separated: links not followed, DAC, host notes */
+	char notes[WHY_NOTES_MAX]; /* "; "-separated: links not followed, DAC, host notes */
 };
 
 /* "read" -> WHY_READ ...; -EINVAL for an unknown name. */
 int why_op_parse(const char *name, enum why_op *op);
 const char *why_op_name(enum why_op op);
+
+/* "[tcp://|udp://]HOST:PORT" (HOST a name, an IP or "[IPv6]") into proto,
+ * host (hostlen bytes) and port. 0 or -EINVAL. Pure. */
+int why_destination_parse(const char *text, enum net_proto *proto, char *host, size_t hostlen, uint16_t *port);
+
+/* "[group:students] /etc/corral/corral.ini:28" becomes
+ * "/etc/corral/corral.ini:28 [group:students]" in place: the line first,
+ * as an editor takes it; a list of origins (", ") is turned item by item,
+ * a '+'/'-' edit mark stays before its section. Pure. */
+void why_origin_line_first(char *origin, size_t len);
 
 /* Decides one access of the policy's user on host (as a login would have
  * it: host_layers_probe(0, true, true, ...)). Looks at the filesystem

@@ -15,6 +15,7 @@ void policy_init(struct policy *policy)
 	for (int k = 0; k < KEY_COUNT; k++) {
 		strlist_init(&policy->settings[k].items);
 		strlist_init(&policy->settings[k].origins);
+		strlist_init(&policy->settings[k].item_origins);
 	}
 }
 
@@ -35,6 +36,7 @@ void policy_free(struct policy *policy)
 
 		strlist_free(&policy->settings[k].items);
 		strlist_free(&policy->settings[k].origins);
+		strlist_free(&policy->settings[k].item_origins);
 		key_reset_field(info, compiled_field(policy, info));
 	}
 	memset(policy, 0, sizeof(*policy));

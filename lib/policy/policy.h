@@ -26,6 +26,9 @@ struct policy_setting {
 	bool set;
 	struct strlist items;   /* canonical: paths expanded, rules normalised */
 	struct strlist origins; /* "[section] file:line", prefixed '+'/'-' for list edits */
+	/* the origin of each item ("[section] file:line" of the line that put
+	 * it there), parallel to items; empty in a policy read from a record */
+	struct strlist item_origins;
 };
 
 struct policy {

@@ -51,6 +51,28 @@ int policy_user_is_exempt(const struct config *config, const struct user_info *u
 	return 0;
 }
 
+/* Removes item from a setting's list, with its origin. */
+static void remove_item(struct policy_setting *dst, const char *item)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < dst->items.count; i++) {
+		if (strcmp(dst->items.items[i], item) == 0) {
+			free(dst->items.items[i]);
+			if (i < dst->item_origins.count)
+				free(dst->item_origins.items[i]);
+			continue;
+		}
+		dst->items.items[kept] = dst->items.items[i];
+		if (i < dst->item_origins.count)
+			dst->item_origins.items[kept] = dst->item_origins.items[i];
+		kept++;
+	}
+	dst->items.count = kept;
+	if (dst->item_origins.count > kept)
+		dst->item_origins.count = kept;
+}
+
 /* Applies one setting of a matching section to the policy. */
 static int apply_setting(struct policy *policy, const struct config_section *section,
 			 const struct config_setting *setting, char *err, size_t errlen)
@@ -82,19 +104,26 @@ static int apply_setting(struct policy *policy, const struct config_section *sec
 	if (setting->op == LIST_SET) {
 		strlist_free(&dst->items);
 		strlist_free(&dst->origins);
+		strlist_free(&dst->item_origins);
 		dst->items = canonical;
 		strlist_init(&canonical);
 		dst->set = true;
+		for (size_t i = 0; i < dst->items.count && r == 0; i++)
+			r = strlist_append(&dst->item_origins, origin + (origin[0] == '+' || origin[0] == '-'));
 	} else if (setting->op == LIST_APPEND) {
-		for (size_t i = 0; i < canonical.count && r == 0; i++)
-			if (!strlist_contains(&dst->items, canonical.items[i]))
-				r = strlist_append(&dst->items, canonical.items[i]);
+		for (size_t i = 0; i < canonical.count && r == 0; i++) {
+			if (strlist_contains(&dst->items, canonical.items[i]))
+				continue;
+			r = strlist_append(&dst->items, canonical.items[i]);
+			if (r == 0)
+				r = strlist_append(&dst->item_origins, origin + 1);
+		}
 		dst->set = true;
 	} else {
 		/* removing from a list nobody set leaves it unset: an unset
 		 * net.connect means "no allow list", an empty one "no egress" */
 		for (size_t i = 0; i < canonical.count; i++)
-			strlist_remove(&dst->items, canonical.items[i]);
+			remove_item(dst, canonical.items[i]);
 	}
 	if (r == 0)
 		r = strlist_append(&dst->origins, origin);

@@ -1,8 +1,8 @@
 /* Who owns the socket that would take a connection to a loopback address
  * (net.loopback = own): the kernel's sock_diag netlink interface lists
  * listening TCP and bound UDP sockets with their owner's uid. */
-#ifndef CORRAL_HELPER_SOCK_OWNER_H
-#define CORRAL_HELPER_SOCK_OWNER_H
+#ifndef CORRAL_SOCK_OWNER_H
+#define CORRAL_SOCK_OWNER_H
 
 #include <stdbool.h>
 #include <stdint.h>

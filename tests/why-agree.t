@@ -13,7 +13,8 @@
 # net.loopback = none), one with ipc.signals = any and net.loopback = own
 # (in a drop-in), one with net.loopback = any. Makes its users, trees under
 # /srv, listeners and config, and removes them (tests/escape/lib.sh). Does
-# not touch /etc. About 30 s.
+# not touch /etc. About 30 s. WHY_AGREE_VERBOSE=1 shows why's answer for
+# every row.
 # shellcheck source=tests/escape/lib.sh disable=SC2119 # esc_init takes no arguments of the script
 . "$(dirname "$0")/escape/lib.sh"
 table=$(dirname "$0")/cases/why-agree.table
@@ -229,9 +230,12 @@ done
 
 # --- the rows ------------------------------------------------------------------------------
 rows=()   # "USER<tab>OP<tab>WANT<tab>TARGET", targets filled in
+todo=()   # the reason a row is a known disagreement ("todo REASON" on the line before it)
 mapfile -t lines <"$table"
+reason=
 for line in "${lines[@]}"; do
 	[[ $line =~ ^[[:space:]]*(#|$) ]] && continue
+	if [[ $line =~ ^todo[[:space:]]+(.+)$ ]]; then reason=${BASH_REMATCH[1]}; continue; fi
 	read -r role op want target <<<"$line"
 	[ -n "${uname[$role]:-}" ] || bail "table: unknown user '$role' in: $line"
 	if [ -z "$target" ] || ! [[ $want =~ ^(allowed|refused|-)$ ]]; then bail "table: not USER OP WANT TARGET: $line"; fi
@@ -240,6 +244,8 @@ for line in "${lines[@]}"; do
 	target=${target//@HOSTTMP@/$HOSTTMP}
 	for p in PA PC PD PU PB1 PB2 PB3; do target=${target//@$p@/${!p}}; done
 	rows+=("$role"$'\t'"$op"$'\t'"$want"$'\t'"$target")
+	todo+=("$reason")
+	reason=
 done
 n=${#rows[@]}
 
@@ -307,7 +313,7 @@ for ((i = 0; i < n; i++)); do
 done
 
 # --- agreement, row by row --------------------------------------------------------------------
-disagree=0
+disagree=0 known=0
 for ((i = 0; i < n; i++)); do
 	IFS=$'\t' read -r role op want target <<<"${rows[i]}"
 	wv=${W_VERDICT[i]} we=${W_ERRNO[i]} sv=${S_VERDICT[i]} se=${S_ERRNO[i]}
@@ -330,16 +336,26 @@ for ((i = 0; i < n; i++)); do
 		[ "$wv" = refused ] && want_status=1
 		[ "${W_STATUS[i]}" != "$want_status" ] && problems+=("why exits ${W_STATUS[i]} for $wv (want $want_status)")
 	fi
-	if [ ${#problems[@]} -eq 0 ]; then
+	details=("why:     $why_text (exit ${W_STATUS[i]}, layer ${W_LAYER[i]})"
+		"session: $session_text (${S_OUT[i]})${U_OUT[i]:+, unconfined: ${U_OUT[i]}}" "${problems[@]}"
+		"why said: $(tr '\n' ' ' <<<"${W_JSON[i]}" | cut -c1-700)")
+	if [ -n "${todo[i]}" ]; then   # a known disagreement: reported, not hidden
+		if [ ${#problems[@]} -eq 0 ]; then
+			tap_line ok " - $role $op $target: $why_text, the session too # TODO ${todo[i]}"
+		else
+			known=$((known + 1))
+			tap_line "not ok" " - $role $op $target # TODO ${todo[i]}"
+			diag "${details[@]}"
+		fi
+	elif [ ${#problems[@]} -eq 0 ]; then
 		pass "$role $op $target: $why_text (why: ${W_LAYER[i]}; session: ${S_OUT[i]}${U_OUT[i]:+; unconfined: ${U_OUT[i]}})"
+		[ -n "${WHY_AGREE_VERBOSE:-}" ] && diag "why said: ${W_JSON[i]}"
 	else
 		disagree=$((disagree + 1))
-		fail "$role $op $target" "why:     $why_text (exit ${W_STATUS[i]}, layer ${W_LAYER[i]})" \
-			"session: $session_text (${S_OUT[i]})${U_OUT[i]:+, unconfined: ${U_OUT[i]}}" "${problems[@]}" \
-			"why said: $(tr '\n' ' ' <<<"${W_JSON[i]}" | cut -c1-700)"
+		fail "$role $op $target" "${details[@]}"
 	fi
 done
 if [ "$n" -ge 60 ]; then pass "the table has $n rows (issue 15 asks for at least 60)"; else
 	fail "the table has $n rows; issue 15 asks for at least 60"; fi
-echo "# $n rows, $disagree where why and the session disagree (or the row is broken)"
+echo "# $n rows: $disagree where why and the session disagree (or the row is broken), $known known (TODO)"
 esc_done

@@ -106,14 +106,30 @@ static int do_exec(const char *path)
 	return report(error);
 }
 
-/* [tcp://|udp://]HOST:PORT; HOST may be [IPv6]. UDP: connect and send one
- * byte (corral-helper decides a UDP destination at connect or send). */
+/* One address: 0 or the errno. UDP: connect and send one byte
+ * (corral-helper decides a UDP destination at connect or send). */
+static int connect_one(const struct addrinfo *ai, int udp)
+{
+	int fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol), r;
+
+	if (fd < 0)
+		return errno;
+	r = connect(fd, ai->ai_addr, ai->ai_addrlen) < 0 ? errno : 0;
+	if (r == 0 && udp && send(fd, "x", 1, 0) < 0)
+		r = errno;
+	close(fd);
+	return r;
+}
+
+/* [tcp://|udp://]HOST:PORT; HOST may be [IPv6] or a name. A name's
+ * addresses are tried in the resolver's order, as a client does: ok at the
+ * first that connects, else the first address's errno. */
 static int do_connect(const char *target)
 {
 	struct addrinfo hints = { .ai_family = AF_UNSPEC }, *res;
 	char host[256];
 	const char *rest = target, *colon;
-	int udp = 0, fd, r;
+	int udp = 0, r, first = 0;
 
 	if (strncmp(rest, "tcp://", 6) == 0) {
 		rest += 6;
@@ -134,18 +150,15 @@ static int do_connect(const char *target)
 		printf("EAI:%s\n", gai_strerror(r));
 		return 0;
 	}
-	fd = socket(res->ai_family, res->ai_socktype, res->ai_protocol);
-	if (fd < 0) {
-		r = errno;
-		freeaddrinfo(res);
-		return report(r);
+	for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+		r = connect_one(ai, udp);
+		if (r == 0 || ai == res)
+			first = r;
+		if (r == 0)
+			break;
 	}
-	r = connect(fd, res->ai_addr, res->ai_addrlen) < 0 ? errno : 0;
-	if (r == 0 && udp && send(fd, "x", 1, 0) < 0)
-		r = errno;
 	freeaddrinfo(res);
-	close(fd);
-	return report(r);
+	return report(first);
 }
 
 /* TCP bind on 127.0.0.1:PORT, then listen: a program binds to listen

@@ -180,10 +180,14 @@ $(B):
 $(B)/probe: tests/probe/probe.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
 
+# tests/why-agree.t's probe: the accesses `corralctl why` decides, done for real
+$(B)/why-probe: tests/tools/why_probe.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
+
 $(B)/pam_driver: tests/tools/pam_driver.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $< -lpam
 
-unit-tests: $(UNIT_BINS) $(UNIT_SAN) $(B)/probe $(B)/pam_driver $(B)/valgrind/corral-helper $(B)/san/corral-helper $(B)/san/corral-session
+unit-tests: $(UNIT_BINS) $(UNIT_SAN) $(B)/probe $(B)/why-probe $(B)/pam_driver $(B)/valgrind/corral-helper $(B)/san/corral-helper $(B)/san/corral-session
 fuzz-check: $(FUZZ_BINS)
 
 deps:

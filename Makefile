@@ -261,13 +261,14 @@ install: all
 	install -m 0755 $(B)/corral-session $(DESTDIR)$(LIBEXECDIR)/corral/corral-session
 	install -m 0644 $(B)/pam_corral.so $(DESTDIR)$(PAMDIR)/pam_corral.so
 	install -D -m 0644 packaging/systemd/user-manager.conf $(DESTDIR)$(SYSTEMDUNITDIR)/user@.service.d/corral.conf
+	install -D -m 0644 packaging/systemd/corral-apply.service $(DESTDIR)$(SYSTEMDUNITDIR)/corral-apply.service
 	[ -e $(DESTDIR)$(SYSCONFDIR)/corral/corral.ini ] || install -m 0644 conf/corral.ini $(DESTDIR)$(SYSCONFDIR)/corral/corral.ini
 	for page in man/*.[158]; do install -m 0644 $$page $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page#man/}; done
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBEXECDIR)/corral/corral-helper $(DESTDIR)$(LIBEXECDIR)/corral/corral-session $(DESTDIR)$(PAMDIR)/pam_corral.so
 	rm -f $(DESTDIR)$(SBINDIR)/corralctl $(DESTDIR)$(BINDIR)/corral-shell
-	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/user@.service.d/corral.conf
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/user@.service.d/corral.conf $(DESTDIR)$(SYSTEMDUNITDIR)/corral-apply.service
 	for page in man/*.[158]; do rm -f $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page#man/}; done
 
 clean:

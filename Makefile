@@ -40,8 +40,8 @@ LIB_OBJS    := $(LIB_SRCS:%.c=$(B)/%.o)
 LIB_SAN_OBJS:= $(LIB_SRCS:%.c=$(B)/san/%.o)
 CTL_SRCS    := $(wildcard ctl/*.c)
 CTL_OBJS    := $(CTL_SRCS:%.c=$(B)/%.o)
-# corralctl's pure parts, linked into the unit tests too
-CTL_PURE    := ctl/denials_parse.c ctl/denials_time.c ctl/denials_summary.c
+# corralctl but its main(), linked into the unit tests as a library
+CTL_LIB     := $(filter-out ctl/main.c,$(CTL_SRCS))
 UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS   := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%.t)
 UNIT_SAN    := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/san/%.t)
@@ -105,16 +105,16 @@ $(B)/libpamrules.a: $(PAM_RULES:%.c=$(B)/%.o)
 $(B)/san/libpamrules.a: $(PAM_RULES:%.c=$(B)/san/%.o)
 	rm -f $@ && ar rcs $@ $^
 
-$(B)/libctlpure.a: $(CTL_PURE:%.c=$(B)/%.o)
-	rm -f $@ && ar rcs $@ $^
-
-$(B)/san/libctlpure.a: $(CTL_PURE:%.c=$(B)/san/%.o)
-	rm -f $@ && ar rcs $@ $^
-
 $(B)/libhelper.a: $(HELPER_LIB:%.c=$(B)/%.o)
 	rm -f $@ && ar rcs $@ $^
 
 $(B)/san/libhelper.a: $(HELPER_LIB:%.c=$(B)/san/%.o)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/libctl.a: $(CTL_LIB:%.c=$(B)/%.o)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/san/libctl.a: $(CTL_LIB:%.c=$(B)/san/%.o)
 	rm -f $@ && ar rcs $@ $^
 
 $(B)/corralctl: $(CTL_OBJS) $(B)/libcorral.a
@@ -158,17 +158,17 @@ $(B)/san/corral-session: $(SHELL_SRCS:%.c=$(B)/san/%.o) $(B)/san/libcorral.a
 # Unit tests link the fixture (tests/unit/fixture.c) and the helper's library.
 $(B)/tests/unit/fixture.o $(B)/san/tests/unit/fixture.o: tests/unit/fixture.h
 
-$(B)/tests/%.t: tests/unit/%.c tests/tap.h tests/unit/fixture.h $(wildcard helper/*.h) $(B)/tests/unit/fixture.o \
-		$(B)/libhelper.a $(B)/libcorral.a $(B)/libpamrules.a $(B)/libctlpure.a $(wildcard ctl/*.h)
+$(B)/tests/%.t: tests/unit/%.c tests/tap.h tests/unit/fixture.h $(wildcard helper/*.h ctl/*.h) $(B)/tests/unit/fixture.o \
+		$(B)/libhelper.a $(B)/libctl.a $(B)/libcorral.a $(B)/libpamrules.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests -Ipam_module -Ihelper -Ictl -o $@ $< $(B)/tests/unit/fixture.o \
-		$(B)/libhelper.a $(B)/libpamrules.a $(B)/libctlpure.a $(B)/libcorral.a $(LDLIBS_ROOT)
+		$(B)/libhelper.a $(B)/libctl.a $(B)/libpamrules.a $(B)/libcorral.a $(LDLIBS_ROOT)
 
-$(B)/tests/san/%.t: tests/unit/%.c tests/tap.h tests/unit/fixture.h $(wildcard helper/*.h) $(B)/san/tests/unit/fixture.o \
-		$(B)/san/libhelper.a $(B)/san/libcorral.a $(B)/san/libpamrules.a $(B)/san/libctlpure.a $(wildcard ctl/*.h)
+$(B)/tests/san/%.t: tests/unit/%.c tests/tap.h tests/unit/fixture.h $(wildcard helper/*.h ctl/*.h) $(B)/san/tests/unit/fixture.o \
+		$(B)/san/libhelper.a $(B)/san/libctl.a $(B)/san/libcorral.a $(B)/san/libpamrules.a
 	@mkdir -p $(dir $@)
 	$(SAN_CC) $(CPPFLAGS) -std=gnu11 $(WARNINGS) $(SAN_FLAGS) -Itests -Ipam_module -Ihelper -Ictl -o $@ $< $(B)/san/tests/unit/fixture.o \
-		$(B)/san/libhelper.a $(B)/san/libpamrules.a $(B)/san/libctlpure.a $(B)/san/libcorral.a $(LDLIBS_ROOT)
+		$(B)/san/libhelper.a $(B)/san/libctl.a $(B)/san/libpamrules.a $(B)/san/libcorral.a $(LDLIBS_ROOT)
 
 $(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(dir $@)
@@ -180,6 +180,10 @@ $(B):
 $(B)/probe: tests/probe/probe.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
 
+# tests/why-agree.t's probe: the accesses `corralctl why` decides, done for real
+$(B)/why-probe: tests/tools/why_probe.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
+
 $(B)/pam_driver: tests/tools/pam_driver.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $< -lpam
 
@@ -187,7 +191,7 @@ $(B)/pam_driver: tests/tools/pam_driver.c
 $(B)/audit_switch: tests/tools/audit_switch.c $(B)/libcorral.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(B)/libcorral.a
 
-unit-tests: $(UNIT_BINS) $(UNIT_SAN) $(B)/probe $(B)/pam_driver $(B)/audit_switch $(B)/valgrind/corral-helper $(B)/san/corral-helper $(B)/san/corral-session
+unit-tests: $(UNIT_BINS) $(UNIT_SAN) $(B)/probe $(B)/why-probe $(B)/pam_driver $(B)/audit_switch $(B)/valgrind/corral-helper $(B)/san/corral-helper $(B)/san/corral-session
 fuzz-check: $(FUZZ_BINS)
 
 deps:
@@ -261,13 +265,14 @@ install: all
 	install -m 0755 $(B)/corral-session $(DESTDIR)$(LIBEXECDIR)/corral/corral-session
 	install -m 0644 $(B)/pam_corral.so $(DESTDIR)$(PAMDIR)/pam_corral.so
 	install -D -m 0644 packaging/systemd/user-manager.conf $(DESTDIR)$(SYSTEMDUNITDIR)/user@.service.d/corral.conf
+	install -D -m 0644 packaging/systemd/corral-apply.service $(DESTDIR)$(SYSTEMDUNITDIR)/corral-apply.service
 	[ -e $(DESTDIR)$(SYSCONFDIR)/corral/corral.ini ] || install -m 0644 conf/corral.ini $(DESTDIR)$(SYSCONFDIR)/corral/corral.ini
 	for page in man/*.[158]; do install -m 0644 $$page $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page#man/}; done
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBEXECDIR)/corral/corral-helper $(DESTDIR)$(LIBEXECDIR)/corral/corral-session $(DESTDIR)$(PAMDIR)/pam_corral.so
 	rm -f $(DESTDIR)$(SBINDIR)/corralctl $(DESTDIR)$(BINDIR)/corral-shell
-	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/user@.service.d/corral.conf
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/user@.service.d/corral.conf $(DESTDIR)$(SYSTEMDUNITDIR)/corral-apply.service
 	for page in man/*.[158]; do rm -f $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page#man/}; done
 
 clean:

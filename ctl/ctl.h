@@ -16,6 +16,7 @@ int ctl_audit(int argc, char **argv);
 int ctl_user_manager(int argc, char **argv);
 int ctl_denials(int argc, char **argv);
 int ctl_why(int argc, char **argv);
+int ctl_apply(int argc, char **argv);
 
 /* "--landlock-abi N" of check and explain: the table for a kernel with
  * Landlock ABI N (0: none) instead of this one. 0 or -EINVAL. */

@@ -6,8 +6,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "layers.h"
+#include "netrule.h"
 #include "pathutil.h"
 #include "policy.h"
 
@@ -50,6 +52,16 @@ struct why_answer {
 /* "read" -> WHY_READ ...; -EINVAL for an unknown name. */
 int why_op_parse(const char *name, enum why_op *op);
 const char *why_op_name(enum why_op op);
+
+/* "[tcp://|udp://]HOST:PORT" (HOST a name, an IP or "[IPv6]") into proto,
+ * host (hostlen bytes) and port. 0 or -EINVAL. Pure. */
+int why_destination_parse(const char *text, enum net_proto *proto, char *host, size_t hostlen, uint16_t *port);
+
+/* "[group:students] /etc/corral/corral.ini:28" becomes
+ * "/etc/corral/corral.ini:28 [group:students]" in place: the line first,
+ * as an editor takes it; a list of origins (", ") is turned item by item,
+ * a '+'/'-' edit mark stays before its section. Pure. */
+void why_origin_line_first(char *origin, size_t len);
 
 /* Decides one access of the policy's user on host (as a login would have
  * it: host_layers_probe(0, true, true, ...)). Looks at the filesystem

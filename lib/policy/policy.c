@@ -12,6 +12,7 @@ void policy_init(struct policy *policy)
 {
 	memset(policy, 0, sizeof(*policy));
 	strlist_init(&policy->sections);
+	strlist_init(&policy->windows);
 	for (int k = 0; k < KEY_COUNT; k++) {
 		strlist_init(&policy->settings[k].items);
 		strlist_init(&policy->settings[k].origins);
@@ -31,6 +32,7 @@ void policy_free(struct policy *policy)
 	free(policy->user);
 	free(policy->home);
 	strlist_free(&policy->sections);
+	strlist_free(&policy->windows);
 	for (int k = 0; k < KEY_COUNT; k++) {
 		const struct key_info *info = key_info((enum policy_key)k);
 

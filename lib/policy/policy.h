@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "config.h"
 #include "keys.h"
@@ -38,6 +39,11 @@ struct policy {
 	char *home;
 	bool exempt;             /* [global] exempt_users / exempt_groups */
 	struct strlist sections; /* sections applied, in order */
+	/* what makes it change with time (policy_resolve_at): the windows
+	 * open when it was resolved ("NAME"), and the first instant at which
+	 * a window of the user opens or closes or a grant expires (0: never) */
+	struct strlist windows;
+	time_t next_change;
 	struct policy_setting settings[KEY_COUNT];
 
 	/* Filled by policy_compile(); read-only afterwards. Keys that are not
@@ -70,6 +76,17 @@ int policy_user_is_exempt(const struct config *config, const struct user_info *u
  * expanded for this user (reason in err); -EIO on NSS failure; -ENOMEM. */
 int policy_resolve(const struct config *config, const struct user_info *user, struct policy *out, char *err,
 		   size_t errlen);
+
+/* policy_resolve() at the instant now, with grants: after the [user:NAME]
+ * sections, the user's grants that have not expired at now (each item
+ * appended, origin "grant ID until YYYY-MM-DD HH:MM"), then every
+ * [window:NAME] open at now whose `applies` names the user or one of the
+ * user's groups, in file order (same replace / '+' / '-' rules: a window
+ * wins over a grant). Fills windows and next_change. grants may be NULL.
+ * policy_resolve() is policy_resolve_at(config, NULL, user, time(NULL)). */
+struct grant_set;
+int policy_resolve_at(const struct config *config, const struct grant_set *grants, const struct user_info *user,
+		      time_t now, struct policy *out, char *err, size_t errlen);
 
 /* The policy of an exempt user when the config could not be used: nothing
  * set, never confined. 0 or -ENOMEM. */

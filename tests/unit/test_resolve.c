@@ -117,6 +117,14 @@ static void test_resolution(void)
 	ok(p.settings[KEY_FS_READ].origins.count == 2 &&
 		   strcmp(p.settings[KEY_FS_READ].origins.items[1], "+[group:root] t.ini:11") == 0,
 	   "append origin names section, file and line");
+	/* each item keeps the line that put it there (corralctl why) */
+	ok(p.settings[KEY_FS_READ].item_origins.count == 3 &&
+		   strcmp(p.settings[KEY_FS_READ].item_origins.items[0], "[default] t.ini:6") == 0 &&
+		   strcmp(p.settings[KEY_FS_READ].item_origins.items[2], "[group:root] t.ini:11") == 0,
+	   "item origins: /usr from [default], /srv/alice appended by [group:root]");
+	ok(p.settings[KEY_FS_WRITE].item_origins.count == 1 &&
+		   strcmp(p.settings[KEY_FS_WRITE].item_origins.items[0], "[default] t.ini:7") == 0,
+	   "item origins: a removed item takes its origin with it");
 	ok(!p.exempt, "alice is not exempt");
 	policy_free(&p);
 

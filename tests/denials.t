@@ -1,8 +1,10 @@
 #!/bin/bash
 # corralctl denials on the real kernel (Landlock ABI 7): a confined session
-# with log.denials = yes reads a file outside fs.read (Landlock, EACCES)
-# and calls unshare (corral's seccomp filter, EPERM); both come back from
-# the kernel log with the user, the session and the rule. With
+# with log.denials = yes reads a file outside fs.read (Landlock, EACCES),
+# calls unshare (corral's seccomp filter, EPERM) and connects where
+# net.connect does not go (corral-helper); the first two come back from the
+# kernel log, the third from syslog, each with the user, the session and
+# the rule. With
 # log.denials = no the same session leaves no record. Switches the
 # kernel's audit on (and the kernel log's rate limit up) for the test and
 # puts both back. Runs in a private mount namespace where /dev/log is the
@@ -43,6 +45,7 @@ confine = yes
 fs.read = /usr /etc /proc
 fs.write = ~ /dev/null
 fs.exec = /usr
+net.connect = tcp://192.0.2.1:80
 log.denials = yes
 INI
 chmod 0644 "$dir/corral.ini"
@@ -92,13 +95,14 @@ sysctl -qw kernel.printk_ratelimit_burst=1000
 # kernel records of the secret read so far
 records() { dmesg 2>/dev/null | grep -c "type=1423 .*path=\"$secret_dir/secret\""; }
 session_run() { (cd / && "$ctl" run -c "$dir/corral.ini" -u "$user" -- /bin/sh -c \
-	"$tools/probe read $secret_dir/secret; $tools/probe unshare-user" 2>&1); }
+	"$tools/probe read $secret_dir/secret; $tools/probe unshare-user; $tools/probe connect 9 127.0.0.1" 2>&1); }
 
-plan 14
+plan 15
 start=$(date +%s)
 before=$(records)
 out=$(session_run)
-is "the session: the read refused by Landlock, unshare by seccomp" "$(echo $out)" "EACCES EPERM"
+is "the session: the read refused by Landlock, unshare by seccomp, the connect by corral-helper" "$(echo $out)" \
+	"EACCES EPERM ECONNREFUSED"
 for _ in $(seq 20); do [ "$(records)" -gt "$before" ] && break; sleep 0.1; done
 is "log.denials = yes: the kernel reports the read (AUDIT_LANDLOCK_ACCESS)" "$(($(records) - before))" 1
 
@@ -122,13 +126,19 @@ is "the Landlock denial: time, user, session, layer, op, path, errno and the rul
 	"$(lines "^$date_re $user ($session) landlock read $secret_dir/secret EACCES fs.read corral.ini:3$")" 1
 is "the seccomp denial: the call, its errno and corral's rule" \
 	"$(lines "^$date_re $user ($session) seccomp unshare .* EPERM corral's seccomp filter: creates namespaces$")" 1
-in_session=" in 1 session"
-[ -z "$catcher" ] && in_session="( in 1 session)?"
+if [ -n "$catcher" ]; then
+	is "the helper's denial, from syslog, with the rule why names" \
+		"$(lines "^$date_re $user $session helper connect 127.0.0.1:9 ECONNREFUSED net.connect corral.ini:6$")" 1
+else
+	skip "no catcher on /dev/log: the helper's lines are someone else's"
+fi
+n=3 in_session=" in 1 session"
+[ -z "$catcher" ] && n=2 in_session="( in 1 session)?"
 is "the summary: the user, the count, the session, the biggest group and its rule" \
-	"$(lines "^$user: 2 denials$in_session, 1 of them (read $secret_dir/secret: fs.read corral.ini:3|unshare .*)$")" 1
+	"$(lines "^$user: $n denials$in_session, 1 of them (read $secret_dir/secret: fs.read corral.ini:3|unshare .*|connect .*)$")" 1
 if [ -n "$catcher" ]; then
 	den_s=$("$ctl" denials -c "$dir/corral.ini" --session "$session" --file "$log" 2>/dev/null)
-	is "--session ID: the same two" "$(grep -Ec "^$date_re $user $session " <<<"$den_s")" 2
+	is "--session ID: the same three" "$(grep -Ec "^$date_re $user $session " <<<"$den_s")" 3
 else
 	skip "no session id without the catcher"
 fi
@@ -145,6 +155,6 @@ before=$(records)
 seccomp_before=$(dmesg 2>/dev/null | grep -c "type=1326 .*uid=$(id -u "$user") .*syscall=272 ")
 out=$(session_run)
 sleep 0.5
-is "log.denials = no: the same refusals" "$(echo $out)" "EACCES EPERM"
+is "log.denials = no: the same refusals" "$(echo $out)" "EACCES EPERM ECONNREFUSED"
 is "... and no record of either" \
 	"$(($(records) - before)) $(($(dmesg 2>/dev/null | grep -c "type=1326 .*uid=$(id -u "$user") .*syscall=272 ") - seccomp_before))" "0 0"

@@ -26,6 +26,7 @@
 #define DENIALS_LINE_MAX 4096
 #define CGROUP_LINE_MAX 1024
 #define PROC_PATH_MAX 64
+#define DENIALS_WHY_MAX 256              /* distinct accesses why_decide answers; the rest by directory */
 #define SECCOMP_ACTION_ERRNO 0x00050000U /* SECCOMP_RET_ERRNO in an audit record's code= */
 
 /* What a session is known by: its id, its user, when it ran, the process
@@ -36,6 +37,14 @@ struct known_session {
 	long pid; /* the confined child (event=confined pid=) */
 	int64_t first_ms, last_ms;
 	bool ended, live;
+};
+
+/* why_decide's answer for one access, kept. */
+struct rule_entry {
+	char user[DENIAL_NAME_MAX];
+	char op[DENIAL_NAME_MAX];
+	char target[DENIAL_TEXT_MAX];
+	char rule[DENIAL_TEXT_MAX];
 };
 
 /* A user's policy, resolved once: confined or not, and for why_decide. */
@@ -50,6 +59,8 @@ struct denials {
 	int64_t since_ms;
 	struct denial_record *records;
 	size_t count, cap;
+	struct denial_record *domains; /* the allocated domains, by domain */
+	size_t n_domains;
 	bool out_of_memory;
 	struct known_session *sessions;
 	size_t n_sessions;
@@ -57,28 +68,74 @@ struct denials {
 	size_t n_policies;
 	struct config config;
 	bool config_ok;
+	struct rule_entry *rules; /* DENIALS_WHY_MAX of them */
+	size_t n_rules;
 	struct host_layers host;
 };
 
-static bool duplicate(const struct denials *d, const struct denial_record *r)
+/* Order for finding the same record read from two sources (the kernel
+ * log and the audit log, the journal and a syslog file). */
+static int by_identity(const void *a, const void *b)
 {
-	if (!r->serial)
-		return false;
-	for (size_t i = d->count; i-- > 0;) {
-		const struct denial_record *o = &d->records[i];
+	const struct denial_record *x = a, *y = b;
 
-		if (o->serial == r->serial && o->time_ms == r->time_ms && o->kind == r->kind &&
-		    o->domain == r->domain && o->syscall == r->syscall)
-			return true;
+	if (x->serial != y->serial)
+		return x->serial < y->serial ? -1 : 1;
+	if (x->time_ms != y->time_ms)
+		return x->time_ms < y->time_ms ? -1 : 1;
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->domain != y->domain)
+		return x->domain < y->domain ? -1 : 1;
+	return x->syscall < y->syscall ? -1 : x->syscall > y->syscall;
+}
+
+/* Drops the kernel's records read twice (same serial, time and content). */
+static void drop_duplicates(struct denials *d)
+{
+	size_t kept = 0;
+
+	qsort(d->records, d->count, sizeof(d->records[0]), by_identity);
+	for (size_t i = 0; i < d->count; i++) {
+		if (kept && d->records[i].serial && by_identity(&d->records[kept - 1], &d->records[i]) == 0)
+			continue;
+		d->records[kept++] = d->records[i];
 	}
-	return false;
+	d->count = kept;
+}
+
+static int by_domain(const void *a, const void *b)
+{
+	const struct denial_record *x = a, *y = b;
+
+	return x->domain < y->domain ? -1 : x->domain > y->domain;
+}
+
+/* The allocated-domain records, sorted by domain, for map_denial. 0 or
+ * -ENOMEM. */
+static int index_domains(struct denials *d)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->count; i++)
+		n += d->records[i].kind == DENIAL_DOMAIN && !d->records[i].deallocated;
+	d->domains = calloc(n ? n : 1, sizeof(*d->domains));
+	if (!d->domains)
+		return -ENOMEM;
+	for (size_t i = 0; i < d->count; i++)
+		if (d->records[i].kind == DENIAL_DOMAIN && !d->records[i].deallocated)
+			d->domains[d->n_domains++] = d->records[i];
+	qsort(d->domains, d->n_domains, sizeof(d->domains[0]), by_domain);
+	return 0;
 }
 
 static void collect(void *ctx, const struct denial_record *record)
 {
 	struct denials *d = ctx;
 
-	if (duplicate(d, record))
+	/* the mapping needs every domain and event; denials only since --since */
+	if ((record->kind == DENIAL_HELPER || record->kind == DENIAL_LANDLOCK || record->kind == DENIAL_SECCOMP) &&
+	    record->time_ms && record->time_ms < d->since_ms)
 		return;
 	if (d->count == d->cap) {
 		size_t cap = d->cap ? 2 * d->cap : 256;
@@ -275,6 +332,40 @@ static void rule_text(const struct why_answer *a, char *out, size_t outlen)
 	}
 }
 
+/* Is (user, op, target) answered already, or with same_dir an access of
+ * the user's in the same directory? Copies its rule into r. */
+static bool rule_cached(const struct denials *d, struct denial_record *r, const char *target, bool same_dir)
+{
+	const char *slash = strrchr(target, '/');
+	size_t dirlen = slash ? (size_t)(slash - target) + 1 : 0;
+
+	for (size_t i = 0; i < d->n_rules; i++) {
+		const struct rule_entry *e = &d->rules[i];
+
+		if (strcmp(e->user, r->user) != 0 || strcmp(e->op, r->op) != 0)
+			continue;
+		if (same_dir ? (dirlen && strncmp(e->target, target, dirlen) == 0 && !strchr(e->target + dirlen, '/'))
+			     : strcmp(e->target, target) == 0) {
+			snprintf(r->rule, sizeof(r->rule), "%s", e->rule);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void rule_remember(struct denials *d, const struct denial_record *r, const char *target)
+{
+	struct rule_entry *e;
+
+	if (d->n_rules == DENIALS_WHY_MAX)
+		return;
+	e = &d->rules[d->n_rules++];
+	snprintf(e->user, sizeof(e->user), "%s", r->user);
+	snprintf(e->op, sizeof(e->op), "%s", r->op);
+	snprintf(e->target, sizeof(e->target), "%s", target);
+	snprintf(e->rule, sizeof(e->rule), "%s", r->rule);
+}
+
 /* The rule behind one denial, as the current config has it. */
 static void find_rule(struct denials *d, struct user_policy *p, struct denial_record *r)
 {
@@ -301,6 +392,12 @@ static void find_rule(struct denials *d, struct user_policy *p, struct denial_re
 	if (!p || !p->resolved || why_op_parse(r->op, &op) < 0)
 		return;
 	snprintf(target, sizeof(target), "%s", op == WHY_SIGNAL ? "outside" : r->target);
+	/* why_decide looks at the filesystem as the user (a process each
+	 * time): once per access, and for DENIALS_WHY_MAX of them at most;
+	 * past that, the rule of an access in the same directory */
+	if (rule_cached(d, r, target, false) || (d->n_rules == DENIALS_WHY_MAX && rule_cached(d, r, target, true)) ||
+	    d->n_rules == DENIALS_WHY_MAX)
+		return;
 	answer = calloc(1, sizeof(*answer));
 	if (!answer) {
 		d->out_of_memory = true;
@@ -309,6 +406,7 @@ static void find_rule(struct denials *d, struct user_policy *p, struct denial_re
 	if (why_decide(&p->policy, &d->host, op, target, answer) == 0 && !answer->allowed)
 		rule_text(answer, r->rule, sizeof(r->rule));
 	free(answer);
+	rule_remember(d, r, target);
 }
 
 /* User, session and rule of one denial; false when it is no corral
@@ -320,13 +418,13 @@ static bool map_denial(struct denials *d, struct denial_record *r)
 
 	if (r->kind == DENIAL_LANDLOCK) {
 		/* the domain's creator is the session's first process */
-		for (size_t i = 0; i < d->count; i++)
-			if (d->records[i].kind == DENIAL_DOMAIN && d->records[i].domain == r->domain &&
-			    !d->records[i].deallocated) {
-				r->pid = d->records[i].pid;
-				r->uid = d->records[i].uid;
-				break;
-			}
+		const struct denial_record *creator = bsearch(r, d->domains, d->n_domains, sizeof(d->domains[0]),
+							      by_domain);
+
+		if (creator) {
+			r->pid = creator->pid;
+			r->uid = creator->uid;
+		}
 	}
 	if (r->kind == DENIAL_SECCOMP) {
 		char *name = seccomp_syscall_resolve_num_arch(r->arch, (int)r->syscall);
@@ -548,6 +646,10 @@ int ctl_denials(int argc, char **argv)
 	fprintf(stderr, "corralctl denials: read %s\n", sources[0] ? sources : "nothing");
 	if (skipped[0])
 		fprintf(stderr, "corralctl denials: could not read %s\n", skipped);
+	drop_duplicates(&d);
+	d.rules = calloc(DENIALS_WHY_MAX, sizeof(*d.rules));
+	if (!d.rules || index_domains(&d) < 0)
+		goto oom;
 	learn_sessions(&d);
 	if (report(&d) < 0 || d.out_of_memory)
 		goto oom;
@@ -565,6 +667,8 @@ out:
 			policy_free(&d.policies[i].policy);
 	free(d.policies);
 	free(d.sessions);
+	free(d.rules);
+	free(d.domains);
 	free(d.records);
 	config_free(&d.config);
 	strlist_free(&files);

@@ -4,6 +4,7 @@
  * limits, its time), and end after the grace period a session whose
  * narrowing no layer can make live. Nothing widens a running session. */
 #include <errno.h>
+#include <stdint.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -90,16 +91,20 @@ static void end_session(const struct session_record *rec)
 {
 	for (size_t i = 0; i < rec->cgroups.count; i++) {
 		char path[PATHUTIL_PATH_MAX + 16];
+		char line[32];
 		FILE *procs;
-		long pid;
 
 		snprintf(path, sizeof(path), "%s/cgroup.procs", rec->cgroups.items[i]);
 		procs = fopen(path, "re");
 		if (!procs)
 			continue;
-		while (fscanf(procs, "%ld", &pid) == 1)
-			if (pid > 1)
+		while (fgets(line, sizeof(line), procs)) {
+			char *end;
+			long pid = strtol(line, &end, 10);
+
+			if (pid > 1 && pid <= INT32_MAX && end != line)
 				kill((pid_t)pid, SIGKILL);
+		}
 		fclose(procs);
 	}
 }
@@ -118,6 +123,7 @@ static int apply_session(const struct config *config, const struct session_recor
 	int r;
 
 	session_live_init(&next);
+	policy_init(&current);
 	r = session_record_policy(rec, &login, err, sizeof(err));
 	if (r < 0) {
 		corral_log(LOG_ERR, "session=%s event=apply-failed reason=\"record: %s\"", rec->id, err);

@@ -493,11 +493,12 @@ static int decide_connect(const struct policy *p, const struct host_layers *host
 /* Ports below this need CAP_NET_BIND_SERVICE, which no session has. */
 static unsigned long unprivileged_port_start(void)
 {
-	char text[32] = "";
 	unsigned long value = 1024;
 	FILE *f = fopen("/proc/sys/net/ipv4/ip_unprivileged_port_start", "re");
 
 	if (f) {
+		char text[32] = "";
+
 		if (fgets(text, sizeof(text), f))
 			value = strtoul(text, NULL, 10);
 		fclose(f);

@@ -323,9 +323,10 @@ __attribute__((format(printf, 2, 3))) static int fail(struct scanner *s, const c
  * (cut to fit, for messages) and returns its length. */
 static size_t take_word(struct scanner *s, const char *stops, char *out, size_t outlen)
 {
-	size_t len = strcspn(s->p, stops);
+	size_t len = strcspn(s->p, stops), copied = len < outlen ? len : outlen - 1;
 
-	snprintf(out, outlen, "%.*s", (int)len, s->p);
+	memcpy(out, s->p, copied);
+	out[copied] = '\0';
 	s->p += len;
 	return len;
 }
@@ -394,11 +395,14 @@ static int parse_times(struct scanner *s, struct window_range *r)
 	size_t len;
 
 	skip_blanks(s);
-	len = take_word(s, ",", word, sizeof(word));
-	while (len && is_blank(word[len - 1]))
-		word[--len] = '\0';
+	len = strcspn(s->p, ",");
+	while (len && is_blank(s->p[len - 1]))
+		len--;
+	take_word(s, ",", word, len + 1 < sizeof(word) ? len + 1 : sizeof(word));
 	if (len == 0)
 		return fail(s, "a time range (HH:MM-HH:MM) is missing");
+	if (len >= sizeof(word))
+		return fail(s, "'%s...' is too long for a time range", word);
 	p = word;
 	if (parse_clock(&p, false, &r->start_min, NULL) < 0)
 		return fail(s, "'%s' is not a time range (HH:MM-HH:MM, 00:00 to 24:00)", word);

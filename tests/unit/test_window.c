@@ -98,6 +98,9 @@ static void test_bad(void)
 		{ "2026-12-10T25:00/1h", "is not DATE T TIME/DURATION" },
 		{ "2026-12-10T09:00/1h 10:00", "unexpected '10:00' after the range" },
 		{ "\"2026-12-10 09:00-11:00\"", "is not a date" },
+		{ "mon 09:00-10:00                                                             x",
+		  "is too long for a time range" },
+		{ "mon,tue,wed,thu,fri,sat,sun,mon,tue,wed,thu,fri,sat,sun,mon,tue,wed 09:00-10:00", "is too long" },
 	};
 	char err[WINDOW_ERR_MAX], many[2048] = "";
 

@@ -107,11 +107,10 @@ static int canonical_items(const struct policy *policy, const struct key_info *i
 			   const char *where, struct strlist *out, char *err, size_t errlen)
 {
 	char item[PATHUTIL_PATH_MAX], why[POLICY_ERR_MAX];
-	int r = 0;
 
 	for (size_t i = 0; i < items->count; i++) {
-		r = key_canonical_item(info, items->items[i], policy->user, policy->home, item, sizeof(item), why,
-				       sizeof(why));
+		int r = key_canonical_item(info, items->items[i], policy->user, policy->home, item, sizeof(item), why,
+					   sizeof(why));
 		if (r < 0) {
 			snprintf(err, errlen, "%s: key '%s': %s", where, info->name, r == -EINVAL ? why : strerror(-r));
 			return r;

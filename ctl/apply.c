@@ -109,6 +109,22 @@ static void end_session(const struct session_record *rec)
 	}
 }
 
+/* The grace of a narrowing: the shortest of the open windows' (a window
+ * narrows), else the default for an edit. */
+static long window_grace(const struct config *config, const struct policy *current, long fallback)
+{
+	long grace = -1;
+
+	for (size_t i = 0; i < config->count; i++) {
+		const struct config_section *s = &config->sections[i];
+
+		if (s->kind == SECTION_WINDOW && s->window && strlist_contains(&current->windows, s->target) &&
+		    (grace < 0 || s->window->grace < grace))
+			grace = s->window->grace;
+	}
+	return grace < 0 ? fallback : grace;
+}
+
 /* One session: its new live file, its limits, its end. */
 static int apply_session(const struct config *config, const struct session_record *rec, time_t now, long grace,
 			 struct apply_result *result)
@@ -131,8 +147,7 @@ static int apply_session(const struct config *config, const struct session_recor
 	}
 	r = user_info_by_name(rec->user, &user);
 	if (r == 0) {
-		r = policy_resolve(config, &user, &current, err,
-				   sizeof(err)); /* TODO(win16): policy_resolve_at with grants at now */
+		r = policy_resolve_at(config, NULL, &user, now, &current, err, sizeof(err));
 		user_info_free(&user);
 	} else {
 		snprintf(err, sizeof(err), "cannot look up the user");
@@ -181,7 +196,7 @@ static int apply_session(const struct config *config, const struct session_recor
 		result->ending++;
 	}
 	if (narrowed && !next.ends) {
-		next.ends = now + grace;
+		next.ends = now + window_grace(config, &current, grace);
 		snprintf(next.reason, sizeof(next.reason), "%s narrowed", reason);
 		corral_log(LOG_WARNING, "user=%s session=%s event=narrowed rule=\"%s\" ends=%lld", rec->user, rec->id,
 			   reason, (long long)next.ends);

@@ -259,6 +259,7 @@ int apply_all(const char *config_path, const char *only_user, time_t now, long g
 	memset(result, 0, sizeof(*result));
 	r = config_load(config_path, &config);
 	if (r < 0) {
+		ctl_print_diags(&config, stderr);
 		/* running sessions keep what they have: a typo ends nobody */
 		corral_log(LOG_ERR, "event=apply-failed reason=\"%s is invalid\"",
 			   config_path ? config_path : CONFIG_DEFAULT_PATH);
@@ -328,6 +329,10 @@ int ctl_apply(int argc, char **argv)
 		time_t now = time(NULL), wake;
 
 		r = apply_all(path, only_user, now, grace, &result);
+		if (!follow && r == -EINVAL) {
+			fputs("corralctl: apply: the configuration is invalid; no session was changed\n", stderr);
+			return CTL_EXIT_INVALID;
+		}
 		if (!follow) {
 			printf("%u session%s, %u changed, %u to end after the grace period\n", result.sessions,
 			       result.sessions == 1 ? "" : "s", result.changed, result.ending);

@@ -725,6 +725,9 @@ int why_decide(const struct policy *policy, const struct host_layers *host, enum
 			add_item_rule(policy, out, KEY_CONFINE, policy_value(policy, KEY_CONFINE));
 		return 0;
 	}
+	/* rules a window put there name it as their origin; say it is open */
+	for (size_t i = 0; i < policy->windows.count; i++)
+		add_note(out, "time window %s is open (its rules apply until it closes)", policy->windows.items[i]);
 	switch (op) {
 	case WHY_READ:
 	case WHY_WRITE:

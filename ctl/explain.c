@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -17,6 +18,7 @@
 #include "users.h"
 
 #define EXPLAIN_VALUE_MAX 8192
+#define EXPLAIN_TIME_MAX 64
 
 static void print_setting(const struct policy *p, enum policy_key key)
 {
@@ -131,6 +133,40 @@ static void print_layers(const struct policy *p, int assume_abi)
 	}
 }
 
+static void format_local(time_t t, char *out, size_t outlen)
+{
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm) || strftime(out, outlen, "%Y-%m-%d %H:%M %Z", &tm) == 0)
+		snprintf(out, outlen, "@%lld", (long long)t);
+}
+
+/* The user's windows: open or not at now, and their next change. */
+static void print_windows(const struct config *config, const struct user_info *user, time_t now)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < config->count; i++) {
+		const struct config_section *s = &config->sections[i];
+		char when[EXPLAIN_TIME_MAX];
+		bool open;
+		time_t next;
+
+		if (s->kind != SECTION_WINDOW || policy_window_applies(s, user) != 1)
+			continue;
+		if (!any)
+			printf("# time windows of %s (local time):\n", user->name);
+		any = true;
+		open = window_is_open(&s->window->when, now);
+		next = window_next_change(&s->window->when, now);
+		if (next)
+			format_local(next, when, sizeof(when));
+		printf("#   [%s] %s:%u: %s, %s%s\n", s->name, s->file, s->line, open ? "open now" : "closed",
+		       next ? (open ? "closes " : "opens ") : (open ? "never closes" : "never opens again"),
+		       next ? when : "");
+	}
+}
+
 int ctl_explain(int argc, char **argv)
 {
 	static const struct option longopts[] = { { "landlock-abi", required_argument, NULL, 'L' },
@@ -142,6 +178,7 @@ int ctl_explain(int argc, char **argv)
 	struct user_info user;
 	struct config config;
 	struct policy p;
+	time_t now;
 	int opt, r;
 
 	optind = 1;
@@ -172,7 +209,8 @@ int ctl_explain(int argc, char **argv)
 		config_free(&config);
 		return r == -ENOENT ? CTL_EXIT_NO_USER : CTL_EXIT_INVALID;
 	}
-	r = policy_resolve(&config, &user, &p, err, sizeof(err));
+	now = time(NULL);
+	r = policy_resolve_at(&config, NULL, &user, now, &p, err, sizeof(err));
 	if (r < 0) {
 		fprintf(stderr, "corralctl: cannot resolve the policy of '%s': %s\n", user.name, err);
 		user_info_free(&user);
@@ -184,6 +222,7 @@ int ctl_explain(int argc, char **argv)
 	printf("# sections applied, in order:%s\n", p.sections.count ? "" : " none");
 	for (size_t i = 0; i < p.sections.count; i++)
 		printf("#   %s\n", p.sections.items[i]);
+	print_windows(&config, &user, now);
 	if (p.exempt)
 		printf("# %s is exempt ([global] exempt_users/exempt_groups): never confined\n", p.user);
 	printf("# confined: %s\n", p.confine ? "yes" : "no");

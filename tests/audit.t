@@ -92,7 +92,7 @@ fixed() {  # description
 	[ "$status" = 0 ] || sed 's/^/#   /' <<<"$out" | head -n 10
 }
 
-plan 43
+plan 45
 if [ ! -e /usr/libexec/corral/corral-helper ]; then
 	shows "corral-helper missing" '^audit: /usr/libexec/corral/corral-helper is missing or not executable: .* — fix: install corral'
 	install -D -m 0755 "$build/corral-helper" /usr/libexec/corral/corral-helper && made_helper=1
@@ -102,7 +102,7 @@ else
 fi
 audit
 is "nothing to find: exit 0 and a summary naming one confined user" "$status: $out" \
-	"0: no findings (1 confined user; checked sshd, login shells, PAM stacks, lingering, Landlock, corral-helper, denial logs)"
+	"0: no findings (1 confined user; checked sshd, login shells, PAM stacks, lingering, Landlock, corral-helper, denial logs, windows)"
 
 sshd_with "AllowTcpForwarding no" ""
 shows "sshd: TCP forwarding (the default, yes)" \
@@ -225,6 +225,17 @@ fi
 sed -i 's/^log.denials = yes$/log.denials = no/' "$conf"
 fixed "log.denials = no: nothing to say about denial logs"
 
+# a time window: running sessions follow it only through apply --follow
+printf '[window:crau-exam]\nwhen = 2031-01-02 09:00-11:00\napplies = user:%s\nnet.connect =\n' "$user" >>"$conf"
+shows "a window without apply --follow" "^audit: the config has time windows, but no corralctl apply --follow runs: .* — fix: systemctl enable --now corral-apply.service"
+"$ctl" apply -c "$conf" --user nobody-crau --follow >/dev/null 2>&1 &
+follower=$!
+sleep 0.5
+fixed "with corralctl apply --follow running"
+kill "$follower" 2>/dev/null
+wait "$follower" 2>/dev/null
+for _ in 1 2 3 4; do sed -i '$d' "$conf"; done
+
 printf '[user:crau-none]\nconfine = maybe\n' >>"$conf"
 audit
 is "an invalid config: exit 1, the finding names the file, and its errors are printed" \
@@ -242,4 +253,4 @@ is "the same finding for two users is one line naming both" \
 sshd_with "" ""
 audit
 is "... and with it fixed, the summary counts both" "$status: $out" \
-	"0: no findings (2 confined users; checked sshd, login shells, PAM stacks, lingering, Landlock, corral-helper, denial logs)"
+	"0: no findings (2 confined users; checked sshd, login shells, PAM stacks, lingering, Landlock, corral-helper, denial logs, windows)"

@@ -172,6 +172,22 @@ static void add_tree_rules(const struct policy *p, struct why_answer *out, const
 static int decide_file(const struct policy *p, const struct host_layers *host, enum access_op op, const char *target,
 		       int depth, struct why_answer *out);
 
+/* The path as the session sees it (why_path_inspect), named in the answer.
+ * 0, -EPERM (not root, another user) or -EINVAL, the reason noted. */
+static int inspect(const struct policy *p, const struct host_layers *host, const char *target, struct why_path *found,
+		   struct why_answer *out)
+{
+	int r = why_path_inspect(target, p->user, p->uid, p->gid, p->private_tmp && host->mount_view, found);
+
+	if (r < 0) {
+		add_note(out, r == -EINVAL ? "PATH must be absolute" : "cannot look at the path as %s: %s", p->user,
+			 strerror(-r));
+		return r == -EPERM ? -EPERM : -EINVAL;
+	}
+	snprintf(out->target, sizeof(out->target), "%s", found->resolved);
+	return 0;
+}
+
 /* execve of a script opens its "#!" program next, with the same checks
  * (the kernel follows a few levels; so does why). */
 #define WHY_INTERPRETER_DEPTH 4
@@ -233,13 +249,9 @@ static int decide_file(const struct policy *p, const struct host_layers *host, e
 	bool have_view = false;
 	int r;
 
-	r = why_path_inspect(target, p->user, p->uid, p->gid, p->private_tmp && host->mount_view, &found);
-	if (r < 0) {
-		add_note(out, r == -EINVAL ? "PATH must be absolute" : "cannot look at the path as %s: %s", p->user,
-			 strerror(-r));
-		return r == -EPERM ? -EPERM : -EINVAL;
-	}
-	snprintf(out->target, sizeof(out->target), "%s", found.resolved);
+	r = inspect(p, host, target, &found, out);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < found.n_user_links; i++)
 		add_note(out, "%s is a symbolic link %s could re-point: the answer is for where it points now",
 			 found.user_links[i], p->user);
@@ -550,13 +562,9 @@ static int decide_unix(const struct policy *p, const struct host_layers *host, c
 	struct why_path found;
 	int r;
 
-	r = why_path_inspect(target, p->user, p->uid, p->gid, p->private_tmp && host->mount_view, &found);
-	if (r < 0) {
-		add_note(out, r == -EINVAL ? "PATH must be absolute" : "cannot look at the path as %s: %s", p->user,
-			 strerror(-r));
-		return r == -EPERM ? -EPERM : -EINVAL;
-	}
-	snprintf(out->target, sizeof(out->target), "%s", found.resolved);
+	r = inspect(p, host, target, &found, out);
+	if (r < 0)
+		return r;
 	out->allowed = true;
 	/* the helper looks the path up in the session's view: a cover or
 	 * nothing there ends the lookup before its rules are asked */

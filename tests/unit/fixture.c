@@ -54,3 +54,14 @@ int policy_from_ini(const char *text, const struct user_info *user, struct polic
 		printf("# resolve: %s\n", own);
 	return r;
 }
+
+static gid_t fixture_alice_groups[] = { 1000 };
+struct user_info fixture_alice = {
+	.name = "alice",
+	.uid = 1000,
+	.gid = 1000,
+	.home = "/home/alice",
+	.shell = "/bin/bash",
+	.groups = fixture_alice_groups,
+	.n_groups = 1,
+};

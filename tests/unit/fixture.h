@@ -17,4 +17,8 @@ int config_from_ini(const char *text, struct config *config);
  * shown as a TAP comment "# resolve: ERROR" instead. */
 int policy_from_ini(const char *text, const struct user_info *user, struct policy *p, char *err, size_t errlen);
 
+/* A user of the tests: alice, uid and gid 1000, home /home/alice, shell
+ * /bin/bash, in her own group only (which NSS need not know). */
+extern struct user_info fixture_alice;
+
 #endif

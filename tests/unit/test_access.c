@@ -9,17 +9,6 @@
 #include "layers.h"
 #include "tap.h"
 
-static gid_t alice_groups[] = { 1000 };
-static struct user_info alice = {
-	.name = "alice",
-	.uid = 1000,
-	.gid = 1000,
-	.home = "/home/alice",
-	.shell = "/bin/bash",
-	.groups = alice_groups,
-	.n_groups = 1,
-};
-
 static const char lab[] = "[default]\nconfine = yes\n"
 			  "fs.read = /usr /etc /srv/course\n"
 			  "fs.write = ~ /srv/course/drop\n"
@@ -134,7 +123,7 @@ static void test_unrestricted(void)
 	struct policy p;
 
 	host_layers_assume(7, true, true, &host);
-	if (policy_from_ini("[default]\nconfine = yes\nnet.connect = :443\n", &alice, &p, NULL, 0) < 0 ||
+	if (policy_from_ini("[default]\nconfine = yes\nnet.connect = :443\n", &fixture_alice, &p, NULL, 0) < 0 ||
 	    sandbox_plan(&p, &host, &sandbox, err, sizeof(err)) < 0) {
 		ok(0, "a policy without fs keys plans");
 		return;
@@ -158,8 +147,8 @@ int main(void)
 
 	strlist_init(&loader);
 	host_layers_assume(7, true, true, &host);
-	if (policy_from_ini(lab, &alice, &p, NULL, 0) < 0 || sandbox_plan(&p, &host, &sandbox, err, sizeof(err)) < 0 ||
-	    mountns_plan(&p, &loader, &view) < 0) {
+	if (policy_from_ini(lab, &fixture_alice, &p, NULL, 0) < 0 ||
+	    sandbox_plan(&p, &host, &sandbox, err, sizeof(err)) < 0 || mountns_plan(&p, &loader, &view) < 0) {
 		ok(0, "the lab policy plans");
 		return tap_done();
 	}

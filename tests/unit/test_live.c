@@ -12,17 +12,6 @@
 
 #define ID "0123456789abcdef0123456789abcdef"
 
-static gid_t alice_groups[] = { 1000 };
-static struct user_info alice = {
-	.name = "alice",
-	.uid = 1000,
-	.gid = 1000,
-	.home = "/home/alice",
-	.shell = "/bin/bash",
-	.groups = alice_groups,
-	.n_groups = 1,
-};
-
 static void test_live_file(void)
 {
 	struct session_live live, back;
@@ -77,9 +66,9 @@ static bool narrows(const char *before, const char *after, enum policy_key key)
 	struct policy old, new;
 	bool r;
 
-	if (policy_from_ini(before, &alice, &old, NULL, 0) < 0)
+	if (policy_from_ini(before, &fixture_alice, &old, NULL, 0) < 0)
 		return false;
-	if (policy_from_ini(after, &alice, &new, NULL, 0) < 0) {
+	if (policy_from_ini(after, &fixture_alice, &new, NULL, 0) < 0) {
 		policy_free(&old);
 		return false;
 	}
@@ -119,8 +108,8 @@ static void test_narrowing(void)
 	ok(narrows(P("fs.private_tmp = no\n"), P("fs.private_tmp = yes\n"), KEY_FS_PRIVATE_TMP), "private /tmp on");
 	ok(!narrows(P("shell = /bin/bash\n"), P("shell = /bin/sh\n"), KEY_SHELL), "shell: asked at login only");
 
-	if (policy_from_ini(P("fs.read = /usr /srv\nnet.connect = :443 :80\n"), &alice, &old, NULL, 0) == 0 &&
-	    policy_from_ini(P("fs.read = /usr\nnet.connect = :443\n"), &alice, &new, NULL, 0) == 0) {
+	if (policy_from_ini(P("fs.read = /usr /srv\nnet.connect = :443 :80\n"), &fixture_alice, &old, NULL, 0) == 0 &&
+	    policy_from_ini(P("fs.read = /usr\nnet.connect = :443\n"), &fixture_alice, &new, NULL, 0) == 0) {
 		live[KEY_NET_CONNECT] = true;
 		is_int((int)policy_fixed_narrowing(&old, &new, live, keys, sizeof(keys)), 1,
 		       "one fixed key narrows (net.connect is live)");

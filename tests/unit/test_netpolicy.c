@@ -20,17 +20,6 @@
 #include "fixture.h"
 #include "tap.h"
 
-static gid_t alice_groups[] = { 1000 };
-static struct user_info alice = {
-	.name = "alice",
-	.uid = 1000,
-	.gid = 1000,
-	.home = "/home/alice",
-	.shell = "/bin/bash",
-	.groups = alice_groups,
-	.n_groups = 1,
-};
-
 /* ---- netpolicy_decide ---------------------------------------------------- */
 
 enum { V_ALLOW = NETPOLICY_ALLOW, V_REFUSE = NETPOLICY_REFUSE, V_OWN = NETPOLICY_IF_OWN_LISTENER };
@@ -52,7 +41,7 @@ static void run_table(const char *name, const char *ini, const struct decide_cas
 {
 	struct policy p;
 
-	if (!ok(policy_from_ini(ini, &alice, &p, NULL, 0) == 0, "%s: policy resolves", name))
+	if (!ok(policy_from_ini(ini, &fixture_alice, &p, NULL, 0) == 0, "%s: policy resolves", name))
 		return;
 	for (size_t i = 0; i < n; i++) {
 		const struct decide_case *c = &cases[i];
@@ -267,7 +256,8 @@ static void test_host_rules(void)
 	struct net_addr addrs[2], other;
 	struct policy p;
 
-	if (!ok(policy_from_ini("[default]\nnet.connect = tcp://db.example.org:5432\n", &alice, &p, NULL, 0) == 0,
+	if (!ok(policy_from_ini("[default]\nnet.connect = tcp://db.example.org:5432\n", &fixture_alice, &p, NULL, 0) ==
+			0,
 		"host rule policy resolves"))
 		return;
 	net_addr_parse("192.0.2.50", &addrs[0]);
@@ -299,7 +289,7 @@ static void test_from_sockaddr(void)
 
 	if (!ok(policy_from_ini(
 			"[default]\nnet.loopback = none\nnet.connect = tcp://10.0.0.0/8\nnet.deny = 10.9.0.0/16\n",
-			&alice, &p, NULL, 0) == 0,
+			&fixture_alice, &p, NULL, 0) == 0,
 		"sockaddr policy resolves"))
 		return;
 	inet_pton(AF_INET6, "::ffff:10.9.1.1", &sin6.sin6_addr);
@@ -336,7 +326,7 @@ static void run_unix_table(const char *name, const char *ini, const struct unix_
 {
 	struct policy p;
 
-	if (!ok(policy_from_ini(ini, &alice, &p, NULL, 0) == 0, "%s: policy resolves", name))
+	if (!ok(policy_from_ini(ini, &fixture_alice, &p, NULL, 0) == 0, "%s: policy resolves", name))
 		return;
 	for (size_t i = 0; i < n; i++) {
 		char rule[NETPOLICY_RULE_MAX] = "unset";
@@ -431,7 +421,8 @@ static void test_unix_rule_buffer(void)
 	char rule[4] = "xyz";
 	struct policy p;
 
-	if (!ok(policy_from_ini(unix_default_ini, &alice, &p, NULL, 0) == 0, "small rule buffer: policy resolves"))
+	if (!ok(policy_from_ini(unix_default_ini, &fixture_alice, &p, NULL, 0) == 0,
+		"small rule buffer: policy resolves"))
 		return;
 	ok(!netpolicy_unix_allowed(&p, "/run/user/1000/bus", rule, sizeof(rule)) && strcmp(rule, "ipc") == 0,
 	   "a short rule buffer gets a NUL-terminated prefix");
@@ -481,7 +472,7 @@ static void test_needs_mediation(void)
 		struct policy p;
 
 		snprintf(ini, sizeof(ini), "[default]\n%s", mediation_cases[i].keys);
-		if (policy_from_ini(ini, &alice, &p, NULL, 0) != 0) {
+		if (policy_from_ini(ini, &fixture_alice, &p, NULL, 0) != 0) {
 			ok(0, "mediation: %s: policy resolves", mediation_cases[i].why);
 			continue;
 		}
@@ -535,7 +526,7 @@ static void test_local_addresses(void)
 		struct policy p;
 
 		snprintf(ini, sizeof(ini), "[default]\n%s", c->ini);
-		if (policy_from_ini(ini, &alice, &p, NULL, 0) != 0 || net_addr_parse(c->addr, &addr) != 0) {
+		if (policy_from_ini(ini, &fixture_alice, &p, NULL, 0) != 0 || net_addr_parse(c->addr, &addr) != 0) {
 			ok(0, "local %zu: setup", i);
 			continue;
 		}
@@ -556,19 +547,19 @@ static void test_listener(void)
 	struct netpolicy_result result;
 	struct policy p;
 
-	if (!ok(policy_from_ini("[default]\nnet.loopback = own\n", &alice, &p, NULL, 0) == 0,
+	if (!ok(policy_from_ini("[default]\nnet.loopback = own\n", &fixture_alice, &p, NULL, 0) == 0,
 		"listener: policy resolves"))
 		return;
-	netpolicy_decide_listener(&p, 0, alice.uid, &result);
+	netpolicy_decide_listener(&p, 0, fixture_alice.uid, &result);
 	ok(result.verdict == NETPOLICY_ALLOW && strcmp(result.rule, "net.loopback own") == 0,
 	   "the user's own listener: allowed");
 	netpolicy_decide_listener(&p, 0, 0, &result);
 	ok(result.verdict == NETPOLICY_REFUSE && strcmp(result.rule, "net.loopback own (not yours)") == 0,
 	   "root's listener: refused, not yours");
-	netpolicy_decide_listener(&p, -ENOENT, alice.uid, &result);
+	netpolicy_decide_listener(&p, -ENOENT, fixture_alice.uid, &result);
 	ok(result.verdict == NETPOLICY_REFUSE && strcmp(result.rule, "net.loopback own (no listener)") == 0,
 	   "nothing listens: refused, no listener");
-	netpolicy_decide_listener(&p, -EACCES, alice.uid, &result);
+	netpolicy_decide_listener(&p, -EACCES, fixture_alice.uid, &result);
 	ok(result.verdict == NETPOLICY_REFUSE && strcmp(result.rule, "net.loopback own (not yours)") == 0,
 	   "the lookup failed: refused, whatever owner it left");
 	policy_free(&p);
@@ -586,7 +577,7 @@ static void run_bind_table(const char *ini, const struct bind_case *cases, size_
 {
 	struct policy p;
 
-	if (!ok(policy_from_ini(ini, &alice, &p, NULL, 0) == 0, "bind: policy resolves"))
+	if (!ok(policy_from_ini(ini, &fixture_alice, &p, NULL, 0) == 0, "bind: policy resolves"))
 		return;
 	for (size_t i = 0; i < n; i++) {
 		struct netpolicy_result result;
@@ -665,7 +656,7 @@ static void test_socket_allowed(void)
 		struct policy p;
 
 		snprintf(ini, sizeof(ini), "[default]\n%s", c->keys);
-		if (policy_from_ini(ini, &alice, &p, NULL, 0) != 0) {
+		if (policy_from_ini(ini, &fixture_alice, &p, NULL, 0) != 0) {
 			ok(0, "sockets %zu: policy resolves", i);
 			continue;
 		}
@@ -709,7 +700,7 @@ static void test_connect_by_kernel(void)
 		struct policy p;
 
 		snprintf(ini, sizeof(ini), "[default]\n%s", c->keys);
-		if (policy_from_ini(ini, &alice, &p, NULL, 0) != 0) {
+		if (policy_from_ini(ini, &fixture_alice, &p, NULL, 0) != 0) {
 			ok(0, "by kernel: %s: policy resolves", c->why);
 			continue;
 		}
@@ -727,13 +718,13 @@ static void test_abstract(void)
 	char rule[NETPOLICY_RULE_MAX];
 	struct policy p;
 
-	if (policy_from_ini("[default]\nipc.abstract_unix = deny\n", &alice, &p, NULL, 0) == 0) {
+	if (policy_from_ini("[default]\nipc.abstract_unix = deny\n", &fixture_alice, &p, NULL, 0) == 0) {
 		ok(!netpolicy_abstract_unix_allowed(&p, rule, sizeof(rule)) &&
 			   strcmp(rule, "ipc.abstract_unix deny") == 0,
 		   "abstract sockets denied: refused (%s)", rule);
 		policy_free(&p);
 	}
-	if (policy_from_ini("[default]\nipc.abstract_unix = allow\n", &alice, &p, NULL, 0) == 0) {
+	if (policy_from_ini("[default]\nipc.abstract_unix = allow\n", &fixture_alice, &p, NULL, 0) == 0) {
 		ok(netpolicy_abstract_unix_allowed(&p, rule, sizeof(rule)) &&
 			   strcmp(rule, "ipc.abstract_unix allow") == 0,
 		   "abstract sockets allowed (%s)", rule);
@@ -756,7 +747,7 @@ static void test_unix_needs_helper(void)
 		struct policy p;
 
 		snprintf(ini, sizeof(ini), "[default]\n%s", cases[i].keys);
-		if (policy_from_ini(ini, &alice, &p, NULL, 0) != 0) {
+		if (policy_from_ini(ini, &fixture_alice, &p, NULL, 0) != 0) {
 			ok(0, "unix helper %zu: policy resolves", i);
 			continue;
 		}

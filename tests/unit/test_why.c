@@ -9,17 +9,6 @@
 #include "tap.h"
 #include "why.h"
 
-static gid_t alice_groups[] = { 1000 };
-static struct user_info alice = {
-	.name = "alice",
-	.uid = 1000,
-	.gid = 1000,
-	.home = "/home/alice",
-	.shell = "/bin/bash",
-	.groups = alice_groups,
-	.n_groups = 1,
-};
-
 static void test_destination(void)
 {
 	static const struct {
@@ -98,7 +87,7 @@ static void test_decisions(void)
 	struct policy p;
 
 	host_layers_assume(7, true, true, &host);
-	if (policy_from_ini("[default]\nconfine = no\n", &alice, &p, NULL, 0) == 0) {
+	if (policy_from_ini("[default]\nconfine = no\n", &fixture_alice, &p, NULL, 0) == 0) {
 		ok(why_decide(&p, &host, WHY_WRITE, "/etc/passwd", &a) == 0 && a.allowed,
 		   "an unconfined user: everything is corral's to allow");
 		ok(a.n_rules == 1 && strcmp(a.rules[0].key, "confine") == 0 &&
@@ -106,7 +95,7 @@ static void test_decisions(void)
 		   "the rule is confine, with its line");
 		policy_free(&p);
 	}
-	if (policy_from_ini(ini, &alice, &p, NULL, 0) < 0) {
+	if (policy_from_ini(ini, &fixture_alice, &p, NULL, 0) < 0) {
 		ok(0, "the test policy resolves");
 		return;
 	}
@@ -137,7 +126,7 @@ static void test_decisions(void)
 	ok(why_decide(&p, &host, WHY_COMMAND, "rsync --server . x; id", &a) == 0 && !a.allowed,
 	   "restricted mode: shell syntax is refused");
 	policy_free(&p);
-	if (policy_from_ini("[default]\nconfine = yes\nnet.connect =\n", &alice, &p, NULL, 0) == 0) {
+	if (policy_from_ini("[default]\nconfine = yes\nnet.connect =\n", &fixture_alice, &p, NULL, 0) == 0) {
 		ok(why_decide(&p, &host, WHY_CONNECT, "udp://192.0.2.7:53", &a) == 0 && !a.allowed &&
 			   a.error == EPROTONOSUPPORT && (a.by & BY_SECCOMP),
 		   "no egress: no UDP socket at all (the socket() filter)");

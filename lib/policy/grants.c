@@ -228,7 +228,8 @@ int grant_parse(const char *name, const char *text, size_t len, struct grant *ou
 	if (r < 0)
 		goto out;
 	if (seen != 15 || !g.user || !g.by || g.values.count == 0) {
-		r = set_err(err, errlen, -EINVAL, "incomplete: id, user, key, value, created, expires and by are needed");
+		r = set_err(err, errlen, -EINVAL,
+			    "incomplete: id, user, key, value, created, expires and by are needed");
 		goto out;
 	}
 	if (name && strcmp(name, g.id) != 0) {

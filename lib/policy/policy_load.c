@@ -34,8 +34,8 @@ static void report_grant(const char *file, const char *why, void *data)
 
 /* The user's grants (none when they cannot be read: never more access),
  * the config resolved with them at now, and the request spool. */
-static int resolve_with_grants(const struct config *config, const struct user_info *user, struct policy *out,
-			       char *err, size_t errlen)
+static int resolve_with_grants(const struct config *config, const struct user_info *user, struct policy *out, char *err,
+			       size_t errlen)
 {
 	struct grant_set grants = { 0 };
 	time_t now = time(NULL);

@@ -321,6 +321,8 @@ static void rate_limit(const char *dir, struct request_set *set,
 	char path[PATH_MAX];
 	size_t kept = 0;
 
+	if (set->count == 0)
+		return;
 	qsort(set->items, set->count, sizeof(*set->items), by_filed);
 	for (size_t i = 0; i < set->count; i++) {
 		const struct request *prev = kept ? &set->items[kept - 1] : NULL;

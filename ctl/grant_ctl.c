@@ -71,11 +71,9 @@ void ctl_duration_text(uint64_t seconds, char *out, size_t outlen)
 
 void ctl_values_text(const struct strlist *values, const char *prefix, char *out, size_t outlen)
 {
-	size_t len;
-
 	out[0] = '\0';
 	for (size_t i = 0; i < values->count; i++) {
-		len = strlen(out);
+		size_t len = strlen(out);
 		if (len + strlen(prefix) + 2 >= outlen)
 			break;
 		snprintf(out + len, outlen - len, "%s%s", i ? " " : "", prefix);
@@ -97,15 +95,16 @@ void ctl_log_text(const char *text, char *out, size_t outlen)
 
 void ctl_who(char *out, size_t outlen)
 {
-	char text[LOGINUID_TEXT_MAX] = "";
-	struct passwd *pw;
 	unsigned long login = (unsigned long)-1;
+	struct passwd *pw;
 	size_t len = 0;
 	int fd;
 
 	/* the audit login uid survives su and sudo: who logged in */
 	fd = open("/proc/self/loginuid", O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
+		char text[LOGINUID_TEXT_MAX] = "";
+
 		if (read_all(fd, text, sizeof(text) - 1, &len) == 0)
 			text[len] = '\0';
 		close(fd);

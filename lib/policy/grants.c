@@ -395,7 +395,7 @@ int grants_load_owned(const char *dir, uid_t owner, time_t now, struct grant_set
 		return -ENOMEM;
 	}
 	while ((errno = 0, de = readdir(d)) != NULL) {
-		struct grant g;
+		struct grant g = { 0 };
 
 		/* dot files: ".", "..", and the temporary files of grant_write */
 		if (de->d_name[0] == '.')
@@ -412,7 +412,6 @@ int grants_load_owned(const char *dir, uid_t owner, time_t now, struct grant_set
 		if (r < 0) {
 			if (report)
 				report(path, why, data);
-			r = 0;
 			continue;
 		}
 		if (now && g.expires <= now) {
@@ -541,13 +540,14 @@ int grants_dir_ensure(const char *dir, char *err, size_t errlen)
 {
 	char parent[PATH_MAX];
 	char *slash;
-	int r;
 
 	dir = dir ? dir : GRANTS_DIR;
 	if (snprintf(parent, sizeof(parent), "%s", dir) >= (int)sizeof(parent))
 		return set_err(err, errlen, -ENAMETOOLONG, "%s: name too long", dir);
 	slash = strrchr(parent, '/');
 	if (slash && slash != parent) {
+		int r;
+
 		*slash = '\0';
 		r = ensure_one(parent, GRANTS_PARENT_MODE, err, errlen);
 		if (r < 0)

@@ -246,7 +246,7 @@ static int load_one(int dfd, const char *name, uid_t uid, struct request *out, c
 	char *text = NULL, number[REQUEST_NUMBER_MAX];
 	struct passwd *pw;
 	struct stat st;
-	size_t len;
+	size_t len = 0;
 	int fd, r;
 
 	/* O_NONBLOCK: a FIFO must not hang root's corralctl */
@@ -373,7 +373,7 @@ int requests_load(const char *dir, struct request_set *out,
 		return -ENOMEM;
 	}
 	while ((errno = 0, de = readdir(d)) != NULL) {
-		struct request req;
+		struct request req = { 0 };
 		uid_t uid;
 
 		/* "." and "..", and the temporary files of request_file */

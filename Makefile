@@ -180,10 +180,14 @@ $(B):
 $(B)/probe: tests/probe/probe.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
 
+# tests/why-agree.t's probe: the accesses `corralctl why` decides, done for real
+$(B)/why-probe: tests/tools/why_probe.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
+
 $(B)/pam_driver: tests/tools/pam_driver.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $< -lpam
 
-unit-tests: $(UNIT_BINS) $(UNIT_SAN) $(B)/probe $(B)/pam_driver $(B)/valgrind/corral-helper $(B)/san/corral-helper $(B)/san/corral-session
+unit-tests: $(UNIT_BINS) $(UNIT_SAN) $(B)/probe $(B)/why-probe $(B)/pam_driver $(B)/valgrind/corral-helper $(B)/san/corral-helper $(B)/san/corral-session
 fuzz-check: $(FUZZ_BINS)
 
 deps:
@@ -257,13 +261,14 @@ install: all
 	install -m 0755 $(B)/corral-session $(DESTDIR)$(LIBEXECDIR)/corral/corral-session
 	install -m 0644 $(B)/pam_corral.so $(DESTDIR)$(PAMDIR)/pam_corral.so
 	install -D -m 0644 packaging/systemd/user-manager.conf $(DESTDIR)$(SYSTEMDUNITDIR)/user@.service.d/corral.conf
+	install -D -m 0644 packaging/systemd/corral-apply.service $(DESTDIR)$(SYSTEMDUNITDIR)/corral-apply.service
 	[ -e $(DESTDIR)$(SYSCONFDIR)/corral/corral.ini ] || install -m 0644 conf/corral.ini $(DESTDIR)$(SYSCONFDIR)/corral/corral.ini
 	for page in man/*.[158]; do install -m 0644 $$page $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page#man/}; done
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBEXECDIR)/corral/corral-helper $(DESTDIR)$(LIBEXECDIR)/corral/corral-session $(DESTDIR)$(PAMDIR)/pam_corral.so
 	rm -f $(DESTDIR)$(SBINDIR)/corralctl $(DESTDIR)$(BINDIR)/corral-shell
-	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/user@.service.d/corral.conf
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/user@.service.d/corral.conf $(DESTDIR)$(SYSTEMDUNITDIR)/corral-apply.service
 	for page in man/*.[158]; do rm -f $(DESTDIR)$(MANDIR)/man$${page##*.}/$${page#man/}; done
 
 clean:

@@ -23,6 +23,7 @@ int ctl_request(int argc, char **argv);
 int ctl_requests(int argc, char **argv);
 int ctl_approve(int argc, char **argv);
 int ctl_refuse(int argc, char **argv);
+int ctl_apply(int argc, char **argv);
 
 /* "--landlock-abi N" of check and explain: the table for a kernel with
  * Landlock ABI N (0: none) instead of this one. 0 or -EINVAL. */

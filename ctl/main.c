@@ -10,6 +10,7 @@ static void usage(FILE *stream)
 	      "       corralctl explain [-c FILE] [--landlock-abi N] USER\n"
 	      "       corralctl run [-c FILE] [-u USER] [--landlock-abi N] -- CMD [ARG...]\n"
 	      "       corralctl sessions\n"
+	      "       corralctl apply [-c FILE] [--user USER] [--follow] [--grace SECONDS]\n"
 	      "       corralctl why [-c FILE] [--json] USER read|write|exec|list|connect|bind|unix|signal|command TARGET\n"
 	      "       corralctl audit [-c FILE] [-s SSHD_CONFIG] [-p PAM_DIR]\n"
 	      "       corralctl user-manager [-c FILE] USER|UID\n"
@@ -41,6 +42,8 @@ int main(int argc, char **argv)
 		return ctl_sessions(argc - 1, argv + 1);
 	if (strcmp(argv[1], "audit") == 0)
 		return ctl_audit(argc - 1, argv + 1);
+	if (strcmp(argv[1], "apply") == 0)
+		return ctl_apply(argc - 1, argv + 1);
 	if (strcmp(argv[1], "why") == 0)
 		return ctl_why(argc - 1, argv + 1);
 	if (strcmp(argv[1], "user-manager") == 0)

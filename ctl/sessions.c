@@ -8,6 +8,7 @@
 
 #include "ctl.h"
 #include "policy.h"
+#include "session_live.h"
 #include "session_record.h"
 
 #define TIME_TEXT_MAX 32
@@ -34,6 +35,24 @@ static void section_list(const struct session_record *rec, char *out, size_t out
 		len += (size_t)n;
 	}
 	policy_free(&policy);
+}
+
+/* What corralctl apply changed: the windows open, and a pending end. */
+static void print_live(const char *id)
+{
+	char why[SESSION_RECORD_ERR_MAX], when[TIME_TEXT_MAX];
+	struct session_live live;
+	time_t ends;
+	struct tm tm;
+
+	if (session_live_read(SESSION_RUN_DIR, id, &live, why, sizeof(why)) < 0)
+		return;
+	if (live.windows[0])
+		printf("  windows: %s", live.windows);
+	ends = (time_t)live.ends;
+	if (ends && localtime_r(&ends, &tm) && strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm))
+		printf("  ends %s (%s)", when, live.reason);
+	session_live_free(&live);
 }
 
 int ctl_sessions(int argc, char **argv)
@@ -67,8 +86,10 @@ int ctl_sessions(int argc, char **argv)
 		if (!localtime_r(&started, &tm) || !strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm))
 			snprintf(when, sizeof(when), "?");
 		section_list(&rec, sections, sizeof(sections));
-		printf("%-32s  %-16s  %8d  %-10s  %-19s  %s%s\n", rec.id, rec.user, (int)rec.leader, rec.service, when,
+		printf("%-32s  %-16s  %8d  %-10s  %-19s  %s%s", rec.id, rec.user, (int)rec.leader, rec.service, when,
 		       sections, session_record_is_live(&rec) ? "" : "  (stale: its process is gone)");
+		print_live(rec.id);
+		putchar('\n');
 		session_record_free(&rec);
 		shown++;
 	}

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "access.h"
 #include "command.h"
@@ -168,6 +169,40 @@ static void add_tree_rules(const struct policy *p, struct why_answer *out, const
 	}
 }
 
+static int decide_file(const struct policy *p, const struct host_layers *host, enum access_op op, const char *target,
+		       int depth, struct why_answer *out);
+
+/* execve of a script opens its "#!" program next, with the same checks
+ * (the kernel follows a few levels; so does why). */
+#define WHY_INTERPRETER_DEPTH 4
+static int decide_interpreter(const struct policy *p, const struct host_layers *host, const char *interpreter,
+			      int depth, struct why_answer *out)
+{
+	char target[PATHUTIL_PATH_MAX];
+	struct why_answer *next;
+	int r;
+
+	if (depth >= WHY_INTERPRETER_DEPTH) {
+		refuse(out, ELOOP);
+		add_note(out, "scripts nested too deeply");
+		return 0;
+	}
+	next = calloc(1, sizeof(*next));
+	if (!next)
+		return -ENOMEM;
+	r = decide_file(p, host, ACCESS_EXEC, interpreter, depth + 1, next);
+	if (r == 0 && next->allowed) {
+		add_note(out, "a script: its interpreter %s may be executed too", interpreter);
+	} else if (r == 0) {
+		snprintf(target, sizeof(target), "%s", out->target);
+		*out = *next;
+		snprintf(out->target, sizeof(out->target), "%s", target);
+		add_note(out, "a script: its interpreter %s is refused", interpreter);
+	}
+	free(next);
+	return r;
+}
+
 /* Where the file's permissions refuse first: would corral refuse it too
  * if they did not? An admin who changes the mode wants to know. */
 static void corral_alone(const struct sandbox_plan *sandbox, const struct mountns_plan *view, enum access_op op,
@@ -186,7 +221,7 @@ static void corral_alone(const struct sandbox_plan *sandbox, const struct mountn
 }
 
 static int decide_file(const struct policy *p, const struct host_layers *host, enum access_op op, const char *target,
-		       struct why_answer *out)
+		       int depth, struct why_answer *out)
 {
 	char err[SANDBOX_ERR_MAX], text[PATHUTIL_PATH_MAX + 64];
 	struct row_layer rows[ROW_COUNT];
@@ -198,7 +233,7 @@ static int decide_file(const struct policy *p, const struct host_layers *host, e
 	bool have_view = false;
 	int r;
 
-	r = why_path_inspect(target, p->user, p->uid, p->gid, &found);
+	r = why_path_inspect(target, p->user, p->uid, p->gid, p->private_tmp && host->mount_view, &found);
 	if (r < 0) {
 		add_note(out, r == -EINVAL ? "PATH must be absolute" : "cannot look at the path as %s: %s", p->user,
 			 strerror(-r));
@@ -271,9 +306,11 @@ static int decide_file(const struct policy *p, const struct host_layers *host, e
 			set_layer(out, host, 0, "no layer (no fs.* key restricts files)");
 		break;
 	}
-	if (have_view && view.private_tmp &&
-	    (path_is_inside(found.resolved, "/tmp") || path_is_inside(found.resolved, "/var/tmp")))
-		add_note(out, "in a session /tmp and /var/tmp are %s's private ones (fs.private_tmp)", p->user);
+	if (found.private_tmp)
+		add_note(out, "looked at in %s's private /tmp and /var/tmp (fs.private_tmp), as the session sees them",
+			 p->user);
+	if (r == 0 && op == ACCESS_EXEC && out->allowed && found.interpreter[0])
+		r = decide_interpreter(p, host, found.interpreter, depth, out);
 out:
 	mountns_plan_free(&view);
 	strlist_free(&loader);
@@ -363,7 +400,7 @@ static void add_net_rule(const struct policy *p, struct why_answer *out, const c
 		if (space && space[1] != '(')
 			add_item_rule(p, out, (enum policy_key)k, space + 1);
 		else
-			add_key_rule(p, out, (enum policy_key)k, space ? space + 1 : "");
+			add_key_rule(p, out, (enum policy_key)k, space ? space + 1 : "(no item matches)");
 		return;
 	}
 	add_rule(out, key, space ? space + 1 : "", "");
@@ -453,6 +490,21 @@ static int decide_connect(const struct policy *p, const struct host_layers *host
 	return 0;
 }
 
+/* Ports below this need CAP_NET_BIND_SERVICE, which no session has. */
+static unsigned long unprivileged_port_start(void)
+{
+	char text[32] = "";
+	unsigned long value = 1024;
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_unprivileged_port_start", "re");
+
+	if (f) {
+		if (fgets(text, sizeof(text), f))
+			value = strtoul(text, NULL, 10);
+		fclose(f);
+	}
+	return value;
+}
+
 static int decide_bind(const struct policy *p, const struct host_layers *host, const char *target,
 		       struct why_answer *out)
 {
@@ -481,8 +533,13 @@ static int decide_bind(const struct policy *p, const struct host_layers *host, c
 	} else {
 		set_layer(out, host, BY_HELPER, NULL);
 	}
-	if (!out->allowed)
+	if (!out->allowed) {
 		refuse(out, EACCES);
+	} else if (value < unprivileged_port_start()) {
+		/* what corral allows, the kernel still keeps for root */
+		refuse(out, EACCES);
+		set_layer(out, host, 0, "the kernel (ports below net.ipv4.ip_unprivileged_port_start need privileges)");
+	}
 	return 0;
 }
 
@@ -492,7 +549,7 @@ static int decide_unix(const struct policy *p, const struct host_layers *host, c
 	struct why_path found;
 	int r;
 
-	r = why_path_inspect(target, p->user, p->uid, p->gid, &found);
+	r = why_path_inspect(target, p->user, p->uid, p->gid, p->private_tmp && host->mount_view, &found);
 	if (r < 0) {
 		add_note(out, r == -EINVAL ? "PATH must be absolute" : "cannot look at the path as %s: %s", p->user,
 			 strerror(-r));
@@ -500,6 +557,19 @@ static int decide_unix(const struct policy *p, const struct host_layers *host, c
 	}
 	snprintf(out->target, sizeof(out->target), "%s", found.resolved);
 	out->allowed = true;
+	/* the helper looks the path up in the session's view: a cover or
+	 * nothing there ends the lookup before its rules are asked */
+	if (path_is_inside_any(found.resolved, policy_list(p, KEY_FS_DENY)) && host->mount_view) {
+		add_tree_rules(p, out, found.resolved);
+		set_layer(out, host, BY_MOUNT_VIEW, "mount view (an inaccessible node over the denied path)");
+		refuse(out, EACCES);
+		return 0;
+	}
+	if (!found.facts.exists) {
+		set_layer(out, host, 0, "the filesystem (nothing corral decides)");
+		refuse(out, ENOENT);
+		return 0;
+	}
 	if (netpolicy_unix_needs_helper(p)) {
 		char rule[NETPOLICY_RULE_MAX];
 
@@ -511,14 +581,7 @@ static int decide_unix(const struct policy *p, const struct host_layers *host, c
 			return 0;
 		}
 	}
-	if (path_is_inside_any(found.resolved, policy_list(p, KEY_FS_DENY)) && host->mount_view) {
-		add_tree_rules(p, out, found.resolved);
-		set_layer(out, host, BY_MOUNT_VIEW, "mount view (an inaccessible node over the denied path)");
-		refuse(out, EACCES);
-	} else if (!found.facts.exists) {
-		set_layer(out, host, 0, "the filesystem (nothing corral decides)");
-		refuse(out, ENOENT);
-	} else if (!found.facts.may_write) {
+	if (!found.facts.may_write) {
 		set_layer(out, host, 0, "file permissions (owner and mode, not corral)");
 		refuse(out, EACCES);
 	} else if (!out->by) {
@@ -536,13 +599,66 @@ static void decide_signal(const struct policy *p, const struct host_layers *host
 	out->allowed = !rows[KEY_IPC_SIGNALS].by || p->signals_any;
 	if (policy_is_set(p, KEY_IPC_SIGNALS))
 		add_item_rule(p, out, KEY_IPC_SIGNALS, policy_value(p, KEY_IPC_SIGNALS));
+	else
+		add_rule(out, key_info(KEY_IPC_SIGNALS)->name, p->signals_any ? "any" : "session", "default");
 	if (!rows[KEY_IPC_SIGNALS].by) {
-		set_layer(out, host, 0, "no layer (ipc.signals is not set)");
+		set_layer(out, host, 0,
+			  p->signals_any ? "no layer (ipc.signals = any)" : "no layer (ipc.signals is not set)");
 		return;
 	}
 	set_layer(out, host, rows[KEY_IPC_SIGNALS].by & (BY_LANDLOCK | BY_HELPER), NULL);
 	if (!out->allowed)
 		refuse(out, EPERM);
+}
+
+/* The program a simple command line starts: a path (from the home, where
+ * ssh starts it), or the first match in the session's usual PATH. 0 and
+ * the path, or -ENOENT (a builtin, or not found: the shell decides). */
+#define WHY_COMMAND_PATH "/usr/local/bin:/usr/bin:/bin"
+static int command_program(const struct policy *p, const char *word, char *out, size_t outlen)
+{
+	char dirs[] = WHY_COMMAND_PATH, *save = NULL;
+
+	if (strchr(word, '/')) {
+		snprintf(out, outlen, "%s%s%s", word[0] == '/' ? "" : p->home, word[0] == '/' ? "" : "/", word);
+		return 0;
+	}
+	for (char *dir = strtok_r(dirs, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		snprintf(out, outlen, "%s/%s", dir, word);
+		if (access(out, F_OK) == 0)
+			return 0;
+	}
+	return -ENOENT;
+}
+
+/* Outside restricted mode the shell runs the line: the shell must be
+ * executable, and so must the program a simple line names. */
+static int decide_shell_command(const struct policy *p, const struct host_layers *host, const char *shell,
+				const char *line, struct why_answer *out)
+{
+	char program[PATHUTIL_PATH_MAX], err[SESSION_ERR_MAX];
+	struct strlist words;
+	int r;
+
+	r = decide_file(p, host, ACCESS_EXEC, shell, 0, out);
+	if (r < 0 || !out->allowed) {
+		add_note(out, "the shell %s cannot be started", shell);
+		return r;
+	}
+	strlist_init(&words);
+	if (command_split(line, &words, err, sizeof(err)) < 0 || words.count == 0 ||
+	    command_program(p, words.items[0], program, sizeof(program)) < 0) {
+		add_note(out, "%s runs the line; every program it starts is checked as exec", shell);
+		strlist_free(&words);
+		return 0;
+	}
+	strlist_free(&words);
+	out->n_rules = 0;
+	r = decide_file(p, host, ACCESS_EXEC, program, 0, out);
+	add_note(out, "%s runs %s", shell, program);
+	if (r == 0 && !out->allowed)
+		add_note(out, "the shell cannot run it: corral-shell exits 126");
+	return r;
 }
 
 static int decide_command(const struct policy *p, const struct host_layers *host, const char *target,
@@ -575,13 +691,12 @@ static int decide_command(const struct policy *p, const struct host_layers *host
 		    (item = command_match(policy_list(p, KEY_COMMANDS), command.words.items[0])) != NULL)
 			add_item_rule(p, out, KEY_COMMANDS, item);
 		if (command.path[0] == '/' && policy_is_set(p, KEY_COMMANDS)) {
-			r = decide_file(p, host, ACCESS_EXEC, command.path, out);
+			r = decide_file(p, host, ACCESS_EXEC, command.path, 0, out);
 			add_note(out, "runs %s", command.path);
-			snprintf(out->target, sizeof(out->target), "%s", target);
 		} else {
-			out->allowed = true;
-			set_layer(out, host, BY_SESSION, "corral-shell");
+			r = decide_shell_command(p, host, command.path, target, out);
 		}
+		snprintf(out->target, sizeof(out->target), "%s", target);
 		break;
 	}
 	session_command_free(&command);
@@ -614,7 +729,7 @@ int why_decide(const struct policy *policy, const struct host_layers *host, enum
 	case WHY_WRITE:
 	case WHY_EXEC:
 	case WHY_LIST:
-		return decide_file(policy, host, file_ops[op], target, out);
+		return decide_file(policy, host, file_ops[op], target, 0, out);
 	case WHY_CONNECT:
 		return decide_connect(policy, host, target, out);
 	case WHY_BIND:

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "mountns.h"
 #include "util.h"
 #include "why_path.h"
 
@@ -56,6 +57,27 @@ static void find_user_links(const char *path, uid_t uid, struct why_path *out)
 	}
 }
 
+/* The program of a script's "#!" line, which execve opens next. */
+static void find_interpreter(const char *path, struct why_path *out)
+{
+	char line[PATHUTIL_PATH_MAX];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	size_t got = 0, len;
+
+	if (fd < 0)
+		return;
+	(void)read_all(fd, line, sizeof(line) - 1, &got);
+	close(fd);
+	line[got] = '\0';
+	if (got < 3 || line[0] != '#' || line[1] != '!')
+		return;
+	len = strcspn(line + 2 + strspn(line + 2, " \t"), " \t\n");
+	if (len && len < sizeof(out->interpreter) && line[2 + strspn(line + 2, " \t")] == '/') {
+		memcpy(out->interpreter, line + 2 + strspn(line + 2, " \t"), len);
+		out->interpreter[len] = '\0';
+	}
+}
+
 /* The child's part, as the user. */
 static void inspect_as_user(const char *path, uid_t uid, struct why_path *out)
 {
@@ -72,6 +94,8 @@ static void inspect_as_user(const char *path, uid_t uid, struct why_path *out)
 		f->may_read = access(real, R_OK) == 0;
 		f->may_write = f->is_dir ? access(real, W_OK | X_OK) == 0 : access(real, W_OK) == 0;
 		f->may_exec = access(real, X_OK) == 0 && !f->is_dir;
+		if (f->may_exec)
+			find_interpreter(real, out);
 		return;
 	}
 	snprintf(out->resolved, sizeof(out->resolved), "%s", path);
@@ -98,7 +122,95 @@ static void inspect_as_user(const char *path, uid_t uid, struct why_path *out)
 	snprintf(out->resolved, sizeof(out->resolved), "%s%s", strcmp(real, "/") ? real : "", base);
 }
 
-int why_path_inspect(const char *path, const char *user, uid_t uid, gid_t gid, struct why_path *out)
+/* The user's private instance of /tmp or /var/tmp for path (mountns.c's
+ * layout), and the rest of path below it. NULL when path is elsewhere. */
+static const char *private_instance(const char *path, uid_t uid, char *instance, size_t len)
+{
+	static const struct {
+		const char *target;
+		const char *name;
+	} dirs[] = { { "/var/tmp", "var-tmp" }, { "/tmp", "tmp" } };
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		if (!path_is_inside(path, dirs[i].target))
+			continue;
+		snprintf(instance, len, "%s/%u/%s", MOUNTNS_PRIVATE_TMP_BASE, (unsigned)uid, dirs[i].name);
+		return path + strlen(dirs[i].target);
+	}
+	return NULL;
+}
+
+/* The session's name for a path found in the instance (instance + x
+ * becomes target's tree + x). */
+static void session_name(const char *found, const char *instance, const char *target, const char *rest,
+			 struct why_path *out)
+{
+	size_t len = strlen(instance);
+
+	if (strncmp(found, instance, len) == 0 && (found[len] == '/' || !found[len]))
+		snprintf(out->resolved, sizeof(out->resolved), "%.*s%s", (int)(rest - target), target, found + len);
+	else
+		snprintf(out->resolved, sizeof(out->resolved), "%s", found);
+}
+
+/* Looks at path in the private instance open as dirfd: walked from the
+ * fd (the instances' base is root's alone), permissions as the user. */
+static void inspect_private(int dirfd, const char *target, const char *instance, const char *rest, struct why_path *out)
+{
+	char relative[PATHUTIL_PATH_MAX], parent[PATHUTIL_PATH_MAX], link[64], real[PATHUTIL_PATH_MAX];
+	struct access_facts *f = &out->facts;
+	struct stat st;
+	char *slash;
+	ssize_t n;
+	int fd;
+
+	out->private_tmp = true;
+	snprintf(out->resolved, sizeof(out->resolved), "%s", target);
+	snprintf(relative, sizeof(relative), "%s", rest[0] ? rest + 1 : ".");
+	if (dirfd < 0) {
+		/* made empty at login: nothing there yet, the directory itself 1777 */
+		f->exists = rest[0] == '\0';
+		f->is_dir = f->exists;
+		f->parent_exists = rest[0] && !strchr(rest + 1, '/');
+		f->may_read = f->may_write = f->may_exec = true;
+		return;
+	}
+	fd = openat(dirfd, relative, O_PATH | O_CLOEXEC);
+	if (fd >= 0) {
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, real, sizeof(real) - 1);
+		if (n > 0) {
+			real[n] = '\0';
+			session_name(real, instance, target, rest, out);
+		}
+		f->exists = fstat(fd, &st) == 0;
+		f->is_dir = f->exists && S_ISDIR(st.st_mode);
+		close(fd);
+		f->may_read = faccessat(dirfd, relative, R_OK, AT_EACCESS) == 0;
+		f->may_write = faccessat(dirfd, relative, f->is_dir ? W_OK | X_OK : W_OK, AT_EACCESS) == 0;
+		f->may_exec = !f->is_dir && faccessat(dirfd, relative, X_OK, AT_EACCESS) == 0;
+		return;
+	}
+	if (errno == EACCES) {
+		f->exists = true;
+		out->walk_refused = true;
+		return;
+	}
+	if (errno != ENOENT)
+		return;
+	snprintf(parent, sizeof(parent), "%s", relative);
+	slash = strrchr(parent, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(parent, sizeof(parent), ".");
+	if (fstatat(dirfd, parent, &st, 0) == 0 && S_ISDIR(st.st_mode)) {
+		f->parent_exists = true;
+		f->may_write = faccessat(dirfd, parent, W_OK | X_OK, AT_EACCESS) == 0;
+	}
+}
+
+int why_path_inspect(const char *path, const char *user, uid_t uid, gid_t gid, bool private_tmp, struct why_path *out)
 {
 	int fds[2], status, r = 0;
 	size_t got = 0;
@@ -117,14 +229,23 @@ int why_path_inspect(const char *path, const char *user, uid_t uid, gid_t gid, s
 		goto out;
 	}
 	if (pid == 0) {
+		char instance[PATHUTIL_PATH_MAX];
+		const char *rest = private_tmp ? private_instance(path, uid, instance, sizeof(instance)) : NULL;
 		struct why_path found;
+		int dirfd = -1;
 
 		close(fds[0]);
 		memset(&found, 0, sizeof(found));
+		/* the instances' base is root's 0700: opened before dropping */
+		if (rest)
+			dirfd = open(instance, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (getuid() != uid &&
 		    (initgroups(user, gid) < 0 || setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0))
 			_exit(1);
-		inspect_as_user(path, uid, &found);
+		if (rest)
+			inspect_private(dirfd, path, instance, rest, &found);
+		else
+			inspect_as_user(path, uid, &found);
 		_exit(write_all(fds[1], &found, sizeof(found)) < 0 ? 1 : 0);
 	}
 	close(fds[1]);

@@ -17,12 +17,17 @@ struct why_path {
 	bool walk_refused; /* a directory on the way cannot be searched by the user */
 	size_t n_user_links;
 	char user_links[WHY_PATH_LINKS_MAX][PATHUTIL_PATH_MAX]; /* links the user made or could replace */
+	char interpreter[PATHUTIL_PATH_MAX]; /* a script's "#!" program, when the user can read the script */
+	bool private_tmp;                    /* looked at in the user's private /tmp or /var/tmp */
 };
 
 /* Looks at path (absolute) as uid/gid with user's groups, in a child
  * process that drops to the user (root's own permissions never resolve
- * anything for the user). 0, -EINVAL (not absolute, too long), -EPERM
- * (another user asked, not as root), or -errno of fork/pipe. */
-int why_path_inspect(const char *path, const char *user, uid_t uid, gid_t gid, struct why_path *out);
+ * anything for the user). With private_tmp, a path under /tmp or /var/tmp
+ * is looked at in the user's private instance (what the session sees
+ * there), and named by its path in the session. 0, -EINVAL (not absolute,
+ * too long), -EPERM (another user asked, not as root), or -errno of
+ * fork/pipe. */
+int why_path_inspect(const char *path, const char *user, uid_t uid, gid_t gid, bool private_tmp, struct why_path *out);
 
 #endif

@@ -169,7 +169,7 @@ static int decide_unix_path(struct helper *h, const struct seccomp_notif *req, c
 		return -ECONNREFUSED; /* what the kernel says for a non-socket */
 	}
 	snprintf(d->text, sizeof(d->text), "%.*s", (int)sizeof(d->text) - 1, real);
-	if (!netpolicy_unix_allowed(&h->policy, real, rule, sizeof(rule))) {
+	if (!live_unix_allowed(h, real, rule, sizeof(rule))) {
 		close(fd);
 		return refuse(h, op, d, rule, REFUSED);
 	}
@@ -219,6 +219,11 @@ static bool destination_is_local(const struct destination *d)
 	return r;
 }
 
+static bool is_local(void *data)
+{
+	return destination_is_local(data);
+}
+
 static int decide_inet(struct helper *h, const struct socket_info *sock, const char *op, struct destination *d)
 {
 	enum net_proto proto = netpolicy_socket_proto(sock->type, sock->protocol);
@@ -227,17 +232,7 @@ static int decide_inet(struct helper *h, const struct socket_info *sock, const c
 	describe_inet(d, d->text, sizeof(d->text));
 	if (!proto)
 		return refuse(h, op, d, "socket type", EPROTONOSUPPORT);
-	/* asking the kernel costs a socket and a bind: only where it matters */
-	if (netpolicy_local_matters(&h->policy, proto, &d->info.addr, d->info.port) && destination_is_local(d))
-		netpolicy_decide_local(&h->policy, proto, &d->info.addr, d->info.port, &result);
-	else
-		netpolicy_decide(&h->policy, proto, &d->info.addr, d->info.port, &result);
-	if (result.verdict == NETPOLICY_IF_OWN_LISTENER) {
-		uid_t owner = 0;
-		int lookup = sock_owner_of_listener(proto, &d->info.addr, d->info.port, &owner);
-
-		netpolicy_decide_listener(&h->policy, lookup, owner, &result);
-	}
+	live_decide_inet(h, proto, &d->info.addr, d->info.port, is_local, d, &result);
 	if (result.verdict == NETPOLICY_ALLOW)
 		return 0;
 	return refuse(h, op, d, result.rule, REFUSED);
@@ -276,9 +271,7 @@ int destination_decide(struct helper *h, const struct seccomp_notif *req, const 
 		char rule[NETPOLICY_RULE_MAX];
 
 		describe_abstract(d, d->text, sizeof(d->text));
-		return netpolicy_abstract_unix_allowed(&h->policy, rule, sizeof(rule))
-			? 0
-			: refuse(h, op, d, rule, REFUSED);
+		return live_abstract_unix_allowed(h, rule, sizeof(rule)) ? 0 : refuse(h, op, d, rule, REFUSED);
 	}
 	case SOCKADDR_UNIX_UNNAMED:
 		return -EINVAL;

@@ -12,6 +12,7 @@
 #include "denials.h"
 #include "notify.h"
 #include "policy.h"
+#include "live.h"
 #include "supervisor.h"
 #include "tasks.h"
 
@@ -53,6 +54,7 @@ struct helper {
 	struct task_cache tasks;
 	struct denial_log denials;
 	struct supervisor supervisor;
+	struct live_policies live; /* corralctl apply's changes since the session began */
 	struct pending pending[HELPER_PENDING_MAX];
 	size_t n_pending;
 	bool serve_only;   /* lingering or external: no child of ours to wait for */

@@ -149,7 +149,7 @@ static int minimum_timeout(int a, int b)
 
 int helper_loop(struct helper *h)
 {
-	static struct pollfd fds[2 + HELPER_PENDING_MAX];
+	static struct pollfd fds[3 + HELPER_PENDING_MAX];
 	static short ready[HELPER_PENDING_MAX];
 	static size_t slot[HELPER_PENDING_MAX];
 
@@ -170,6 +170,8 @@ int helper_loop(struct helper *h)
 		fds[n++] = (struct pollfd){ .fd = h->signal_fd, .events = POLLIN };
 		/* a hung-up listener stays readable: poll it no more (or we spin) */
 		fds[n++] = (struct pollfd){ .fd = h->notify_gone ? -1 : h->notify_fd, .events = POLLIN };
+		/* corralctl apply rewrote a live file (ours, maybe) */
+		fds[n++] = (struct pollfd){ .fd = h->live.watch_fd, .events = POLLIN };
 		/* only the sockets waited on: poll refuses more fds than RLIMIT_NOFILE,
 		 * which the session's limits.files also sets for us */
 		base = n;
@@ -191,6 +193,8 @@ int helper_loop(struct helper *h)
 			drain_notifications(h);
 		if (h->notify_fd >= 0 && (fds[1].revents & (POLLHUP | POLLERR)))
 			h->notify_gone = true;
+		if (fds[2].revents & POLLIN)
+			live_on_event(h);
 		if (h->n_pending) {
 			memset(ready, 0, sizeof(ready));
 			for (size_t i = base; i < n; i++)

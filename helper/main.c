@@ -169,6 +169,7 @@ int main(int argc, char **argv)
 		keep[0] = h.signal_fd;
 		keep[1] = h.notify_fd;
 		close_others(keep, 2);
+		live_start(&h);
 		status = helper_loop(&h);
 		denials_summary(&h.denials, status);
 		return status;
@@ -185,6 +186,7 @@ int main(int argc, char **argv)
 	if (write(a.control, (char[]){ HANDOFF_GO }, 1) != 1)
 		return fail(&a, h.policy.user, "corral-helper: the session process went away");
 	close(a.control);
+	live_start(&h);
 	status = helper_loop(&h);
 	pending_drop_all(&h);
 	task_cache_clear(&h.tasks);

@@ -469,7 +469,7 @@ void mediate_listen(struct helper *h, const struct seccomp_notif *req)
 		/* sin_port and sin6_port sit at the same place */
 		if (getsockname(sock.fd, (struct sockaddr *)&bound, &len) == 0)
 			port = ntohs(((struct sockaddr_in *)&bound)->sin_port);
-		netpolicy_decide_bind(&h->policy, port, &result);
+		live_decide_bind(h, port, &result);
 		if (result.verdict != NETPOLICY_ALLOW) {
 			char text[64];
 
@@ -516,7 +516,7 @@ void mediate_bind(struct helper *h, const struct seccomp_notif *req)
 		close(sock.fd);
 		return;
 	}
-	netpolicy_decide_bind(&h->policy, d.info.port, &result);
+	live_decide_bind(h, d.info.port, &result);
 	if (result.verdict != NETPOLICY_ALLOW) {
 		char text[64];
 

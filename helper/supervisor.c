@@ -12,6 +12,7 @@
 #include "log.h"
 #include "supervisor.h"
 
+#define SUPERVISOR_MESSAGE_MAX 512
 #define END_TREE_ROUNDS 200
 #define END_TREE_PAUSE_US 10000
 #define KILL_LIST_MAX 65536 /* one read of the children list; the rest comes next round */
@@ -125,8 +126,14 @@ int supervisor_timeout_ms(const struct supervisor *s)
 		return -1;
 	if (s->ending)
 		return 1000;
-	if (s->max_time || s->idle)
+	if (s->max_time || s->idle || s->end_at)
 		timeout = SUPERVISOR_IDLE_CHECK_MS;
+	if (s->end_at) {
+		time_t left = s->end_at - now();
+
+		if (left * 1000 < timeout)
+			timeout = left > 0 ? (int)left * 1000 : 0;
+	}
 	if (s->max_time) {
 		time_t left = s->started + (time_t)s->max_time - now();
 
@@ -187,6 +194,11 @@ void supervisor_tick(struct supervisor *s)
 		end_session(s, "\r\ncorral: session time limit reached, ending the session\r\n", "max_time");
 		return;
 	}
+	if (s->end_at && now() >= s->end_at) {
+		end_session(s, "\r\ncorral: the policy of this session has changed, ending the session\r\n",
+			    "narrowed");
+		return;
+	}
 	if (!s->idle)
 		return;
 	quiet = idle_seconds();
@@ -198,4 +210,27 @@ void supervisor_tick(struct supervisor *s)
 	} else if (quiet >= 0 && (uint64_t)quiet + SUPERVISOR_WARN_BEFORE < s->idle) {
 		s->warned = false;
 	}
+}
+
+void supervisor_narrow(struct supervisor *s, uint64_t max_time, uint64_t idle, time_t end_at, const char *why)
+{
+	char message[SUPERVISOR_MESSAGE_MAX];
+
+	if (max_time && (!s->max_time || max_time < s->max_time))
+		s->max_time = max_time;
+	if (idle && (!s->idle || idle < s->idle))
+		s->idle = idle;
+	if (!end_at)
+		return;
+	/* the file says wall-clock time; the timers run on the monotonic clock */
+	end_at = now() + (end_at > time(NULL) ? end_at - time(NULL) : 0);
+	if (s->end_at && s->end_at <= end_at)
+		return;
+	s->end_at = end_at;
+	snprintf(message, sizeof(message),
+		 "\r\ncorral: %s; this session ends in %lld seconds: save your work and log in again\r\n", why,
+		 (long long)(end_at > now() ? end_at - now() : 0));
+	tell_terminal(message);
+	corral_log(LOG_WARNING, "user=%s session=%s event=session-narrowed rule=\"%s\" ends=%lld", s->policy->user,
+		   s->session, why, (long long)end_at);
 }

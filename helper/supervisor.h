@@ -25,6 +25,7 @@ struct supervisor {
 	uint64_t idle;
 	time_t started;
 	time_t ending; /* when SIGHUP was sent: SIGKILL follows */
+	time_t end_at; /* monotonic: a narrowing no layer makes live ends it then (corralctl apply) */
 	bool child_done;
 	bool warned;
 	int status; /* the child's exit status, 128 + signal */
@@ -45,6 +46,10 @@ void supervisor_reap(struct supervisor *s);
 /* Deadlines: max_time, idle_timeout, the SIGKILL after the grace. */
 void supervisor_tick(struct supervisor *s);
 
+/* A live change (corralctl apply): session.max_time and idle_timeout
+ * only ever come down; end_at (wall clock, 0: none) ends the session
+ * then, the terminal told at once why and when. */
+void supervisor_narrow(struct supervisor *s, uint64_t max_time, uint64_t idle, time_t end_at, const char *why);
 /* Kills every process the helper is parent of until none is left. */
 void supervisor_end_tree(void);
 

@@ -48,7 +48,7 @@ all_escape_files=$(for f in "$repo"/tests/escape/*.t; do basename "$f" .t; done)
 # CORRAL_VM_SCENARIOS=all and CORRAL_VM_ESCAPE=all run everything in every
 # guest (about 7 and 13 minutes more per guest).
 guest_scenarios() {  # GUEST: the scenario patterns it runs
-	local every="00-facts 10-package 20-ssh 90-latency 99-clean 50-console-login"
+	local every="00-facts 10-package 20-ssh 85-why-apply 90-latency 99-clean 50-console-login"
 	case ${CORRAL_VM_SCENARIOS:-default} in
 	all) echo "" ;;
 	default)

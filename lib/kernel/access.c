@@ -90,13 +90,11 @@ static void landlock_decides(const struct sandbox_plan *sandbox, enum access_op 
 		: op == ACCESS_EXEC        ? LL_FS_EXECUTE
 					   : LL_FS_WRITE_FILE;
 
-	if (op == ACCESS_WRITE && (!facts->exists || facts->is_dir)) {
+	if (op == ACCESS_WRITE && !facts->exists) {
 		/* a new file: MAKE_REG on the directory it goes into */
 		right = LL_FS_MAKE_REG;
-		if (!facts->exists) {
-			parent_of(path, parent, sizeof(parent));
-			where = parent;
-		}
+		parent_of(path, parent, sizeof(parent));
+		where = parent;
 	}
 	out->right = right;
 	if (!(sandbox->handled.fs & right)) {
@@ -114,6 +112,15 @@ void access_decide(const struct sandbox_plan *sandbox, const struct mountns_plan
 
 	memset(out, 0, sizeof(*out));
 	out->key = KEY_COUNT;
+	/* opening a directory for writing is EISDIR before any permission
+	 * check, a covered one too (unless the walk meets a cover above it) */
+	if (facts->exists && facts->is_dir && op == ACCESS_WRITE) {
+		hidden = view && view->needed ? first_containing(&view->hidden, path) : NULL;
+		if (!hidden || strcmp(hidden, path) == 0) {
+			verdict(out, EISDIR, ACCESS_BY_MISSING, KEY_COUNT, NULL);
+			return;
+		}
+	}
 	/* the path walk meets the inaccessible node before anything else */
 	if (view && view->needed && (hidden = first_containing(&view->hidden, path)) != NULL) {
 		verdict(out, EACCES, ACCESS_BY_VIEW, KEY_FS_DENY, hidden);
@@ -134,11 +141,11 @@ void access_decide(const struct sandbox_plan *sandbox, const struct mountns_plan
 	/* an existing file: its permissions before the mount's read-only
 	 * flag; a new one: the flag first (the kernel takes write access to
 	 * the mount before it looks at the directory) */
-	if (facts->exists && !facts->is_dir && op == ACCESS_WRITE && permissions_refuse(op, facts, out))
+	if (facts->exists && op == ACCESS_WRITE && permissions_refuse(op, facts, out))
 		return;
 	if (view && view->needed && view_refuses(view, op, path, out))
 		return;
-	if (op == ACCESS_WRITE && facts->exists && !facts->is_dir) {
+	if (op == ACCESS_WRITE && facts->exists) {
 		landlock_decides(sandbox, op, path, facts, out);
 		return;
 	}

@@ -14,7 +14,7 @@
 
 enum access_op {
 	ACCESS_READ,  /* open a file for reading */
-	ACCESS_WRITE, /* open a file for writing, or create one (in a directory: a new file in it) */
+	ACCESS_WRITE, /* open a file for writing, or create it (a directory: EISDIR, as open() has it) */
 	ACCESS_EXEC,  /* execve a file */
 	ACCESS_LIST,  /* read a directory */
 };
@@ -25,7 +25,7 @@ struct access_facts {
 	bool is_dir;
 	bool parent_exists; /* for a path that does not exist */
 	bool may_read;      /* the file's permissions (and every directory above) let the user read it */
-	bool may_write;     /* ... write it; for a new file or a directory: create in it */
+	bool may_write;     /* ... write it; for a new file: create it in its directory */
 	bool may_exec;      /* ... execute it (search a directory) */
 };
 

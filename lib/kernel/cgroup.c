@@ -847,3 +847,45 @@ long cgroup_session_count(const struct cgroup_session *s)
 	free(text);
 	return r < 0 ? r : count;
 }
+
+/* Files a limit lives in, v2 then v1: whichever the session's directory has. */
+static bool dir_has(const char *dir, const char *name)
+{
+	char path[CGROUP_PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return access(path, F_OK) == 0;
+}
+
+int cgroup_dir_narrow(const char *dir, const struct cgroup_limits *l, unsigned *applied)
+{
+	char cpu[64];
+	int r = 0;
+
+	if (l->processes && dir_has(dir, "pids.max")) {
+		r = write_number(dir, "pids.max", l->processes);
+		*applied |= r == 0 ? CGROUP_LIMIT_PROCESSES : 0;
+	}
+	if (r == 0 && l->memory && dir_has(dir, "memory.max")) {
+		r = write_number(dir, "memory.max", l->memory);
+		*applied |= r == 0 ? CGROUP_LIMIT_MEMORY : 0;
+	} else if (r == 0 && l->memory && dir_has(dir, "memory.limit_in_bytes")) {
+		/* memsw may never be below the memory limit: lower memory first */
+		r = write_number(dir, "memory.limit_in_bytes", l->memory);
+		if (r == 0 && dir_has(dir, "memory.memsw.limit_in_bytes"))
+			r = write_number(dir, "memory.memsw.limit_in_bytes", l->memory);
+		*applied |= r == 0 ? CGROUP_LIMIT_MEMORY : 0;
+	}
+	if (r == 0 && l->cpu_percent && dir_has(dir, "cpu.max")) {
+		snprintf(cpu, sizeof(cpu), "%llu %llu", (unsigned long long)cgroup_cpu_quota_us(l->cpu_percent),
+			 (unsigned long long)CGROUP_CPU_PERIOD_US);
+		r = write_file(dir, "cpu.max", cpu);
+		*applied |= r == 0 ? CGROUP_LIMIT_CPU : 0;
+	} else if (r == 0 && l->cpu_percent && dir_has(dir, "cpu.cfs_quota_us")) {
+		r = write_number(dir, "cpu.cfs_period_us", CGROUP_CPU_PERIOD_US);
+		if (r == 0)
+			r = write_number(dir, "cpu.cfs_quota_us", cgroup_cpu_quota_us(l->cpu_percent));
+		*applied |= r == 0 ? CGROUP_LIMIT_CPU : 0;
+	}
+	return r;
+}

@@ -123,6 +123,13 @@ size_t cgroup_collect_lingered(const struct cgroup_layout *layout, bool (*in_use
 /* 1 when dir/cgroup.procs lists pid, 0 when not, or -errno. */
 int cgroup_holds_pid(const char *dir, pid_t pid);
 
+/* A running session's limits, lowered in one of its directories (corralctl
+ * apply): each limit set in l is written to the file this directory has
+ * for it (v2 or v1); *applied gets the CGROUP_LIMIT_* bits written. A
+ * limit whose controller the directory lacks is left out: the caller
+ * sees it missing from *applied. 0 or -errno. */
+int cgroup_dir_narrow(const char *dir, const struct cgroup_limits *l, unsigned *applied);
+
 /* Number of processes in the session's first cgroup, or -errno. */
 long cgroup_session_count(const struct cgroup_session *session);
 

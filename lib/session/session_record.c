@@ -1,6 +1,7 @@
 /* Session records: text form, strict parser, safe file handling. */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,7 +20,6 @@
 
 #define HEADER_LINE_MAX 8192
 #define SESSION_RECORD_SIZE_MAX (RECORD_SIZE_MAX + (size_t)64 * 1024)
-#define TEMP_NAME_MAX (SESSION_ID_LEN + 16)
 
 void session_record_init(struct session_record *record)
 {
@@ -403,21 +403,16 @@ int session_record_dir_open(const char *run_dir, bool create)
 	return sessions;
 }
 
-int session_record_write(const char *run_dir, const struct session_record *record)
+int session_file_write(const char *run_dir, const char *name, const char *text, size_t len)
 {
-	char temp[TEMP_NAME_MAX], *text = NULL;
-	size_t len = 0;
+	char temp[NAME_MAX + 1];
 	int dir, fd, r;
 
-	r = session_record_format(record, &text, &len);
-	if (r < 0)
-		return r;
+	if (snprintf(temp, sizeof(temp), ".%s.new", name) >= (int)sizeof(temp) || strchr(name, '/'))
+		return -EINVAL;
 	dir = session_record_dir_open(run_dir, true);
-	if (dir < 0) {
-		r = dir;
-		goto out;
-	}
-	snprintf(temp, sizeof(temp), ".%s.new", record->id);
+	if (dir < 0)
+		return dir;
 	unlinkat(dir, temp, 0);
 	fd = openat(dir, temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
@@ -429,82 +424,115 @@ int session_record_write(const char *run_dir, const struct session_record *recor
 		r = -errno;
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
-	if (r == 0 && renameat(dir, temp, dir, record->id) < 0)
+	if (r == 0 && renameat(dir, temp, dir, name) < 0)
 		r = -errno;
 	if (r < 0)
 		unlinkat(dir, temp, 0);
 out:
-	if (dir >= 0)
-		close(dir);
+	close(dir);
+	return r;
+}
+
+int session_record_write(const char *run_dir, const struct session_record *record)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	r = session_record_format(record, &text, &len);
+	if (r == 0)
+		r = session_file_write(run_dir, record->id, text, len);
 	free(text);
 	return r;
 }
 
-int session_record_read(const char *run_dir, const char *id, struct session_record *out, char *err, size_t errlen)
+int session_file_read(const char *run_dir, const char *name, size_t max, char **out, size_t *outlen, char *err,
+		      size_t errlen)
 {
 	char *buf = NULL;
 	struct stat st;
 	size_t len = 0;
-	int dir, fd = -1, r;
+	int dir, fd, r = 0;
 
-	session_record_init(out);
-	if (errlen)
-		err[0] = '\0'; /* the failure paths below only fill an empty err */
-	if (!session_id_is_valid(id)) {
-		snprintf(err, errlen, "'%.80s' is not a session id", id);
-		return -EINVAL;
-	}
+	*out = NULL;
+	*outlen = 0;
 	dir = session_record_dir_open(run_dir, false);
 	if (dir < 0) {
 		snprintf(err, errlen, "%s/%s: %s", run_dir, SESSION_RECORD_SUBDIR,
 			 dir == -EPERM ? "not a root-owned directory closed to others" : strerror(-dir));
 		return dir;
 	}
-	fd = openat(dir, id, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	close(dir);
 	if (fd < 0) {
 		r = -errno;
-		snprintf(err, errlen, "session record %s: %s", id, strerror(-r));
+		snprintf(err, errlen, "%s: %s", name, strerror(-r));
 		return r;
 	}
 	if (fstat(fd, &st) < 0) {
 		r = -errno;
+		snprintf(err, errlen, "%s: %s", name, strerror(-r));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) || st.st_size < 0 ||
-	    (size_t)st.st_size > SESSION_RECORD_SIZE_MAX) {
-		snprintf(err, errlen, "session record %s is not a root-owned regular file closed to others", id);
+	    (size_t)st.st_size > max) {
+		snprintf(err, errlen, "%s is not a root-owned regular file closed to others", name);
 		r = -EPERM;
 		goto out;
 	}
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf) {
 		r = -ENOMEM;
+		snprintf(err, errlen, "%s: out of memory", name);
 		goto out;
 	}
 	/* a read error leaves it short, like a file that shrank */
 	read_all(fd, buf, (size_t)st.st_size, &len);
 	if (len != (size_t)st.st_size) {
-		snprintf(err, errlen, "session record %s changed while it was read", id);
+		snprintf(err, errlen, "%s changed while it was read", name);
+		free(buf);
 		r = -EIO;
 		goto out;
 	}
+	buf[len] = '\0';
+	*out = buf;
+	*outlen = len;
+out:
+	close(fd);
+	return r;
+}
+
+int session_record_read(const char *run_dir, const char *id, struct session_record *out, char *err, size_t errlen)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	session_record_init(out);
+	if (errlen)
+		err[0] = '\0';
+	if (!session_id_is_valid(id)) {
+		snprintf(err, errlen, "'%.80s' is not a session id", id);
+		return -EINVAL;
+	}
+	r = session_file_read(run_dir, id, SESSION_RECORD_SIZE_MAX, &buf, &len, err, errlen);
+	if (r < 0)
+		return r;
 	r = session_record_parse(buf, len, out, err, errlen);
 	if (r == 0 && strcmp(out->id, id) != 0) {
 		snprintf(err, errlen, "session record %s names another session", id);
 		session_record_free(out);
 		r = -EINVAL;
 	}
-out:
 	if (r < 0 && !err[0])
 		snprintf(err, errlen, "session record %s: %s", id, strerror(-r));
 	free(buf);
-	close(fd);
 	return r;
 }
 
 int session_record_remove(const char *run_dir, const char *id)
 {
+	char live[SESSION_ID_LEN + 8];
 	int dir, r = 0;
 
 	if (!session_id_is_valid(id))
@@ -514,6 +542,9 @@ int session_record_remove(const char *run_dir, const char *id)
 		return dir;
 	if (unlinkat(dir, id, 0) < 0)
 		r = -errno;
+	/* what apply decided for it goes with it */
+	if (snprintf(live, sizeof(live), "%s.live", id) < (int)sizeof(live))
+		unlinkat(dir, live, 0);
 	close(dir);
 	return r;
 }

@@ -63,7 +63,16 @@ int session_record_write(const char *run_dir, const struct session_record *recor
  * -EINVAL (malformed; why in err) or -errno. */
 int session_record_read(const char *run_dir, const char *id, struct session_record *out, char *err, size_t errlen);
 
+/* Removes the record, and the session's live policy with it. */
 int session_record_remove(const char *run_dir, const char *id);
+
+/* A file in the sessions directory: written atomically (a temporary file,
+ * then rename), 0644 root; read back only when it and the directory are
+ * root's and closed to others, regular, not a link, at most max bytes
+ * (*out malloc'd and NUL-terminated). 0 or -errno with the reason in err. */
+int session_file_write(const char *run_dir, const char *name, const char *text, size_t len);
+int session_file_read(const char *run_dir, const char *name, size_t max, char **out, size_t *outlen, char *err,
+		      size_t errlen);
 
 /* The ids of every record in run_dir (sorted). 0 or -errno. */
 int session_record_list(const char *run_dir, struct strlist *ids);

@@ -57,7 +57,10 @@ static const struct access_case cases[] = {
 	{ ACCESS_WRITE, "/srv/course/notes.txt", F_FILE, EROFS, ACCESS_BY_VIEW, KEY_FS_WRITE, NULL },
 	{ ACCESS_WRITE, "/home/alice/ro", F_FILE_RO, EACCES, ACCESS_BY_PERMISSIONS, KEY_COUNT, NULL },
 	{ ACCESS_WRITE, "/home/alice/.ssh/new", F_NEW, EACCES, ACCESS_BY_VIEW, KEY_FS_DENY, "/home/alice/.ssh" },
-	{ ACCESS_WRITE, "/home/alice", F_DIR, 0, ACCESS_BY_NONE, KEY_FS_WRITE, "/home/alice" },
+	/* a directory opened for writing: EISDIR first, a covered one too */
+	{ ACCESS_WRITE, "/home/alice", F_DIR, EISDIR, ACCESS_BY_MISSING, KEY_COUNT, NULL },
+	{ ACCESS_WRITE, "/home/alice/.ssh", F_DIR, EISDIR, ACCESS_BY_MISSING, KEY_COUNT, NULL },
+	{ ACCESS_WRITE, "/home/alice/.ssh/keys", F_DIR, EACCES, ACCESS_BY_VIEW, KEY_FS_DENY, "/home/alice/.ssh" },
 	/* exec: noexec outside fs.exec, then the x bit, then Landlock */
 	{ ACCESS_EXEC, "/usr/bin/true", F_FILE, 0, ACCESS_BY_NONE, KEY_FS_EXEC, "/usr" },
 	{ ACCESS_EXEC, "/home/alice/a.out", F_FILE, EACCES, ACCESS_BY_VIEW, KEY_FS_EXEC, NULL },

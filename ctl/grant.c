@@ -138,6 +138,7 @@ static int revoke_one(const struct grant *g, const char *by)
 	corral_log(LOG_NOTICE, "event=revoke id=%s user=%s key=%s value=\"%s\" until=%s by=\"%s\"", g->id, g->user,
 		   key_info(g->key)->name, values, until, who);
 	printf("revoked %s (%s %s)\n", g->id, g->user, key_info(g->key)->name);
+	ctl_grant_apply(g->user);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "apply.h"
 #include "ctl.h"
 #include "grant_ctl.h"
 #include "log.h"
@@ -152,7 +153,19 @@ int ctl_grant_create(const char *user, enum policy_key key, const struct strlist
 	ctl_log_text(by, who, sizeof(who));
 	corral_log(LOG_NOTICE, "event=grant id=%s user=%s key=%s value=\"%s\" until=%s by=\"%s\" reason=\"%s\"", g.id,
 		   user, key_info(key)->name, text, until, who, why);
+	ctl_grant_apply(user);
 	return 0;
+}
+
+void ctl_grant_apply(const char *user)
+{
+	struct apply_result result;
+
+	if (apply_all(NULL, user, time(NULL), APPLY_GRACE_DEFAULT, &result) < 0)
+		fprintf(stderr, "corralctl: note: running sessions of %s not updated (see corralctl apply)\n", user);
+	else if (result.sessions)
+		fprintf(stderr, "corralctl: %u running session%s of %s updated\n", result.sessions,
+			result.sessions == 1 ? "" : "s", user);
 }
 
 int ctl_need_root(const char *what)

@@ -40,6 +40,11 @@ void ctl_who(char *out, size_t outlen);
 int ctl_grant_create(const char *user, enum policy_key key, const struct strlist *values, uint64_t seconds,
 		     const char *by, const char *reason, char *id, size_t idlen);
 
+/* Running sessions of user follow a grant made or ended at once
+ * (apply_all for that user, with the system's config); a note on
+ * standard error when they could not. */
+void ctl_grant_apply(const char *user);
+
 /* The arguments after the command's name: --for D / --for=D and
  * --reason T / --reason=T anywhere (NULL when absent), everything else in
  * order into pos (room for argc). 0, or -EINVAL on another option. */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "grants.h"
+#include "grants_policy.h"
 #include "requests.h"
 #include "tap.h"
 
@@ -390,6 +391,48 @@ static void test_spool_for_session(void)
 	policy_free(&p);
 }
 
+static void test_grants_policy(void)
+{
+	struct user_info alice = {
+		.name = "alice", .uid = 1000, .gid = 1000, .home = "/home/alice", .shell = "/bin/sh"
+	};
+	struct user_info bob = { .name = "bob", .uid = 1001, .gid = 1000, .home = "/home/bob", .shell = "/bin/sh" };
+	struct grant items[3];
+	struct grant_set set = { .items = items, .count = 3 };
+	char err[POLICY_ERR_MAX] = "";
+	struct policy p;
+	int r;
+
+	memset(items, 0, sizeof(items));
+	for (int i = 0; i < 3; i++) {
+		snprintf(items[i].id, sizeof(items[i].id), "g%d", i);
+		items[i].user = i == 2 ? "bob" : "alice";
+		items[i].key = i == 1 ? KEY_FS_READ : KEY_NET_CONNECT;
+		strlist_init(&items[i].values);
+		items[i].expires = i == 1 ? 500 : 2000;
+	}
+	strlist_append(&items[0].values, "127.0.0.1:5432");
+	strlist_append(&items[1].values, "~/shared");
+	strlist_append(&items[2].values, "tcp://10.0.0.1:22");
+	r = grants_policy(&set, &alice, 1000, &p, err, sizeof(err));
+	ok(r == 0, "grants_policy of alice %s", err);
+	if (r == 0) {
+		ok(p.confine && policy_list(&p, KEY_NET_CONNECT)->count == 1 &&
+			   strcmp(policy_list(&p, KEY_NET_CONNECT)->items[0], "tcp://127.0.0.1:5432") == 0,
+		   "her open grant's rule, canonical (%s)",
+		   policy_list(&p, KEY_NET_CONNECT)->count ? policy_list(&p, KEY_NET_CONNECT)->items[0] : "none");
+		ok(policy_is_set(&p, KEY_FS_READ) && policy_list(&p, KEY_FS_READ)->count == 0,
+		   "the expired one gives nothing: fs.read set and empty");
+		ok(policy_is_set(&p, KEY_NET_BIND) && policy_is_set(&p, KEY_IPC_UNIX) &&
+			   !policy_is_set(&p, KEY_NET_DENY),
+		   "every grantable key set: nothing else is allowed");
+		policy_free(&p);
+	}
+	ok(grants_policy(&set, &bob, 3000, &p, err, sizeof(err)) == -ENOENT, "after expiry bob has none: -ENOENT");
+	for (int i = 0; i < 3; i++)
+		strlist_free(&items[i].values);
+}
+
 /* As root: files owned by someone else, and root's reading of a spool. */
 static void test_as_root(void)
 {
@@ -477,6 +520,7 @@ int main(void)
 	test_write();
 	test_requests();
 	test_spool_for_session();
+	test_grants_policy();
 	if (geteuid() == 0)
 		test_as_root();
 	else

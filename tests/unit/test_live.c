@@ -52,14 +52,16 @@ static void test_live_file(void)
 		static const char *const bad[] = {
 			"corral-live 1\nid " ID "\napplied 1\npolicy current 99\nconfine yes\n",
 			"corral-live 1\nid " ID "\napplied 1\npolicy ceiling 12\nconfine yes\n",
-			"corral-live 1\nid " ID "\napplied 1\npolicy current 12\nconfine yes\npolicy current 11\nconfine no\n",
+			"corral-live 1\nid " ID
+			"\napplied 1\npolicy current 12\nconfine yes\npolicy current 11\nconfine no\n",
 			"corral-live 1\nid " ID "\napplied 1\npolicy widest 12\nconfine yes\n",
 			"corral-live 1\napplied 1\npolicy current 12\nconfine yes\n",
 			"corral-live 1\nid nothex\napplied 1\npolicy current 12\nconfine yes\n",
 			"corral-live 1\nid " ID "\napplied -5\npolicy current 12\nconfine yes\n",
 			"corral-live 1\nid " ID "\npolicy current 12\nconfine yes\napplied 1\n",
 			"corral-live 2\nid " ID "\napplied 1\npolicy current 12\nconfine yes\n",
-			"corral-live 1\nid " ID "\napplied 1\nends 5 \"a\"\nends 6 \"b\"\npolicy current 12\nconfine yes\n",
+			"corral-live 1\nid " ID
+			"\napplied 1\nends 5 \"a\"\nends 6 \"b\"\npolicy current 12\nconfine yes\n",
 		};
 		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 			ok(session_live_parse(bad[i], strlen(bad[i]), &back, err, sizeof(err)) == -EINVAL,

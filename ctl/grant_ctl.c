@@ -11,6 +11,7 @@
 #include "ctl.h"
 #include "grant_ctl.h"
 #include "log.h"
+#include "session_record.h"
 #include "util.h"
 #include "values.h"
 
@@ -157,10 +158,33 @@ int ctl_grant_create(const char *user, enum policy_key key, const struct strlist
 	return 0;
 }
 
+/* Has user a running session (a live record)? */
+static bool has_sessions(const char *user)
+{
+	struct strlist ids;
+	bool found = false;
+
+	if (session_record_list(SESSION_RUN_DIR, &ids) < 0)
+		return false;
+	for (size_t i = 0; i < ids.count && !found; i++) {
+		char why[SESSION_RECORD_ERR_MAX];
+		struct session_record rec;
+
+		if (session_record_read(SESSION_RUN_DIR, ids.items[i], &rec, why, sizeof(why)) < 0)
+			continue;
+		found = strcmp(rec.user, user) == 0 && session_record_is_live(&rec);
+		session_record_free(&rec);
+	}
+	strlist_free(&ids);
+	return found;
+}
+
 void ctl_grant_apply(const char *user)
 {
 	struct apply_result result;
 
+	if (!has_sessions(user))
+		return;
 	if (apply_all(NULL, user, time(NULL), APPLY_GRACE_DEFAULT, &result) < 0)
 		fprintf(stderr, "corralctl: note: running sessions of %s not updated (see corralctl apply)\n", user);
 	else if (result.sessions)

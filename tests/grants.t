@@ -185,6 +185,26 @@ out=$("$ctl" grant nosuchuser-crg net.connect "+tcp://127.0.0.1:$port" --for 1h 
 out=$("$ctl" grant "$user" net.connect "+tcp://127.0.0.1:$port" 2>&1); status=$?
 [ $status = 64 ] && pass "no --for: usage" || fail "no --for: $status $out"
 
+# --- live: a running session follows a grant and its revocation -----------------
+live_session() {  # connects, waits 4s, connects again: two lines
+	(cd / && "$ctl" run -c "$dir/corral.ini" -u "$user" -- /bin/sh -c \
+		"$tools/probe connect $port; sleep 4; $tools/probe connect $port") >"$dir/live.out" 2>&1 &
+	live_pid=$!
+	sleep 1.5
+}
+live_session
+id=$("$ctl" grant "$user" net.connect "+tcp://127.0.0.1:$port" --for 1h 2>/dev/null)
+out=$("$ctl" apply -c "$dir/corral.ini" --user "$user" 2>&1)
+wait "$live_pid"
+is "a grant reaches a running session after apply (before, after)" "$(tr '\n' ' ' <"$dir/live.out")" "ECONNREFUSED ok " ||
+	diag "$out"
+live_session
+"$ctl" revoke "$id" >/dev/null 2>&1
+out=$("$ctl" apply -c "$dir/corral.ini" --user "$user" 2>&1)
+wait "$live_pid"
+is "a revoked grant narrows a running session at once (before, after)" "$(tr '\n' ' ' <"$dir/live.out")" "ok ECONNREFUSED " ||
+	diag "$out"
+
 # --- forged grants -------------------------------------------------------------
 real=$("$ctl" grant "$other" net.bind +8082 --for 1h)
 forge() {  # name, owner, mode: a grant file for $user with a valid body

@@ -37,6 +37,25 @@ static int add_grant(struct policy *out, const struct grant *g, char *err, size_
 		if (r == 0)
 			r = strlist_append(&s->item_origins, origin);
 	}
+	if (r == 0 && !strlist_contains(&s->origins, origin))
+		r = strlist_append(&s->origins, origin);
+	s->set = true;
+	return r;
+}
+
+int grants_apply(struct policy *policy, const struct grant_set *set, time_t now, char *err, size_t errlen)
+{
+	int r = 0;
+
+	for (size_t i = 0; set && i < set->count && r == 0; i++) {
+		const struct grant *g = &set->items[i];
+
+		if (strcmp(g->user, policy->user) != 0 || g->expires <= now)
+			continue;
+		r = add_grant(policy, g, err, errlen);
+		if (r == 0)
+			r = policy_compile_key(policy, g->key, err, errlen);
+	}
 	return r;
 }
 

@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "ctl.h"
+#include "grant_ctl.h"
 #include "layers.h"
 #include "loader.h"
 #include "mountns.h"
@@ -131,6 +132,36 @@ static void print_layers(const struct policy *p, int assume_abi)
 	}
 }
 
+/* The user's grants in force now, with their expiry (root: the grants
+ * are root's to read). */
+static void print_grants(const char *user)
+{
+	char until[CTL_TIME_TEXT_MAX], values[CTL_VALUES_TEXT_MAX];
+	struct grant_set set;
+	bool any = false;
+
+	if (geteuid() != 0)
+		return;
+	if (grants_load(NULL, time(NULL), &set, NULL, NULL) < 0) {
+		printf("# grants: %s cannot be trusted or read: logins get none\n", GRANTS_DIR);
+		return;
+	}
+	for (size_t i = 0; i < set.count; i++) {
+		const struct grant *g = &set.items[i];
+
+		if (strcmp(g->user, user) != 0)
+			continue;
+		if (!any)
+			printf("# grants of %s in force (after the [user:] sections, before windows):\n", user);
+		any = true;
+		ctl_time_text(g->expires, until, sizeof(until));
+		ctl_values_text(&g->values, "+", values, sizeof(values));
+		printf("#   %s %s %s until %s (by %s%s%s)\n", g->id, key_info(g->key)->name, values, until, g->by,
+		       g->reason[0] ? ": " : "", g->reason);
+	}
+	grant_set_free(&set);
+}
+
 int ctl_explain(int argc, char **argv)
 {
 	static const struct option longopts[] = { { "landlock-abi", required_argument, NULL, 'L' },
@@ -189,6 +220,7 @@ int ctl_explain(int argc, char **argv)
 	printf("# confined: %s\n", p.confine ? "yes" : "no");
 	for (int k = 0; k < KEY_COUNT; k++)
 		print_setting(&p, (enum policy_key)k);
+	print_grants(p.user);
 	if (p.confine) {
 		print_view(&p);
 		print_layers(&p, assume_abi);

@@ -138,6 +138,8 @@ line=$("$ctl" grants "$user")
 like "grants USER lists it, starting with its id" "$line" "^$id $user net.connect \+tcp://127.0.0.1:$port until [0-9-]+T[0-9:]+[+-][0-9]{4} by root[^:]*: lab test$"
 out=$("$ctl" grants "$other")
 is "grants of another user: not there" "$out" ""
+out=$("$ctl" explain -c "$dir/corral.ini" "$user" | grep -A1 '^# grants of')
+like "explain shows the grant in force with its expiry" "$out" "#   $id net.connect \+tcp://127.0.0.1:$port until [0-9-]+T[0-9:]+"
 logged "the grant is logged with who, what, until when and why" \
 	"event=grant id=$id user=$user key=net.connect value=\"tcp://127.0.0.1:$port\" until=[^ ]+ by=\"root[^\"]*\" reason=\"lab test\""
 out=$(connect_as "$user")

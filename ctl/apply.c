@@ -4,6 +4,7 @@
  * limits, its time), and end after the grace period a session whose
  * narrowing no layer can make live. Nothing widens a running session. */
 #include <errno.h>
+#include <stdint.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -92,18 +93,38 @@ static void end_session(const struct session_record *rec)
 {
 	for (size_t i = 0; i < rec->cgroups.count; i++) {
 		char path[PATHUTIL_PATH_MAX + 16];
+		char line[32];
 		FILE *procs;
-		long pid;
 
 		snprintf(path, sizeof(path), "%s/cgroup.procs", rec->cgroups.items[i]);
 		procs = fopen(path, "re");
 		if (!procs)
 			continue;
-		while (fscanf(procs, "%ld", &pid) == 1)
-			if (pid > 1)
+		while (fgets(line, sizeof(line), procs)) {
+			char *end;
+			long pid = strtol(line, &end, 10);
+
+			if (pid > 1 && pid <= INT32_MAX && end != line)
 				kill((pid_t)pid, SIGKILL);
+		}
 		fclose(procs);
 	}
+}
+
+/* The grace of a narrowing: the shortest of the open windows' (a window
+ * narrows), else the default for an edit. */
+static long window_grace(const struct config *config, const struct policy *current, long fallback)
+{
+	long grace = -1;
+
+	for (size_t i = 0; i < config->count; i++) {
+		const struct config_section *s = &config->sections[i];
+
+		if (s->kind == SECTION_WINDOW && s->window && strlist_contains(&current->windows, s->target) &&
+		    (grace < 0 || s->window->grace < grace))
+			grace = s->window->grace;
+	}
+	return grace < 0 ? fallback : grace;
 }
 
 /* One session: its new live file, its limits, its end. */
@@ -151,6 +172,7 @@ static int apply_session(const struct config *config, const struct session_recor
 	int r;
 
 	session_live_init(&next);
+	policy_init(&current);
 	r = session_record_policy(rec, &login, err, sizeof(err));
 	if (r < 0) {
 		corral_log(LOG_ERR, "session=%s event=apply-failed reason=\"record: %s\"", rec->id, err);
@@ -212,7 +234,7 @@ static int apply_session(const struct config *config, const struct session_recor
 		result->ending++;
 	}
 	if (narrowed && !next.ends) {
-		next.ends = now + grace;
+		next.ends = now + window_grace(config, &current, grace);
 		snprintf(next.reason, sizeof(next.reason), "%s narrowed", reason);
 		corral_log(LOG_WARNING, "user=%s session=%s event=narrowed rule=\"%s\" ends=%lld", rec->user, rec->id,
 			   reason, (long long)next.ends);
@@ -282,6 +304,7 @@ int apply_all(const char *config_path, const char *only_user, time_t now, long g
 	memset(result, 0, sizeof(*result));
 	r = config_load(config_path, &config);
 	if (r < 0) {
+		ctl_print_diags(&config, stderr);
 		/* running sessions keep what they have: a typo ends nobody */
 		corral_log(LOG_ERR, "event=apply-failed reason=\"%s is invalid\"",
 			   config_path ? config_path : CONFIG_DEFAULT_PATH);
@@ -355,6 +378,10 @@ int ctl_apply(int argc, char **argv)
 		time_t now = time(NULL), wake;
 
 		r = apply_all(path, only_user, now, grace, &result);
+		if (!follow && r == -EINVAL) {
+			fputs("corralctl: apply: the configuration is invalid; no session was changed\n", stderr);
+			return CTL_EXIT_INVALID;
+		}
 		if (!follow) {
 			printf("%u session%s, %u changed, %u to end after the grace period\n", result.sessions,
 			       result.sessions == 1 ? "" : "s", result.changed, result.ending);

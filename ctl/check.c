@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -67,13 +68,44 @@ static void warn_missing_paths(struct config *config)
 	}
 }
 
+/* A window's applies items that name nobody here, and a window whose
+ * time is over. */
+static void warn_window(struct config *config, const struct config_section *s, time_t now)
+{
+	const struct config_window *w = s->window;
+
+	if (!window_is_open(&w->when, now) && window_next_change(&w->when, now) == 0)
+		diag_add(&config->diags, DIAG_WARNING, s->file, w->when_line,
+			 "key 'when': the window's time is over; it never opens again");
+	for (size_t i = 0; i < w->applies.count; i++) {
+		const char *item = w->applies.items[i];
+		struct user_info user;
+		gid_t gid;
+
+		if (strncmp(item, "group:", 6) == 0 && group_gid_by_name(item + 6, &gid) == -ENOENT)
+			diag_add(&config->diags, DIAG_WARNING, s->file, w->applies_line,
+				 "key 'applies': no such group '%s' on this host", item + 6);
+		if (strncmp(item, "user:", 5) != 0)
+			continue;
+		if (user_info_by_name(item + 5, &user) == -ENOENT)
+			diag_add(&config->diags, DIAG_WARNING, s->file, w->applies_line,
+				 "key 'applies': no such user '%s' on this host", item + 5);
+		else
+			user_info_free(&user);
+	}
+}
+
 static void warn_unknown_targets(struct config *config)
 {
+	time_t now = time(NULL);
+
 	for (size_t i = 0; i < config->count; i++) {
 		const struct config_section *s = &config->sections[i];
 		struct user_info user;
 		gid_t gid;
 
+		if (s->kind == SECTION_WINDOW)
+			warn_window(config, s, now);
 		if (s->kind == SECTION_USER && user_info_by_name(s->target, &user) == -ENOENT)
 			diag_add(&config->diags, DIAG_WARNING, s->file, s->line,
 				 "section [%s]: no such user on this host", s->name);
@@ -224,9 +256,18 @@ static void warn_users(struct config *config, int assume_abi)
 			break;
 	}
 	endpwent();
-	for (size_t i = 0; i < config->count; i++)
-		if (config->sections[i].kind == SECTION_USER && !strlist_contains(&seen, config->sections[i].target))
-			(void)strlist_append(&seen, config->sections[i].target);
+	for (size_t i = 0; i < config->count; i++) {
+		const struct config_section *s = &config->sections[i];
+
+		if (s->kind == SECTION_USER && !strlist_contains(&seen, s->target))
+			(void)strlist_append(&seen, s->target);
+		for (size_t k = 0; s->kind == SECTION_WINDOW && k < s->window->applies.count; k++) {
+			const char *item = s->window->applies.items[k];
+
+			if (strncmp(item, "user:", 5) == 0 && !strlist_contains(&seen, item + 5))
+				(void)strlist_append(&seen, item + 5);
+		}
+	}
 	/* as a login on this host would have it: pam_corral's view and cgroup */
 	if (assume_abi >= 0)
 		host_layers_assume(assume_abi, true, true, &host);

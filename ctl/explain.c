@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -18,6 +19,7 @@
 #include "users.h"
 
 #define EXPLAIN_VALUE_MAX 8192
+#define EXPLAIN_TIME_MAX 64
 
 static void print_setting(const struct policy *p, enum policy_key key)
 {
@@ -133,21 +135,18 @@ static void print_layers(const struct policy *p, int assume_abi)
 }
 
 /* The user's grants in force now, with their expiry (root: the grants
- * are root's to read). */
-static void print_grants(const char *user)
+ * are root's to read; loaded < 0: they could not be). */
+static void print_grants(const struct grant_set *set, int loaded, const char *user)
 {
 	char until[CTL_TIME_TEXT_MAX], values[CTL_VALUES_TEXT_MAX];
-	struct grant_set set;
 	bool any = false;
 
-	if (geteuid() != 0)
-		return;
-	if (grants_load(NULL, time(NULL), &set, NULL, NULL) < 0) {
+	if (loaded < 0) {
 		printf("# grants: %s cannot be trusted or read: logins get none\n", GRANTS_DIR);
 		return;
 	}
-	for (size_t i = 0; i < set.count; i++) {
-		const struct grant *g = &set.items[i];
+	for (size_t i = 0; i < set->count; i++) {
+		const struct grant *g = &set->items[i];
 
 		if (strcmp(g->user, user) != 0)
 			continue;
@@ -159,7 +158,40 @@ static void print_grants(const char *user)
 		printf("#   %s %s %s until %s (by %s%s%s)\n", g->id, key_info(g->key)->name, values, until, g->by,
 		       g->reason[0] ? ": " : "", g->reason);
 	}
-	grant_set_free(&set);
+}
+
+static void format_local(time_t t, char *out, size_t outlen)
+{
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm) || strftime(out, outlen, "%Y-%m-%d %H:%M %Z", &tm) == 0)
+		snprintf(out, outlen, "@%lld", (long long)t);
+}
+
+/* The user's windows: open or not at now, and their next change. */
+static void print_windows(const struct config *config, const struct user_info *user, time_t now)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < config->count; i++) {
+		const struct config_section *s = &config->sections[i];
+		char when[EXPLAIN_TIME_MAX];
+		bool open;
+		time_t next;
+
+		if (s->kind != SECTION_WINDOW || policy_window_applies(s, user) != 1)
+			continue;
+		if (!any)
+			printf("# time windows of %s (local time):\n", user->name);
+		any = true;
+		open = window_is_open(&s->window->when, now);
+		next = window_next_change(&s->window->when, now);
+		if (next)
+			format_local(next, when, sizeof(when));
+		printf("#   [%s] %s:%u: %s, %s%s\n", s->name, s->file, s->line, open ? "open now" : "closed",
+		       next ? (open ? "closes " : "opens ") : (open ? "never closes" : "never opens again"),
+		       next ? when : "");
+	}
 }
 
 int ctl_explain(int argc, char **argv)
@@ -172,7 +204,10 @@ int ctl_explain(int argc, char **argv)
 	const char *path = NULL;
 	struct user_info user;
 	struct config config;
+	struct grant_set grants = { 0 };
+	int grants_loaded;
 	struct policy p;
+	time_t now;
 	int opt, r;
 
 	optind = 1;
@@ -203,9 +238,13 @@ int ctl_explain(int argc, char **argv)
 		config_free(&config);
 		return r == -ENOENT ? CTL_EXIT_NO_USER : CTL_EXIT_INVALID;
 	}
-	r = policy_resolve(&config, &user, &p, err, sizeof(err));
+	now = time(NULL);
+	/* the grants are root's: as another user explain shows the config alone */
+	grants_loaded = geteuid() == 0 ? grants_load(NULL, now, &grants, NULL, NULL) : 0;
+	r = policy_resolve_at(&config, &grants, &user, now, &p, err, sizeof(err));
 	if (r < 0) {
 		fprintf(stderr, "corralctl: cannot resolve the policy of '%s': %s\n", user.name, err);
+		grant_set_free(&grants);
 		user_info_free(&user);
 		config_free(&config);
 		return CTL_EXIT_INVALID;
@@ -215,17 +254,19 @@ int ctl_explain(int argc, char **argv)
 	printf("# sections applied, in order:%s\n", p.sections.count ? "" : " none");
 	for (size_t i = 0; i < p.sections.count; i++)
 		printf("#   %s\n", p.sections.items[i]);
+	print_windows(&config, &user, now);
 	if (p.exempt)
 		printf("# %s is exempt ([global] exempt_users/exempt_groups): never confined\n", p.user);
 	printf("# confined: %s\n", p.confine ? "yes" : "no");
 	for (int k = 0; k < KEY_COUNT; k++)
 		print_setting(&p, (enum policy_key)k);
-	print_grants(p.user);
+	print_grants(&grants, grants_loaded, p.user);
 	if (p.confine) {
 		print_view(&p);
 		print_layers(&p, assume_abi);
 	}
 	policy_free(&p);
+	grant_set_free(&grants);
 	user_info_free(&user);
 	config_free(&config);
 	return CTL_EXIT_OK;

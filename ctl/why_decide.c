@@ -493,11 +493,12 @@ static int decide_connect(const struct policy *p, const struct host_layers *host
 /* Ports below this need CAP_NET_BIND_SERVICE, which no session has. */
 static unsigned long unprivileged_port_start(void)
 {
-	char text[32] = "";
 	unsigned long value = 1024;
 	FILE *f = fopen("/proc/sys/net/ipv4/ip_unprivileged_port_start", "re");
 
 	if (f) {
+		char text[32] = "";
+
 		if (fgets(text, sizeof(text), f))
 			value = strtoul(text, NULL, 10);
 		fclose(f);
@@ -724,6 +725,9 @@ int why_decide(const struct policy *policy, const struct host_layers *host, enum
 			add_item_rule(policy, out, KEY_CONFINE, policy_value(policy, KEY_CONFINE));
 		return 0;
 	}
+	/* rules a window put there name it as their origin; say it is open */
+	for (size_t i = 0; i < policy->windows.count; i++)
+		add_note(out, "time window %s is open (its rules apply until it closes)", policy->windows.items[i]);
 	switch (op) {
 	case WHY_READ:
 	case WHY_WRITE:

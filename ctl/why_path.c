@@ -157,11 +157,10 @@ static void session_name(const char *found, const char *instance, const char *ta
  * fd (the instances' base is root's alone), permissions as the user. */
 static void inspect_private(int dirfd, const char *target, const char *instance, const char *rest, struct why_path *out)
 {
-	char relative[PATHUTIL_PATH_MAX], parent[PATHUTIL_PATH_MAX], link[64], real[PATHUTIL_PATH_MAX];
+	char relative[PATHUTIL_PATH_MAX], parent[PATHUTIL_PATH_MAX];
 	struct access_facts *f = &out->facts;
 	struct stat st;
 	char *slash;
-	ssize_t n;
 	int fd;
 
 	out->private_tmp = true;
@@ -177,6 +176,9 @@ static void inspect_private(int dirfd, const char *target, const char *instance,
 	}
 	fd = openat(dirfd, relative, O_PATH | O_CLOEXEC);
 	if (fd >= 0) {
+		char link[64], real[PATHUTIL_PATH_MAX];
+		ssize_t n;
+
 		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 		n = readlink(link, real, sizeof(real) - 1);
 		if (n > 0) {

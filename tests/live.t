@@ -34,7 +34,7 @@ time.sleep(120)' >"$dir/ports" &
 listener=$!
 for _ in $(seq 50); do [ -s "$dir/ports" ] && break; sleep 0.1; done
 read -r p1 p2 <"$dir/ports"
-policy() {  # net.connect, fs.read, limits.processes
+policy() {  # net.connect, fs.read, limits.processes [window section lines...]
 	cat >"$dir/corral.ini" <<INI
 [user:$user]
 confine = yes
@@ -44,6 +44,8 @@ fs.exec = /usr
 net.connect = $1
 limits.processes = $3
 INI
+	shift 3
+	[ $# -gt 0 ] && printf '%s\n' "$@" >>"$dir/corral.ini"
 	chmod 0644 "$dir/corral.ini"
 }
 both="tcp://127.0.0.1:$p1 tcp://127.0.0.1:$p2"
@@ -71,7 +73,7 @@ last() {  # the last result after the session had 1 s to see a change
 }
 record() { grep -l "^user $user\$" /run/corral/sessions/* 2>/dev/null | grep -v '\.live$' | head -n 1; }
 
-plan 12
+plan 17
 session
 for _ in $(seq 50); do [ -s "$results" ] && break; sleep 0.2; done
 is "the session reaches p1 under the login's policy" "$(last)" ok
@@ -98,6 +100,25 @@ policy "$both" "/usr /etc /proc /dev" 50
 apply >/dev/null
 pids=$(for d in $(grep '^cgroup ' "$(record)" | cut -d' ' -f2); do cat "$d/pids.max" 2>/dev/null; done | head -n 1)
 is "limits.processes lowered live in the session's cgroup" "$pids" 50
+# an exam window a few seconds ahead: `apply --follow` wakes at its start
+# and at its end; the window narrows the running session at its start and
+# its end gives nothing back
+start=$(date -d '+4 sec' +%Y-%m-%dT%H:%M:%S)
+policy "$both" "/usr /etc /proc /dev" 50 "[window:crlive-exam]" "when = $start/4s" "applies = user:$user" \
+	"net.connect = tcp://127.0.0.1:$p2"
+rm -f "/run/corral/sessions/$id.live"
+"$ctl" apply -c "$dir/corral.ini" --user "$user" >/dev/null
+is "before the window, a fresh live file: p1 reachable again" "$(last)" ok
+"$ctl" apply -c "$dir/corral.ini" --user "$user" --follow >/dev/null 2>&1 &
+follower=$!
+sleep 4.5
+is "the window opened: the follower narrowed the session at its start" "$(last)" refused
+like "corralctl sessions shows the open window" "$("$ctl" sessions 2>/dev/null | grep "^$id")" "windows: crlive-exam"
+sleep 4
+is "the window closed: the running session regains nothing" "$(last)" refused
+unlike "... and the window is no longer listed as open" "$("$ctl" sessions 2>/dev/null | grep "^$id")" "windows: crlive-exam"
+kill "$follower" 2>/dev/null
+wait "$follower" 2>/dev/null
 # fs.read cannot change in a running session: it ends after the grace
 policy "$both" "/usr /etc /proc" 50
 out=$(apply --grace 2)

@@ -82,6 +82,7 @@ chmod 0644 "$SRV/pub/readme" "$SRV/pub/sub/file" "$SRV/hidden/file" "$SRV/shared
 
 h=${home[stud]}
 echo notes >"$h/notes.txt"
+mkdir -m 0700 "$h/exam-notes" && echo n >"$h/exam-notes/n.txt"
 echo locked >"$h/locked" && chmod 0400 "$h/locked"
 mkdir -m 0700 "$h/secret" "$h/bin"
 echo key >"$h/secret/key"
@@ -125,6 +126,13 @@ ipc.unix = $SRV/sock/listed.sock
 
 [user:${uname[stud]}]
 fs.deny = ~/secret ~/.ssh $SRV/shared/deny $SRV/shared/secret.txt $SRV/bin/denied-tool $SRV/pub/sub
+
+# open all day: an exam window on the students' group, after [user:]
+[window:why-exam]
+when = 00:00-24:00
+applies = group:$group
+net.connect = tcp://127.0.0.1:$PA tcp://127.0.0.1:$PC udp://127.0.0.1:$PU
+fs.deny = +~/exam-notes
 
 [user:${uname[xfer]}]
 confine = yes

@@ -859,7 +859,6 @@ static bool dir_has(const char *dir, const char *name)
 
 int cgroup_dir_narrow(const char *dir, const struct cgroup_limits *l, unsigned *applied)
 {
-	char cpu[64];
 	int r = 0;
 
 	if (l->processes && dir_has(dir, "pids.max")) {
@@ -877,6 +876,8 @@ int cgroup_dir_narrow(const char *dir, const struct cgroup_limits *l, unsigned *
 		*applied |= r == 0 ? CGROUP_LIMIT_MEMORY : 0;
 	}
 	if (r == 0 && l->cpu_percent && dir_has(dir, "cpu.max")) {
+		char cpu[64];
+
 		snprintf(cpu, sizeof(cpu), "%llu %llu", (unsigned long long)cgroup_cpu_quota_us(l->cpu_percent),
 			 (unsigned long long)CGROUP_CPU_PERIOD_US);
 		r = write_file(dir, "cpu.max", cpu);

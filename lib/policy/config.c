@@ -10,9 +10,11 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "config_window.h"
 #include "util.h"
 #include "inifile.h"
 #include "pathutil.h"
+#include "values.h"
 
 #define CONFIG_ERR_MAX 256
 
@@ -33,6 +35,7 @@ void config_free(struct config *config)
 		for (size_t k = 0; k < s->count; k++)
 			strlist_free(&s->settings[k].items);
 		free(s->settings);
+		config_window_free(s->window);
 		free(s->name);
 	}
 	free(config->sections);
@@ -159,6 +162,9 @@ static int parse_section_name(const char *name, enum section_kind *kind, const c
 	} else if (strncmp(name, "user:", 5) == 0) {
 		*kind = SECTION_USER;
 		*target = name + 5;
+	} else if (strncmp(name, "window:", 7) == 0) {
+		*kind = SECTION_WINDOW;
+		*target = name + 7;
 	} else {
 		return -EINVAL;
 	}
@@ -180,7 +186,15 @@ static int add_config_section(struct config *config, const struct ini_section *i
 	if (!s->name)
 		return -ENOMEM;
 	s->kind = kind;
-	s->target = kind == SECTION_GROUP ? s->name + 6 : kind == SECTION_USER ? s->name + 5 : NULL;
+	s->target = kind == SECTION_GROUP ? s->name + 6
+		: kind == SECTION_USER    ? s->name + 5
+		: kind == SECTION_WINDOW  ? s->name + 7
+					  : NULL;
+	if (kind == SECTION_WINDOW) {
+		s->window = config_window_new();
+		if (!s->window)
+			return -ENOMEM;
+	}
 	s->file = file;
 	s->line = ini->line;
 	config->count++;
@@ -225,6 +239,15 @@ static void unknown_key(const struct ini_entry *e, const char *file, const char 
 		diag_add(diags, DIAG_ERROR, file, e->line, "unknown key '%s' in [%s]", e->key, section);
 }
 
+/* confine in a window: a boolean that says yes (a window only narrows
+ * who is confined, never lets anybody out) */
+static bool window_may_confine(const char *item)
+{
+	bool yes = false;
+
+	return value_parse_bool(item, &yes) == 0 && yes;
+}
+
 /* Checks one key = value and, when valid, records it in s. */
 static int convert_entry(struct config_section *s, const struct ini_entry *e, bool is_global, struct diag_list *diags)
 {
@@ -235,6 +258,8 @@ static int convert_entry(struct config_section *s, const struct ini_entry *e, bo
 	struct strlist items;
 	int key, r;
 
+	if (config_window_key(e->key))
+		return config_window_entry(s, e->key, e->value, e->line, diags);
 	key = is_global ? global_key_lookup(e->key) : key_lookup(e->key);
 	if (key < 0) {
 		unknown_key(e, s->file, s->name, is_global, diags);
@@ -271,6 +296,12 @@ static int convert_entry(struct config_section *s, const struct ini_entry *e, bo
 		diag_add(diags, DIAG_ERROR, s->file, e->line, "key '%s': nothing after '%c'", e->key, e->value[0]);
 		goto out;
 	}
+	if (s->kind == SECTION_WINDOW && key == KEY_CONFINE &&
+	    key_check_item(info, items.items[0], err, sizeof(err)) == 0 && !window_may_confine(items.items[0])) {
+		diag_add(diags, DIAG_ERROR, s->file, e->line,
+			 "key 'confine': a window never un-confines; only 'confine = yes' is allowed in [%s]", s->name);
+		goto out;
+	}
 	for (size_t i = 0; i < items.count; i++) {
 		r = key_check_item(info, items.items[i], err, sizeof(err));
 		if (r == -ENOMEM)
@@ -297,9 +328,10 @@ static int convert_file(struct config *config, const struct ini_file *ini, const
 		int r;
 
 		if (parse_section_name(is->name, &kind, &target) < 0) {
-			diag_add(&config->diags, DIAG_ERROR, file, is->line,
-				 "unknown section [%s] (expected [global], [default], [group:NAME] or [user:NAME])",
-				 is->name);
+			diag_add(
+				&config->diags, DIAG_ERROR, file, is->line,
+				"unknown section [%s] (expected [global], [default], [group:NAME], [user:NAME] or [window:NAME])",
+				is->name);
 			continue;
 		}
 		r = add_config_section(config, is, file, kind, &s);
@@ -534,6 +566,7 @@ static void sort_diags(struct config *config)
 /* The end of every load: exemptions, the diagnostics in order, the verdict. */
 static int finish_load(struct config *out, bool trusted, int r)
 {
+	config_window_check(out, &out->diags);
 	apply_exemptions(out, trusted);
 	sort_diags(out);
 	if (r == -ENOMEM) {

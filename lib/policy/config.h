@@ -9,6 +9,7 @@
 #include "diag.h"
 #include "keys.h"
 #include "strlist.h"
+#include "window.h"
 
 #define CONFIG_DEFAULT_PATH CORRAL_SYSCONFDIR "/corral/corral.ini"
 #define CONFIG_DROPIN_DIR "corral.d"
@@ -19,6 +20,7 @@ enum section_kind {
 	SECTION_DEFAULT,
 	SECTION_GROUP,
 	SECTION_USER,
+	SECTION_WINDOW, /* [window:NAME]: applies while open, after [user:] */
 };
 
 enum list_op {
@@ -34,11 +36,20 @@ struct config_setting {
 	unsigned line;
 };
 
+/* The keys of a [window:NAME] section that are not policy keys. */
+struct config_window {
+	struct window_when when;
+	struct strlist applies;                       /* "group:G" / "user:U" items */
+	long grace;                                   /* seconds; WINDOW_GRACE_DEFAULT unless set */
+	unsigned when_line, applies_line, grace_line; /* 0: not in the section */
+};
+
 struct config_section {
 	enum section_kind kind;
-	char *name;         /* "default", "group:students", ... */
-	const char *target; /* the group or user name, inside name */
-	const char *file;   /* points into config.files */
+	char *name;                   /* "default", "group:students", ... */
+	const char *target;           /* the group, user or window name, inside name */
+	struct config_window *window; /* SECTION_WINDOW only */
+	const char *file;             /* points into config.files */
 	unsigned line;
 	struct config_setting *settings;
 	size_t count;

@@ -43,22 +43,6 @@ static int add_grant(struct policy *out, const struct grant *g, char *err, size_
 	return r;
 }
 
-int grants_apply(struct policy *policy, const struct grant_set *set, time_t now, char *err, size_t errlen)
-{
-	int r = 0;
-
-	for (size_t i = 0; set && i < set->count && r == 0; i++) {
-		const struct grant *g = &set->items[i];
-
-		if (strcmp(g->user, policy->user) != 0 || g->expires <= now)
-			continue;
-		r = add_grant(policy, g, err, errlen);
-		if (r == 0)
-			r = policy_compile_key(policy, g->key, err, errlen);
-	}
-	return r;
-}
-
 int grants_policy(const struct grant_set *set, const struct user_info *user, time_t now, struct policy *out, char *err,
 		  size_t errlen)
 {

@@ -17,9 +17,4 @@
 int grants_policy(const struct grant_set *set, const struct user_info *user, time_t now, struct policy *out, char *err,
 		  size_t errlen);
 
-/* Appends the items of policy->user's grants open at now to their keys
- * (as a '+' line would, origin "grant ID") and compiles those keys again.
- * 0, -EINVAL (reason in err), -ENOMEM. */
-int grants_apply(struct policy *policy, const struct grant_set *set, time_t now, char *err, size_t errlen);
-
 #endif

@@ -88,6 +88,11 @@ struct grant_set;
 int policy_resolve_at(const struct config *config, const struct grant_set *grants, const struct user_info *user,
 		      time_t now, struct policy *out, char *err, size_t errlen);
 
+/* 1 when an `applies` item of window section s names the user or one of
+ * the user's groups (through NSS, like [group:] sections), 0 when not or
+ * s is no window, -EIO (or another -errno) when a group lookup failed. */
+int policy_window_applies(const struct config_section *s, const struct user_info *user);
+
 /* The policy of an exempt user when the config could not be used: nothing
  * set, never confined. 0 or -ENOMEM. */
 int policy_exempt_default(const struct user_info *user, struct policy *out);

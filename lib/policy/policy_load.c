@@ -8,26 +8,9 @@
 #include "config.h"
 #include "diag.h"
 #include "grants.h"
-#include "grants_policy.h"
 #include "log.h"
 #include "policy_load.h"
 #include "requests.h"
-
-/* Until policy_resolve_at() (lib/policy/resolve.c, issue 16) is linked in:
- * the config, then the user's grants. The real one replaces this. */
-__attribute__((weak)) int policy_resolve_at(const struct config *config, const struct grant_set *grants,
-					    const struct user_info *user, time_t now, struct policy *out, char *err,
-					    size_t errlen)
-{
-	int r = policy_resolve(config, user, out, err, errlen);
-
-	if (r == 0 && grants) {
-		r = grants_apply(out, grants, now, err, errlen);
-		if (r < 0)
-			policy_free(out);
-	}
-	return r;
-}
 
 /* A grant file that grants nothing: on every login, in corral's log. */
 static void report_grant(const char *file, const char *why, void *data)

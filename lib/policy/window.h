@@ -36,7 +36,11 @@ struct window_when {
  * corral.ini(5)). 0 or -EINVAL with the reason in err. */
 int window_when_parse(const char *text, struct window_when *out, char *err, size_t errlen);
 
-/* Is the window open at now (local time of the process's TZ)? */
+/* Is the window open at now (local time of the process's TZ)? Each range
+ * is one interval; a wall time in it is the first instant the local clock
+ * shows it: a time skipped when clocks go forward is the instant of the
+ * jump, a time repeated when they go back is its first occurrence. An ISO
+ * range's duration is real time. */
 bool window_is_open(const struct window_when *when, time_t now);
 
 /* The first instant after now at which window_is_open() changes, or 0

@@ -233,8 +233,8 @@ int session_live_read(const char *run_dir, const char *id, struct session_live *
 		return r;
 	}
 	r = session_file_read(run_dir, name, SESSION_LIVE_SIZE_MAX, &text, &len, err, errlen);
-	if (r < 0)
-		return r;
+	if (r < 0 || !text)
+		return r < 0 ? r : -EIO;
 	r = session_live_parse(text, len, out, err, errlen);
 	if (r == 0 && strcmp(out->id, id) != 0) {
 		snprintf(err, errlen, "%s names another session", name);

@@ -516,8 +516,8 @@ int session_record_read(const char *run_dir, const char *id, struct session_reco
 		return -EINVAL;
 	}
 	r = session_file_read(run_dir, id, SESSION_RECORD_SIZE_MAX, &buf, &len, err, errlen);
-	if (r < 0)
-		return r;
+	if (r < 0 || !buf)
+		return r < 0 ? r : -EIO;
 	r = session_record_parse(buf, len, out, err, errlen);
 	if (r == 0 && strcmp(out->id, id) != 0) {
 		snprintf(err, errlen, "session record %s names another session", id);

@@ -38,7 +38,7 @@ like "why: a port net.connect does not list is refused" "$out" "^refused: .*ECON
 ok "why: ... and 127.0.0.1:22 is allowed" corralctl why "$user" connect 127.0.0.1:22
 
 # --- apply: a running ssh session follows the policy ---
-loop='for i in $(seq 1 400); do if timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/22" 2>/dev/null; then echo ok; else echo refused; fi >>~/net; sleep 0.3; done'
+loop='while :; do if timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/22" 2>/dev/null; then echo ok; else echo refused; fi >>~/net; sleep 0.3; done'
 terminal=$(mktemp)
 suite_on_exit "rm -f $terminal"
 suite_ssh_tt "$user" "$loop" >"$terminal" 2>&1 </dev/null &
@@ -55,12 +55,13 @@ corralctl apply --user "$user" >/dev/null 2>&1
 is "apply: widened again, the running session regains nothing" "$(latest)" refused
 like "corralctl sessions: the session has a live policy" "$(corralctl sessions 2>&1)" " $user "
 suite_policy "net.connect = tcp://127.0.0.1:22 tcp://127.0.0.1:2222" "ipc.signals = session" \
-	"fs.deny = +~/notes"
+	"[user:$user]" "fs.deny = +~/notes"
 like "apply: fs.deny cannot change live: the session is to end" "$(corralctl apply --user "$user" --grace 3 2>&1)" \
 	"1 to end after the grace period"
 suite_wait 30 sh -c "! kill -0 $client 2>/dev/null"
 ok "the ssh session ended after the grace period" sh -c "! kill -0 $client 2>/dev/null"
 like "its terminal was told why" "$(cat "$terminal")" "fs\.deny narrowed"
+kill "$client" 2>/dev/null
 wait "$client" 2>/dev/null
 ok "corral-apply.service is installed for apply --follow" systemctl cat corral-apply.service
 suite_gone "$user" "after the end no process of $user is left"

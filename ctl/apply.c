@@ -20,6 +20,7 @@
 #include "ctl.h"
 #include "grants.h"
 #include "grants_policy.h"
+#include "requests.h"
 #include "pathutil.h"
 #include "layers.h"
 #include "log.h"
@@ -143,7 +144,9 @@ static int add_grant_texts(const struct config *config, const struct grant_set *
 	r = policy_resolve_at(config, NULL, user, now, &bare, err, sizeof(err));
 	if (r < 0)
 		return r;
-	r = policy_text_write(&bare, &text, &len);
+	r = requests_spool_for_session(NULL, &bare);
+	if (r == 0)
+		r = policy_text_write(&bare, &text, &len);
 	if (r == 0)
 		r = session_live_add(next, SESSION_LIVE_CEILING, text, len);
 	policy_free(&bare);
@@ -186,6 +189,13 @@ static int apply_session(const struct config *config, const struct session_recor
 		return r;
 	}
 	r = policy_resolve_at(config, grants, &user, now, &current, err, sizeof(err));
+	/* as at login (policy_load_for_user): the spool is no narrowing */
+	if (r == 0 && requests_spool_for_session(NULL, &current) < 0) {
+		policy_free(&current);
+		policy_init(&current);
+		r = -ENOMEM;
+		snprintf(err, sizeof(err), "out of memory");
+	}
 	if (r < 0) {
 		corral_log(LOG_ERR, "user=%s session=%s event=apply-failed reason=\"%s\"", rec->user, rec->id, err);
 		user_info_free(&user);

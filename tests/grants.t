@@ -248,6 +248,12 @@ chmod 0700 "$grants"
 "$ctl" requests >/dev/null
 smode=$(stat -c '%U %a' "$spool")
 is "requests makes the spool root's, sticky, closed to listing (1733)" "$smode" "root 1733"
+(cd / && "$ctl" run -c "$dir/corral.ini" -u "$user" -- sleep 3 >/dev/null 2>&1) &
+pid=$!
+sleep 1.5
+out=$("$ctl" apply -c "$dir/corral.ini" --user "$user" 2>&1)
+wait "$pid"
+like "apply keeps the spool a session got at login: nothing to end" "$out" "^1 session, [01] changed, 0 to end"
 out=$(runuser -u "$user" -- ls "$spool" 2>&1); status=$?
 [ $status != 0 ] && pass "a user cannot list the spool" || fail "user lists the spool: $out"
 out=$(runuser -u "$user" -- ls "$grants" 2>&1); status=$?

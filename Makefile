@@ -187,7 +187,11 @@ $(B)/why-probe: tests/tools/why_probe.c
 $(B)/pam_driver: tests/tools/pam_driver.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -o $@ $< -lpam
 
-unit-tests: $(UNIT_BINS) $(UNIT_SAN) $(B)/probe $(B)/why-probe $(B)/pam_driver $(B)/valgrind/corral-helper $(B)/san/corral-helper $(B)/san/corral-session
+# the kernel's audit switch, for the tests that read its records
+$(B)/audit_switch: tests/tools/audit_switch.c $(B)/libcorral.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(B)/libcorral.a
+
+unit-tests: $(UNIT_BINS) $(UNIT_SAN) $(B)/probe $(B)/why-probe $(B)/pam_driver $(B)/audit_switch $(B)/valgrind/corral-helper $(B)/san/corral-helper $(B)/san/corral-session
 fuzz-check: $(FUZZ_BINS)
 
 deps:

@@ -1,6 +1,8 @@
 /* corralctl audit: the ways around corral on this host for the users it
  * confines, one finding per line with its fix; exit 0 none, 1 some. */
 #include <errno.h>
+#include <fcntl.h>
+#include <dirent.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 #include "layers.h"
 #include "sandbox.h"
 #include "users.h"
+#include "util.h"
 
 #define AUDIT_USAGE "usage: corralctl audit [-c FILE] [-s SSHD_CONFIG] [-p PAM_DIR]\n"
 #define AUDIT_PAM_DIR "/etc/pam.d"
@@ -54,6 +57,7 @@ struct audit {
 	const char *pamdir;
 	struct findings findings;
 	size_t n_confined;
+	size_t n_logging;        /* confined users with log.denials = yes */
 	bool sshd_missing;       /* said once, then the sshd checks are skipped */
 	struct host_layers host; /* what this kernel enforces, as a login would see it */
 };
@@ -245,6 +249,7 @@ static void check_user(struct audit *a, const char *name)
 		check_shell(a, &user);
 		check_linger(a, &user, &policy);
 		check_kernel(a, &policy);
+		a->n_logging += policy.log_denials;
 	}
 	policy_free(&policy);
 out_user:
@@ -299,6 +304,69 @@ static void check_helper(struct audit *a)
 	finding_add(&a->findings, NULL,
 		    CORRAL_HELPER_PATH " is missing or not executable: confined sessions have no supervisor",
 		    "install corral (make install, or the corral package)");
+}
+
+static void report_host(void *ctx, const char *what, const char *fix)
+{
+	finding_add(ctx, NULL, what, fix);
+}
+
+/* (g) the denials of every layer can be seen on this host */
+static void check_denial_logs(struct audit *a)
+{
+	struct audit_denials_host host;
+
+	audit_denials_probe(a->host.landlock.abi, a->host.landlock.rights.log_flags != 0, &host);
+	audit_denials_evaluate(&host, report_host, &a->findings);
+}
+
+/* Is `corralctl apply --follow` running (the corral-apply service, or by
+ * hand)? Read from every process's command line. */
+static bool apply_follower_runs(void)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *de;
+	bool found = false;
+
+	if (!proc)
+		return false;
+	while (!found && (de = readdir(proc)) != NULL) {
+		char path[64], args[AUDIT_TEXT_MAX];
+		size_t len = 0;
+		int fd;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.20s/cmdline", de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		(void)read_all(fd, args, sizeof(args) - 1, &len);
+		close(fd);
+		/* argv: ".../corralctl" "apply" ... "--follow" ... */
+		for (size_t i = 0; i < len; i++)
+			if (args[i] == '\0')
+				args[i] = '\n';
+		args[len] = '\0';
+		found = strstr(args, "corralctl\napply\n") && strstr(args, "\n--follow\n");
+	}
+	closedir(proc);
+	return found;
+}
+
+/* (h) time windows change running sessions only through apply --follow */
+static void check_windows(struct audit *a)
+{
+	size_t windows = 0;
+
+	for (size_t i = 0; i < a->config->count; i++)
+		windows += a->config->sections[i].kind == SECTION_WINDOW;
+	if (!windows || apply_follower_runs())
+		return;
+	finding_add(&a->findings, NULL,
+		    "the config has time windows, but no corralctl apply --follow runs: a running session keeps the "
+		    "policy it logged in with when a window opens or closes",
+		    "systemctl enable --now corral-apply.service (or start corralctl apply --follow as root at boot)");
 }
 
 /* Every user NSS lists, and those [user:] sections name (NSS need not list them all). */
@@ -373,6 +441,10 @@ int ctl_audit(int argc, char **argv)
 		check_user(&a, names.items[i]);
 	if (a.n_confined)
 		check_pam(&a);
+	if (a.n_logging)
+		check_denial_logs(&a);
+	if (a.n_confined)
+		check_windows(&a);
 	check_helper(&a);
 out:
 	for (size_t i = 0; i < a.findings.count; i++)
@@ -380,7 +452,7 @@ out:
 	if (a.findings.out_of_memory)
 		fputs("corralctl audit: out of memory: some findings were lost\n", stderr);
 	if (a.findings.count == 0 && !a.findings.out_of_memory)
-		printf("no findings (%zu confined user%s; checked sshd, login shells, PAM stacks, lingering, Landlock, corral-helper)\n",
+		printf("no findings (%zu confined user%s; checked sshd, login shells, PAM stacks, lingering, Landlock, corral-helper, denial logs, windows)\n",
 		       a.n_confined, a.n_confined == 1 ? "" : "s");
 	status = a.findings.count || a.findings.out_of_memory ? CTL_EXIT_INVALID : CTL_EXIT_OK;
 	findings_free(&a.findings);

@@ -60,4 +60,22 @@ enum audit_pam_state {
  * -ELOOP when includes nest too deep; other -errno when it cannot be read. */
 int audit_pam_service(const char *pamdir, const char *service, enum audit_pam_state *state);
 
+/* --- denial logs (ctl/audit_denials.c) --- */
+
+/* Where this host's denial records can go. */
+struct audit_denials_host {
+	int landlock_abi;  /* 0: no Landlock */
+	bool landlock_log; /* landlock_restrict_self() takes the log flags (ABI 7) */
+	int audit;         /* the kernel's audit: 1 on, 0 off, -1 not built in, -2 cannot tell */
+	bool audit_daemon; /* auditd takes the records (else: the kernel log) */
+	bool journald;     /* journald runs: corral's events and the audit records land there */
+	bool syslog;       /* a syslog daemon listens on /dev/log */
+};
+
+void audit_denials_probe(int landlock_abi, bool landlock_log, struct audit_denials_host *out);
+
+/* Reports each layer whose denials this host cannot show (for users
+ * whose policy has log.denials = yes). Pure. */
+void audit_denials_evaluate(const struct audit_denials_host *host, audit_report_fn report, void *ctx);
+
 #endif

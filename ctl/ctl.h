@@ -14,6 +14,7 @@ int ctl_run(int argc, char **argv);
 int ctl_sessions(int argc, char **argv);
 int ctl_audit(int argc, char **argv);
 int ctl_user_manager(int argc, char **argv);
+int ctl_denials(int argc, char **argv);
 int ctl_why(int argc, char **argv);
 /* grants and requests (ctl/grant.c, ctl/request.c) */
 int ctl_grant(int argc, char **argv);

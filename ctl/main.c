@@ -12,6 +12,7 @@ static void usage(FILE *stream)
 	      "       corralctl sessions\n"
 	      "       corralctl apply [-c FILE] [--user USER] [--follow] [--grace SECONDS]\n"
 	      "       corralctl why [-c FILE] [--json] USER read|write|exec|list|connect|bind|unix|signal|command TARGET\n"
+	      "       corralctl denials [-c FILE] [--user U | --session ID] [--since T] [--file LOG]...\n"
 	      "       corralctl audit [-c FILE] [-s SSHD_CONFIG] [-p PAM_DIR]\n"
 	      "       corralctl user-manager [-c FILE] USER|UID\n"
 	      "       corralctl grant USER KEY +VALUE... --for DURATION [--reason TEXT]\n"
@@ -40,6 +41,8 @@ int main(int argc, char **argv)
 		return ctl_run(argc - 1, argv + 1);
 	if (strcmp(argv[1], "sessions") == 0)
 		return ctl_sessions(argc - 1, argv + 1);
+	if (strcmp(argv[1], "denials") == 0)
+		return ctl_denials(argc - 1, argv + 1);
 	if (strcmp(argv[1], "audit") == 0)
 		return ctl_audit(argc - 1, argv + 1);
 	if (strcmp(argv[1], "apply") == 0)

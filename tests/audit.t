@@ -18,8 +18,10 @@ user=crau1
 user2=crau2
 work=$(mktemp -d)
 chmod 0755 "$work"
-made_run_sshd= made_helper= made_linger_dir= made_systemd_dir=
+made_run_sshd= made_helper= made_linger_dir= made_systemd_dir= audit_was=
+switch=$(realpath "$build/audit_switch" 2>/dev/null)
 cleanup() {
+	[ -n "$audit_was" ] && "$switch" "$audit_was" >/dev/null
 	userdel -r "$user" >/dev/null 2>&1
 	userdel -r "$user2" >/dev/null 2>&1
 	rm -f "/var/lib/systemd/linger/$user"
@@ -45,6 +47,7 @@ confine = yes
 fs.read = /usr /etc /proc
 fs.write = ~ /dev/null
 fs.exec = /usr
+log.denials = no
 INI
 chmod 0644 "$conf"
 pamdir=$work/pam.d
@@ -89,7 +92,7 @@ fixed() {  # description
 	[ "$status" = 0 ] || sed 's/^/#   /' <<<"$out" | head -n 10
 }
 
-plan 38
+plan 45
 if [ ! -e /usr/libexec/corral/corral-helper ]; then
 	shows "corral-helper missing" '^audit: /usr/libexec/corral/corral-helper is missing or not executable: .* — fix: install corral'
 	install -D -m 0755 "$build/corral-helper" /usr/libexec/corral/corral-helper && made_helper=1
@@ -99,7 +102,7 @@ else
 fi
 audit
 is "nothing to find: exit 0 and a summary naming one confined user" "$status: $out" \
-	"0: no findings (1 confined user; checked sshd, login shells, PAM stacks, lingering, Landlock, corral-helper)"
+	"0: no findings (1 confined user; checked sshd, login shells, PAM stacks, lingering, Landlock, corral-helper, denial logs, windows)"
 
 sshd_with "AllowTcpForwarding no" ""
 shows "sshd: TCP forwarding (the default, yes)" \
@@ -191,6 +194,48 @@ shows "lingering enabled, no user@.service drop-in" "^audit: user $user: lingeri
 rm -f "/var/lib/systemd/linger/$user"
 fixed "lingering disabled"
 
+# log.denials: the denials of every layer need somewhere to go on this host
+sed -i 's/^log.denials = no$/log.denials = yes/' "$conf"
+audit
+if [ -S /dev/log ] || [ -S /run/systemd/journal/socket ]; then
+	skip "this host has syslog or journald: corral-helper's denials are kept"
+else
+	is "log.denials, no syslog daemon and no journald: corral-helper's denials are lost" \
+		"$status $(count '^audit: log.denials: no syslog daemon on /dev/log and no journald: .* — fix: install rsyslog')" "1 1"
+fi
+abi=$("$ctl" explain -c "$conf" "$user" 2>&1 | sed -n 's/.*Landlock ABI \([0-9]*\).*/\1/p' | head -n 1)
+if [ -n "$abi" ] && [ "$abi" -ge 7 ]; then
+	is "Landlock ABI $abi reports its denials: no finding about it" "$(count 'reports no denials')" 0
+else
+	is "Landlock ABI ${abi:-?} (< 7) reports no denials" "$(count "^audit: log.denials: this kernel's Landlock \\(ABI [0-9]+\\) reports no denials: .* — fix: boot Linux 6.15")" 1
+fi
+was=$([ -x "$switch" ] && "$switch" 2>/dev/null | sed -n 's/^enabled=\([0-9]\).*/\1/p')
+if [ "$was" = 0 ]; then
+	is "the kernel's audit off: Landlock's records are dropped" \
+		"$status $(count "^audit: log.denials: the kernel's audit is off: .* — fix: apt install auditd")" "1 1"
+	audit_was=0
+	"$switch" 1 >/dev/null
+	audit
+	is "... switched on (auditctl -e 1), that finding goes" "$(count "the kernel's audit is off")" 0
+	"$switch" 0 >/dev/null && audit_was=
+else
+	skip "the kernel's audit is on already (or cannot be read): cannot show it off"
+	skip "the kernel's audit is on already (or cannot be read): cannot show it off"
+fi
+sed -i 's/^log.denials = yes$/log.denials = no/' "$conf"
+fixed "log.denials = no: nothing to say about denial logs"
+
+# a time window: running sessions follow it only through apply --follow
+printf '[window:crau-exam]\nwhen = 2031-01-02 09:00-11:00\napplies = user:%s\nnet.connect =\n' "$user" >>"$conf"
+shows "a window without apply --follow" "^audit: the config has time windows, but no corralctl apply --follow runs: .* — fix: systemctl enable --now corral-apply.service"
+"$ctl" apply -c "$conf" --user nobody-crau --follow >/dev/null 2>&1 &
+follower=$!
+sleep 0.5
+fixed "with corralctl apply --follow running"
+kill "$follower" 2>/dev/null
+wait "$follower" 2>/dev/null
+for _ in 1 2 3 4; do sed -i '$d' "$conf"; done
+
 printf '[user:crau-none]\nconfine = maybe\n' >>"$conf"
 audit
 is "an invalid config: exit 1, the finding names the file, and its errors are printed" \
@@ -200,7 +245,7 @@ sed -i '$d' "$conf"
 out=$("$ctl" audit -c "$conf" -s "$sshd_config" -p "$pamdir" -x 2>&1); status=$?
 is "an unknown option is a usage error (64)" "$status" 64
 useradd -m -s /usr/bin/corral-shell "$user2" 2>/dev/null || exit 1
-printf '[user:%s]\nconfine = yes\nfs.read = /usr\n' "$user2" >>"$conf"
+printf '[user:%s]\nconfine = yes\nfs.read = /usr\nlog.denials = no\n' "$user2" >>"$conf"
 sshd_with "X11Forwarding no" "X11Forwarding yes"
 audit
 is "the same finding for two users is one line naming both" \
@@ -208,4 +253,4 @@ is "the same finding for two users is one line naming both" \
 sshd_with "" ""
 audit
 is "... and with it fixed, the summary counts both" "$status: $out" \
-	"0: no findings (2 confined users; checked sshd, login shells, PAM stacks, lingering, Landlock, corral-helper)"
+	"0: no findings (2 confined users; checked sshd, login shells, PAM stacks, lingering, Landlock, corral-helper, denial logs, windows)"

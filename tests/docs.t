@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib/tap.sh"
 build=${CORRAL_BUILD:-build}
 keys=$(sed -n 's/^\t\[\(KEY\|GLOBAL\)_[A-Z_]*\] = {\{0,1\} *"\([a-z_.]*\)".*/\2/p' lib/policy/keys.c)
-denied=$(sed -n 's/^\t{ "\([a-z0-9_]*\)", E[A-Z]*, ".*/\1/p' lib/kernel/syscall_filter.c)
+denied=$(sed -n 's/^\t{ "\([a-z0-9_]*\)", E[A-Z]*, \(false, \|true, \)\{0,1\}".*/\1/p' lib/kernel/syscall_filter.c)
 pages=(man/*.[1-8])
 plan "$(( ${#pages[@]} + $(wc -w <<<"$keys") + 2 ))"
 for page in "${pages[@]}"; do

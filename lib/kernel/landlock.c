@@ -51,10 +51,14 @@ void landlock_rights_for_abi(int abi, struct landlock_rights *out)
 	out->fs = LL_FS_EXECUTE | LL_FS_WRITE_FILE | LL_FS_READ_FILE | LL_FS_READ_DIR | LL_FS_REMOVE_DIR |
 		LL_FS_REMOVE_FILE | LL_FS_MAKE_CHAR | LL_FS_MAKE_DIR | LL_FS_MAKE_REG | LL_FS_MAKE_SOCK |
 		LL_FS_MAKE_FIFO | LL_FS_MAKE_BLOCK | LL_FS_MAKE_SYM;
-	/* Each version adds to the previous one; newer ones (7: audit logging
-	 * flags) bring no right we use. */
+	/* Each version adds to the previous one; newer ones bring no right we
+	 * use. */
 	switch (abi) {
 	default:
+	case 7:
+		out->log_flags |= LL_RESTRICT_SELF_LOG_SAME_EXEC_OFF | LL_RESTRICT_SELF_LOG_NEW_EXEC_ON |
+			LL_RESTRICT_SELF_LOG_SUBDOMAINS_OFF;
+		/* fall through */
 	case 6:
 		out->scoped |= LL_SCOPE_ABSTRACT_UNIX | LL_SCOPE_SIGNAL;
 		/* fall through */
@@ -111,9 +115,9 @@ int landlock_allow_port(int ruleset_fd, uint16_t port, uint64_t access)
 	return 0;
 }
 
-int landlock_restrict_self(int ruleset_fd)
+int landlock_restrict_self(int ruleset_fd, uint32_t flags)
 {
-	if (syscall(__NR_landlock_restrict_self, ruleset_fd, 0) < 0)
+	if (syscall(__NR_landlock_restrict_self, ruleset_fd, flags) < 0)
 		return -errno;
 	return 0;
 }
@@ -155,6 +159,11 @@ void landlock_probe(int abi_cap, struct landlock_support *out)
 	for (uint64_t bit = LL_SCOPE_ABSTRACT_UNIX; bit <= LL_SCOPE_SIGNAL; bit <<= 1)
 		if ((expected.scoped & bit) && handles(LL_FS_READ_FILE, 0, bit))
 			out->rights.scoped |= bit;
+	/* an unknown flag is EINVAL; a known one with no ruleset EBADF (or
+	 * EPERM before no_new_privs: then the ABI's word is taken) */
+	if ((expected.log_flags & LL_RESTRICT_SELF_LOG_SAME_EXEC_OFF) &&
+	    landlock_restrict_self(-1, LL_RESTRICT_SELF_LOG_SAME_EXEC_OFF) != -EINVAL)
+		out->rights.log_flags = expected.log_flags;
 	errata = syscall(__NR_landlock_create_ruleset, NULL, 0, LL_CREATE_RULESET_ERRATA);
 	out->errata_known = errata >= 0;
 	out->errata = errata >= 0 ? (uint64_t)errata : 0;

@@ -27,6 +27,11 @@
 #define LL_NET_CONNECT_TCP (1ULL << 1)
 #define LL_SCOPE_ABSTRACT_UNIX (1ULL << 0) /* ABI 6 */
 #define LL_SCOPE_SIGNAL (1ULL << 1)
+/* landlock_restrict_self() flags (ABI 7): which denials the kernel reports
+ * through audit (AUDIT_LANDLOCK_ACCESS / _DOMAIN records) */
+#define LL_RESTRICT_SELF_LOG_SAME_EXEC_OFF (1U << 0)
+#define LL_RESTRICT_SELF_LOG_NEW_EXEC_ON (1U << 1)
+#define LL_RESTRICT_SELF_LOG_SUBDOMAINS_OFF (1U << 2)
 
 #define LL_FS_READ (LL_FS_READ_FILE | LL_FS_READ_DIR)
 #define LL_FS_WRITE \
@@ -39,6 +44,7 @@ struct landlock_rights {
 	uint64_t fs;
 	uint64_t net;
 	uint64_t scoped;
+	uint32_t log_flags; /* the LL_RESTRICT_SELF_LOG_* flags landlock_restrict_self() takes */
 };
 
 /* The highest ABI the running kernel offers (>= 1), or -errno
@@ -70,7 +76,8 @@ int landlock_allow_beneath(int ruleset_fd, int fd, uint64_t access);
 /* Grants TCP bind/connect on one port. */
 int landlock_allow_port(int ruleset_fd, uint16_t port, uint64_t access);
 
-/* Restricts the calling thread (needs no_new_privs or CAP_SYS_ADMIN). */
-int landlock_restrict_self(int ruleset_fd);
+/* Restricts the calling thread (needs no_new_privs or CAP_SYS_ADMIN);
+ * flags: LL_RESTRICT_SELF_LOG_* (0 before ABI 7). */
+int landlock_restrict_self(int ruleset_fd, uint32_t flags);
 
 #endif

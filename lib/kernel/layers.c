@@ -284,6 +284,15 @@ static void limits(const struct policy *p, const struct host_layers *h, struct r
 			rows[k].by = BY_SESSION;
 }
 
+/* Does Landlock enforce some row (so the session has a domain to report)? */
+static bool rows_use_landlock(const struct row_layer rows[ROW_COUNT])
+{
+	for (int i = 0; i < ROW_COUNT; i++)
+		if (rows[i].by & BY_LANDLOCK)
+			return true;
+	return false;
+}
+
 int layers_decide(const struct policy *p, const struct host_layers *h, struct row_layer rows[ROW_COUNT])
 {
 	static const enum policy_key session_keys[] = {
@@ -312,8 +321,11 @@ int layers_decide(const struct policy *p, const struct host_layers *h, struct ro
 		rows[KEY_SERVICES].by = BY_PAM;
 	if (policy_is_set(p, KEY_LIMITS_SESSIONS))
 		rows[KEY_LIMITS_SESSIONS].by = BY_PAM;
+	/* who reports denials: the helper always, seccomp through audit,
+	 * Landlock from ABI 7 (its log flags) */
 	if (p->log_denials)
-		rows[KEY_LOG_DENIALS].by = BY_HELPER;
+		rows[KEY_LOG_DENIALS].by = BY_HELPER | BY_SECCOMP |
+			(h->landlock.rights.log_flags && rows_use_landlock(rows) ? BY_LANDLOCK : 0);
 	for (int i = 0; i < ROW_COUNT; i++)
 		if (rows[i].missing)
 			return i;

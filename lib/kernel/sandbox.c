@@ -164,6 +164,14 @@ int sandbox_plan(const struct policy *policy, const struct host_layers *host, st
 		plan->handled.fs = host->landlock.rights.fs;
 	plan->handled.net &= host->landlock.rights.net;
 	plan->handled.scoped &= host->landlock.rights.scoped;
+	/* log.denials: the kernel reports the denials of the program the
+	 * session execs and of everything after it (audit, from ABI 7); else
+	 * none, not even of domains the session nests inside its own */
+	plan->landlock_log = (policy->log_denials
+				      ? LL_RESTRICT_SELF_LOG_NEW_EXEC_ON
+				      : LL_RESTRICT_SELF_LOG_SAME_EXEC_OFF | LL_RESTRICT_SELF_LOG_SUBDOMAINS_OFF) &
+		host->landlock.rights.log_flags;
+	plan->filter.log_denials = policy->log_denials;
 out:
 	free(rows);
 	if (r < 0)
@@ -373,7 +381,7 @@ static int apply_landlock(const struct sandbox_plan *plan, char *err, size_t err
 	if (r < 0 && !err[0])
 		snprintf(err, errlen, "cannot add a Landlock rule: %s", strerror(-r));
 	if (r == 0) {
-		r = landlock_restrict_self(ruleset);
+		r = landlock_restrict_self(ruleset, plan->landlock_log);
 		if (r < 0)
 			snprintf(err, errlen, "cannot enforce the Landlock ruleset: %s", strerror(-r));
 	}

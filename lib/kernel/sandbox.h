@@ -24,6 +24,7 @@ struct sandbox_plan {
 	int abi_needed;                 /* the lowest Landlock ABI that enforces it all */
 	uid_t uid;                      /* whose links count as planted (whoever applies the plan) */
 	struct landlock_rights handled; /* before trimming to the running ABI */
+	uint32_t landlock_log;          /* LL_RESTRICT_SELF_LOG_* for landlock_restrict_self() */
 	struct sandbox_path_rule *paths;
 	size_t n_paths;
 	const struct port_set *bind_ports;       /* when handled.net has BIND */

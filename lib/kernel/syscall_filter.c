@@ -34,42 +34,42 @@
 #endif
 
 const struct syscall_denial syscall_denials[] = {
-	{ "unshare", EPERM, "creates namespaces" },
-	{ "setns", EPERM, "joins namespaces" },
-	{ "mount", EPERM, "mount family" },
-	{ "umount2", EPERM, "mount family" },
-	{ "move_mount", EPERM, "mount family" },
-	{ "open_tree", EPERM, "mount family" },
-	{ "fsopen", EPERM, "mount family" },
-	{ "fsconfig", EPERM, "mount family" },
-	{ "fsmount", EPERM, "mount family" },
-	{ "fspick", EPERM, "mount family" },
-	{ "mount_setattr", EPERM, "mount family" },
-	{ "pivot_root", EPERM, "changes the root" },
-	{ "chroot", EPERM, "changes the root" },
-	{ "bpf", EPERM, "kernel attack surface" },
-	{ "perf_event_open", EPERM, "kernel attack surface, side channels" },
-	{ "userfaultfd", EPERM, "widens kernel race windows" },
-	{ "keyctl", EPERM, "kernel keyrings are shared outside the session" },
-	{ "add_key", EPERM, "kernel keyrings" },
-	{ "request_key", EPERM, "kernel keyrings" },
-	{ "io_uring_setup", EPERM, "io_uring operations bypass seccomp" },
-	{ "io_uring_enter", EPERM, "io_uring operations bypass seccomp" },
-	{ "io_uring_register", EPERM, "io_uring operations bypass seccomp" },
-	{ "open_by_handle_at", EPERM, "opens files by handle, bypassing paths" },
-	{ "name_to_handle_at", EPERM, "pairs with open_by_handle_at" },
-	{ "kexec_load", EPERM, "replaces the kernel" },
-	{ "kexec_file_load", EPERM, "replaces the kernel" },
-	{ "init_module", EPERM, "loads kernel modules" },
-	{ "finit_module", EPERM, "loads kernel modules" },
-	{ "delete_module", EPERM, "unloads kernel modules" },
-	{ "reboot", EPERM, "reboots" },
-	{ "swapon", EPERM, "swap control" },
-	{ "swapoff", EPERM, "swap control" },
-	{ "acct", EPERM, "process accounting" },
-	{ "iopl", EPERM, "raw port I/O" },
-	{ "ioperm", EPERM, "raw port I/O" },
-	{ "clone3", ENOSYS, "its flags sit in memory the filter cannot read; libc falls back to clone" },
+	{ "unshare", EPERM, false, "creates namespaces" },
+	{ "setns", EPERM, false, "joins namespaces" },
+	{ "mount", EPERM, false, "mount family" },
+	{ "umount2", EPERM, false, "mount family" },
+	{ "move_mount", EPERM, false, "mount family" },
+	{ "open_tree", EPERM, false, "mount family" },
+	{ "fsopen", EPERM, false, "mount family" },
+	{ "fsconfig", EPERM, false, "mount family" },
+	{ "fsmount", EPERM, false, "mount family" },
+	{ "fspick", EPERM, false, "mount family" },
+	{ "mount_setattr", EPERM, false, "mount family" },
+	{ "pivot_root", EPERM, false, "changes the root" },
+	{ "chroot", EPERM, false, "changes the root" },
+	{ "bpf", EPERM, false, "kernel attack surface" },
+	{ "perf_event_open", EPERM, false, "kernel attack surface, side channels" },
+	{ "userfaultfd", EPERM, false, "widens kernel race windows" },
+	{ "keyctl", EPERM, false, "kernel keyrings are shared outside the session" },
+	{ "add_key", EPERM, false, "kernel keyrings" },
+	{ "request_key", EPERM, false, "kernel keyrings" },
+	{ "io_uring_setup", EPERM, false, "io_uring operations bypass seccomp" },
+	{ "io_uring_enter", EPERM, false, "io_uring operations bypass seccomp" },
+	{ "io_uring_register", EPERM, false, "io_uring operations bypass seccomp" },
+	{ "open_by_handle_at", EPERM, false, "opens files by handle, bypassing paths" },
+	{ "name_to_handle_at", EPERM, false, "pairs with open_by_handle_at" },
+	{ "kexec_load", EPERM, false, "replaces the kernel" },
+	{ "kexec_file_load", EPERM, false, "replaces the kernel" },
+	{ "init_module", EPERM, false, "loads kernel modules" },
+	{ "finit_module", EPERM, false, "loads kernel modules" },
+	{ "delete_module", EPERM, false, "unloads kernel modules" },
+	{ "reboot", EPERM, false, "reboots" },
+	{ "swapon", EPERM, false, "swap control" },
+	{ "swapoff", EPERM, false, "swap control" },
+	{ "acct", EPERM, false, "process accounting" },
+	{ "iopl", EPERM, false, "raw port I/O" },
+	{ "ioperm", EPERM, false, "raw port I/O" },
+	{ "clone3", ENOSYS, true, "its flags sit in memory the filter cannot read; libc falls back to clone" },
 };
 const size_t syscall_denials_count = sizeof(syscall_denials) / sizeof(syscall_denials[0]);
 
@@ -90,13 +90,11 @@ static int add_main_rules(scmp_filter_ctx ctx)
 {
 	int r;
 
-	r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(SYSCALL_CANARY_ERRNO), SCMP_SYS(close_range), 1,
-			     SCMP_A2(SCMP_CMP_MASKED_EQ, ~0ULL, SYSCALL_CANARY_FLAGS));
-	if (r < 0)
-		return r;
 	for (size_t i = 0; i < syscall_denials_count; i++) {
 		int nr = seccomp_syscall_resolve_name(syscall_denials[i].name);
 
+		if (syscall_denials[i].quiet)
+			continue;
 		if (nr == __NR_SCMP_ERROR)
 			return -ENOSYS;
 		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(syscall_denials[i].error), nr, 0);
@@ -138,6 +136,8 @@ enum bpf_label {
 	PRIORITY,
 	IO_PRIORITY,
 	KILL,
+	CANARY,
+	REFUSE_ENOSYS,
 	LABEL_COUNT
 };
 
@@ -262,7 +262,18 @@ static int install_decision_filter(const struct syscall_filter_options *options,
 		JEQ(__NR_rt_tgsigqueueinfo, signals, NEXT),
 		JEQ(__NR_pidfd_send_signal, signals, NEXT),
 		JEQ(__NR_pidfd_open, signals, NEXT),
+		/* here, not in the audited filter: every fork tries clone3, and
+		 * every nested corral-shell asks the canary */
+		JEQ(__NR_clone3, REFUSE_ENOSYS, NEXT),
+		JEQ(__NR_close_range, CANARY, NEXT),
 		RET(SECCOMP_RET_ALLOW),
+
+		LABEL(CANARY),
+		LOAD(ARG_LOW(2)),
+		JEQ(SYSCALL_CANARY_FLAGS, NEXT, ALLOW),
+		LOAD(ARG_HIGH(2)),
+		JEQ(0, NEXT, ALLOW),
+		RET(ERRNO(SYSCALL_CANARY_ERRNO)),
 
 		/* kill(0, sig) is the caller's own process group */
 		LABEL(KILL),
@@ -344,6 +355,8 @@ static int install_decision_filter(const struct syscall_filter_options *options,
 		RET(ERRNO(EAFNOSUPPORT)),
 		LABEL(REFUSE_EPERM), /* and PRIO_USER, IOPRIO_WHO_USER */
 		RET(ERRNO(EPERM)),
+		LABEL(REFUSE_ENOSYS),
+		RET(ERRNO(ENOSYS)),
 		LABEL(ALLOW),
 		RET(SECCOMP_RET_ALLOW),
 	};
@@ -393,6 +406,10 @@ int syscall_filter_install(const struct syscall_filter_options *options, int *li
 		return -ENOMEM;
 	/* i386 (int 0x80) and x32 system calls of a 64-bit process kill it */
 	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+	/* SECCOMP_FILTER_FLAG_LOG: the kernel audits this filter's refusals
+	 * (type 1326); allowed calls are not logged, and cost nothing more */
+	if (r == 0 && options->log_denials)
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1);
 	if (r == 0)
 		r = add_main_rules(ctx);
 	if (r == 0)

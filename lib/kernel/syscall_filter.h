@@ -10,6 +10,7 @@
 struct syscall_denial {
 	const char *name; /* as libseccomp and the man page call it */
 	int error;        /* errno returned */
+	bool quiet;       /* never audited: libc tries it on every fork (decided in the unlogged filter) */
 	const char *why;
 };
 
@@ -35,6 +36,11 @@ struct syscall_filter_options {
 	 * pidfd_send_signal, pidfd_open: decided by session membership where
 	 * Landlock has no signal scope (ABI < 6) */
 	bool notify_signals;
+	/* log.denials: the refusals of the listed calls (syscall_denials but
+	 * the quiet ones, namespace flags of clone, terminal ioctls) are
+	 * audited (SECCOMP_FILTER_FLAG_LOG on that filter only: the trapped
+	 * calls of the other one would each be audited too) */
+	bool log_denials;
 };
 
 /* Is anything trapped (so the filter has a listener fd)? */

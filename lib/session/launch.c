@@ -31,6 +31,7 @@
 #include "handoff.h"
 #include "helper_args.h"
 #include "launch.h"
+#include "log.h"
 #include "paths.h"
 #include "session_env.h"
 #include "util.h"
@@ -312,8 +313,14 @@ int launch_session(const struct launch_request *request, char *err, size_t errle
 	}
 	close(sv[1]);
 	r = receive_hello(sv[0], child, &hello, &listener, err, errlen);
-	if (r == 0)
+	if (r == 0) {
+		/* the process that made the session's Landlock domain: the
+		 * kernel's audit records name it (pid=), corralctl denials maps
+		 * them back */
+		corral_log(LOG_INFO, "user=%s session=%s event=confined pid=%d", request->policy->user,
+			   request->session_id ? request->session_id : "-", (int)child);
 		r = exec_helper(request, child, sv[0], listener, &hello, err, errlen);
+	}
 	if (listener >= 0)
 		close(listener);
 	close(sv[0]);

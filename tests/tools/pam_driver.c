@@ -41,7 +41,7 @@ static const char *code_name(int code)
 static int quiet; /* -q: only the command speaks; exit with its status */
 
 /* libpam logs through glibc's fortified syslog: take those lines here. */
-static void take_log_line(const char *fmt, va_list ap)
+__attribute__((format(printf, 1, 0))) static void take_log_line(const char *fmt, va_list ap)
 {
 	char line[LINE_MAX_LEN];
 
@@ -52,7 +52,7 @@ static void take_log_line(const char *fmt, va_list ap)
 	fflush(stdout);
 }
 
-void __syslog_chk(int priority, int flag, const char *fmt, ...);
+__attribute__((format(printf, 3, 4))) void __syslog_chk(int priority, int flag, const char *fmt, ...);
 void __syslog_chk(int priority, int flag, const char *fmt, ...)
 {
 	va_list ap;
@@ -64,6 +64,7 @@ void __syslog_chk(int priority, int flag, const char *fmt, ...)
 	va_end(ap);
 }
 
+__attribute__((format(printf, 2, 3))) void syslog(int priority, const char *fmt, ...);
 void syslog(int priority, const char *fmt, ...)
 {
 	va_list ap;

@@ -18,6 +18,9 @@
 #include "cgroup.h"
 #include "config.h"
 #include "ctl.h"
+#include "grants.h"
+#include "grants_policy.h"
+#include "requests.h"
 #include "pathutil.h"
 #include "layers.h"
 #include "log.h"
@@ -126,8 +129,41 @@ static long window_grace(const struct config *config, const struct policy *curre
 }
 
 /* One session: its new live file, its limits, its end. */
+/* The live file's texts that come from grants: the resolution without
+ * them (a ceiling) and what they alone add (none when the user has no
+ * grant, or when it cannot be made: the session then gets no more than
+ * its ceilings allow). */
+static int add_grant_texts(const struct config *config, const struct grant_set *grants, const struct user_info *user,
+			   time_t now, struct session_live *next)
+{
+	char err[POLICY_ERR_MAX], *text = NULL;
+	struct policy bare, granted;
+	size_t len = 0;
+	int r;
+
+	r = policy_resolve_at(config, NULL, user, now, &bare, err, sizeof(err));
+	if (r < 0)
+		return r;
+	r = requests_spool_for_session(NULL, &bare);
+	if (r == 0)
+		r = policy_text_write(&bare, &text, &len);
+	if (r == 0)
+		r = session_live_add(next, SESSION_LIVE_CEILING, text, len);
+	policy_free(&bare);
+	free(text);
+	text = NULL;
+	if (r < 0 || grants_policy(grants, user, now, &granted, err, sizeof(err)) < 0)
+		return r;
+	r = policy_text_write(&granted, &text, &len);
+	if (r == 0)
+		r = session_live_add(next, SESSION_LIVE_GRANTS, text, len);
+	policy_free(&granted);
+	free(text);
+	return r;
+}
+
 static int apply_session(const struct config *config, const struct session_record *rec, time_t now, long grace,
-			 struct apply_result *result)
+			 const struct grant_set *grants, struct apply_result *result)
 {
 	char err[POLICY_ERR_MAX], reason[SESSION_LIVE_REASON_MAX] = "", *text = NULL;
 	struct policy login, current, *all[SESSION_LIVE_POLICIES_MAX];
@@ -146,14 +182,23 @@ static int apply_session(const struct config *config, const struct session_recor
 		return r;
 	}
 	r = user_info_by_name(rec->user, &user);
-	if (r == 0) {
-		r = policy_resolve_at(config, NULL, &user, now, &current, err, sizeof(err));
-		user_info_free(&user);
-	} else {
-		snprintf(err, sizeof(err), "cannot look up the user");
+	if (r < 0) {
+		corral_log(LOG_ERR, "user=%s session=%s event=apply-failed reason=\"cannot look up the user\"",
+			   rec->user, rec->id);
+		policy_free(&login);
+		return r;
+	}
+	r = policy_resolve_at(config, grants, &user, now, &current, err, sizeof(err));
+	/* as at login (policy_load_for_user): the spool is no narrowing */
+	if (r == 0 && requests_spool_for_session(NULL, &current) < 0) {
+		policy_free(&current);
+		policy_init(&current);
+		r = -ENOMEM;
+		snprintf(err, sizeof(err), "out of memory");
 	}
 	if (r < 0) {
 		corral_log(LOG_ERR, "user=%s session=%s event=apply-failed reason=\"%s\"", rec->user, rec->id, err);
+		user_info_free(&user);
 		policy_free(&login);
 		return r;
 	}
@@ -172,9 +217,12 @@ static int apply_session(const struct config *config, const struct session_recor
 	for (size_t i = 0; i < old.count && r == 0; i++)
 		if (old.roles[i] == SESSION_LIVE_CEILING)
 			r = session_live_add(&next, SESSION_LIVE_CEILING, old.texts[i], old.lens[i]);
-	/* TODO(grant16): the resolution without grants, and the grants alone */
+	/* a ceiling without the grants (so that an expired or revoked one
+	 * gives nothing back), and the grants alone, which reach past the
+	 * ceilings while they last */
 	if (r == 0)
-		r = session_live_add(&next, SESSION_LIVE_CEILING, text, len);
+		r = add_grant_texts(config, grants, &user, now, &next);
+	user_info_free(&user);
 	if (r == -E2BIG && !old.ends) {
 		/* more changes than a live file holds: nothing may be dropped */
 		next.ends = now + grace;
@@ -250,8 +298,15 @@ static int apply_session(const struct config *config, const struct session_recor
 	return r;
 }
 
+static void report_grant(const char *file, const char *why, void *data)
+{
+	(void)data;
+	corral_log(LOG_WARNING, "event=grant-refused target=%s reason=\"%s\"", file, why);
+}
+
 int apply_all(const char *config_path, const char *only_user, time_t now, long grace, struct apply_result *result)
 {
+	struct grant_set grants = { 0 };
 	struct config config;
 	struct strlist ids;
 	int r, failed = 0;
@@ -266,6 +321,9 @@ int apply_all(const char *config_path, const char *only_user, time_t now, long g
 		config_free(&config);
 		return r;
 	}
+	/* grants that cannot be read give nothing: the sessions narrow */
+	if (grants_load(NULL, now, &grants, report_grant, NULL) < 0)
+		corral_log(LOG_ERR, "event=grants-unreadable reason=\"%s: no grant applied\"", GRANTS_DIR);
 	r = session_record_list(SESSION_RUN_DIR, &ids);
 	for (size_t i = 0; i < ids.count && r == 0; i++) {
 		char why[SESSION_RECORD_ERR_MAX];
@@ -275,11 +333,12 @@ int apply_all(const char *config_path, const char *only_user, time_t now, long g
 			continue;
 		if (session_record_is_live(&rec) && (!only_user || strcmp(rec.user, only_user) == 0)) {
 			result->sessions++;
-			failed |= apply_session(&config, &rec, now, grace, result) < 0;
+			failed |= apply_session(&config, &rec, now, grace, &grants, result) < 0;
 		}
 		session_record_free(&rec);
 	}
 	strlist_free(&ids);
+	grant_set_free(&grants);
 	config_free(&config);
 	return r < 0 ? r : failed ? -EIO : 0;
 }

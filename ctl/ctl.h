@@ -16,6 +16,14 @@ int ctl_audit(int argc, char **argv);
 int ctl_user_manager(int argc, char **argv);
 int ctl_denials(int argc, char **argv);
 int ctl_why(int argc, char **argv);
+/* grants and requests (ctl/grant.c, ctl/request.c) */
+int ctl_grant(int argc, char **argv);
+int ctl_grants(int argc, char **argv);
+int ctl_revoke(int argc, char **argv);
+int ctl_request(int argc, char **argv);
+int ctl_requests(int argc, char **argv);
+int ctl_approve(int argc, char **argv);
+int ctl_refuse(int argc, char **argv);
 int ctl_apply(int argc, char **argv);
 
 /* "--landlock-abi N" of check and explain: the table for a kernel with

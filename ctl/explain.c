@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "ctl.h"
+#include "grant_ctl.h"
 #include "layers.h"
 #include "loader.h"
 #include "mountns.h"
@@ -133,6 +134,32 @@ static void print_layers(const struct policy *p, int assume_abi)
 	}
 }
 
+/* The user's grants in force now, with their expiry (root: the grants
+ * are root's to read; loaded < 0: they could not be). */
+static void print_grants(const struct grant_set *set, int loaded, const char *user)
+{
+	char until[CTL_TIME_TEXT_MAX], values[CTL_VALUES_TEXT_MAX];
+	bool any = false;
+
+	if (loaded < 0) {
+		printf("# grants: %s cannot be trusted or read: logins get none\n", GRANTS_DIR);
+		return;
+	}
+	for (size_t i = 0; i < set->count; i++) {
+		const struct grant *g = &set->items[i];
+
+		if (strcmp(g->user, user) != 0)
+			continue;
+		if (!any)
+			printf("# grants of %s in force (after the [user:] sections, before windows):\n", user);
+		any = true;
+		ctl_time_text(g->expires, until, sizeof(until));
+		ctl_values_text(&g->values, "+", values, sizeof(values));
+		printf("#   %s %s %s until %s (by %s%s%s)\n", g->id, key_info(g->key)->name, values, until, g->by,
+		       g->reason[0] ? ": " : "", g->reason);
+	}
+}
+
 static void format_local(time_t t, char *out, size_t outlen)
 {
 	struct tm tm;
@@ -177,6 +204,8 @@ int ctl_explain(int argc, char **argv)
 	const char *path = NULL;
 	struct user_info user;
 	struct config config;
+	struct grant_set grants = { 0 };
+	int grants_loaded;
 	struct policy p;
 	time_t now;
 	int opt, r;
@@ -210,9 +239,12 @@ int ctl_explain(int argc, char **argv)
 		return r == -ENOENT ? CTL_EXIT_NO_USER : CTL_EXIT_INVALID;
 	}
 	now = time(NULL);
-	r = policy_resolve_at(&config, NULL, &user, now, &p, err, sizeof(err));
+	/* the grants are root's: as another user explain shows the config alone */
+	grants_loaded = geteuid() == 0 ? grants_load(NULL, now, &grants, NULL, NULL) : 0;
+	r = policy_resolve_at(&config, &grants, &user, now, &p, err, sizeof(err));
 	if (r < 0) {
 		fprintf(stderr, "corralctl: cannot resolve the policy of '%s': %s\n", user.name, err);
+		grant_set_free(&grants);
 		user_info_free(&user);
 		config_free(&config);
 		return CTL_EXIT_INVALID;
@@ -228,11 +260,13 @@ int ctl_explain(int argc, char **argv)
 	printf("# confined: %s\n", p.confine ? "yes" : "no");
 	for (int k = 0; k < KEY_COUNT; k++)
 		print_setting(&p, (enum policy_key)k);
+	print_grants(&grants, grants_loaded, p.user);
 	if (p.confine) {
 		print_view(&p);
 		print_layers(&p, assume_abi);
 	}
 	policy_free(&p);
+	grant_set_free(&grants);
 	user_info_free(&user);
 	config_free(&config);
 	return CTL_EXIT_OK;

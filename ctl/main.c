@@ -15,6 +15,13 @@ static void usage(FILE *stream)
 	      "       corralctl denials [-c FILE] [--user U | --session ID] [--since T] [--file LOG]...\n"
 	      "       corralctl audit [-c FILE] [-s SSHD_CONFIG] [-p PAM_DIR]\n"
 	      "       corralctl user-manager [-c FILE] USER|UID\n"
+	      "       corralctl grant USER KEY +VALUE... --for DURATION [--reason TEXT]\n"
+	      "       corralctl grants [USER]\n"
+	      "       corralctl revoke ID|all\n"
+	      "       corralctl request KEY +VALUE... --for DURATION 'REASON'\n"
+	      "       corralctl requests\n"
+	      "       corralctl approve ID [--for DURATION]\n"
+	      "       corralctl refuse ID [--reason TEXT]\n"
 	      "       corralctl --version\n"
 	      "See corralctl(8).\n",
 	      stream);
@@ -44,6 +51,15 @@ int main(int argc, char **argv)
 		return ctl_why(argc - 1, argv + 1);
 	if (strcmp(argv[1], "user-manager") == 0)
 		return ctl_user_manager(argc - 1, argv + 1);
+	static const struct {
+		const char *name;
+		int (*run)(int, char **);
+	} grant_commands[] = { { "grant", ctl_grant },     { "grants", ctl_grants },     { "revoke", ctl_revoke },
+			       { "request", ctl_request }, { "requests", ctl_requests }, { "approve", ctl_approve },
+			       { "refuse", ctl_refuse } };
+	for (size_t i = 0; i < sizeof(grant_commands) / sizeof(grant_commands[0]); i++)
+		if (strcmp(argv[1], grant_commands[i].name) == 0)
+			return grant_commands[i].run(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--version") == 0) {
 		puts("corralctl " CORRAL_VERSION);
 		return CTL_EXIT_OK;

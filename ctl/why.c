@@ -4,8 +4,11 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "config.h"
+#include "grants.h"
 #include "ctl.h"
 #include "hosts.h"
 #include "users.h"
@@ -99,6 +102,7 @@ int ctl_why(int argc, char **argv)
 	const char *path = NULL;
 	struct host_layers host;
 	struct why_answer answer;
+	struct grant_set grants;
 	struct user_info user;
 	struct config config;
 	int assume_abi = -1, opt, r, status;
@@ -132,7 +136,12 @@ int ctl_why(int argc, char **argv)
 		config_free(&config);
 		return WHY_EXIT_USAGE;
 	}
-	r = policy_resolve(&config, &user, &p, err, sizeof(err));
+	/* with the grants in force, as a login now would have it (root reads them) */
+	memset(&grants, 0, sizeof(grants));
+	if (geteuid() == 0 && grants_load(NULL, time(NULL), &grants, NULL, NULL) < 0)
+		fprintf(stderr, "corralctl: warning: cannot read %s: answering without grants\n", GRANTS_DIR);
+	r = policy_resolve_at(&config, &grants, &user, time(NULL), &p, err, sizeof(err));
+	grant_set_free(&grants);
 	config_free(&config);
 	if (r < 0) {
 		fprintf(stderr, "corralctl: cannot resolve the policy of '%s': %s\n", user.name, err);

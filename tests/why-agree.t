@@ -166,6 +166,10 @@ net.bind = $PB2
 ipc.unix = $SRV/sock
 INI
 chmod 0644 "$conf" "$conf_dir/corral.d/50-dev.ini"
+# a grant in force: dev may read the hidden tree for an hour
+grant_id=$("$ESC_CTL" grant "${uname[dev]}" fs.read "+$SRV/hidden" --for 1h --reason why-agree 2>&1 | awk '{print $1; exit}')
+[[ $grant_id =~ ^[A-Za-z0-9._-]+$ ]] || bail "corralctl grant gave no id: $grant_id"
+esc_on_exit "'$ESC_CTL' revoke '$grant_id' >/dev/null 2>&1"
 check=$("$ESC_CTL" check -c "$conf" 2>&1) || bail "corralctl check refuses the test's config: $check"
 mkdir -m 0755 "$ESC_WORK/pam"
 printf 'session required %s config=%s\n' "$ESC_BUILD/pam_corral.so" "$conf" >"$ESC_WORK/pam/sshd"

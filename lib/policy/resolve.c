@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "grants.h"
+#include "netpolicy.h"
 #include "pathutil.h"
 #include "policy.h"
 
@@ -198,7 +199,7 @@ static int apply_grant(struct policy *policy, const struct grant *g, char *err, 
 	char origin[ORIGIN_MAX], where[ORIGIN_MAX], until[GRANT_UNTIL_MAX] = "?";
 	struct strlist canonical;
 	struct tm tm;
-	int r;
+	int r = 0;
 
 	if (!info || info->group_only || (!info->is_list && g->values.count != 1)) {
 		snprintf(err, errlen, "grant %.*s: %s", GRANT_ID_MAX, g->id,
@@ -206,6 +207,20 @@ static int apply_grant(struct policy *policy, const struct grant *g, char *err, 
 				 : info->group_only ? "a limits.group.* key belongs to a [group:NAME] section"
 						    : "a key of one value needs exactly one");
 		return -EINVAL;
+	}
+	/* a list the policy leaves unset restricts nothing: a grant to it
+	 * would start a list and narrow. ipc.unix unset is its default list,
+	 * which the grant extends. */
+	if (info->is_list && !policy->settings[g->key].set && g->key != KEY_IPC_UNIX)
+		return 0;
+	if (g->key == KEY_IPC_UNIX && !policy->settings[g->key].set) {
+		for (size_t i = 0; netpolicy_default_unix[i] && r == 0; i++)
+			r = strlist_append(&policy->settings[g->key].items, netpolicy_default_unix[i]);
+		for (size_t i = 0; netpolicy_default_unix[i] && r == 0; i++)
+			r = strlist_append(&policy->settings[g->key].item_origins, "default");
+		policy->settings[g->key].set = true;
+		if (r < 0)
+			return r;
 	}
 	if (localtime_r(&g->expires, &tm))
 		strftime(until, sizeof(until), "%Y-%m-%d %H:%M", &tm);

@@ -235,6 +235,36 @@ static void test_grants(void)
 		strlist_free(&items[i].values);
 }
 
+/* A grant to a list the policy leaves unset restricts nothing: it must
+ * not start a list (that would narrow); ipc.unix's default is extended. */
+static void test_grant_unset_key(void)
+{
+	struct grant items[2];
+	struct grant_set grants = { items, 2 };
+	struct policy p;
+
+	memset(items, 0, sizeof(items));
+	for (size_t i = 0; i < 2; i++) {
+		strlist_init(&items[i].values);
+		snprintf(items[i].id, sizeof(items[i].id), "u%zu", i);
+		items[i].user = "alice";
+		items[i].expires = utc(2030, 1, 1, 0, 0);
+	}
+	items[0].key = KEY_NET_BIND;
+	strlist_append(&items[0].values, "8080");
+	items[1].key = KEY_IPC_UNIX;
+	strlist_append(&items[1].values, "/run/extra.sock");
+	if (resolve(&grants, &alice, AFTER, &p) == 0) {
+		ok(!policy_is_set(&p, KEY_NET_BIND), "a grant to an unset net.bind leaves it unset (every port)");
+		ok(strlist_contains(policy_list(&p, KEY_IPC_UNIX), "/run/extra.sock") &&
+			   strlist_contains(policy_list(&p, KEY_IPC_UNIX), "/dev/log"),
+		   "a grant to an unset ipc.unix extends its default list");
+		policy_free(&p);
+	}
+	for (size_t i = 0; i < 2; i++)
+		strlist_free(&items[i].values);
+}
+
 static void test_config_errors(void)
 {
 	static const struct {
@@ -319,6 +349,7 @@ int main(void)
 	tzset();
 	test_windows();
 	test_grants();
+	test_grant_unset_key();
 	test_config_errors();
 	test_window_confines();
 	config_free(&config);

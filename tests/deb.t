@@ -111,7 +111,7 @@ is "/etc/corral/corral.ini is the safe default, a conffile" \
 is "the default is valid" "$(corralctl check 2>&1 | tail -n 1)" "/etc/corral/corral.ini: valid (1 file, 2 sections, 0 warnings)"
 out=$(corralctl audit 2>&1); status=$?
 is "... and confines nobody: corralctl audit has no findings" "$status: $out" \
-	"0: no findings (0 confined users; checked sshd, login shells, PAM stacks, lingering, Landlock, corral-helper)"
+	"0: no findings (0 confined users; checked sshd, login shells, PAM stacks, lingering, Landlock, corral-helper, denial logs, windows)"
 is "the PAM profile is off until the admin enables it (common-session unchanged)" \
 	"$(md5sum /etc/pam.d/common-session)" "$session_before"
 

@@ -14,6 +14,7 @@ command -v script >/dev/null || skip_all "needs script(1) for a terminal"
 user=crlive
 cleanup() {
 	[ -n "${listener:-}" ] && kill "$listener" 2>/dev/null
+	[ -n "${gid:-}" ] && "$ctl" revoke "$gid" >/dev/null 2>&1
 	pkill -u "$user" 2>/dev/null
 	userdel -r "$user" >/dev/null 2>&1
 	rm -rf "${dir:-/nonexistent}"
@@ -73,7 +74,7 @@ last() {  # the last result after the session had 1 s to see a change
 }
 record() { grep -l "^user $user\$" /run/corral/sessions/* 2>/dev/null | grep -v '\.live$' | head -n 1; }
 
-plan 17
+plan 20
 session
 for _ in $(seq 50); do [ -s "$results" ] && break; sleep 0.2; done
 is "the session reaches p1 under the login's policy" "$(last)" ok
@@ -119,6 +120,22 @@ is "the window closed: the running session regains nothing" "$(last)" refused
 unlike "... and the window is no longer listed as open" "$("$ctl" sessions 2>/dev/null | grep "^$id")" "windows: crlive-exam"
 kill "$follower" 2>/dev/null
 wait "$follower" 2>/dev/null
+# a grant reaches a running session through apply, and its expiry takes it
+# away again (apply --follow wakes at the expiry)
+policy "tcp://127.0.0.1:$p2" "/usr /etc /proc /dev" 50
+rm -f "/run/corral/sessions/$id.live"
+apply >/dev/null
+is "without a grant p1 is refused" "$(last)" refused
+gid=$("$ctl" grant "$user" net.connect "+tcp://127.0.0.1:$p1" --for 5s --reason live.t 2>/dev/null | awk '{print $1; exit}')
+apply >/dev/null
+is "a grant reaches the running session at once" "$(last)" ok
+"$ctl" apply -c "$dir/corral.ini" --user "$user" --follow >/dev/null 2>&1 &
+follower=$!
+sleep 5
+is "at the grant's expiry the follower takes it away" "$(last)" refused
+kill "$follower" 2>/dev/null
+wait "$follower" 2>/dev/null
+[ -n "$gid" ] && "$ctl" revoke "$gid" >/dev/null 2>&1
 # fs.read cannot change in a running session: it ends after the grace
 policy "$both" "/usr /etc /proc" 50
 out=$(apply --grace 2)

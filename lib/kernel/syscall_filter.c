@@ -1,6 +1,7 @@
-/* Builds and installs the session's seccomp filters. The main filter comes
- * from libseccomp; socket() gets a small allowlist filter of its own because
- * libseccomp cannot express "anything but these values" for one argument. */
+/* Builds and installs the session's seccomp filter: one cBPF program holding
+ * the refused calls, the argument checks and the calls trapped for
+ * corral-helper, shaped so the kernel's action cache answers every call it
+ * always allows. libseccomp resolves the names and the native architecture. */
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -11,6 +12,7 @@
 #include <seccomp.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
@@ -28,7 +30,6 @@
 #define TIOCLINUX 0x541C
 #endif
 
-#define LOW32 0xffffffffULL
 #ifndef IOPRIO_WHO_USER
 #define IOPRIO_WHO_USER 3
 #endif
@@ -82,45 +83,12 @@ static const unsigned long namespace_flags[] = {
  * the low half is compared: junk above cannot slip past. */
 static const unsigned long denied_ioctls[] = { TIOCSTI, TIOCLINUX };
 
-/* personality() values a session may set: queries, Linux, and no-ASLR
- * (gdb uses it); READ_IMPLIES_EXEC, MMAP_PAGE_ZERO and the rest are refused
- * by the allowlist filter below. */
-
-static int add_main_rules(scmp_filter_ctx ctx)
-{
-	int r;
-
-	for (size_t i = 0; i < syscall_denials_count; i++) {
-		int nr = seccomp_syscall_resolve_name(syscall_denials[i].name);
-
-		if (syscall_denials[i].quiet)
-			continue;
-		if (nr == __NR_SCMP_ERROR)
-			return -ENOSYS;
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(syscall_denials[i].error), nr, 0);
-		if (r < 0)
-			return r;
-	}
-	for (size_t i = 0; i < sizeof(namespace_flags) / sizeof(namespace_flags[0]); i++) {
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-				     SCMP_A0(SCMP_CMP_MASKED_EQ, namespace_flags[i], namespace_flags[i]));
-		if (r < 0)
-			return r;
-	}
-	for (size_t i = 0; i < sizeof(denied_ioctls) / sizeof(denied_ioctls[0]); i++) {
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
-				     SCMP_A1(SCMP_CMP_MASKED_EQ, LOW32, denied_ioctls[i]));
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-/* The argument allowlists (socket, personality) as a small cBPF program,
- * written with symbolic labels and resolved by bpf_assemble(). */
+/* Symbolic jump targets, resolved by bpf_assemble(). */
 enum bpf_label {
 	NEXT, /* the following instruction */
 	ALLOW,
+	CLONE,
+	IOCTL,
 	PERSONALITY,
 	SOCKET,
 	INET,
@@ -138,6 +106,7 @@ enum bpf_label {
 	KILL,
 	CANARY,
 	REFUSE_ENOSYS,
+	KILL_PROCESS,
 	LABEL_COUNT
 };
 
@@ -148,82 +117,169 @@ struct bpf_insn {
 	enum bpf_label defines; /* a label marker (code unused) when not NEXT */
 };
 
-#define BPF_PROGRAM_MAX 128
-#define LOAD(off) \
-	{ \
-		BPF_LD | BPF_W | BPF_ABS, (off), NEXT, NEXT, NEXT \
+/* What one program is being written into: room for the longest one (all
+ * refusals, every trap and both argument blocks) with margin. */
+#define BPF_SOURCE_MAX 256
+struct bpf_source {
+	struct bpf_insn insns[BPF_SOURCE_MAX];
+	size_t count;
+	bool overflow;
+};
+
+static void emit(struct bpf_source *src, struct bpf_insn insn)
+{
+	if (src->count == BPF_SOURCE_MAX) {
+		src->overflow = true;
+		return;
 	}
-#define JEQ(value, yes, no) \
-	{ \
-		BPF_JMP | BPF_JEQ | BPF_K, (value), (yes), (no), NEXT \
-	}
-#define AND(mask) \
-	{ \
-		BPF_ALU | BPF_AND | BPF_K, (mask), NEXT, NEXT, NEXT \
-	}
-#define RET(value) \
-	{ \
-		BPF_RET | BPF_K, (value), NEXT, NEXT, NEXT \
-	}
-#define LABEL(l) \
-	{ \
-		0, 0, NEXT, NEXT, (l) \
-	}
+	src->insns[src->count++] = insn;
+}
+
+static void emit_load(struct bpf_source *src, uint32_t offset)
+{
+	emit(src, (struct bpf_insn){ BPF_LD | BPF_W | BPF_ABS, offset, NEXT, NEXT, NEXT });
+}
+
+static void emit_jump(struct bpf_source *src, uint16_t op, uint32_t value, enum bpf_label yes, enum bpf_label no)
+{
+	emit(src, (struct bpf_insn){ BPF_JMP | op | BPF_K, value, yes, no, NEXT });
+}
+
+static void emit_jeq(struct bpf_source *src, uint32_t value, enum bpf_label yes, enum bpf_label no)
+{
+	emit_jump(src, BPF_JEQ, value, yes, no);
+}
+
+static void emit_ret(struct bpf_source *src, uint32_t value)
+{
+	emit(src, (struct bpf_insn){ BPF_RET | BPF_K, value, NEXT, NEXT, NEXT });
+}
+
+static void emit_label(struct bpf_source *src, enum bpf_label label)
+{
+	emit(src, (struct bpf_insn){ 0, 0, NEXT, NEXT, label });
+}
+
 #define ARG_LOW(n) (uint32_t)(offsetof(struct seccomp_data, args[n])) /* little endian */
 #define ARG_HIGH(n) (ARG_LOW(n) + 4)
 #define ERRNO(e) (SECCOMP_RET_ERRNO | ((e)&SECCOMP_RET_DATA))
 
 /* Resolves labels into forward jump offsets. -EINVAL when a jump goes
  * backwards, too far, or to an undefined label. */
-static int bpf_assemble(const struct bpf_insn *in, size_t n_in, struct sock_filter *out, size_t out_max, size_t *n_out)
+static int bpf_assemble(const struct bpf_source *src, struct syscall_filter_program *out)
 {
 	size_t at[LABEL_COUNT], n = 0;
 
+	if (src->overflow)
+		return -E2BIG;
 	for (size_t l = 0; l < LABEL_COUNT; l++)
 		at[l] = SIZE_MAX;
-	for (size_t i = 0; i < n_in; i++) {
-		if (in[i].defines != NEXT)
-			at[in[i].defines] = n;
+	for (size_t i = 0; i < src->count; i++) {
+		if (src->insns[i].defines != NEXT)
+			at[src->insns[i].defines] = n;
 		else
 			n++;
 	}
-	if (n > out_max)
+	if (n > SYSCALL_FILTER_INSNS_MAX)
 		return -E2BIG;
 	n = 0;
-	for (size_t i = 0; i < n_in; i++) {
-		size_t target[2];
-		const enum bpf_label labels[2] = { in[i].jt, in[i].jf };
+	for (size_t i = 0; i < src->count; i++) {
+		const struct bpf_insn *in = &src->insns[i];
+		const enum bpf_label labels[2] = { in->jt, in->jf };
+		size_t target;
 
-		if (in[i].defines != NEXT)
+		if (in->defines != NEXT)
 			continue;
-		out[n] = (struct sock_filter){ .code = in[i].code, .k = in[i].k };
-		for (int j = 0; j < 2 && BPF_CLASS(in[i].code) == BPF_JMP; j++) {
-			target[j] = labels[j] == NEXT ? n + 1 : at[labels[j]];
-			if (target[j] == SIZE_MAX || target[j] <= n || target[j] - n - 1 > 255)
+		out->insns[n] = (struct sock_filter){ .code = in->code, .k = in->k };
+		for (int j = 0; j < 2 && BPF_CLASS(in->code) == BPF_JMP; j++) {
+			target = labels[j] == NEXT ? n + 1 : at[labels[j]];
+			if (target == SIZE_MAX || target <= n || target - n - 1 > 255)
 				return -EINVAL;
 			if (j == 0)
-				out[n].jt = (uint8_t)(target[j] - n - 1);
+				out->insns[n].jt = (uint8_t)(target - n - 1);
 			else
-				out[n].jf = (uint8_t)(target[j] - n - 1);
+				out->insns[n].jf = (uint8_t)(target - n - 1);
 		}
 		n++;
 	}
-	*n_out = n;
+	out->length = (unsigned short)n;
 	return 0;
 }
 
-/* The argument allowlists (socket, personality) and the calls trapped for
- * corral-helper, in one program: every filter costs each system call that
- * the kernel's cache cannot answer. Foreign architectures were killed by
- * the main filter already (the kernel takes the strictest verdict of all
- * filters, so what the others refuse stays refused), so they just pass
- * here. A sendto without an address (send() on a connected socket) is
- * decided from a register: nothing to race. */
-static int install_decision_filter(const struct syscall_filter_options *options, int *listener)
+/* Every program starts here: another architecture's calls (i386 through
+ * int 0x80, x32) would be numbered differently from the rules, so they
+ * kill the process. The kernel's cache emulator follows these loads of
+ * arch and nr, so they cost nothing to the calls it caches. */
+static int emit_prologue(struct bpf_source *src)
 {
-	const uint32_t icmp = options->allow_icmp ? IPPROTO_ICMP : 0;
-	const uint32_t icmp6 = options->allow_icmp ? IPPROTO_ICMPV6 : 0;
-	const enum bpf_label udp = options->allow_udp ? ALLOW : REFUSE_PROTOCOL;
+	const uint32_t arch = seccomp_arch_native();
+
+	if (arch == 0)
+		return -ENOSYS;
+	emit_load(src, offsetof(struct seccomp_data, arch));
+	emit_jeq(src, arch, NEXT, KILL_PROCESS);
+	emit_load(src, offsetof(struct seccomp_data, nr));
+#if defined(__x86_64__)
+	emit_jump(src, BPF_JGE, 0x40000000U /* __X32_SYSCALL_BIT */, KILL_PROCESS, NEXT);
+#endif
+	return 0;
+}
+
+/* The refused calls of the table; the quiet ones (clone3: every fork tries
+ * it) only where quiet ones belong. A name this architecture does not have
+ * refuses nothing; a name libseccomp does not know is an error. */
+static int emit_refusals(struct bpf_source *src, bool quiet)
+{
+	/* first: every fork and thread, and terminals, run this far */
+	if (!quiet) {
+		emit_jeq(src, __NR_clone, CLONE, NEXT);
+		emit_jeq(src, __NR_ioctl, IOCTL, NEXT);
+	}
+	for (size_t i = 0; i < syscall_denials_count; i++) {
+		const struct syscall_denial *d = &syscall_denials[i];
+		int nr;
+
+		if (d->quiet != quiet)
+			continue;
+		nr = seccomp_syscall_resolve_name(d->name);
+		if (nr == __NR_SCMP_ERROR)
+			return -ENOSYS;
+		if (nr < 0)
+			continue;
+		if (d->error != EPERM && d->error != ENOSYS)
+			return -EINVAL;
+		emit_jeq(src, (uint32_t)nr, d->error == EPERM ? REFUSE_EPERM : REFUSE_ENOSYS, NEXT);
+	}
+	return 0;
+}
+
+/* The argument checks of the refusals: namespace flags of clone (all of
+ * them live in the low half of the flags), terminal injection by ioctl (the
+ * kernel reads the request as 32 bits, so only the low half is compared:
+ * junk above cannot slip past). */
+static void emit_refusal_arguments(struct bpf_source *src)
+{
+	uint32_t namespaces = 0;
+
+	for (size_t i = 0; i < sizeof(namespace_flags) / sizeof(namespace_flags[0]); i++)
+		namespaces |= (uint32_t)namespace_flags[i];
+	emit_label(src, CLONE);
+	emit_load(src, ARG_LOW(0));
+	emit_jump(src, BPF_JSET, namespaces, REFUSE_EPERM, ALLOW);
+
+	emit_label(src, IOCTL);
+	emit_load(src, ARG_LOW(1));
+	for (size_t i = 0; i < sizeof(denied_ioctls) / sizeof(denied_ioctls[0]); i++)
+		emit_jeq(src, (uint32_t)denied_ioctls[i], REFUSE_EPERM, NEXT);
+	emit_ret(src, SECCOMP_RET_ALLOW);
+}
+
+/* The argument allowlists (socket, personality) and the calls trapped for
+ * corral-helper, as a chain of comparisons of nr, then the blocks they jump
+ * to. A sendto without an address (send() on a connected socket) is
+ * decided from a register: nothing to race. */
+static void emit_decisions(struct bpf_source *src, const struct syscall_filter_options *options)
+{
 	const enum bpf_label net = options->notify_net ? NOTIFY : NEXT;
 	const enum bpf_label sendto = options->notify_net ? SENDTO : NEXT;
 	const enum bpf_label memfd = options->notify_memfd ? NOTIFY : NEXT;
@@ -231,156 +287,185 @@ static int install_decision_filter(const struct syscall_filter_options *options,
 	const enum bpf_label bind = options->notify_bind ? NOTIFY : NEXT;
 	const bool xproc = options->notify_cross_process;
 	const enum bpf_label signals = options->notify_signals ? NOTIFY : NEXT;
-	const struct bpf_insn program[] = {
-		LOAD(offsetof(struct seccomp_data, arch)),
-		JEQ(AUDIT_ARCH_X86_64, NEXT, ALLOW),
-		LOAD(offsetof(struct seccomp_data, nr)),
-		JEQ(__NR_socket, SOCKET, NEXT),
-		JEQ(__NR_personality, PERSONALITY, NEXT),
-		JEQ(__NR_connect, net, NEXT),
-		JEQ(__NR_sendmsg, net, NEXT),
-		JEQ(__NR_sendmmsg, net, NEXT),
-		JEQ(__NR_sendto, sendto, NEXT),
-		JEQ(__NR_memfd_create, memfd, NEXT),
-		JEQ(__NR_listen, listen, NEXT),
-		JEQ(__NR_bind, bind, NEXT),
-		JEQ(__NR_prlimit64, xproc ? PRLIMIT : NEXT, NEXT),
-		JEQ(__NR_setpriority, xproc ? PRIORITY : NEXT, NEXT),
-		JEQ(__NR_ioprio_set, xproc ? IO_PRIORITY : NEXT, NEXT),
-		JEQ(__NR_sched_setaffinity, xproc ? PID_ARG0 : NEXT, NEXT),
-		JEQ(__NR_sched_setparam, xproc ? PID_ARG0 : NEXT, NEXT),
-		JEQ(__NR_sched_setscheduler, xproc ? PID_ARG0 : NEXT, NEXT),
-		JEQ(__NR_sched_setattr, xproc ? PID_ARG0 : NEXT, NEXT),
-		JEQ(__NR_migrate_pages, xproc ? PID_ARG0 : NEXT, NEXT),
-		JEQ(__NR_move_pages, xproc ? PID_ARG0 : NEXT, NEXT),
-		JEQ(__NR_kcmp, xproc ? NOTIFY : NEXT, NEXT),
-		JEQ(__NR_process_madvise, xproc ? NOTIFY : NEXT, NEXT),
-		JEQ(__NR_kill, options->notify_signals ? KILL : NEXT, NEXT),
-		JEQ(__NR_tkill, signals, NEXT),
-		JEQ(__NR_tgkill, signals, NEXT),
-		JEQ(__NR_rt_sigqueueinfo, signals, NEXT),
-		JEQ(__NR_rt_tgsigqueueinfo, signals, NEXT),
-		JEQ(__NR_pidfd_send_signal, signals, NEXT),
-		JEQ(__NR_pidfd_open, signals, NEXT),
-		/* here, not in the audited filter: every fork tries clone3, and
-		 * every nested corral-shell asks the canary */
-		JEQ(__NR_clone3, REFUSE_ENOSYS, NEXT),
-		JEQ(__NR_close_range, CANARY, NEXT),
-		RET(SECCOMP_RET_ALLOW),
 
-		LABEL(CANARY),
-		LOAD(ARG_LOW(2)),
-		JEQ(SYSCALL_CANARY_FLAGS, NEXT, ALLOW),
-		LOAD(ARG_HIGH(2)),
-		JEQ(0, NEXT, ALLOW),
-		RET(ERRNO(SYSCALL_CANARY_ERRNO)),
+	emit_jeq(src, __NR_socket, SOCKET, NEXT);
+	emit_jeq(src, __NR_personality, PERSONALITY, NEXT);
+	emit_jeq(src, __NR_connect, net, NEXT);
+	emit_jeq(src, __NR_sendmsg, net, NEXT);
+	emit_jeq(src, __NR_sendmmsg, net, NEXT);
+	emit_jeq(src, __NR_sendto, sendto, NEXT);
+	emit_jeq(src, __NR_memfd_create, memfd, NEXT);
+	emit_jeq(src, __NR_listen, listen, NEXT);
+	emit_jeq(src, __NR_bind, bind, NEXT);
+	emit_jeq(src, __NR_prlimit64, xproc ? PRLIMIT : NEXT, NEXT);
+	emit_jeq(src, __NR_setpriority, xproc ? PRIORITY : NEXT, NEXT);
+	emit_jeq(src, __NR_ioprio_set, xproc ? IO_PRIORITY : NEXT, NEXT);
+	emit_jeq(src, __NR_sched_setaffinity, xproc ? PID_ARG0 : NEXT, NEXT);
+	emit_jeq(src, __NR_sched_setparam, xproc ? PID_ARG0 : NEXT, NEXT);
+	emit_jeq(src, __NR_sched_setscheduler, xproc ? PID_ARG0 : NEXT, NEXT);
+	emit_jeq(src, __NR_sched_setattr, xproc ? PID_ARG0 : NEXT, NEXT);
+	emit_jeq(src, __NR_migrate_pages, xproc ? PID_ARG0 : NEXT, NEXT);
+	emit_jeq(src, __NR_move_pages, xproc ? PID_ARG0 : NEXT, NEXT);
+	emit_jeq(src, __NR_kcmp, xproc ? NOTIFY : NEXT, NEXT);
+	emit_jeq(src, __NR_process_madvise, xproc ? NOTIFY : NEXT, NEXT);
+	emit_jeq(src, __NR_kill, options->notify_signals ? KILL : NEXT, NEXT);
+	emit_jeq(src, __NR_tkill, signals, NEXT);
+	emit_jeq(src, __NR_tgkill, signals, NEXT);
+	emit_jeq(src, __NR_rt_sigqueueinfo, signals, NEXT);
+	emit_jeq(src, __NR_rt_tgsigqueueinfo, signals, NEXT);
+	emit_jeq(src, __NR_pidfd_send_signal, signals, NEXT);
+	emit_jeq(src, __NR_pidfd_open, signals, NEXT);
+	emit_jeq(src, __NR_close_range, CANARY, NEXT);
+}
 
-		/* kill(0, sig) is the caller's own process group */
-		LABEL(KILL),
-		LOAD(ARG_LOW(0)),
-		JEQ(0, ALLOW, NOTIFY),
+static void emit_decision_arguments(struct bpf_source *src, const struct syscall_filter_options *options)
+{
+	const uint32_t icmp = options->allow_icmp ? IPPROTO_ICMP : 0;
+	const uint32_t icmp6 = options->allow_icmp ? IPPROTO_ICMPV6 : 0;
+	const enum bpf_label udp = options->allow_udp ? ALLOW : REFUSE_PROTOCOL;
 
-		/* pid 0 is the caller itself: only another pid goes to the helper */
-		LABEL(PID_ARG0),
-		LOAD(ARG_LOW(0)),
-		JEQ(0, ALLOW, NOTIFY),
+	emit_label(src, CANARY);
+	emit_load(src, ARG_LOW(2));
+	emit_jeq(src, SYSCALL_CANARY_FLAGS, NEXT, ALLOW);
+	emit_load(src, ARG_HIGH(2));
+	emit_jeq(src, 0, NEXT, ALLOW);
+	emit_ret(src, ERRNO(SYSCALL_CANARY_ERRNO));
 
-		/* prlimit64(pid, resource, new, old): reading is harmless */
-		LABEL(PRLIMIT),
-		LOAD(ARG_LOW(0)),
-		JEQ(0, ALLOW, NEXT),
-		LOAD(ARG_LOW(2)),
-		JEQ(0, NEXT, NOTIFY),
-		LOAD(ARG_HIGH(2)),
-		JEQ(0, ALLOW, NOTIFY),
+	/* kill(0, sig) is the caller's own process group */
+	emit_label(src, KILL);
+	emit_load(src, ARG_LOW(0));
+	emit_jeq(src, 0, ALLOW, NOTIFY);
 
-		/* a whole user's processes are never only the session's */
-		LABEL(PRIORITY),
-		LOAD(ARG_LOW(0)),
-		JEQ(PRIO_USER, REFUSE_EPERM, NEXT),
-		LOAD(ARG_LOW(1)),
-		JEQ(0, ALLOW, NOTIFY),
+	/* pid 0 is the caller itself: only another pid goes to the helper */
+	emit_label(src, PID_ARG0);
+	emit_load(src, ARG_LOW(0));
+	emit_jeq(src, 0, ALLOW, NOTIFY);
 
-		LABEL(IO_PRIORITY),
-		LOAD(ARG_LOW(0)),
-		JEQ(IOPRIO_WHO_USER, REFUSE_EPERM, NEXT),
-		LOAD(ARG_LOW(1)),
-		JEQ(0, ALLOW, NOTIFY),
+	/* prlimit64(pid, resource, new, old): reading is harmless */
+	emit_label(src, PRLIMIT);
+	emit_load(src, ARG_LOW(0));
+	emit_jeq(src, 0, ALLOW, NEXT);
+	emit_load(src, ARG_LOW(2));
+	emit_jeq(src, 0, NEXT, NOTIFY);
+	emit_load(src, ARG_HIGH(2));
+	emit_jeq(src, 0, ALLOW, NOTIFY);
 
-		LABEL(PERSONALITY),
-		LOAD(ARG_LOW(0)),
-		JEQ(0xffffffffU, ALLOW, NEXT),
-		JEQ(PER_LINUX, ALLOW, NEXT),
-		JEQ(PER_LINUX | ADDR_NO_RANDOMIZE, ALLOW, REFUSE_EPERM),
+	/* a whole user's processes are never only the session's */
+	emit_label(src, PRIORITY);
+	emit_load(src, ARG_LOW(0));
+	emit_jeq(src, PRIO_USER, REFUSE_EPERM, NEXT);
+	emit_load(src, ARG_LOW(1));
+	emit_jeq(src, 0, ALLOW, NOTIFY);
 
-		LABEL(SOCKET),
-		LOAD(ARG_LOW(0)),
-		JEQ(AF_UNIX, ALLOW, NEXT),
-		JEQ(AF_INET, INET, NEXT),
-		JEQ(AF_INET6, INET, NEXT),
-		JEQ(AF_NETLINK, NEXT, REFUSE_FAMILY),
-		LOAD(ARG_LOW(2)),
-		JEQ(NETLINK_ROUTE, ALLOW, REFUSE_PROTOCOL),
+	emit_label(src, IO_PRIORITY);
+	emit_load(src, ARG_LOW(0));
+	emit_jeq(src, IOPRIO_WHO_USER, REFUSE_EPERM, NEXT);
+	emit_load(src, ARG_LOW(1));
+	emit_jeq(src, 0, ALLOW, NOTIFY);
 
-		LABEL(INET),
-		LOAD(ARG_LOW(1)),
-		AND(0xf), /* the type without SOCK_NONBLOCK / SOCK_CLOEXEC */
-		JEQ(SOCK_DGRAM, DATAGRAM, NEXT),
-		JEQ(SOCK_STREAM, NEXT, REFUSE_TYPE),
-		LOAD(ARG_LOW(2)),
-		JEQ(0, ALLOW, NEXT),
-		JEQ(IPPROTO_TCP, ALLOW, REFUSE_PROTOCOL),
+	/* queries, Linux, and no-ASLR (gdb uses it); READ_IMPLIES_EXEC,
+	 * MMAP_PAGE_ZERO and the rest are refused */
+	emit_label(src, PERSONALITY);
+	emit_load(src, ARG_LOW(0));
+	emit_jeq(src, 0xffffffffU, ALLOW, NEXT);
+	emit_jeq(src, PER_LINUX, ALLOW, NEXT);
+	emit_jeq(src, PER_LINUX | ADDR_NO_RANDOMIZE, ALLOW, REFUSE_EPERM);
 
-		LABEL(DATAGRAM),
-		LOAD(ARG_LOW(2)),
-		JEQ(0, udp, NEXT),
-		JEQ(IPPROTO_UDP, udp, NEXT),
-		/* with ICMP off these compare against 0, decided above */
-		JEQ(icmp, ALLOW, NEXT),
-		JEQ(icmp6, ALLOW, REFUSE_PROTOCOL),
+	emit_label(src, SOCKET);
+	emit_load(src, ARG_LOW(0));
+	emit_jeq(src, AF_UNIX, ALLOW, NEXT);
+	emit_jeq(src, AF_INET, INET, NEXT);
+	emit_jeq(src, AF_INET6, INET, NEXT);
+	emit_jeq(src, AF_NETLINK, NEXT, REFUSE_FAMILY);
+	emit_load(src, ARG_LOW(2));
+	emit_jeq(src, NETLINK_ROUTE, ALLOW, REFUSE_PROTOCOL);
 
-		LABEL(SENDTO),
-		LOAD(ARG_LOW(4)),
-		JEQ(0, NEXT, NOTIFY),
-		LOAD(ARG_HIGH(4)),
-		JEQ(0, ALLOW, NOTIFY),
+	emit_label(src, INET);
+	emit_load(src, ARG_LOW(1));
+	emit(src, (struct bpf_insn){ BPF_ALU | BPF_AND | BPF_K, 0xf, NEXT, NEXT, NEXT }); /* no NONBLOCK/CLOEXEC */
+	emit_jeq(src, SOCK_DGRAM, DATAGRAM, NEXT);
+	emit_jeq(src, SOCK_STREAM, NEXT, REFUSE_TYPE);
+	emit_load(src, ARG_LOW(2));
+	emit_jeq(src, 0, ALLOW, NEXT);
+	emit_jeq(src, IPPROTO_TCP, ALLOW, REFUSE_PROTOCOL);
 
-		LABEL(NOTIFY),
-		RET(SECCOMP_RET_USER_NOTIF),
-		LABEL(REFUSE_PROTOCOL),
-		RET(ERRNO(EPROTONOSUPPORT)),
-		LABEL(REFUSE_TYPE),
-		RET(ERRNO(ESOCKTNOSUPPORT)),
-		LABEL(REFUSE_FAMILY),
-		RET(ERRNO(EAFNOSUPPORT)),
-		LABEL(REFUSE_EPERM), /* and PRIO_USER, IOPRIO_WHO_USER */
-		RET(ERRNO(EPERM)),
-		LABEL(REFUSE_ENOSYS),
-		RET(ERRNO(ENOSYS)),
-		LABEL(ALLOW),
-		RET(SECCOMP_RET_ALLOW),
-	};
-	struct sock_filter filter[BPF_PROGRAM_MAX];
-	struct sock_fprog prog;
-	unsigned long flags = 0;
-	size_t n;
-	long fd;
+	emit_label(src, DATAGRAM);
+	emit_load(src, ARG_LOW(2));
+	emit_jeq(src, 0, udp, NEXT);
+	emit_jeq(src, IPPROTO_UDP, udp, NEXT);
+	/* with ICMP off these compare against 0, decided above */
+	emit_jeq(src, icmp, ALLOW, NEXT);
+	emit_jeq(src, icmp6, ALLOW, REFUSE_PROTOCOL);
+
+	emit_label(src, SENDTO);
+	emit_load(src, ARG_LOW(4));
+	emit_jeq(src, 0, NEXT, NOTIFY);
+	emit_load(src, ARG_HIGH(4));
+	emit_jeq(src, 0, ALLOW, NOTIFY);
+}
+
+/* The returns every program shares; a label no jump uses costs one
+ * unreachable instruction, which the kernel's checker accepts. */
+static void emit_epilogue(struct bpf_source *src)
+{
+	emit_label(src, NOTIFY);
+	emit_ret(src, SECCOMP_RET_USER_NOTIF);
+	emit_label(src, REFUSE_PROTOCOL);
+	emit_ret(src, ERRNO(EPROTONOSUPPORT));
+	emit_label(src, REFUSE_TYPE);
+	emit_ret(src, ERRNO(ESOCKTNOSUPPORT));
+	emit_label(src, REFUSE_FAMILY);
+	emit_ret(src, ERRNO(EAFNOSUPPORT));
+	emit_label(src, REFUSE_EPERM);
+	emit_ret(src, ERRNO(EPERM));
+	emit_label(src, REFUSE_ENOSYS);
+	emit_ret(src, ERRNO(ENOSYS));
+	emit_label(src, KILL_PROCESS);
+	emit_ret(src, SECCOMP_RET_KILL_PROCESS);
+	emit_label(src, ALLOW);
+	emit_ret(src, SECCOMP_RET_ALLOW);
+}
+
+/* With log.denials the refusals of the listed calls need
+ * SECCOMP_FILTER_FLAG_LOG, which audits every action of its filter but
+ * ALLOW: the trapped calls and the quiet ENOSYS of clone3 (every fork) would
+ * each leave a record. So they get a program of their own; the kernel takes
+ * the strictest verdict of all programs and answers a call every program
+ * allows from the cache of the newest, which covers all of them: a call
+ * the cache answers costs the same behind one program or two. */
+int syscall_filter_build(const struct syscall_filter_options *options, struct syscall_filter_set *set)
+{
+	struct bpf_source src;
 	int r;
 
-	r = bpf_assemble(program, sizeof(program) / sizeof(program[0]), filter, BPF_PROGRAM_MAX, &n);
-	if (r < 0)
-		return r;
-	prog.len = (unsigned short)n;
-	prog.filter = filter;
-	/* killable wait: once the helper has a request, only a fatal signal
-	 * interrupts it, so a call done on the process's behalf is not redone */
-	if (syscall_filter_traps(options))
-		flags = SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
-	fd = syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
-	if (fd < 0)
-		return -errno;
-	if (flags)
-		*listener = (int)fd;
+	memset(set, 0, sizeof(*set));
+	for (size_t p = 0; p < (options->log_denials ? 2U : 1U); p++) {
+		const bool decisions = p == 0, refusals = !options->log_denials || p == 1;
+		struct syscall_filter_program *program = &set->programs[p];
+
+		memset(&src, 0, sizeof(src));
+		r = emit_prologue(&src);
+		if (r == 0 && refusals)
+			r = emit_refusals(&src, false);
+		if (r == 0 && decisions) {
+			r = emit_refusals(&src, true);
+			emit_decisions(&src, options);
+		}
+		if (r < 0)
+			return r;
+		emit_ret(&src, SECCOMP_RET_ALLOW);
+		if (refusals)
+			emit_refusal_arguments(&src);
+		if (decisions)
+			emit_decision_arguments(&src, options);
+		emit_epilogue(&src);
+		r = bpf_assemble(&src, program);
+		if (r < 0)
+			return r;
+		program->logged = options->log_denials && refusals;
+		program->listener = decisions && syscall_filter_traps(options);
+		set->count++;
+	}
 	return 0;
 }
 
@@ -397,25 +482,36 @@ bool syscall_filter_traps(const struct syscall_filter_options *options)
 
 int syscall_filter_install(const struct syscall_filter_options *options, int *listener)
 {
-	scmp_filter_ctx ctx;
+	struct syscall_filter_set set;
 	int r;
 
 	*listener = -1;
-	ctx = seccomp_init(SCMP_ACT_ALLOW);
-	if (!ctx)
-		return -ENOMEM;
-	/* i386 (int 0x80) and x32 system calls of a 64-bit process kill it */
-	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
-	/* SECCOMP_FILTER_FLAG_LOG: the kernel audits this filter's refusals
-	 * (type 1326); allowed calls are not logged, and cost nothing more */
-	if (r == 0 && options->log_denials)
-		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1);
-	if (r == 0)
-		r = add_main_rules(ctx);
-	if (r == 0)
-		r = seccomp_load(ctx);
-	seccomp_release(ctx);
-	if (r == 0)
-		r = install_decision_filter(options, listener);
-	return r;
+	r = syscall_filter_build(options, &set);
+	if (r < 0)
+		return r;
+	for (size_t p = 0; p < set.count; p++) {
+		struct sock_fprog prog = { .len = set.programs[p].length, .filter = set.programs[p].insns };
+		unsigned long flags = 0;
+		long fd;
+
+		/* killable wait: once the helper has a request, only a fatal
+		 * signal interrupts it, so a call done on the process's behalf
+		 * is not redone */
+		if (set.programs[p].listener)
+			flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+		/* the kernel audits this program's refusals (type 1326) */
+		if (set.programs[p].logged)
+			flags |= SECCOMP_FILTER_FLAG_LOG;
+		fd = syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+		if (fd < 0) {
+			r = -errno;
+			if (*listener >= 0)
+				close(*listener);
+			*listener = -1;
+			return r;
+		}
+		if (set.programs[p].listener)
+			*listener = (int)fd;
+	}
+	return 0;
 }

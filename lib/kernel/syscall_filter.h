@@ -1,9 +1,11 @@
-/* The session's seccomp-bpf filters: one table of refused system calls,
- * the argument checks (clone, ioctl, personality), the socket() allowlist,
- * and the architecture lock. Kernel-facing: returns -errno, logs nothing. */
+/* The session's seccomp-bpf filter: one table of refused system calls, the
+ * argument checks (clone, ioctl, personality), the socket() allowlist, the
+ * trapped calls and the architecture lock. Kernel-facing: returns -errno,
+ * logs nothing. */
 #ifndef CORRAL_SYSCALL_FILTER_H
 #define CORRAL_SYSCALL_FILTER_H
 
+#include <linux/filter.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -53,7 +55,23 @@ bool syscall_filter_traps(const struct syscall_filter_options *options);
 #define SYSCALL_CANARY_ERRNO ENOANO
 bool syscall_filter_in_session(void);
 
-/* Installs the filters on the calling thread (no_new_privs must be set).
+/* The programs, built but not installed (the unit tests run them through
+ * the kernel's cache emulation). One program; two with log.denials, since
+ * the kernel audits every action but ALLOW of a program it logs. */
+#define SYSCALL_FILTER_INSNS_MAX 256
+struct syscall_filter_program {
+	struct sock_filter insns[SYSCALL_FILTER_INSNS_MAX];
+	unsigned short length;
+	bool logged;   /* SECCOMP_FILTER_FLAG_LOG: the listed refusals only */
+	bool listener; /* SECCOMP_FILTER_FLAG_NEW_LISTENER: the trapped calls */
+};
+struct syscall_filter_set {
+	struct syscall_filter_program programs[2]; /* in the order installed */
+	size_t count;
+};
+int syscall_filter_build(const struct syscall_filter_options *options, struct syscall_filter_set *set);
+
+/* Installs the filter on the calling thread (no_new_privs must be set).
  * When something is trapped, *listener gets the notification fd (close-on-
  * exec), else -1. Returns 0 or -errno; on error nothing or only part is
  * installed and the caller must not exec the session. */

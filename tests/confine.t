@@ -70,7 +70,7 @@ listener=$!
 sleep 0.2
 user_sleeper=$(pgrep -u "$user" -x sleep | head -n 1)
 
-plan 47
+plan 50
 t "write in home allowed" ok no write "$home/f"
 # the session's view is read-only outside fs.write: the mount answers before Landlock
 t "write outside the write trees refused" EROFS yes write /tmp/crconf-x
@@ -170,3 +170,28 @@ took=$(( $(date +%s) - start ))
 grep -q "idle too long" <<<"$out" && ! grep -q survived <<<"$out" && [ "$took" -lt 10 ] &&
 	pass "session.idle_timeout = 2s ends a session whose terminal sees no input (${took}s)" ||
 	fail "idle: ${took}s, output: $(tr '\r\n' '  ' <<<"$out")"
+
+# The seccomp filter: one program, two with log.denials (its audited
+# refusals apart); where the kernel shows its action cache
+# (CONFIG_SECCOMP_CACHE_DEBUG), getppid is answered from it.
+out=$(work 'grep "^Seccomp_filters:" /proc/self/status')
+[ "$out" = $'Seccomp_filters:\t2' ] && pass "log.denials = yes (the default): two filter programs" ||
+	fail "log.denials = yes: '$out'"
+printf 'log.denials = no\n' >>"$dir/work.ini"
+out=$(work 'grep "^Seccomp_filters:" /proc/self/status')
+[ "$out" = $'Seccomp_filters:\t1' ] && pass "log.denials = no: one filter program" || fail "log.denials = no: '$out'"
+pidfile=$(mktemp)
+(cd / && "$ctl" run -c "$dir/work.ini" -u "$user" -- /bin/sh -c 'echo $$; exec sleep 5' >"$pidfile" 2>&1) &
+sleeper_session=$!
+for _ in $(seq 50); do [ -s "$pidfile" ] && break; sleep 0.1; done
+pid=$(head -n 1 "$pidfile")
+if [ ! -e "/proc/$pid/seccomp_cache" ]; then
+	skip "the kernel does not show its seccomp action cache (CONFIG_SECCOMP_CACHE_DEBUG; tests/unit/test_syscall_filter.c checks the programs against the kernel's emulation)"
+else
+	grep -Eq '^[^ ]+ getppid ALLOW$' "/proc/$pid/seccomp_cache" && ! grep -Eq '^[^ ]+ unshare ALLOW$' "/proc/$pid/seccomp_cache" &&
+		pass "the kernel's action cache answers getppid, not unshare" ||
+		fail "seccomp_cache: $(grep -E ' (getppid|unshare) ' "/proc/$pid/seccomp_cache" | tr '\n' ' ')"
+fi
+kill "$pid" 2>/dev/null
+wait "$sleeper_session"
+rm -f "$pidfile"

@@ -13,7 +13,9 @@
  *   -k  keep going when sessions fail (a peer's own failures): report them
  *       as failed=N and count only the sessions that got ready
  *
- * Output (key=value, for spawn): ready_ms (start to all ready), total_ms
+ * Output (key=value, for spawn): ready_ms (start to all ready), each_med_ms
+ * and each_max_ms (the median and the slowest of the sessions' own ready
+ * times, each from the common start), total_ms
  * (start to all reaped), avail_kb (MemAvailable drop per session),
  * pss_kb / rss_kb (the -p processes' PSS / RSS per session), procs (how
  * many -p processes were found), failed (sessions that did not get ready or
@@ -130,6 +132,7 @@ int main(int argc, char **argv)
 {
 	static int in_fd[MAX_SESSIONS], out_fd[MAX_SESSIONS], ready[MAX_SESSIONS];
 	static pid_t pids[MAX_SESSIONS];
+	static int64_t t_each[MAX_SESSIONS];
 	char *names[MAX_NAMES], *name_list = NULL;
 	int n = 0, n_names = 0, opt, n_ready = 0, failed = 0, procs = 0, keep_going = 0, per;
 	double idle_s = 0.3;
@@ -204,7 +207,7 @@ int main(int argc, char **argv)
 				failed++;
 				ready[idx[j]] = -1;
 			} else {
-				n_ready++;
+				t_each[n_ready++] = now_ns() - t0;
 				ready[idx[j]] = 1;
 			}
 		}
@@ -233,9 +236,11 @@ int main(int argc, char **argv)
 			return 1;
 	}
 	per = n_ready < n ? n_ready : n;
-	printf("ready_ms=%.1f total_ms=%.1f avail_kb=%.0f pss_kb=%.0f rss_kb=%.0f procs=%d failed=%d\n",
-	       (double)(t_ready - t0) / 1e6, (double)(t_end - t0) / 1e6, (double)(avail0 - avail1) / per,
-	       (double)pss / per, (double)rss / per, procs, failed);
+	/* t_each fills in the order the sessions got ready: already sorted */
+	printf("ready_ms=%.1f each_med_ms=%.1f each_max_ms=%.1f total_ms=%.1f avail_kb=%.0f pss_kb=%.0f rss_kb=%.0f procs=%d failed=%d\n",
+	       (double)(t_ready - t0) / 1e6, n_ready ? (double)t_each[n_ready / 2] / 1e6 : 0.0,
+	       n_ready ? (double)t_each[n_ready - 1] / 1e6 : 0.0, (double)(t_end - t0) / 1e6,
+	       (double)(avail0 - avail1) / per, (double)pss / per, (double)rss / per, procs, failed);
 	return 0;
 
 usage:

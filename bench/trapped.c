@@ -5,6 +5,9 @@
  *                              (run outside the session); prints "ready"
  *   trapped connect PORT N     N x { socket; connect 127.0.0.1:PORT (timed);
  *                              close with RST so no TIME_WAIT piles up }
+ *   trapped flood PORT N P     P processes at once, each N/P x the connect
+ *                              above: many trapped connects queued at one
+ *                              corral-helper; every call counts
  *   trapped memfd N            N x { memfd_create (timed); close }
  *   trapped bind PORT N        N x { socket; bind 127.0.0.1:PORT (timed);
  *                              close } (never listening: the port is free
@@ -16,7 +19,8 @@
  *                              another process
  *   trapped abi                the kernel's Landlock ABI (0: none)
  *
- * Output: OP_med=NS OP_mean=NS OP_p90=NS (per call, this run); abi=N.
+ * Output: OP_med=NS OP_mean=NS OP_p90=NS (per call, this run; flood: over
+ * all processes' calls); abi=N.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -27,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -115,6 +120,55 @@ static int do_connect(int port, long n, int64_t *v)
 		close(s);
 	}
 	report("connect", v, n);
+	return 0;
+}
+
+/* Connects of P processes released together (a pipe closing), each timing
+ * its own calls into one shared array: the helper's queue under load. */
+static int do_flood(int port, long n, int procs)
+{
+	int64_t *v = mmap(NULL, (size_t)n * sizeof(*v), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	long per = n / procs;
+	int gate[2], status, failed = 0;
+	pid_t *pids;
+	char c;
+
+	if (v == MAP_FAILED || procs < 1 || per < 1 || !(pids = calloc((size_t)procs, sizeof(*pids))) ||
+	    pipe2(gate, O_CLOEXEC) < 0) {
+		fputs("trapped flood: cannot set up\n", stderr);
+		return 1;
+	}
+	for (int i = 0; i < procs; i++) {
+		pids[i] = fork();
+		if (pids[i] < 0) {
+			perror("trapped: fork");
+			return 1;
+		}
+		if (pids[i] == 0) {
+			int64_t *mine = v + (long)i * per, *scratch = calloc((size_t)per, sizeof(*scratch));
+
+			close(gate[1]);
+			if (!scratch || read(gate[0], &c, 1) < 0)
+				_exit(1);
+			/* do_connect sorts its array: time into a scratch copy, keep the order-free values */
+			if (freopen("/dev/null", "w", stdout) == NULL || do_connect(port, per, scratch) != 0)
+				_exit(1);
+			memcpy(mine, scratch, (size_t)per * sizeof(*mine));
+			_exit(0);
+		}
+	}
+	close(gate[0]);
+	close(gate[1]); /* all of them start now */
+	for (int i = 0; i < procs; i++) {
+		while (waitpid(pids[i], &status, 0) < 0 && errno == EINTR)
+			;
+		failed |= !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+	}
+	if (failed) {
+		fputs("trapped flood: a connecting process failed\n", stderr);
+		return 1;
+	}
+	report("flood", v, per * procs);
 	return 0;
 }
 
@@ -235,7 +289,8 @@ static int do_abi(void)
 	return 0;
 }
 
-#define USAGE "usage: trapped listen PORT | connect PORT N | memfd N | bind PORT N | kill N | setprio N | abi\n"
+#define USAGE \
+	"usage: trapped listen PORT | connect PORT N | flood PORT N P | memfd N | bind PORT N | kill N | setprio N | abi\n"
 
 int main(int argc, char **argv)
 {
@@ -246,6 +301,8 @@ int main(int argc, char **argv)
 		return do_listen(atoi(argv[2]));
 	if (argc == 2 && strcmp(argv[1], "abi") == 0)
 		return do_abi();
+	if (argc == 5 && strcmp(argv[1], "flood") == 0)
+		return do_flood(atoi(argv[2]), atol(argv[3]), atoi(argv[4]));
 	n = argc > 1 ? atol(argv[argc - 1]) : 0;
 	if (n < 1 || !(v = calloc((size_t)n, sizeof(*v)))) {
 		fputs(USAGE, stderr);

@@ -51,4 +51,9 @@ void sandbox_plan_free(struct sandbox_plan *plan);
  * partly confined and must not run the session. */
 int sandbox_apply(const struct sandbox_plan *plan, int abi, int *listener, char *err, size_t errlen);
 
+/* The plan's Landlock ruleset alone, no seccomp filter: for the benchmarks
+ * (bench/landlock_layer), to measure one Landlock layer with the session's
+ * rules. no_new_privs must already be set. Returns 0 or -errno (err). */
+int sandbox_apply_landlock_only(const struct sandbox_plan *plan, char *err, size_t errlen);
+
 #endif

@@ -249,7 +249,7 @@ endif
 # Benchmarks against an unconfined session and the peers; not part of check.
 bench: bench-deps
 	$(MAKE) all $(B)/probe
-	CORRAL_BUILD=$(CURDIR)/$(B) bench/run.sh
+	CORRAL_BUILD=$(abspath $(B)) bench/run.sh
 
 fuzz: $(FUZZ_BINS)
 	for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p $(B)/fuzz/corpus-$$n; \

@@ -103,7 +103,6 @@ enum bpf_label {
 	PRLIMIT,
 	PRIORITY,
 	IO_PRIORITY,
-	KILL,
 	CANARY,
 	REFUSE_ENOSYS,
 	KILL_PROCESS,
@@ -287,35 +286,53 @@ static void emit_decisions(struct bpf_source *src, const struct syscall_filter_o
 	const enum bpf_label bind = options->notify_bind ? NOTIFY : NEXT;
 	const bool xproc = options->notify_cross_process;
 	const enum bpf_label signals = options->notify_signals ? NOTIFY : NEXT;
+	const struct {
+		int nr;
+		enum bpf_label to;
+	} rows[] = {
+		{ __NR_socket, SOCKET },
+		{ __NR_personality, PERSONALITY },
+		{ __NR_connect, net },
+		{ __NR_sendmsg, net },
+		{ __NR_sendmmsg, net },
+		{ __NR_sendto, sendto },
+		{ __NR_memfd_create, memfd },
+		{ __NR_listen, listen },
+		{ __NR_bind, bind },
+		{ __NR_prlimit64, xproc ? PRLIMIT : NEXT },
+		{ __NR_setpriority, xproc ? PRIORITY : NEXT },
+		{ __NR_ioprio_set, xproc ? IO_PRIORITY : NEXT },
+		{ __NR_sched_setaffinity, xproc ? PID_ARG0 : NEXT },
+		{ __NR_sched_setparam, xproc ? PID_ARG0 : NEXT },
+		{ __NR_sched_setscheduler, xproc ? PID_ARG0 : NEXT },
+		{ __NR_sched_setattr, xproc ? PID_ARG0 : NEXT },
+		{ __NR_migrate_pages, xproc ? PID_ARG0 : NEXT },
+		{ __NR_move_pages, xproc ? PID_ARG0 : NEXT },
+		{ __NR_kcmp, xproc ? NOTIFY : NEXT },
+		{ __NR_process_madvise, xproc ? NOTIFY : NEXT },
+		{ __NR_kill, options->notify_signals ? PID_ARG0 : NEXT },
+		{ __NR_tkill, signals },
+		{ __NR_tgkill, signals },
+		{ __NR_rt_sigqueueinfo, signals },
+		{ __NR_rt_tgsigqueueinfo, signals },
+		{ __NR_pidfd_send_signal, signals },
+		{ __NR_pidfd_open, signals },
+		{ __NR_close_range, CANARY },
+	};
 
-	emit_jeq(src, __NR_socket, SOCKET, NEXT);
-	emit_jeq(src, __NR_personality, PERSONALITY, NEXT);
-	emit_jeq(src, __NR_connect, net, NEXT);
-	emit_jeq(src, __NR_sendmsg, net, NEXT);
-	emit_jeq(src, __NR_sendmmsg, net, NEXT);
-	emit_jeq(src, __NR_sendto, sendto, NEXT);
-	emit_jeq(src, __NR_memfd_create, memfd, NEXT);
-	emit_jeq(src, __NR_listen, listen, NEXT);
-	emit_jeq(src, __NR_bind, bind, NEXT);
-	emit_jeq(src, __NR_prlimit64, xproc ? PRLIMIT : NEXT, NEXT);
-	emit_jeq(src, __NR_setpriority, xproc ? PRIORITY : NEXT, NEXT);
-	emit_jeq(src, __NR_ioprio_set, xproc ? IO_PRIORITY : NEXT, NEXT);
-	emit_jeq(src, __NR_sched_setaffinity, xproc ? PID_ARG0 : NEXT, NEXT);
-	emit_jeq(src, __NR_sched_setparam, xproc ? PID_ARG0 : NEXT, NEXT);
-	emit_jeq(src, __NR_sched_setscheduler, xproc ? PID_ARG0 : NEXT, NEXT);
-	emit_jeq(src, __NR_sched_setattr, xproc ? PID_ARG0 : NEXT, NEXT);
-	emit_jeq(src, __NR_migrate_pages, xproc ? PID_ARG0 : NEXT, NEXT);
-	emit_jeq(src, __NR_move_pages, xproc ? PID_ARG0 : NEXT, NEXT);
-	emit_jeq(src, __NR_kcmp, xproc ? NOTIFY : NEXT, NEXT);
-	emit_jeq(src, __NR_process_madvise, xproc ? NOTIFY : NEXT, NEXT);
-	emit_jeq(src, __NR_kill, options->notify_signals ? KILL : NEXT, NEXT);
-	emit_jeq(src, __NR_tkill, signals, NEXT);
-	emit_jeq(src, __NR_tgkill, signals, NEXT);
-	emit_jeq(src, __NR_rt_sigqueueinfo, signals, NEXT);
-	emit_jeq(src, __NR_rt_tgsigqueueinfo, signals, NEXT);
-	emit_jeq(src, __NR_pidfd_send_signal, signals, NEXT);
-	emit_jeq(src, __NR_pidfd_open, signals, NEXT);
-	emit_jeq(src, __NR_close_range, CANARY, NEXT);
+	/* a call that goes nowhere needs no comparison */
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		if (rows[i].to != NEXT)
+			emit_jeq(src, (uint32_t)rows[i].nr, rows[i].to, NEXT);
+}
+
+static void emit_who_check(struct bpf_source *src, enum bpf_label label, uint32_t which_user)
+{
+	emit_label(src, label);
+	emit_load(src, ARG_LOW(0));
+	emit_jeq(src, which_user, REFUSE_EPERM, NEXT);
+	emit_load(src, ARG_LOW(1));
+	emit_jeq(src, 0, ALLOW, NOTIFY);
 }
 
 static void emit_decision_arguments(struct bpf_source *src, const struct syscall_filter_options *options)
@@ -331,12 +348,8 @@ static void emit_decision_arguments(struct bpf_source *src, const struct syscall
 	emit_jeq(src, 0, NEXT, ALLOW);
 	emit_ret(src, ERRNO(SYSCALL_CANARY_ERRNO));
 
-	/* kill(0, sig) is the caller's own process group */
-	emit_label(src, KILL);
-	emit_load(src, ARG_LOW(0));
-	emit_jeq(src, 0, ALLOW, NOTIFY);
-
-	/* pid 0 is the caller itself: only another pid goes to the helper */
+	/* pid 0 is the caller itself (kill: its own process group): only
+	 * another pid goes to the helper */
 	emit_label(src, PID_ARG0);
 	emit_load(src, ARG_LOW(0));
 	emit_jeq(src, 0, ALLOW, NOTIFY);
@@ -350,18 +363,10 @@ static void emit_decision_arguments(struct bpf_source *src, const struct syscall
 	emit_load(src, ARG_HIGH(2));
 	emit_jeq(src, 0, ALLOW, NOTIFY);
 
-	/* a whole user's processes are never only the session's */
-	emit_label(src, PRIORITY);
-	emit_load(src, ARG_LOW(0));
-	emit_jeq(src, PRIO_USER, REFUSE_EPERM, NEXT);
-	emit_load(src, ARG_LOW(1));
-	emit_jeq(src, 0, ALLOW, NOTIFY);
-
-	emit_label(src, IO_PRIORITY);
-	emit_load(src, ARG_LOW(0));
-	emit_jeq(src, IOPRIO_WHO_USER, REFUSE_EPERM, NEXT);
-	emit_load(src, ARG_LOW(1));
-	emit_jeq(src, 0, ALLOW, NOTIFY);
+	/* setpriority(which, who), ioprio_set(which, who): a whole user's
+	 * processes are never only the session's */
+	emit_who_check(src, PRIORITY, PRIO_USER);
+	emit_who_check(src, IO_PRIORITY, IOPRIO_WHO_USER);
 
 	/* queries, Linux, and no-ASLR (gdb uses it); READ_IMPLIES_EXEC,
 	 * MMAP_PAGE_ZERO and the rest are refused */

@@ -185,13 +185,13 @@ static int bpf_assemble(const struct bpf_source *src, struct syscall_filter_prog
 	for (size_t i = 0; i < src->count; i++) {
 		const struct bpf_insn *in = &src->insns[i];
 		const enum bpf_label labels[2] = { in->jt, in->jf };
-		size_t target;
 
 		if (in->defines != NEXT)
 			continue;
 		out->insns[n] = (struct sock_filter){ .code = in->code, .k = in->k };
 		for (int j = 0; j < 2 && BPF_CLASS(in->code) == BPF_JMP; j++) {
-			target = labels[j] == NEXT ? n + 1 : at[labels[j]];
+			const size_t target = labels[j] == NEXT ? n + 1 : at[labels[j]];
+
 			if (target == SIZE_MAX || target <= n || target - n - 1 > 255)
 				return -EINVAL;
 			if (j == 0)
@@ -441,12 +441,12 @@ static void emit_epilogue(struct bpf_source *src)
 int syscall_filter_build(const struct syscall_filter_options *options, struct syscall_filter_set *set)
 {
 	struct bpf_source src;
-	int r;
 
 	memset(set, 0, sizeof(*set));
 	for (size_t p = 0; p < (options->log_denials ? 2U : 1U); p++) {
 		const bool decisions = p == 0, refusals = !options->log_denials || p == 1;
 		struct syscall_filter_program *program = &set->programs[p];
+		int r;
 
 		memset(&src, 0, sizeof(src));
 		r = emit_prologue(&src);

@@ -20,6 +20,7 @@ struct socket_info {
 	int domain;
 	int type;
 	int protocol;
+	int flags;     /* the file's status flags (F_GETFL) */
 	bool blocking; /* O_NONBLOCK clear */
 };
 
@@ -37,13 +38,20 @@ struct destination {
 const struct sockaddr *destination_address(const struct destination *d, socklen_t *len);
 void destination_release(struct destination *d);
 
-/* Takes the process's fd (and checks it is a socket). 0 or -errno to answer. */
+/* Neither of these two checks that the request is still live: the caller
+ * does, once (SECCOMP_IOCTL_NOTIF_ID_VALID), after everything it took from
+ * the process and before deciding on any of it or acting. Until then the
+ * thread id may name another task, whose fd or memory this would be. An
+ * error may be answered without that check: an answer reaches only the
+ * request it names, and only while it waits. */
+
+/* Takes the process's fd (and checks it is a socket). 0, -ESRCH (the task
+ * is gone: answer nothing) or -errno to answer. */
 int socket_take(struct helper *h, const struct seccomp_notif *req, int target_fd, struct socket_info *out);
 
-/* Copies the sockaddr at addr (len bytes) out of the process. -ESRCH when
- * the request went away meanwhile (drop it, answer nothing). */
-int destination_read(struct helper *h, const struct seccomp_notif *req, uint64_t addr, uint64_t len,
-		     struct destination *out);
+/* Copies the sockaddr at addr (len bytes) out of the process. 0 or -errno
+ * to answer. */
+int destination_read(const struct seccomp_notif *req, uint64_t addr, uint64_t len, struct destination *out);
 
 /* Decides, logs a refusal, and prepares d for use. 0 (allowed) or the
  * -errno to answer with. */

@@ -33,20 +33,21 @@ void destination_release(struct destination *d)
 	d->path_fd = -1;
 }
 
-int socket_take(struct helper *h, const struct seccomp_notif *req, int target_fd, struct socket_info *out)
+int socket_take(struct helper *h, const struct seccomp_notif *req, int target_fd, bool full, struct socket_info *out)
 {
 	socklen_t len = sizeof(int);
 	int fd;
 
+	memset(out, 0, sizeof(*out));
 	out->fd = -1;
 	fd = task_take_fd(&h->tasks, (pid_t)req->pid, target_fd);
 	if (fd < 0)
 		return fd == -ESRCH ? -ESRCH : fd == -EPERM ? -EPERM : -EBADF;
 	/* SO_DOMAIN fails with ENOTSOCK on anything but a socket: no fstat */
-	out->flags = fcntl(fd, F_GETFL);
-	if (out->flags < 0 || getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &out->domain, &len) < 0 ||
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &out->domain, &len) < 0 ||
 	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &out->type, &len) < 0 ||
-	    getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &out->protocol, &len) < 0) {
+	    (full && getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &out->protocol, &len) < 0) ||
+	    (full && (out->flags = fcntl(fd, F_GETFL)) < 0)) {
 		close(fd);
 		return -ENOTSOCK;
 	}

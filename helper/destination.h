@@ -19,8 +19,8 @@ struct socket_info {
 	int fd; /* duplicate taken with pidfd_getfd */
 	int domain;
 	int type;
-	int protocol;
-	int flags;     /* the file's status flags (F_GETFL) */
+	int protocol;  /* (only for a connect or a send) */
+	int flags;     /* the file's status flags (F_GETFL; the same) */
 	bool blocking; /* O_NONBLOCK clear */
 };
 
@@ -45,9 +45,11 @@ void destination_release(struct destination *d);
  * error may be answered without that check: an answer reaches only the
  * request it names, and only while it waits. */
 
-/* Takes the process's fd (and checks it is a socket). 0, -ESRCH (the task
- * is gone: answer nothing) or -errno to answer. */
-int socket_take(struct helper *h, const struct seccomp_notif *req, int target_fd, struct socket_info *out);
+/* Takes the process's fd (and checks it is a socket): its domain and type,
+ * and when full (a connect or a send) its protocol and file flags too
+ * (each a system call). 0, -ESRCH (the task is gone: answer nothing) or
+ * -errno to answer. */
+int socket_take(struct helper *h, const struct seccomp_notif *req, int target_fd, bool full, struct socket_info *out);
 
 /* Copies the sockaddr at addr (len bytes) out of the process. 0 or -errno
  * to answer. */

@@ -104,15 +104,26 @@ static int send_timeout_ms(int fd)
 /* Has the connect started without blocking finished? A connection to this
  * host usually has by the time connect() returns (the loopback handshake
  * completes before it does): then it is answered at once, rather than
- * through a pending entry and another round of the event loop. */
-static bool connect_finished(int fd, int *error)
+ * through a pending entry and another round of the event loop. For TCP a
+ * second connect on the non-blocking socket asks in one call: 0 when
+ * connected, the error when it failed, EALREADY while in progress. */
+static bool connect_finished(const struct socket_info *sock, const struct sockaddr *addr, socklen_t len, int *error)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-	socklen_t len = sizeof(*error);
+	struct pollfd pfd = { .fd = sock->fd, .events = POLLOUT };
+	socklen_t size = sizeof(*error);
+	int again;
 
+	if ((sock->domain == AF_INET || sock->domain == AF_INET6) && sock->type == SOCK_STREAM &&
+	    sock->protocol == IPPROTO_TCP) {
+		again = connect(sock->fd, addr, len) < 0 ? errno : 0;
+		if (again == EALREADY || again == EINPROGRESS)
+			return false;
+		*error = again;
+		return true;
+	}
 	if (poll(&pfd, 1, 0) != 1)
 		return false;
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, error, &len) < 0)
+	if (getsockopt(sock->fd, SOL_SOCKET, SO_ERROR, error, &size) < 0)
 		*error = errno;
 	return true;
 }
@@ -125,27 +136,25 @@ static int connect_on_behalf(struct helper *h, const struct seccomp_notif *req, 
 {
 	socklen_t len;
 	const struct sockaddr *addr = destination_address(d, &len);
-	int r, error = 0;
+	bool done;
+	int error;
 
 	if (!sock->blocking)
 		return connect(sock->fd, addr, len) < 0 ? errno : 0;
 	/* a blocking connect must not block the helper: start it without
-	 * blocking and answer when the socket says how it went */
+	 * blocking and answer when the socket says how it went (asked while
+	 * it is still non-blocking) */
 	fcntl(sock->fd, F_SETFL, sock->flags | O_NONBLOCK);
-	r = connect(sock->fd, addr, len);
-	if (r < 0)
-		error = errno;
+	error = connect(sock->fd, addr, len) < 0 ? errno : 0;
+	done = error != EINPROGRESS || connect_finished(sock, addr, len, &error);
 	fcntl(sock->fd, F_SETFL, sock->flags);
-	if (r < 0 && error == EINPROGRESS) {
-		if (connect_finished(sock->fd, &error))
-			return error;
-		if (pending_add(h, PENDING_CONNECT, req, sock->fd, send_timeout_ms(sock->fd))) {
-			sock->fd = -1; /* the pending entry has it now */
-			return ANSWER_LATER;
-		}
+	if (!done) {
+		if (!pending_add(h, PENDING_CONNECT, req, sock->fd, send_timeout_ms(sock->fd)))
+			return EINPROGRESS;
+		sock->fd = -1; /* the pending entry has it now */
+		return ANSWER_LATER;
 	}
-	if (r < 0 && error == EAGAIN && sock->domain == AF_UNIX &&
-	    pending_add(h, PENDING_RETRY, req, -1, HELPER_RETRY_MS))
+	if (error == EAGAIN && sock->domain == AF_UNIX && pending_add(h, PENDING_RETRY, req, -1, HELPER_RETRY_MS))
 		return ANSWER_LATER;
 	return error;
 }
@@ -158,7 +167,7 @@ void mediate_connect(struct helper *h, const struct seccomp_notif *req)
 
 	/* in the kernel's order: the fd (EBADF), the address (EINVAL,
 	 * EFAULT), then whether it is a socket (ENOTSOCK) */
-	r = socket_take(h, req, (int)req->data.args[0], &sock);
+	r = socket_take(h, req, (int)req->data.args[0], true, &sock);
 	if (r == -ESRCH)
 		return;
 	if (r == 0 || r == -ENOTSOCK) {
@@ -344,7 +353,7 @@ static void finish_send(struct helper *h, const struct seccomp_notif *req, struc
 
 static int take_for_send(struct helper *h, const struct seccomp_notif *req, struct socket_info *sock)
 {
-	int r = socket_take(h, req, (int)req->data.args[0], sock);
+	int r = socket_take(h, req, (int)req->data.args[0], true, sock);
 
 	if (r < 0 && r != -ESRCH)
 		helper_respond(h, req, 0, -r);
@@ -478,7 +487,7 @@ void mediate_listen(struct helper *h, const struct seccomp_notif *req)
 	struct socket_info sock;
 	int r;
 
-	r = socket_take(h, req, (int)req->data.args[0], &sock);
+	r = socket_take(h, req, (int)req->data.args[0], false, &sock);
 	if (r == 0 && !notify_id_valid(h->notify_fd, req->id)) {
 		close(sock.fd);
 		r = -ESRCH;
@@ -529,7 +538,7 @@ void mediate_bind(struct helper *h, const struct seccomp_notif *req)
 
 	r = destination_read(req, req->data.args[1], (uint32_t)req->data.args[2], &d);
 	if (r == 0)
-		r = socket_take(h, req, (int)req->data.args[0], &sock);
+		r = socket_take(h, req, (int)req->data.args[0], false, &sock);
 	/* the address and the fd were the requester's: decided on, used */
 	if (r == 0 && !notify_id_valid(h->notify_fd, req->id)) {
 		close(sock.fd);

@@ -111,11 +111,11 @@ static bool connect_finished(const struct socket_info *sock, const struct sockad
 {
 	struct pollfd pfd = { .fd = sock->fd, .events = POLLOUT };
 	socklen_t size = sizeof(*error);
-	int again;
 
 	if ((sock->domain == AF_INET || sock->domain == AF_INET6) && sock->type == SOCK_STREAM &&
 	    sock->protocol == IPPROTO_TCP) {
-		again = connect(sock->fd, addr, len) < 0 ? errno : 0;
+		int again = connect(sock->fd, addr, len) < 0 ? errno : 0;
+
 		if (again == EALREADY || again == EINPROGRESS)
 			return false;
 		*error = again;

@@ -33,39 +33,30 @@ void destination_release(struct destination *d)
 	d->path_fd = -1;
 }
 
-int socket_take(struct helper *h, const struct seccomp_notif *req, int target_fd, struct socket_info *out)
+int socket_take(struct helper *h, const struct seccomp_notif *req, int target_fd, bool full, struct socket_info *out)
 {
 	socklen_t len = sizeof(int);
-	struct stat st;
-	int fd, flags;
+	int fd;
 
+	memset(out, 0, sizeof(*out));
 	out->fd = -1;
 	fd = task_take_fd(&h->tasks, (pid_t)req->pid, target_fd);
 	if (fd < 0)
 		return fd == -ESRCH ? -ESRCH : fd == -EPERM ? -EPERM : -EBADF;
-	/* the fd is the requester's only if the request is still live */
-	if (!notify_id_valid(h->notify_fd, req->id)) {
-		close(fd);
-		return -ESRCH;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode)) {
-		close(fd);
-		return -ENOTSOCK;
-	}
-	flags = fcntl(fd, F_GETFL);
-	if (flags < 0 || getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &out->domain, &len) < 0 ||
+	/* SO_DOMAIN fails with ENOTSOCK on anything but a socket: no fstat */
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &out->domain, &len) < 0 ||
 	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &out->type, &len) < 0 ||
-	    getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &out->protocol, &len) < 0) {
+	    (full && getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &out->protocol, &len) < 0) ||
+	    (full && (out->flags = fcntl(fd, F_GETFL)) < 0)) {
 		close(fd);
 		return -ENOTSOCK;
 	}
-	out->blocking = !(flags & O_NONBLOCK);
+	out->blocking = !(out->flags & O_NONBLOCK);
 	out->fd = fd;
 	return 0;
 }
 
-int destination_read(struct helper *h, const struct seccomp_notif *req, uint64_t addr, uint64_t len,
-		     struct destination *out)
+int destination_read(const struct seccomp_notif *req, uint64_t addr, uint64_t len, struct destination *out)
 {
 	int r;
 
@@ -75,8 +66,6 @@ int destination_read(struct helper *h, const struct seccomp_notif *req, uint64_t
 	if (len > SOCKADDR_MAX)
 		return -EINVAL;
 	r = process_read((pid_t)req->pid, addr, out->raw, (size_t)len);
-	if (!notify_id_valid(h->notify_fd, req->id))
-		return -ESRCH;
 	if (r < 0)
 		return r == -EPERM ? -EPERM : -EFAULT;
 	out->raw_len = (socklen_t)len;
@@ -229,12 +218,15 @@ static int decide_inet(struct helper *h, const struct socket_info *sock, const c
 	enum net_proto proto = netpolicy_socket_proto(sock->type, sock->protocol);
 	struct netpolicy_result result;
 
-	describe_inet(d, d->text, sizeof(d->text));
-	if (!proto)
+	/* the text is for the denial log: made for a refusal only */
+	if (!proto) {
+		describe_inet(d, d->text, sizeof(d->text));
 		return refuse(h, op, d, "socket type", EPROTONOSUPPORT);
+	}
 	live_decide_inet(h, proto, &d->info.addr, d->info.port, is_local, d, &result);
 	if (result.verdict == NETPOLICY_ALLOW)
 		return 0;
+	describe_inet(d, d->text, sizeof(d->text));
 	return refuse(h, op, d, result.rule, REFUSED);
 }
 

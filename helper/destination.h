@@ -19,7 +19,8 @@ struct socket_info {
 	int fd; /* duplicate taken with pidfd_getfd */
 	int domain;
 	int type;
-	int protocol;
+	int protocol;  /* (only for a connect or a send) */
+	int flags;     /* the file's status flags (F_GETFL; the same) */
 	bool blocking; /* O_NONBLOCK clear */
 };
 
@@ -37,13 +38,22 @@ struct destination {
 const struct sockaddr *destination_address(const struct destination *d, socklen_t *len);
 void destination_release(struct destination *d);
 
-/* Takes the process's fd (and checks it is a socket). 0 or -errno to answer. */
-int socket_take(struct helper *h, const struct seccomp_notif *req, int target_fd, struct socket_info *out);
+/* Neither of these two checks that the request is still live: the caller
+ * does, once (SECCOMP_IOCTL_NOTIF_ID_VALID), after everything it took from
+ * the process and before deciding on any of it or acting. Until then the
+ * thread id may name another task, whose fd or memory this would be. An
+ * error may be answered without that check: an answer reaches only the
+ * request it names, and only while it waits. */
 
-/* Copies the sockaddr at addr (len bytes) out of the process. -ESRCH when
- * the request went away meanwhile (drop it, answer nothing). */
-int destination_read(struct helper *h, const struct seccomp_notif *req, uint64_t addr, uint64_t len,
-		     struct destination *out);
+/* Takes the process's fd (and checks it is a socket): its domain and type,
+ * and when full (a connect or a send) its protocol and file flags too
+ * (each a system call). 0, -ESRCH (the task is gone: answer nothing) or
+ * -errno to answer. */
+int socket_take(struct helper *h, const struct seccomp_notif *req, int target_fd, bool full, struct socket_info *out);
+
+/* Copies the sockaddr at addr (len bytes) out of the process. 0 or -errno
+ * to answer. */
+int destination_read(const struct seccomp_notif *req, uint64_t addr, uint64_t len, struct destination *out);
 
 /* Decides, logs a refusal, and prepares d for use. 0 (allowed) or the
  * -errno to answer with. */

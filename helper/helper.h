@@ -23,8 +23,8 @@
 #define HELPER_FDS_MAX 253                   /* SCM_MAX_FD */
 #define HELPER_MMSG_MAX 1024                 /* sendmmsg batches (the kernel caps at UIO_MAXIOV) */
 #define HELPER_PENDING_MAX 256               /* requests waiting for a socket */
-#define HELPER_DRAIN_MAX 64                  /* notifications handled per wake-up before looking at signals */
 #define HELPER_RETRY_MS 10                   /* retry of a unix connect whose listener is full */
+#define HELPER_PENDING_SWEEP_MS 1000         /* how often waiting requests' tasks are looked at */
 
 enum pending_kind {
 	PENDING_NONE,
@@ -46,6 +46,7 @@ struct helper {
 	pid_t child;
 	pid_t root;          /* the session's processes descend from it (us, or the keeper's leader) */
 	uint64_t root_start; /* its start time: a reused pid is not the root */
+	bool root_is_self;   /* the root is this process (not after continue_detached's fork) */
 	int notify_fd;       /* -1 when nothing is trapped */
 	int signal_fd;
 	struct notify_sizes sizes;
@@ -57,9 +58,10 @@ struct helper {
 	struct live_policies live; /* corralctl apply's changes since the session began */
 	struct pending pending[HELPER_PENDING_MAX];
 	size_t n_pending;
-	bool serve_only;   /* lingering or external: no child of ours to wait for */
-	bool notify_gone;  /* the listener hung up: no task uses the filter any more */
-	char *send_buffer; /* HELPER_SEND_MAX bytes */
+	int64_t pending_sweep_at; /* monotonic ms: the next look at the waiting tasks */
+	bool serve_only;          /* lingering or external: no child of ours to wait for */
+	bool notify_gone;         /* the listener hung up: no task uses the filter any more */
+	char *send_buffer;        /* HELPER_SEND_MAX bytes */
 	uint64_t handled;
 };
 

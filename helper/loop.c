@@ -1,6 +1,9 @@
 /* corral-helper's one event loop: the notification fd, a signalfd, and the
  * sockets of waiting requests, with the supervisor's deadlines as timeout.
- * Every wake-up drains what is pending (poll first: NOTIF_RECV blocks). */
+ * A wake-up takes one notification: the poll that said so is the one
+ * NOTIF_RECV needs (it blocks when nothing is pending), and a second look
+ * before going back to poll would find nothing in the common case (the
+ * task waits for our answer) at the price of a system call per request. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
@@ -78,24 +81,17 @@ void helper_handle(struct helper *h, const struct seccomp_notif *req)
 	}
 }
 
-static bool notify_ready(int fd)
+/* poll said a notification is pending. The kernel counts one for each
+ * notification it queued and NOTIF_RECV takes one count: a notification
+ * whose task was interrupted meanwhile leaves its count behind, and RECV
+ * answers ENOENT instead of blocking. */
+static void receive_notification(struct helper *h)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int r = notify_receive(h->notify_fd, h->req, h->sizes.notif);
 
-	return poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN);
-}
-
-static void drain_notifications(struct helper *h)
-{
-	for (int i = 0; i < HELPER_DRAIN_MAX && notify_ready(h->notify_fd); i++) {
-		int r = notify_receive(h->notify_fd, h->req, h->sizes.notif);
-
-		if (r == -EINTR || r == -ENOENT)
-			continue; /* the task went away before we took it */
-		if (r < 0)
-			break;
+	if (r == 0)
 		helper_handle(h, h->req);
-	}
+	/* EINTR, ENOENT: the task went away before we took it */
 }
 
 static void read_signals(struct helper *h)
@@ -135,6 +131,7 @@ static bool continue_detached(struct helper *h)
 		close(null);
 	}
 	h->serve_only = true;
+	h->root_is_self = false; /* the root is the parent that returns now */
 	return true;
 }
 
@@ -153,6 +150,10 @@ int helper_loop(struct helper *h)
 	static short ready[HELPER_PENDING_MAX];
 	static size_t slot[HELPER_PENDING_MAX];
 
+	/* a child that ended before SIGCHLD was blocked sent no signal to
+	 * the signalfd (an ignored signal is discarded); every later one does */
+	if (!h->serve_only)
+		supervisor_reap(&h->supervisor);
 	for (;;) {
 		size_t n = 0, base;
 		int timeout;
@@ -175,7 +176,7 @@ int helper_loop(struct helper *h)
 		/* only the sockets waited on: poll refuses more fds than RLIMIT_NOFILE,
 		 * which the session's limits.files also sets for us */
 		base = n;
-		for (size_t i = 0; i < HELPER_PENDING_MAX; i++)
+		for (size_t i = 0; h->n_pending && i < HELPER_PENDING_MAX; i++)
 			if (h->pending[i].kind != PENDING_NONE && h->pending[i].fd >= 0) {
 				slot[n - base] = i;
 				fds[n++] = (struct pollfd){ .fd = h->pending[i].fd, .events = POLLOUT };
@@ -190,7 +191,7 @@ int helper_loop(struct helper *h)
 		if (fds[0].revents & POLLIN)
 			read_signals(h);
 		if (h->notify_fd >= 0 && (fds[1].revents & POLLIN))
-			drain_notifications(h);
+			receive_notification(h);
 		if (h->notify_fd >= 0 && (fds[1].revents & (POLLHUP | POLLERR)))
 			h->notify_gone = true;
 		if (fds[2].revents & POLLIN)
@@ -201,9 +202,9 @@ int helper_loop(struct helper *h)
 				ready[slot[i - base]] = fds[i].revents;
 			pending_run(h, ready, HELPER_PENDING_MAX);
 		}
-		if (!h->serve_only) {
-			supervisor_reap(&h->supervisor);
+		/* children are reaped on SIGCHLD (read_signals), not at every
+		 * wake-up: a wait4 per request found nothing */
+		if (!h->serve_only)
 			supervisor_tick(&h->supervisor);
-		}
 	}
 }

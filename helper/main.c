@@ -109,6 +109,7 @@ static int setup(struct helper *h, struct helper_args *a, char *why, size_t whyl
 		return -ESRCH;
 	}
 	h->root_start = st.start_time;
+	h->root_is_self = h->root == getpid();
 	h->notify_fd = a->notify;
 	h->session = a->session ? a->session : "-";
 	handoff_signal_set(&set);

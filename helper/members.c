@@ -20,7 +20,13 @@
  * sandbox. */
 bool helper_is_member(const struct helper *h, pid_t pid)
 {
-	return pid > 0 && pid != h->root && proc_is_ancestor(h->root, h->root_start, pid);
+	if (pid <= 0 || pid == h->root)
+		return false;
+	/* the root is usually the helper itself: alive, and no other
+	 * process, without reading its /proc entry at every call */
+	if (h->root_is_self)
+		return proc_descends_from(h->root, pid);
+	return proc_is_ancestor(h->root, h->root_start, pid);
 }
 
 bool helper_group_is_member(const struct helper *h, pid_t pgrp)

@@ -72,6 +72,8 @@ void mediate_memfd_create(struct helper *h, const struct seccomp_notif *req)
 	/* ADDFD, then a separate answer: ADDFD_FLAG_SEND ignores the
 	 * same-CPU wake-up and costs ten times more */
 	injected = notify_inject_fd(h->notify_fd, req->id, fd, flags & MFD_CLOEXEC);
+	/* ours goes before the answer: the task's own close is then the last
+	 * (the memfd's teardown is its own, not the next request's) */
 	close(fd);
 	if (injected == -ENOENT)
 		return;

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,69 +101,96 @@ static int send_timeout_ms(int fd)
 	return ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
-static void connect_on_behalf(struct helper *h, const struct seccomp_notif *req, struct socket_info *sock,
-			      const struct destination *d)
+/* Has the connect started without blocking finished? A connection to this
+ * host usually has by the time connect() returns (the loopback handshake
+ * completes before it does): then it is answered at once, rather than
+ * through a pending entry and another round of the event loop. For TCP a
+ * second connect on the non-blocking socket asks in one call: 0 when
+ * connected, the error when it failed, EALREADY while in progress. */
+static bool connect_finished(const struct socket_info *sock, const struct sockaddr *addr, socklen_t len, int *error)
+{
+	struct pollfd pfd = { .fd = sock->fd, .events = POLLOUT };
+	socklen_t size = sizeof(*error);
+
+	if ((sock->domain == AF_INET || sock->domain == AF_INET6) && sock->type == SOCK_STREAM &&
+	    sock->protocol == IPPROTO_TCP) {
+		int again = connect(sock->fd, addr, len) < 0 ? errno : 0;
+
+		if (again == EALREADY || again == EINPROGRESS)
+			return false;
+		*error = again;
+		return true;
+	}
+	if (poll(&pfd, 1, 0) != 1)
+		return false;
+	if (getsockopt(sock->fd, SOL_SOCKET, SO_ERROR, error, &size) < 0)
+		*error = errno;
+	return true;
+}
+
+#define ANSWER_LATER (-1) /* a pending entry took the request over */
+
+/* Connects; the errno to answer, or ANSWER_LATER. */
+static int connect_on_behalf(struct helper *h, const struct seccomp_notif *req, struct socket_info *sock,
+			     const struct destination *d)
 {
 	socklen_t len;
 	const struct sockaddr *addr = destination_address(d, &len);
-	int flags = fcntl(sock->fd, F_GETFL), r, error = 0;
+	bool done;
+	int error;
 
-	if (!sock->blocking || flags < 0) {
-		r = connect(sock->fd, addr, len);
-		helper_respond(h, req, 0, r < 0 ? errno : 0);
-		return;
-	}
+	if (!sock->blocking)
+		return connect(sock->fd, addr, len) < 0 ? errno : 0;
 	/* a blocking connect must not block the helper: start it without
-	 * blocking and answer when the socket says how it went */
-	fcntl(sock->fd, F_SETFL, flags | O_NONBLOCK);
-	r = connect(sock->fd, addr, len);
-	if (r < 0)
-		error = errno;
-	fcntl(sock->fd, F_SETFL, flags);
-	if (r < 0 && error == EINPROGRESS &&
-	    pending_add(h, PENDING_CONNECT, req, sock->fd, send_timeout_ms(sock->fd))) {
+	 * blocking and answer when the socket says how it went (asked while
+	 * it is still non-blocking) */
+	fcntl(sock->fd, F_SETFL, sock->flags | O_NONBLOCK);
+	error = connect(sock->fd, addr, len) < 0 ? errno : 0;
+	done = error != EINPROGRESS || connect_finished(sock, addr, len, &error);
+	fcntl(sock->fd, F_SETFL, sock->flags);
+	if (!done) {
+		if (!pending_add(h, PENDING_CONNECT, req, sock->fd, send_timeout_ms(sock->fd)))
+			return EINPROGRESS;
 		sock->fd = -1; /* the pending entry has it now */
-		return;
+		return ANSWER_LATER;
 	}
-	if (r < 0 && error == EAGAIN && sock->domain == AF_UNIX &&
-	    pending_add(h, PENDING_RETRY, req, -1, HELPER_RETRY_MS))
-		return;
-	helper_respond(h, req, 0, error);
+	if (error == EAGAIN && sock->domain == AF_UNIX && pending_add(h, PENDING_RETRY, req, -1, HELPER_RETRY_MS))
+		return ANSWER_LATER;
+	return error;
 }
 
 void mediate_connect(struct helper *h, const struct seccomp_notif *req)
 {
 	struct socket_info sock;
 	struct destination d;
-	int r;
+	int r, error;
 
 	/* in the kernel's order: the fd (EBADF), the address (EINVAL,
 	 * EFAULT), then whether it is a socket (ENOTSOCK) */
-	r = socket_take(h, req, (int)req->data.args[0], &sock);
+	r = socket_take(h, req, (int)req->data.args[0], true, &sock);
 	if (r == -ESRCH)
 		return;
 	if (r == 0 || r == -ENOTSOCK) {
-		int a = destination_read(h, req, req->data.args[1], (uint32_t)req->data.args[2], &d);
+		int a = destination_read(req, req->data.args[1], (uint32_t)req->data.args[2], &d);
 
-		if (a < 0 && sock.fd >= 0)
-			close(sock.fd);
-		if (a == -ESRCH)
-			return;
 		if (a < 0)
 			r = a;
 	}
-	if (r < 0) {
-		helper_respond(h, req, 0, -r);
-		return;
+	/* the fd and the address were the requester's: decided on, used */
+	if (r == 0 && !notify_id_valid(h->notify_fd, req->id))
+		r = -ESRCH;
+	error = -r;
+	if (r == 0) {
+		r = destination_decide(h, req, &sock, "connect", &d);
+		error = r < 0 ? -r : connect_on_behalf(h, req, &sock, &d);
+		destination_release(&d);
 	}
-	r = destination_decide(h, req, &sock, "connect", &d);
-	if (r < 0)
-		helper_respond(h, req, 0, -r);
-	else
-		connect_on_behalf(h, req, &sock, &d);
-	destination_release(&d);
+	/* our copy goes before the answer: the task's own close is then the
+	 * last, and the socket's teardown its own, not the next request's */
 	if (sock.fd >= 0)
 		close(sock.fd);
+	if (error != ESRCH && error != ANSWER_LATER)
+		helper_respond(h, req, 0, error);
 }
 
 /* Copies the data, bounded: a stream send may be cut short (the caller sees
@@ -257,7 +285,7 @@ static int prepare_message(struct helper *h, const struct seccomp_notif *req, co
 	if (r == 0)
 		r = copy_control(h, req, hdr->control, hdr->controllen, m);
 	if (r == 0 && hdr->name && hdr->namelen) {
-		r = destination_read(h, req, hdr->name, hdr->namelen, &m->dest);
+		r = destination_read(req, hdr->name, hdr->namelen, &m->dest);
 		m->has_dest = r == 0;
 	}
 	if (r == 0 && !notify_id_valid(h->notify_fd, req->id))
@@ -316,12 +344,16 @@ static void finish_send(struct helper *h, const struct seccomp_notif *req, struc
 	}
 	if (n == -EPIPE && !(flags & MSG_NOSIGNAL))
 		deliver_sigpipe(h, req);
+	/* our copy goes before the answer (see mediate_connect) */
+	if (sock->fd >= 0)
+		close(sock->fd);
+	sock->fd = -1;
 	helper_respond(h, req, n < 0 ? 0 : n, n < 0 ? (int)-n : 0);
 }
 
 static int take_for_send(struct helper *h, const struct seccomp_notif *req, struct socket_info *sock)
 {
-	int r = socket_take(h, req, (int)req->data.args[0], sock);
+	int r = socket_take(h, req, (int)req->data.args[0], true, sock);
 
 	if (r < 0 && r != -ESRCH)
 		helper_respond(h, req, 0, -r);
@@ -339,8 +371,11 @@ static void send_checked(struct helper *h, const struct seccomp_notif *req, stru
 
 		if (!wait_for_fastopen(h, req, sock, n, flags, flags_arg))
 			finish_send(h, req, sock, n, flags);
-	} else if (r != -ESRCH) {
-		helper_respond(h, req, 0, -r);
+	} else {
+		close(sock->fd);
+		sock->fd = -1;
+		if (r != -ESRCH)
+			helper_respond(h, req, 0, -r);
 	}
 	outgoing_release(m);
 	if (sock->fd >= 0)
@@ -360,7 +395,7 @@ void mediate_sendto(struct helper *h, const struct seccomp_notif *req)
 	outgoing_init(&m);
 	r = copy_data(h, req, &iov, 1, sock.type == SOCK_STREAM, &m);
 	if (r == 0 && name && namelen) {
-		r = destination_read(h, req, name, namelen, &m.dest);
+		r = destination_read(req, name, namelen, &m.dest);
 		m.has_dest = r == 0;
 	}
 	if (r == 0 && !notify_id_valid(h->notify_fd, req->id))
@@ -433,15 +468,13 @@ void mediate_sendmmsg(struct helper *h, const struct seccomp_notif *req)
 			break;
 		}
 	}
-	if (error == ESRCH) {
-		/* the request is gone: nothing to answer */
-	} else if (sent > 0) {
-		helper_respond(h, req, sent, 0);
-	} else {
+	if (error != ESRCH && sent == 0) {
 		finish_send(h, req, &sock, -(ssize_t)error, flags);
+		return;
 	}
-	if (sock.fd >= 0)
-		close(sock.fd);
+	close(sock.fd);
+	if (error != ESRCH) /* else the request is gone: nothing to answer */
+		helper_respond(h, req, sent, 0);
 }
 
 /* listen() on the process's behalf, once its TCP socket is bound to a port
@@ -454,7 +487,11 @@ void mediate_listen(struct helper *h, const struct seccomp_notif *req)
 	struct socket_info sock;
 	int r;
 
-	r = socket_take(h, req, (int)req->data.args[0], &sock);
+	r = socket_take(h, req, (int)req->data.args[0], false, &sock);
+	if (r == 0 && !notify_id_valid(h->notify_fd, req->id)) {
+		close(sock.fd);
+		r = -ESRCH;
+	}
 	if (r == -ESRCH)
 		return;
 	if (r < 0) {
@@ -476,14 +513,14 @@ void mediate_listen(struct helper *h, const struct seccomp_notif *req)
 			snprintf(text, sizeof(text), port ? "port %u" : "an unbound socket (random port)",
 				 (unsigned)port);
 			denials_record(&h->denials, "listen", text, result.rule, EACCES);
-			helper_respond(h, req, 0, EACCES);
 			close(sock.fd);
+			helper_respond(h, req, 0, EACCES);
 			return;
 		}
 	}
 	r = listen(sock.fd, (int)req->data.args[1]) < 0 ? errno : 0;
+	close(sock.fd); /* before the answer (see mediate_connect) */
 	helper_respond(h, req, 0, r);
-	close(sock.fd);
 }
 
 /* bind() when net.bind is too wide for a Landlock rule per port: Landlock
@@ -499,11 +536,14 @@ void mediate_bind(struct helper *h, const struct seccomp_notif *req)
 	struct destination d;
 	int r;
 
-	r = destination_read(h, req, req->data.args[1], (uint32_t)req->data.args[2], &d);
-	if (r == -ESRCH)
-		return;
+	r = destination_read(req, req->data.args[1], (uint32_t)req->data.args[2], &d);
 	if (r == 0)
-		r = socket_take(h, req, (int)req->data.args[0], &sock);
+		r = socket_take(h, req, (int)req->data.args[0], false, &sock);
+	/* the address and the fd were the requester's: decided on, used */
+	if (r == 0 && !notify_id_valid(h->notify_fd, req->id)) {
+		close(sock.fd);
+		r = -ESRCH;
+	}
 	if (r == -ESRCH)
 		return;
 	if (r < 0) {
@@ -522,10 +562,10 @@ void mediate_bind(struct helper *h, const struct seccomp_notif *req)
 
 		snprintf(text, sizeof(text), "port %u", (unsigned)d.info.port);
 		denials_record(&h->denials, "bind", text, result.rule, EACCES);
-		helper_respond(h, req, 0, EACCES);
+		r = EACCES;
 	} else {
 		r = bind(sock.fd, (const struct sockaddr *)d.raw, d.raw_len) < 0 ? errno : 0;
-		helper_respond(h, req, 0, r);
 	}
-	close(sock.fd);
+	close(sock.fd); /* before the answer (see mediate_connect) */
+	helper_respond(h, req, 0, r);
 }

@@ -70,21 +70,27 @@ static void pending_expire(struct helper *h, struct pending *p)
 void pending_run(struct helper *h, const short *ready, size_t n)
 {
 	int64_t now = monotonic_ms();
+	/* whether the tasks still wait: once a second (pending_timeout wakes
+	 * us for it), not at every wake-up, which costs an ioctl per entry
+	 * per trapped call under a flood. An answer needs no such look: one
+	 * to a task that is gone is refused by the kernel (ENOENT), and a
+	 * retry handles the whole request again, ID_VALID included. */
+	bool sweep = now >= h->pending_sweep_at;
 
 	for (size_t i = 0; i < HELPER_PENDING_MAX && i < n; i++) {
 		struct pending *p = &h->pending[i];
 
 		if (p->kind == PENDING_NONE)
 			continue;
-		if (!notify_id_valid(h->notify_fd, p->req.id)) {
-			pending_clear(h, p); /* the task was killed meanwhile */
-			continue;
-		}
 		if ((p->fd >= 0 && ready[i]) || (p->fd < 0 && now >= p->retry_at))
 			pending_finish(h, p);
 		else if (p->fd >= 0 && p->retry_at && now >= p->retry_at)
 			pending_expire(h, p);
+		else if (sweep && !notify_id_valid(h->notify_fd, p->req.id))
+			pending_clear(h, p); /* the task was killed meanwhile */
 	}
+	if (sweep)
+		h->pending_sweep_at = now + HELPER_PENDING_SWEEP_MS;
 }
 
 int pending_timeout(const struct helper *h)
@@ -100,7 +106,9 @@ int pending_timeout(const struct helper *h)
 		if (p->kind == PENDING_NONE)
 			continue;
 		/* fd waits still look at the task's liveness now and then */
-		wait = p->fd < 0 || (p->retry_at && p->retry_at - now < 1000) ? p->retry_at - now : 1000;
+		wait = p->fd < 0 || (p->retry_at && p->retry_at - now < HELPER_PENDING_SWEEP_MS)
+			? p->retry_at - now
+			: h->pending_sweep_at - now;
 		if (wait < 0)
 			wait = 0;
 		if (best < 0 || wait < best)

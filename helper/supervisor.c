@@ -181,26 +181,30 @@ static void end_session(struct supervisor *s, const char *message, const char *w
 
 void supervisor_tick(struct supervisor *s)
 {
+	time_t t = now();
 	long quiet;
 
 	if (s->child_done)
 		return;
 	if (s->ending) {
-		if (now() >= s->ending)
+		if (t >= s->ending)
 			kill(s->child, SIGKILL);
 		return;
 	}
-	if (s->max_time && (uint64_t)(now() - s->started) >= s->max_time) {
+	if (s->max_time && (uint64_t)(t - s->started) >= s->max_time) {
 		end_session(s, "\r\ncorral: session time limit reached, ending the session\r\n", "max_time");
 		return;
 	}
-	if (s->end_at && now() >= s->end_at) {
+	if (s->end_at && t >= s->end_at) {
 		end_session(s, "\r\ncorral: the policy of this session has changed, ending the session\r\n",
 			    "narrowed");
 		return;
 	}
-	if (!s->idle)
+	/* the loop ticks at every wake-up, a flood of trapped calls included:
+	 * the terminal (two system calls) is looked at once a second at most */
+	if (!s->idle || t == s->idle_looked)
 		return;
+	s->idle_looked = t;
 	quiet = idle_seconds();
 	if (quiet >= 0 && (uint64_t)quiet >= s->idle) {
 		end_session(s, "\r\ncorral: idle too long, ending the session\r\n", "idle_timeout");

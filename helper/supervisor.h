@@ -24,8 +24,9 @@ struct supervisor {
 	uint64_t max_time;
 	uint64_t idle;
 	time_t started;
-	time_t ending; /* when SIGHUP was sent: SIGKILL follows */
-	time_t end_at; /* monotonic: a narrowing no layer makes live ends it then (corralctl apply) */
+	time_t ending;      /* when SIGHUP was sent: SIGKILL follows */
+	time_t end_at;      /* monotonic: a narrowing no layer makes live ends it then (corralctl apply) */
+	time_t idle_looked; /* monotonic second the terminal was last looked at */
 	bool child_done;
 	bool warned;
 	int status; /* the child's exit status, 128 + signal */

@@ -12,8 +12,6 @@
 #include "notify.h"
 #include "procinfo.h"
 
-#define STRING_CHUNK 64 /* remote strings are read in pieces: a page may end anywhere */
-
 int notify_sizes_get(struct notify_sizes *out)
 {
 	struct seccomp_notif_sizes sizes = { 0 };
@@ -149,14 +147,13 @@ int process_read_string(pid_t tid, uint64_t addr, char *buf, size_t max)
 	if (max == 0)
 		return -ENAMETOOLONG;
 	while (got < max) {
-		/* stop at a page end: the next page may not be mapped */
+		/* up to the page's end in one read (bytes past the NUL in the
+		 * same page are harmless to read), not beyond: the next page
+		 * may not be mapped */
 		size_t page_left = 4096 - (size_t)((addr + got) % 4096);
-		size_t want = STRING_CHUNK < page_left ? STRING_CHUNK : page_left;
+		size_t want = max - got < page_left ? max - got : page_left;
 		int r;
 
-		// cppcheck-suppress knownConditionTrueFalse ; false positive: max - got may be below 64
-		if (want > max - got)
-			want = max - got;
 		r = process_read(tid, addr + got, buf + got, want);
 		if (r < 0)
 			return r;

@@ -94,8 +94,11 @@ bool proc_is_alive(pid_t pid, uint64_t start_time)
 
 bool proc_is_ancestor(pid_t ancestor, uint64_t start_time, pid_t pid)
 {
-	if (!proc_is_alive(ancestor, start_time))
-		return false;
+	return proc_is_alive(ancestor, start_time) && proc_descends_from(ancestor, pid);
+}
+
+bool proc_descends_from(pid_t ancestor, pid_t pid)
+{
 	for (int depth = 0; depth < PROCINFO_MAX_ANCESTRY && pid > 0; depth++) {
 		struct proc_stat st = { 0 };
 

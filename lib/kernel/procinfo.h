@@ -31,6 +31,10 @@ bool proc_is_alive(pid_t pid, uint64_t start_time);
 /* Is ancestor (with that start time) an ancestor of pid, or pid itself? */
 bool proc_is_ancestor(pid_t ancestor, uint64_t start_time, pid_t pid);
 
+/* The same walk without looking at the ancestor: for a caller that knows
+ * it is alive and the same process (itself). */
+bool proc_descends_from(pid_t ancestor, pid_t pid);
+
 /* The process (thread group) of a thread id: "Tgid:" of its status. The
  * pid, or -errno (-ESRCH: gone). */
 pid_t proc_thread_group(pid_t tid);

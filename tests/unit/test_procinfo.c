@@ -188,6 +188,10 @@ static void test_self(void)
 		ok(!proc_is_ancestor(child, cst.start_time, getpid()), "a forked child is not our ancestor");
 		ok(proc_is_ancestor(getpid(), st.start_time, child), "we are the child's ancestor");
 		ok(proc_is_ancestor(1, init.start_time, child), "pid 1 is the child's ancestor");
+		ok(proc_descends_from(getpid(), child), "the child descends from us (the walk alone)");
+		ok(proc_descends_from(getpid(), getpid()), "and we from ourselves");
+		ok(!proc_descends_from(child, getpid()), "we do not descend from the child");
+		ok(!proc_descends_from(getpid(), 2147483647), "nor does a pid that does not exist from us");
 		close(fds[1]); /* the child exits */
 		for (int i = 0; i < 500; i++) {
 			struct proc_stat z;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clean_env.h"
 #include "log.h"
 #include "paths.h"
 #include "policy.h"
@@ -42,7 +43,8 @@ static bool names_ourselves(const char *command)
 	self[n] = '\0';
 	if (strcmp(word, self) == 0)
 		return true;
-	/* the first stage beside us (a build tree) */
+	/* corral-shell beside us: we may be corral-session, the same shell
+	 * linked dynamically (a build tree, the memory checkers) */
 	slash = strrchr(self, '/');
 	return slash && strncmp(word, self, (size_t)(slash - self + 1)) == 0 &&
 		strcmp(word + (slash - self + 1), "corral-shell") == 0;
@@ -56,6 +58,12 @@ int main(int argc, char **argv)
 	struct policy policy;
 	int r;
 
+	/* before anything reads the environment or looks a name up */
+	r = clean_env_or_restart(argv, environ);
+	if (r < 0) {
+		fprintf(stderr, "corral: cannot start again without the loader's variables: %s\n", strerror(-r));
+		return SESSION_EXIT_NO_POLICY;
+	}
 	spec.login = argv[0] && argv[0][0] == '-';
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-l") == 0 || strcmp(argv[i], "--login") == 0) {

@@ -1,15 +1,19 @@
-/* corral-shell's clean start: it is linked statically (no dynamic loader,
- * so nothing from LD_PRELOAD or LD_LIBRARY_PATH runs in it), and before
- * anything else it makes sure libc will not act on what a login daemon's
- * environment may carry from the user (pam_env's user_readenv,
- * ~/.pam_environment): NSS modules found through LD_LIBRARY_PATH, GCONV_PATH,
- * tunables. */
+/* corral-shell's start: it is linked statically, so no dynamic loader runs
+ * and nothing from LD_PRELOAD or LD_LIBRARY_PATH can run code in it. What
+ * libc would act on later (NSS modules found through LD_LIBRARY_PATH,
+ * GCONV_PATH, tunables) may come from the user through the login daemon's
+ * environment (pam_env's user_readenv, ~/.pam_environment): such a start,
+ * and every start a static program cannot finish (NSS), goes on in
+ * corral-session without those variables. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "beside.h"
 #include "clean_env.h"
+#include "paths.h"
 
 #define ENV_MAX 4096 /* variables passed on; the rest is dropped */
 
@@ -31,11 +35,12 @@ static bool unsafe(const char *item)
 	return false;
 }
 
-int clean_env_or_restart(char **argv, char **envp)
+static char *clean[ENV_MAX + 1];
+
+bool clean_env_needed(char **envp)
 {
-	static char *clean[ENV_MAX + 1];
-	bool dirty = false;
 	size_t n = 0, all = 0;
+	bool dirty = false;
 
 	for (char **e = envp; e && *e; e++, all++) {
 		if (unsafe(*e))
@@ -43,13 +48,17 @@ int clean_env_or_restart(char **argv, char **envp)
 		else if (n < ENV_MAX)
 			clean[n++] = *e;
 	}
-	/* the usual login: nothing to drop, one program image */
-	if (!dirty && all <= ENV_MAX)
-		return 0;
 	clean[n] = NULL;
-	/* libc took what it takes at start-up from the environment it had
-	 * (a static program's dlopen search path, tunables): start again
-	 * without them, argv as it came ("-corral-shell": a login shell) */
-	execve("/proc/self/exe", argv, clean);
+	return dirty || all > ENV_MAX;
+}
+
+int clean_env_exec_session(char **argv)
+{
+	char path[PATH_MAX];
+
+	program_beside_self(CORRAL_SESSION_NAME, CORRAL_SESSION_PATH, path, sizeof(path));
+	/* argv as it came: argv[0] "-corral-shell" says "login shell" */
+	execve(path, argv, clean);
+	fprintf(stderr, "corral: cannot run %s: %s\n", path, strerror(errno));
 	return -errno;
 }

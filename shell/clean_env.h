@@ -1,13 +1,17 @@
-/* corral-shell's start without the variables the loader and libc act on
- * (see clean_env.c). */
+/* corral-shell's static start and the hand-over to corral-session (see
+ * clean_env.c). */
 #ifndef CORRAL_CLEAN_ENV_H
 #define CORRAL_CLEAN_ENV_H
 
 #include <stdbool.h>
 
-/* 0 when envp holds none of them (and not more than corral passes on);
- * else execs this program again with them dropped, and returns -errno
- * only when that failed: the caller must then refuse to go on. */
-int clean_env_or_restart(char **argv, char **envp);
+/* Does envp hold what the loader or libc act on (or more variables than
+ * are passed on)? Keeps envp without them for clean_env_exec_session(). */
+bool clean_env_needed(char **envp);
+
+/* Execs corral-session (beside this program, else the installed one) with
+ * argv and the environment clean_env_needed() kept; returns -errno only
+ * when that failed: the caller must then refuse to go on. */
+int clean_env_exec_session(char **argv);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #include "clean_env.h"
@@ -12,6 +13,7 @@
 #include "paths.h"
 #include "policy.h"
 #include "session.h"
+#include "session_origin.h"
 #include "users.h"
 
 extern char **environ;
@@ -58,12 +60,6 @@ int main(int argc, char **argv)
 	struct policy policy;
 	int r;
 
-	/* before anything reads the environment or looks a name up */
-	r = clean_env_or_restart(argv, environ);
-	if (r < 0) {
-		fprintf(stderr, "corral: cannot start again without the loader's variables: %s\n", strerror(-r));
-		return SESSION_EXIT_NO_POLICY;
-	}
 	spec.login = argv[0] && argv[0][0] == '-';
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-l") == 0 || strcmp(argv[i], "--login") == 0) {
@@ -82,6 +78,18 @@ int main(int argc, char **argv)
 		spec.kind = spec.command && *spec.command ? SESSION_COMMAND_STRING : SESSION_INTERACTIVE;
 	}
 
+	/* corral-shell, static (no loader, AT_BASE 0): the usual login, a
+	 * record that verifies and a clean environment, runs here, one program
+	 * image; anything else (a config to resolve, NSS to ask) in
+	 * corral-session, the same shell linked dynamically */
+	if (getauxval(AT_BASE) == 0) {
+		if (!clean_env_needed(environ) &&
+		    session_policy_from_record(getenv("CORRAL_SESSION"), getuid(), &user, &policy, &spec, note,
+					       sizeof(note)) == 0)
+			goto run;
+		clean_env_exec_session(argv);
+		return fail_closed(NULL, "cannot start corral-session");
+	}
 	r = user_info_by_uid_basic(getuid(), &user);
 	if (r < 0)
 		return fail_closed(NULL, r == -ENOENT ? "this user id has no account" : "cannot look up this account");
@@ -93,6 +101,7 @@ int main(int argc, char **argv)
 		r = fail_closed(user.name, err);
 		goto out;
 	}
+run:
 	spec.nested = policy.confine && session_already_confined();
 	r = session_run(&policy, &spec, environ, err, sizeof(err));
 	if (err[0])

@@ -49,7 +49,8 @@ FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_SECONDS?= 20
 
-SHELL_SRCS  := $(wildcard shell/*.c)
+# shell/linked_{static,dynamic}.c: one each, corral-shell's and corral-session's
+SHELL_SRCS  := $(filter-out shell/linked_%.c,$(wildcard shell/*.c))
 SHELL_OBJS  := $(SHELL_SRCS:%.c=$(B)/%.o)
 HELPER_SRCS := $(wildcard helper/*.c)
 HELPER_OBJS := $(HELPER_SRCS:%.c=$(B)/%.o)
@@ -130,13 +131,14 @@ $(B)/pam_corral.so: $(PAM_OBJS) $(B)/libcorral.a pam_module/pam_corral.map
 # shell/clean_env.c starts it again without what libc acts on). The
 # linker's warnings about NSS in a static program are expected: the
 # modules NSS loads are the system's, of the glibc it was built with.
-$(B)/corral-shell: $(SHELL_OBJS) $(B)/libcorral.a
-	$(CC) $(CFLAGS) -static-pie -o $@ $(SHELL_OBJS) $(B)/libcorral.a -liniparser -lseccomp -lcap
+$(B)/corral-shell: $(SHELL_OBJS) $(B)/shell/linked_static.o $(B)/libcorral.a
+	$(CC) $(CFLAGS) -static-pie -o $@ $(SHELL_OBJS) $(B)/shell/linked_static.o $(B)/libcorral.a \
+		-liniparser -lseccomp -lcap
 
 # The same shell linked dynamically: for valgrind (tests/memcheck-session.t),
 # which cannot follow malloc in a static program. Nothing runs it at login.
-$(B)/corral-session: $(SHELL_OBJS) $(B)/libcorral.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SHELL_OBJS) $(B)/libcorral.a $(LDLIBS_SHELL)
+$(B)/corral-session: $(SHELL_OBJS) $(B)/shell/linked_dynamic.o $(B)/libcorral.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SHELL_OBJS) $(B)/shell/linked_dynamic.o $(B)/libcorral.a $(LDLIBS_SHELL)
 
 # Static: it starts with every login, and needs nothing but libc.
 $(B)/corral-helper: $(HELPER_OBJS) $(B)/libcorral.a
@@ -156,7 +158,7 @@ $(B)/san/helper/%.o: helper/%.c $(LIB_HDRS) $(wildcard helper/*.h) | $(B)
 $(B)/san/corral-helper: $(HELPER_SRCS:%.c=$(B)/san/%.o) $(B)/san/libcorral.a
 	$(SAN_CC) $(SAN_FLAGS) -o $@ $^
 
-$(B)/san/corral-session: $(SHELL_SRCS:%.c=$(B)/san/%.o) $(B)/san/libcorral.a
+$(B)/san/corral-session: $(SHELL_SRCS:%.c=$(B)/san/%.o) $(B)/san/shell/linked_dynamic.o $(B)/san/libcorral.a
 	$(SAN_CC) $(SAN_FLAGS) -o $@ $^ $(LDLIBS_LIB)
 
 # Unit tests link the fixture (tests/unit/fixture.c) and the helper's library.

@@ -5,6 +5,10 @@
 
 #include <stdbool.h>
 
+/* true in corral-shell (shell/linked_static.c), false in corral-session
+ * (shell/linked_dynamic.c): a link-time fact, never a guess at run time */
+extern const bool shell_is_static;
+
 /* Does envp hold what the loader or libc act on (or more variables than
  * are passed on)? Keeps envp without them for clean_env_exec_session(). */
 bool clean_env_needed(char **envp);

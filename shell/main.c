@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/auxv.h>
 #include <unistd.h>
 
 #include "clean_env.h"
@@ -78,11 +77,11 @@ int main(int argc, char **argv)
 		spec.kind = spec.command && *spec.command ? SESSION_COMMAND_STRING : SESSION_INTERACTIVE;
 	}
 
-	/* corral-shell, static (no loader, AT_BASE 0): the usual login, a
-	 * record that verifies and a clean environment, runs here, one program
-	 * image; anything else (a config to resolve, NSS to ask) in
-	 * corral-session, the same shell linked dynamically */
-	if (getauxval(AT_BASE) == 0) {
+	/* corral-shell, static: the usual login, a record that verifies and a
+	 * clean environment, runs here, one program image; anything else (a
+	 * config to resolve, NSS to ask) in corral-session, the same shell
+	 * linked dynamically */
+	if (shell_is_static) {
 		if (!clean_env_needed(environ) &&
 		    session_policy_from_record(getenv("CORRAL_SESSION"), getuid(), &user, &policy, &spec, note,
 					       sizeof(note)) == 0)

@@ -566,7 +566,7 @@ static int receive_result(int sock, int *index, int *fd)
 static int as_user_start(const struct mountns_request *req, const struct lookup_batch *batches, size_t n_batches,
 			 struct as_user *out)
 {
-	int sv[2], r;
+	int sv[2];
 
 	out->child = -1;
 	out->sock = -1;
@@ -578,7 +578,8 @@ static int as_user_start(const struct mountns_request *req, const struct lookup_
 		return -errno;
 	out->child = fork();
 	if (out->child < 0) {
-		r = -errno;
+		int r = -errno;
+
 		close(sv[0]);
 		close(sv[1]);
 		return r;

@@ -25,7 +25,7 @@ SAN_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-
 LDLIBS_LIB  := -liniparser -lseccomp -lcap
 # the cgroup code talks to systemd over the bus; only root-side programs need it
 LDLIBS_ROOT := $(LDLIBS_LIB) -lsystemd
-# corral-shell starts with every login: its libraries linked in, not loaded
+# corral-session (the shell linked dynamically, for valgrind): its libraries linked in
 LDLIBS_SHELL:= -Wl,-Bstatic -liniparser -lseccomp -lcap -Wl,-Bdynamic
 
 B           := build
@@ -49,7 +49,8 @@ FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS   := $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_SECONDS?= 20
 
-SHELL_SRCS  := $(filter-out shell/launcher.c,$(wildcard shell/*.c))
+# shell/linked_{static,dynamic}.c: one each, corral-shell's and corral-session's
+SHELL_SRCS  := $(filter-out shell/linked_%.c,$(wildcard shell/*.c))
 SHELL_OBJS  := $(SHELL_SRCS:%.c=$(B)/%.o)
 HELPER_SRCS := $(wildcard helper/*.c)
 HELPER_OBJS := $(HELPER_SRCS:%.c=$(B)/%.o)
@@ -125,14 +126,19 @@ $(B)/pam_corral.so: $(PAM_OBJS) $(B)/libcorral.a pam_module/pam_corral.map
 	$(CC) $(CFLAGS) -shared -Wl,--version-script=pam_module/pam_corral.map -Wl,--no-undefined \
 		-Wl,-z,relro,-z,now -o $@ $(PAM_OBJS) $(B)/libcorral.a -lpam $(LDLIBS_ROOT)
 
-# corral-shell is a static first stage (no dynamic loader: nothing from
-# LD_PRELOAD & co. runs in it) that cleans the environment and starts
-# corral-session, the real shell.
-$(B)/corral-shell: $(B)/shell/launcher.o $(B)/lib/session/beside.o
-	$(CC) $(CFLAGS) -static -o $@ $^
+# corral-shell is static (static-pie: no dynamic loader, so nothing from
+# LD_PRELOAD & co. runs in it, and one program image per login, not two;
+# shell/clean_env.c starts it again without what libc acts on). The
+# linker's warnings about NSS in a static program are expected: the
+# modules NSS loads are the system's, of the glibc it was built with.
+$(B)/corral-shell: $(SHELL_OBJS) $(B)/shell/linked_static.o $(B)/libcorral.a
+	$(CC) $(CFLAGS) -static-pie -o $@ $(SHELL_OBJS) $(B)/shell/linked_static.o $(B)/libcorral.a \
+		-liniparser -lseccomp -lcap
 
-$(B)/corral-session: $(SHELL_OBJS) $(B)/libcorral.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SHELL_OBJS) $(B)/libcorral.a $(LDLIBS_SHELL)
+# The same shell linked dynamically: for valgrind (tests/memcheck-session.t),
+# which cannot follow malloc in a static program. Nothing runs it at login.
+$(B)/corral-session: $(SHELL_OBJS) $(B)/shell/linked_dynamic.o $(B)/libcorral.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(SHELL_OBJS) $(B)/shell/linked_dynamic.o $(B)/libcorral.a $(LDLIBS_SHELL)
 
 # Static: it starts with every login, and needs nothing but libc.
 $(B)/corral-helper: $(HELPER_OBJS) $(B)/libcorral.a
@@ -152,7 +158,7 @@ $(B)/san/helper/%.o: helper/%.c $(LIB_HDRS) $(wildcard helper/*.h) | $(B)
 $(B)/san/corral-helper: $(HELPER_SRCS:%.c=$(B)/san/%.o) $(B)/san/libcorral.a
 	$(SAN_CC) $(SAN_FLAGS) -o $@ $^
 
-$(B)/san/corral-session: $(SHELL_SRCS:%.c=$(B)/san/%.o) $(B)/san/libcorral.a
+$(B)/san/corral-session: $(SHELL_SRCS:%.c=$(B)/san/%.o) $(B)/san/shell/linked_dynamic.o $(B)/san/libcorral.a
 	$(SAN_CC) $(SAN_FLAGS) -o $@ $^ $(LDLIBS_LIB)
 
 # Unit tests link the fixture (tests/unit/fixture.c) and the helper's library.

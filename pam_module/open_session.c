@@ -213,6 +213,7 @@ static int open_confined(const struct open_request *req, struct policy *p, const
 		.tmp_base = req->args.tmp_base,
 		.helper_path = helper,
 		.landlock_abi_cap = req->args.landlock_abi,
+		.user = user,
 	};
 	char reason[SESSION_SETUP_ERR_MAX], sections[SECTIONS_MAX];
 	struct module_session *s = NULL;

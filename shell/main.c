@@ -7,10 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clean_env.h"
 #include "log.h"
 #include "paths.h"
 #include "policy.h"
 #include "session.h"
+#include "session_origin.h"
 #include "users.h"
 
 extern char **environ;
@@ -42,7 +44,8 @@ static bool names_ourselves(const char *command)
 	self[n] = '\0';
 	if (strcmp(word, self) == 0)
 		return true;
-	/* the first stage beside us (a build tree) */
+	/* corral-shell beside us: we may be corral-session, the same shell
+	 * linked dynamically (a build tree, the memory checkers) */
 	slash = strrchr(self, '/');
 	return slash && strncmp(word, self, (size_t)(slash - self + 1)) == 0 &&
 		strcmp(word + (slash - self + 1), "corral-shell") == 0;
@@ -74,6 +77,18 @@ int main(int argc, char **argv)
 		spec.kind = spec.command && *spec.command ? SESSION_COMMAND_STRING : SESSION_INTERACTIVE;
 	}
 
+	/* corral-shell, static: the usual login, a record that verifies and a
+	 * clean environment, runs here, one program image; anything else (a
+	 * config to resolve, NSS to ask) in corral-session, the same shell
+	 * linked dynamically */
+	if (shell_is_static) {
+		if (!clean_env_needed(environ) &&
+		    session_policy_from_record(getenv("CORRAL_SESSION"), getuid(), &user, &policy, &spec, note,
+					       sizeof(note)) == 0)
+			goto run;
+		clean_env_exec_session(argv);
+		return fail_closed(NULL, "cannot start corral-session");
+	}
 	r = user_info_by_uid_basic(getuid(), &user);
 	if (r < 0)
 		return fail_closed(NULL, r == -ENOENT ? "this user id has no account" : "cannot look up this account");
@@ -85,6 +100,7 @@ int main(int argc, char **argv)
 		r = fail_closed(user.name, err);
 		goto out;
 	}
+run:
 	spec.nested = policy.confine && session_already_confined();
 	r = session_run(&policy, &spec, environ, err, sizeof(err));
 	if (err[0])

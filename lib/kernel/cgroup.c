@@ -636,6 +636,24 @@ static long kill_listed(const char *dir)
 	return listed;
 }
 
+/* How many tasks (threads, a dying leader's too) dir lists, or -errno. */
+static long cgroup_tasks_listed(const char *dir)
+{
+	char path[CGROUP_PATH_MAX + 64], *text;
+	long count = 0;
+	int r;
+
+	text = malloc(CGROUP_PROCS_MAX);
+	if (!text)
+		return -ENOMEM;
+	snprintf(path, sizeof(path), "%s/tasks", dir);
+	r = read_small_file(path, text, CGROUP_PROCS_MAX, NULL);
+	for (char *p = text; r == 0 && *p; p++)
+		count += *p == '\n';
+	free(text);
+	return r < 0 ? r : count;
+}
+
 static bool freezer_reached(const char *dir, const char *state)
 {
 	char path[CGROUP_PATH_MAX + 64], text[64];
@@ -654,11 +672,19 @@ static bool cgroup_gone(long err)
 }
 
 /* v1: freeze (so nothing forks while we look), kill what is listed, thaw
- * (frozen tasks cannot die), until the cgroup is empty. */
+ * (frozen tasks cannot die), until the cgroup is empty. An empty cgroup
+ * (the usual logout: the shell has ended) is not frozen: no task is in it
+ * to fork, and only root can move one in. Freezing is not free: the first
+ * frozen cgroup switches a static key, which patches kernel text on every
+ * CPU (a millisecond on a VM), and thawing switches it back. */
 static int end_v1(const struct cgroup_session *s)
 {
 	const char *freezer = s->freezer_slot ? s->dirs[s->freezer_slot - 1] : NULL;
 	const char *pids = s->dirs[0];
+	long listed = cgroup_tasks_listed(freezer ? freezer : pids);
+
+	if (listed == 0)
+		return 0;
 	for (int round = 0; round < CGROUP_KILL_ROUNDS; round++) {
 		long left;
 

@@ -430,6 +430,21 @@ struct user_lookup {
 	int fd;        /* result, or -errno */
 };
 
+struct lookup_batch {
+	struct user_lookup *items;
+	size_t n;
+};
+
+/* The view's lookups: the denied paths first (before any cover), the
+ * session's trees after the covers. */
+enum { BATCH_HIDE, BATCH_VIEW, BATCH_COUNT };
+
+struct as_user {
+	pid_t child; /* -1: none */
+	int sock;
+	size_t next; /* batches asked for */
+};
+
 static int send_result(int sock, int index, int fd)
 {
 	char control[CMSG_SPACE(sizeof(int))] = { 0 };
@@ -474,23 +489,48 @@ static int make_parents(const char *path)
 	}
 }
 
-static void lookup_child(int sock, const struct mountns_request *req, struct user_lookup *items, size_t n)
+/* The user's identity: the groups the caller already looked up (the ones
+ * the policy was resolved with), else initgroups() through NSS. */
+static int become_user(const struct mountns_request *req)
 {
-	if (!req->user || initgroups(req->user, req->gid) < 0 || setgid(req->gid) < 0 || setuid(req->uid) < 0)
+	if (req->groups_known ? setgroups(req->n_groups, req->groups) < 0
+			      : !req->user || initgroups(req->user, req->gid) < 0)
+		return -1;
+	return setgid(req->gid) < 0 || setuid(req->uid) < 0 ? -1 : 0;
+}
+
+static void lookup_child(int sock, const struct mountns_request *req, const struct lookup_batch *batches,
+			 size_t n_batches)
+{
+	size_t started = 0;
+
+	if (become_user(req) < 0)
 		_exit(1);
-	for (size_t i = 0; i < n; i++) {
-		int fd = items[i].nofollow ? open_nofollow(items[i].path, req->uid)
-					   : safepath_open(items[i].path, req->uid);
+	for (size_t b = 0; b < n_batches; b++) {
+		const struct lookup_batch *batch = &batches[b];
+		char go;
 
-		if (fd == -ENOENT && items[i].create) {
-			int made = make_parents(items[i].path);
-
-			fd = made < 0 ? made : open_nofollow(items[i].path, req->uid);
-		}
-		if (send_result(sock, (int)i, fd) < 0)
+		/* each batch after the first when the parent says so: the
+		 * mounts it made in between (the covers) are to be seen */
+		if (batch->n == 0)
+			continue;
+		if (started++ > 0 && read(sock, &go, 1) != 1)
 			_exit(1);
-		if (fd >= 0)
-			close(fd);
+		for (size_t i = 0; i < batch->n; i++) {
+			const struct user_lookup *item = &batch->items[i];
+			int fd = item->nofollow ? open_nofollow(item->path, req->uid)
+						: safepath_open(item->path, req->uid);
+
+			if (fd == -ENOENT && item->create) {
+				int made = make_parents(item->path);
+
+				fd = made < 0 ? made : open_nofollow(item->path, req->uid);
+			}
+			if (send_result(sock, (int)i, fd) < 0)
+				_exit(1);
+			if (fd >= 0)
+				close(fd);
+		}
 	}
 	_exit(0);
 }
@@ -518,47 +558,85 @@ static int receive_result(int sock, int *index, int *fd)
 	return 0;
 }
 
-/* Fills items[i].fd, as the user with the user's groups: what the user
- * can reach and make is what the session could. */
-static int look_up_as_user(const struct mountns_request *req, struct user_lookup *items, size_t n)
+/* Starts the one child that looks every batch up as the user, with the
+ * user's groups: what the user can reach and make is what the session
+ * could. It is forked once for the whole view (a fork of the login daemon
+ * and the user's identity are most of a lookup's cost); it shares our
+ * mount namespace, so it sees each mount made before its next batch. */
+static int as_user_start(const struct mountns_request *req, const struct lookup_batch *batches, size_t n_batches,
+			 struct as_user *out)
 {
-	int sv[2], status, r = 0;
-	pid_t child;
+	int sv[2];
 
-	for (size_t i = 0; i < n; i++)
-		items[i].fd = -ENOENT;
+	out->child = -1;
+	out->sock = -1;
+	out->next = 0;
+	for (size_t b = 0; b < n_batches; b++)
+		for (size_t i = 0; i < batches[b].n; i++)
+			batches[b].items[i].fd = -ENOENT;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -errno;
-	child = fork();
-	if (child < 0) {
-		r = -errno;
+	out->child = fork();
+	if (out->child < 0) {
+		int r = -errno;
+
 		close(sv[0]);
 		close(sv[1]);
 		return r;
 	}
-	if (child == 0) {
+	if (out->child == 0) {
 		close(sv[0]);
-		lookup_child(sv[1], req, items, n);
+		lookup_child(sv[1], req, batches, n_batches);
 	}
 	close(sv[1]);
-	for (size_t got = 0; got < n && r == 0; got++) {
+	out->sock = sv[0];
+	return 0;
+}
+
+/* Fills the next batch's items[i].fd (the child's answers, in its order).
+ * Empty batches are skipped on both sides. */
+static int as_user_batch(struct as_user *helper, const struct lookup_batch *batch)
+{
+	int r = 0;
+
+	if (batch->n == 0)
+		return 0;
+	if (helper->child < 0)
+		return -ECHILD;
+	/* MSG_NOSIGNAL: a child gone early must not SIGPIPE the login daemon */
+	if (helper->next++ > 0 && send(helper->sock, "g", 1, MSG_NOSIGNAL) != 1)
+		return -errno;
+	for (size_t got = 0; got < batch->n && r == 0; got++) {
 		int index = -1, fd = -1;
 
-		r = receive_result(sv[0], &index, &fd);
-		if (r == 0 && (index < 0 || (size_t)index >= n)) {
+		r = receive_result(helper->sock, &index, &fd);
+		if (r == 0 && (index < 0 || (size_t)index >= batch->n)) {
 			if (fd >= 0)
 				close(fd);
 			r = -EPROTO;
 		}
 		if (r == 0)
-			items[index].fd = fd;
+			batch->items[index].fd = fd;
 	}
-	close(sv[0]);
-	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
-		;
-	if (r == 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
-		r = -ECHILD;
 	return r;
+}
+
+/* Ends the child (early: closing the socket stops it); -ECHILD unless it
+ * answered every batch and exited 0. Nothing to end (none started, or
+ * ended already): 0. */
+static int as_user_finish(struct as_user *helper)
+{
+	int status = 0;
+
+	if (helper->sock >= 0)
+		close(helper->sock);
+	helper->sock = -1;
+	if (helper->child <= 0)
+		return 0;
+	while (waitpid(helper->child, &status, 0) < 0 && errno == EINTR)
+		;
+	helper->child = -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
 }
 
 /* -------------------------------------------------------------- fs.deny */
@@ -638,17 +716,15 @@ static int pin(int fd)
 	return r;
 }
 
-/* Every denied path that exists (or was made) gets its placeholder. A
- * denied file with other names (hard links) is refused by the sandbox. */
-static int hide(const struct mountns_request *req, char *err, size_t errlen)
+/* What hide() looks up as the user: the denied paths, then the directories
+ * to pin. 0 or -ENOMEM. */
+static int hide_lookups(const struct mountns_plan *plan, struct lookup_batch *batch)
 {
-	const struct mountns_plan *plan = req->plan;
 	struct user_lookup *items;
-	int dir_template = -1, file_template = -1, r;
-	char where[PATHUTIL_PATH_MAX] = "";
-	struct stat st;
 	size_t n;
 
+	batch->items = NULL;
+	batch->n = 0;
 	if (plan->hidden.count == 0)
 		return 0;
 	n = plan->hidden.count + plan->pinned.count;
@@ -662,7 +738,25 @@ static int hide(const struct mountns_request *req, char *err, size_t errlen)
 	/* after the denied paths: what making them made is there to pin */
 	for (size_t i = 0; i < plan->pinned.count; i++)
 		items[plan->hidden.count + i] = (struct user_lookup){ .path = plan->pinned.items[i] };
-	r = look_up_as_user(req, items, n);
+	batch->items = items;
+	batch->n = n;
+	return 0;
+}
+
+/* Every denied path that exists (or was made) gets its placeholder. A
+ * denied file with other names (hard links) is refused by the sandbox.
+ * The batch's fds are closed here. */
+static int hide(const struct mountns_request *req, struct as_user *helper, struct lookup_batch *batch, char *err,
+		size_t errlen)
+{
+	const struct mountns_plan *plan = req->plan;
+	struct user_lookup *items = batch->items;
+	int dir_template = -1, file_template = -1, r;
+	char where[PATHUTIL_PATH_MAX] = "";
+	size_t n = batch->n;
+	struct stat st;
+
+	r = as_user_batch(helper, batch);
 	if (r < 0)
 		snprintf(err, errlen, "fs.deny: cannot look up the denied paths as the user: %s", strerror(-r));
 	if (r == 0) {
@@ -716,8 +810,10 @@ static int hide(const struct mountns_request *req, char *err, size_t errlen)
 					     : strerror(-r));
 	}
 	for (size_t i = 0; i < n; i++)
-		if (items[i].fd >= 0)
+		if (items[i].fd >= 0) {
 			close(items[i].fd);
+			items[i].fd = -ENOENT;
+		}
 	if (dir_template >= 0)
 		close(dir_template);
 	if (file_template >= 0)
@@ -725,7 +821,6 @@ static int hide(const struct mountns_request *req, char *err, size_t errlen)
 	/* the covers are clones of their own: the template goes */
 	if (where[0])
 		umount2(where, MNT_DETACH);
-	free(items);
 	return r;
 }
 
@@ -759,52 +854,71 @@ static bool is_policy_path(const struct mountns_plan *plan, const char *path)
 		(strlist_contains(&plan->writable, path) && !strlist_contains(&plan->writable_top, path));
 }
 
-static int open_entries(const struct mountns_request *req, struct entry *entries, size_t n)
+/* The view's entries (collect_entries()) and, of them, the policy trees
+ * to look up as the user. 0 or -errno. */
+static int view_lookups(const struct mountns_request *req, struct entry **entries, size_t *n,
+			struct lookup_batch *batch)
 {
-	struct user_lookup *items = calloc(n ? n : 1, sizeof(*items));
-	size_t n_user = 0;
+	const struct mountns_plan *plan = req->plan;
+	int r;
+
+	*entries = NULL;
+	*n = 0;
+	batch->items = NULL;
+	batch->n = 0;
+	if (!plan->read_only && !plan->no_exec)
+		return 0;
+	r = collect_entries(req, entries, n);
+	if (r < 0)
+		return r;
+	batch->items = calloc(*n ? *n : 1, sizeof(*batch->items));
+	if (!batch->items)
+		return -ENOMEM;
+	for (size_t i = 0; i < *n; i++)
+		if (is_policy_path(plan, (*entries)[i].path))
+			batch->items[batch->n++] = (struct user_lookup){ .path = (*entries)[i].path };
+	return 0;
+}
+
+static int open_entries(const struct mountns_request *req, struct as_user *helper, struct entry *entries, size_t n,
+			struct lookup_batch *batch)
+{
 	int r = 0;
 
-	if (!items)
-		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		if (is_policy_path(req->plan, entries[i].path)) {
-			items[n_user++] = (struct user_lookup){ .path = entries[i].path };
+		if (is_policy_path(req->plan, entries[i].path))
 			continue;
-		}
 		/* the user's links are refused there too; root's are followed */
 		entries[i].fd = safepath_open(entries[i].path, req->uid);
 		if (entries[i].fd < 0 && entries[i].fd != -ENOENT && entries[i].fd != -ENOTDIR)
 			r = entries[i].fd;
 	}
-	if (r == 0 && n_user)
-		r = look_up_as_user(req, items, n_user);
-	for (size_t i = 0, k = 0; i < n && k < n_user; i++) {
+	if (r == 0 && batch->n)
+		r = as_user_batch(helper, batch);
+	for (size_t i = 0, k = 0; i < n && k < batch->n; i++) {
 		if (!is_policy_path(req->plan, entries[i].path))
 			continue;
 		if (r == 0)
-			entries[i].fd = items[k].fd;
-		else if (items[k].fd >= 0)
-			close(items[k].fd);
+			entries[i].fd = batch->items[k].fd;
+		else if (batch->items[k].fd >= 0)
+			close(batch->items[k].fd);
+		batch->items[k].fd = -ENOENT; /* the entry's now, or closed */
 		k++;
 	}
-	free(items);
 	return r;
 }
 
-static int restrict_view(const struct mountns_request *req, char *err, size_t errlen)
+/* Entries' fds are closed here, the array is the caller's. */
+static int restrict_view(const struct mountns_request *req, struct as_user *helper, struct entry *entries, size_t n,
+			 struct lookup_batch *batch, char *err, size_t errlen)
 {
 	const struct mountns_plan *plan = req->plan;
 	unsigned long long set = (plan->read_only ? MOUNT_ATTR_RDONLY : 0) | (plan->no_exec ? MOUNT_ATTR_NOEXEC : 0);
-	struct entry *entries = NULL;
-	size_t n = 0;
 	int root, r;
 
 	if (!set)
 		return 0;
-	r = collect_entries(req, &entries, &n);
-	if (r == 0)
-		r = open_entries(req, entries, n);
+	r = open_entries(req, helper, entries, n, batch);
 	if (r < 0) {
 		snprintf(err, errlen, "cannot find the session's trees: %s", strerror(-r));
 		goto out;
@@ -833,6 +947,56 @@ static int restrict_view(const struct mountns_request *req, char *err, size_t er
 	}
 out:
 	for (size_t i = 0; i < n; i++)
+		if (entries[i].fd >= 0) {
+			close(entries[i].fd);
+			entries[i].fd = -ENOENT;
+		}
+	return r;
+}
+
+/* The covers and the read-only/noexec view, with one child for what is
+ * looked up as the user (both batches are known before the first mount). */
+static int make_view(const struct mountns_request *req, char *err, size_t errlen)
+{
+	struct lookup_batch batches[BATCH_COUNT] = { { NULL, 0 }, { NULL, 0 } };
+	struct as_user helper = { .child = -1, .sock = -1 };
+	struct entry *entries = NULL;
+	size_t n_entries = 0;
+	int r, e;
+
+	r = hide_lookups(req->plan, &batches[BATCH_HIDE]);
+	if (r == 0)
+		r = view_lookups(req, &entries, &n_entries, &batches[BATCH_VIEW]);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot plan the session's view: %s", strerror(-r));
+		goto out;
+	}
+	if (batches[BATCH_HIDE].n + batches[BATCH_VIEW].n > 0) {
+		r = as_user_start(req, batches, BATCH_COUNT, &helper);
+		if (r < 0) {
+			snprintf(err, errlen, "cannot look up the session's paths as the user: %s", strerror(-r));
+			goto out;
+		}
+	}
+	/* the covers first: the clones of the trees around them take them along */
+	if (batches[BATCH_HIDE].n)
+		r = hide(req, &helper, &batches[BATCH_HIDE], err, errlen);
+	if (r == 0)
+		r = restrict_view(req, &helper, entries, n_entries, &batches[BATCH_VIEW], err, errlen);
+	e = as_user_finish(&helper);
+	if (r == 0 && e < 0) {
+		r = e;
+		snprintf(err, errlen, "the lookup of the session's paths as the user failed: %s", strerror(-e));
+	}
+out:
+	as_user_finish(&helper);
+	for (size_t b = 0; b < BATCH_COUNT; b++) {
+		for (size_t i = 0; i < batches[b].n; i++)
+			if (batches[b].items[i].fd >= 0)
+				close(batches[b].items[i].fd);
+		free(batches[b].items);
+	}
+	for (size_t i = 0; i < n_entries; i++)
 		if (entries[i].fd >= 0)
 			close(entries[i].fd);
 	free(entries);
@@ -868,9 +1032,5 @@ int mountns_enter(const struct mountns_request *req, char *err, size_t errlen)
 		if (r < 0)
 			return r;
 	}
-	/* the covers first: the clones of the trees around them take them along */
-	r = hide(req, err, errlen);
-	if (r == 0)
-		r = restrict_view(req, err, errlen);
-	return r;
+	return make_view(req, err, errlen);
 }

@@ -64,6 +64,11 @@ struct mountns_request {
 	const char *user; /* for the user's groups when paths are found as the user */
 	uid_t uid;
 	gid_t gid;
+	/* the user's groups as the caller looked them up (those the policy was
+	 * resolved with): no second NSS lookup; else initgroups(user, gid) */
+	bool groups_known;
+	const gid_t *groups;
+	size_t n_groups;
 	const char *tmp_base;        /* root of the per-user /tmp instances */
 	const char *hosts_file;      /* file to bind over /etc/hosts when pinning */
 	const char *run_dir;         /* corral's records (written at login, removed at logout) */

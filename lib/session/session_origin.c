@@ -2,6 +2,7 @@
  * verified, or the config; and what confinement needs root to have done. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -67,8 +68,9 @@ static int verify_record(const struct session_record *rec, const struct user_inf
 	return 0;
 }
 
-static int from_record(const char *id, const struct user_info *user, struct policy *out, struct session_spec *spec,
-		       char *why, size_t whylen)
+/* user->name NULL: the record's name, when the record is for user->uid. */
+static int from_record(const char *id, struct user_info *user, struct policy *out, struct session_spec *spec, char *why,
+		       size_t whylen)
 {
 	struct session_record rec;
 	uint64_t own_namespace = 0;
@@ -78,7 +80,20 @@ static int from_record(const char *id, const struct user_info *user, struct poli
 	r = session_record_read(SESSION_RUN_DIR, id, &rec, why, whylen);
 	if (r < 0)
 		return r;
-	r = verify_record(&rec, user, why, whylen);
+	r = 0;
+	if (!user->name && rec.uid == user->uid) {
+		user->name = strdup(rec.user);
+		if (!user->name) {
+			snprintf(why, whylen, "out of memory");
+			r = -ENOMEM;
+		}
+	}
+	if (r == 0 && !user->name) {
+		snprintf(why, whylen, "session record %s belongs to another user", rec.id);
+		r = -EPERM;
+	}
+	if (r == 0)
+		r = verify_record(&rec, user, why, whylen);
 	if (r == 0)
 		r = session_record_policy(&rec, out, why, whylen);
 	if (r == 0) {
@@ -110,6 +125,23 @@ int session_policy_load(const char *config_path, const struct user_info *user, s
 	}
 	if (status.failed == POLICY_LOAD_RESOLVE)
 		snprintf(err, errlen, "cannot resolve the policy: %s", status.reason);
+	return r;
+}
+
+int session_policy_from_record(const char *session_id, uid_t uid, struct user_info *user, struct policy *out,
+			       struct session_spec *spec, char *why, size_t whylen)
+{
+	int r;
+
+	memset(user, 0, sizeof(*user));
+	user->uid = uid;
+	if (!session_id || !*session_id) {
+		snprintf(why, whylen, "no session record");
+		return -ENOENT;
+	}
+	r = from_record(session_id, user, out, spec, why, whylen);
+	if (r < 0)
+		user_info_free(user);
 	return r;
 }
 

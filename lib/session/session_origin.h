@@ -23,6 +23,14 @@ int session_requirements_check(const struct policy *policy, const struct session
  * cgroup_limits; otherwise from the config (why the record was not used is
  * in note; the user's groups are loaded then, if they were not). 0, or
  * -errno with a one-line reason in err (fail closed). */
+/* The same from the record alone, without NSS (static corral-shell cannot
+ * load NSS modules): the record must be for uid, and the account's name is
+ * the one pam_corral resolved into it (user gets it: name and uid only).
+ * Every other check of the record is made. 0, or -errno with why: the
+ * caller then takes the full way (session_policy_for_login()). */
+int session_policy_from_record(const char *session_id, uid_t uid, struct user_info *user, struct policy *out,
+			       struct session_spec *spec, char *why, size_t whylen);
+
 int session_policy_for_login(const char *session_id, struct user_info *user, struct policy *out,
 			     struct session_spec *spec, char *err, size_t errlen, char *note, size_t notelen);
 

@@ -179,11 +179,17 @@ static int enter_namespace(const struct session_setup_request *req, struct sessi
 	if (plan.pin_hosts)
 		r = write_hosts(req, state, hosts_path, sizeof(hosts_path), err, errlen);
 	if (r == 0) {
+		const struct user_info *user = req->user;
+		bool known = user && user->groups_loaded && user->uid == req->policy->uid &&
+			user->gid == req->policy->gid;
 		struct mountns_request mreq = {
 			.plan = &plan,
 			.user = req->policy->user,
 			.uid = req->policy->uid,
 			.gid = req->policy->gid,
+			.groups_known = known,
+			.groups = known ? user->groups : NULL,
+			.n_groups = known ? user->n_groups : 0,
 			.tmp_base = req->tmp_base,
 			.hosts_file = hosts_path,
 			.run_dir = req->run_dir,

@@ -12,6 +12,7 @@
 #include "cgroup.h"
 #include "policy.h"
 #include "session_record.h"
+#include "users.h"
 
 #define SESSION_SETUP_ERR_MAX 768
 #define SESSION_HOSTS_SUBDIR "hosts"
@@ -24,6 +25,9 @@ struct session_setup_request {
 	const char *tmp_base;    /* MOUNTNS_PRIVATE_TMP_BASE unless testing */
 	const char *helper_path; /* corral-helper the keeper starts (NULL: the installed one) */
 	int landlock_abi_cap;    /* root's test knob, written into the record; 0: none */
+	/* the user as the policy was resolved for: its groups are the ones
+	 * the session's paths are looked up with (NULL: looked up again) */
+	const struct user_info *user;
 };
 
 /* What open did, so close undoes exactly that (also after a half-way failure). */

@@ -1,9 +1,10 @@
-/* corral-shell's first stage: a static program (no dynamic loader, so no
- * LD_PRELOAD or LD_LIBRARY_PATH can run code in it) that drops the
- * variables the loader and libc act on and execs the real corral-shell,
- * corral-session. A login daemon's environment can come from the user
- * (pam_env's user_readenv, ~/.pam_environment): without this stage a
- * preloaded library would run before any confinement. */
+/* corral-shell's start: it is linked statically, so no dynamic loader runs
+ * and nothing from LD_PRELOAD or LD_LIBRARY_PATH can run code in it. What
+ * libc would act on later (NSS modules found through LD_LIBRARY_PATH,
+ * GCONV_PATH, tunables) may come from the user through the login daemon's
+ * environment (pam_env's user_readenv, ~/.pam_environment): such a start,
+ * and every start a static program cannot finish (NSS), goes on in
+ * corral-session without those variables. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -11,14 +12,13 @@
 #include <unistd.h>
 
 #include "beside.h"
+#include "clean_env.h"
 #include "paths.h"
 
 #define ENV_MAX 4096 /* variables passed on; the rest is dropped */
 
-extern char **environ;
-
 /* glibc's list of variables it ignores for setuid programs, and every LD_ */
-static int unsafe(const char *item)
+static bool unsafe(const char *item)
 {
 	static const char *const names[] = {
 		"GCONV_PATH",  "GETCONF_DIR",  "GLIBC_TUNABLES", "HOSTALIASES", "LOCALDOMAIN",
@@ -28,27 +28,37 @@ static int unsafe(const char *item)
 	size_t len = strcspn(item, "=");
 
 	if (strncmp(item, "LD_", 3) == 0)
-		return 1;
+		return true;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strlen(names[i]) == len && strncmp(item, names[i], len) == 0)
-			return 1;
-	return 0;
+			return true;
+	return false;
 }
 
-int main(int argc, char **argv)
-{
-	static char *clean[ENV_MAX + 1];
-	char path[PATH_MAX];
-	size_t n = 0;
+static char *clean[ENV_MAX + 1];
 
-	(void)argc;
-	for (char **e = environ; e && *e && n < ENV_MAX; e++)
-		if (!unsafe(*e))
+bool clean_env_needed(char **envp)
+{
+	size_t n = 0, all = 0;
+	bool dirty = false;
+
+	for (char **e = envp; e && *e; e++, all++) {
+		if (unsafe(*e))
+			dirty = true;
+		else if (n < ENV_MAX)
 			clean[n++] = *e;
+	}
 	clean[n] = NULL;
+	return dirty || all > ENV_MAX;
+}
+
+int clean_env_exec_session(char **argv)
+{
+	char path[PATH_MAX];
+
 	program_beside_self(CORRAL_SESSION_NAME, CORRAL_SESSION_PATH, path, sizeof(path));
 	/* argv as it came: argv[0] "-corral-shell" says "login shell" */
 	execve(path, argv, clean);
 	fprintf(stderr, "corral: cannot run %s: %s\n", path, strerror(errno));
-	return 1;
+	return -errno;
 }

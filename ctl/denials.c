@@ -245,10 +245,21 @@ static void session_of_live_pid(long pid, char *out, size_t outlen)
 	fclose(f);
 }
 
-static const struct known_session *session_by_pid(const struct denials *d, long pid)
+/* Was session s of this user open at time t? Syslog's stamps are whole
+ * seconds: its first and last ones may be up to a second off. */
+static bool session_open_at(const struct known_session *s, const char *user, int64_t t)
+{
+	if (strcmp(s->user, user) != 0 || !s->first_ms || t < s->first_ms - 1000)
+		return false;
+	return !(s->ended && !s->live && t >= s->last_ms + 1000);
+}
+
+/* The session whose Landlock domain this pid created, open when the record
+ * was made: pids are reused, and the kernel's log keeps older records. */
+static const struct known_session *session_by_pid(const struct denials *d, long pid, const char *user, int64_t t)
 {
 	for (size_t i = 0; pid > 0 && i < d->n_sessions; i++)
-		if (d->sessions[i].pid == pid)
+		if (d->sessions[i].pid == pid && (!t || session_open_at(&d->sessions[i], user, t)))
 			return &d->sessions[i];
 	return NULL;
 }
@@ -263,9 +274,7 @@ static const struct known_session *session_by_time(const struct denials *d, cons
 
 		if (strcmp(s->user, user) != 0 || !s->first_ms || t < s->first_ms)
 			continue;
-		/* syslog's stamps are whole seconds: the last one may be up to
-		 * a second before the end */
-		if (s->ended && !s->live && t >= s->last_ms + 1000)
+		if (!session_open_at(s, user, t))
 			continue;
 		if (found)
 			return NULL;
@@ -440,8 +449,12 @@ static bool map_denial(struct denials *d, struct denial_record *r)
 	if (!r->session[0]) {
 		char live[DENIAL_NAME_MAX];
 
-		s = session_by_pid(d, r->pid);
+		s = session_by_pid(d, r->pid, r->user, r->time_ms);
 		session_of_live_pid(r->pid, live, sizeof(live));
+		for (size_t i = 0; !s && live[0] && i < d->n_sessions; i++)
+			if (strcmp(d->sessions[i].id, live) == 0 &&
+			    !session_open_at(&d->sessions[i], r->user, r->time_ms))
+				live[0] = '\0'; /* the pid is another process now */
 		if (!s && live[0])
 			snprintf(r->session, sizeof(r->session), "%s", live);
 		if (!s && !live[0])

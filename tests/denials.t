@@ -97,7 +97,7 @@ records() { dmesg 2>/dev/null | grep -c "type=1423 .*path=\"$secret_dir/secret\"
 session_run() { (cd / && "$ctl" run -c "$dir/corral.ini" -u "$user" -- /bin/sh -c \
 	"$tools/probe read $secret_dir/secret; $tools/probe unshare-user; $tools/probe connect 9 127.0.0.1" 2>&1); }
 
-plan 15
+plan 16
 start=$(date +%s)
 before=$(records)
 out=$(session_run)
@@ -139,7 +139,21 @@ is "the summary: the user, the count, the session, the biggest group and its rul
 if [ -n "$catcher" ]; then
 	den_s=$("$ctl" denials -c "$dir/corral.ini" --session "$session" --file "$log" 2>/dev/null)
 	is "--session ID: the same three" "$(grep -Ec "^$date_re $user $session " <<<"$den_s")" 3
+	# an older session whose domain creator had the same pid (pids are
+	# reused; the kernel log keeps older records): the read is not its
+	pid=$(sed -n "s/.*session=$session event=confined pid=\([0-9]*\).*/\1/p" "$log" | tail -n 1)
+	old=0123456789abcdef0123456789abcdef
+	stamp=$(LC_ALL=C date -d '-1 hour' '+%b %e %H:%M:%S')
+	{
+		printf '<14>%s corral[1]: user=%s session=%s event=confined pid=%s\n' "$stamp" "$user" "$old" "$pid"
+		printf '<14>%s corral[1]: user=%s session=%s event=session-end status=0\n' "$stamp" "$user" "$old"
+		cat "$log"
+	} >"$dir/syslog-reused"
+	den_o=$("$ctl" denials -c "$dir/corral.ini" --user "$user" --since "@$start" --file "$dir/syslog-reused" 2>/dev/null)
+	is "a pid reused from an older session: the read is still this session's" \
+		"$(grep -Ec "^$date_re $user $session landlock read " <<<"$den_o") $(grep -c " $old " <<<"$den_o")" "1 0"
 else
+	skip "no session id without the catcher"
 	skip "no session id without the catcher"
 fi
 den_f=$("$ctl" denials -c "$dir/corral.ini" --user "$user" --since "@$(($(date +%s) + 3600))" --file "$log" 2>/dev/null)

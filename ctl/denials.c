@@ -452,7 +452,7 @@ static bool map_denial(struct denials *d, struct denial_record *r)
 		s = session_by_pid(d, r->pid, r->user, r->time_ms);
 		session_of_live_pid(r->pid, live, sizeof(live));
 		for (size_t i = 0; !s && live[0] && i < d->n_sessions; i++)
-			if (strcmp(d->sessions[i].id, live) == 0 &&
+			if (strcmp(d->sessions[i].id, live) == 0 && r->time_ms &&
 			    !session_open_at(&d->sessions[i], r->user, r->time_ms))
 				live[0] = '\0'; /* the pid is another process now */
 		if (!s && live[0])

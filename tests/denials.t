@@ -103,7 +103,7 @@ before=$(records)
 out=$(session_run)
 is "the session: the read refused by Landlock, unshare by seccomp, the connect by corral-helper" "$(echo $out)" \
 	"EACCES EPERM ECONNREFUSED"
-for _ in $(seq 50); do [ "$(records)" -gt "$before" ] && break; sleep 0.1; done
+for _ in $(seq 100); do [ "$(records)" -gt "$before" ] && break; sleep 0.1; done
 is "log.denials = yes: the kernel reports the read (AUDIT_LANDLOCK_ACCESS)" "$(($(records) - before))" 1
 
 # (the kernel log may hold the records of earlier runs: since this one's start)

@@ -23,8 +23,10 @@ CFLAGS      += -std=gnu11 $(WARNINGS) -fPIC -fstack-protector-strong -D_FORTIFY_
 LDFLAGS     += -Wl,--as-needed -Wl,-O1
 SAN_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 LDLIBS_LIB  := -liniparser -lseccomp -lcap
-# the cgroup code talks to systemd over the bus; only root-side programs need it
-LDLIBS_ROOT := $(LDLIBS_LIB) -lsystemd
+# the cgroup code talks to systemd over the bus through libsystemd, loaded
+# when first asked (lib/kernel/systemd_bus.c): not linked, so that a login
+# that does not ask maps none of it (nor its compression and crypto libraries)
+LDLIBS_ROOT := $(LDLIBS_LIB)
 # corral-session (the shell linked dynamically, for valgrind): its libraries linked in
 LDLIBS_SHELL:= -Wl,-Bstatic -liniparser -lseccomp -lcap -Wl,-Bdynamic
 

@@ -4,11 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <systemd/sd-bus.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cgroup_systemd.h"
+#include "systemd_bus.h"
 #include "util.h"
 
 #define PROC_CGROUP_MAX 4096
@@ -93,83 +93,86 @@ int cgroup_systemd_units(const struct cgroup_request *req, struct systemd_units 
 	return fits(snprintf(out->scope, sizeof(out->scope), "corral-%s.scope", req->id));
 }
 
-static int append_limits(sd_bus_message *m, const struct cgroup_limits *limits, bool reset)
+static int append_limits(const struct systemd_bus *api, sd_bus_message *m, const struct cgroup_limits *limits,
+			 bool reset)
 {
 	struct systemd_property props[CGROUP_SYSTEMD_MAX_PROPERTIES];
 	size_t n = cgroup_systemd_properties(limits, reset, props);
 	int r = 0;
 
 	for (size_t i = 0; i < n && r >= 0; i++)
-		r = sd_bus_message_append(m, "(sv)", props[i].name, "t", props[i].value);
+		r = api->message_append(m, "(sv)", props[i].name, "t", props[i].value);
 	return r;
 }
 
-static int new_manager_call(sd_bus *bus, sd_bus_message **m, const char *method)
+static int new_manager_call(const struct systemd_bus *api, sd_bus *bus, sd_bus_message **m, const char *method)
 {
-	return sd_bus_message_new_method_call(bus, m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-					      "org.freedesktop.systemd1.Manager", method);
+	return api->message_new_method_call(bus, m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+					    "org.freedesktop.systemd1.Manager", method);
 }
 
-static int call(sd_bus *bus, sd_bus_message *m)
+static int call(const struct systemd_bus *api, sd_bus *bus, sd_bus_message *m)
 {
 	sd_bus_error error = SD_BUS_ERROR_NULL;
-	int r = sd_bus_call(bus, m, CGROUP_SYSTEMD_BUS_TIMEOUT_US, &error, NULL);
+	int r = api->call(bus, m, CGROUP_SYSTEMD_BUS_TIMEOUT_US, &error, NULL);
 
-	sd_bus_error_free(&error);
+	api->error_free(&error);
 	return r;
 }
 
 /* A shared level's limits, set again at every login: a limit taken out of
  * the config must not stay behind on a slice that outlives it. */
-static int set_slice_limits(sd_bus *bus, const char *slice, const struct cgroup_limits *limits)
+static int set_slice_limits(const struct systemd_bus *api, sd_bus *bus, const char *slice,
+			    const struct cgroup_limits *limits)
 {
 	sd_bus_message *m = NULL;
-	int r = new_manager_call(bus, &m, "SetUnitProperties");
+	int r = new_manager_call(api, bus, &m, "SetUnitProperties");
 
 	if (r >= 0)
-		r = sd_bus_message_append(m, "sb", slice, 1);
+		r = api->message_append(m, "sb", slice, 1);
 	if (r >= 0)
-		r = sd_bus_message_open_container(m, 'a', "(sv)");
+		r = api->message_open_container(m, 'a', "(sv)");
 	if (r >= 0)
-		r = append_limits(m, limits, true);
+		r = append_limits(api, m, limits, true);
 	if (r >= 0)
-		r = sd_bus_message_close_container(m);
+		r = api->message_close_container(m);
 	if (r >= 0)
-		r = call(bus, m);
-	sd_bus_message_unref(m);
+		r = call(api, bus, m);
+	api->message_unref(m);
 	return r < 0 ? r : 0;
 }
 
-static int start_scope(sd_bus *bus, const struct systemd_units *units, const struct cgroup_request *req)
+static int start_scope(const struct systemd_bus *api, sd_bus *bus, const struct systemd_units *units,
+		       const struct cgroup_request *req)
 {
 	char description[256];
 	sd_bus_message *m = NULL;
-	int r = new_manager_call(bus, &m, "StartTransientUnit");
+	int r = new_manager_call(api, bus, &m, "StartTransientUnit");
 
 	snprintf(description, sizeof(description), "corral session %s of %s", req->id, req->user ? req->user : "?");
 	if (r >= 0)
-		r = sd_bus_message_append(m, "ss", units->scope, "fail");
+		r = api->message_append(m, "ss", units->scope, "fail");
 	if (r >= 0)
-		r = sd_bus_message_open_container(m, 'a', "(sv)");
+		r = api->message_open_container(m, 'a', "(sv)");
 	if (r >= 0)
-		r = sd_bus_message_append(m, "(sv)(sv)(sv)", "Description", "s", description, "Slice", "s",
-					  units->parent, "PIDs", "au", 1, (uint32_t)req->pid);
+		r = api->message_append(m, "(sv)(sv)(sv)", "Description", "s", description, "Slice", "s", units->parent,
+					"PIDs", "au", 1, (uint32_t)req->pid);
 	/* a scope whose processes were killed must not stay behind as failed;
 	 * the kernel's OOM killer ends the process that ran over the session's
 	 * memory, not (OOMPolicy=stop, a scope's default) the whole session
 	 * and the login daemon's process in it */
 	if (r >= 0)
-		r = sd_bus_message_append(m, "(sv)(sv)", "CollectMode", "s", "inactive-or-failed", "OOMPolicy", "s",
-					  "continue");
+		r = api->message_append(m, "(sv)(sv)", "CollectMode", "s", "inactive-or-failed", "OOMPolicy", "s",
+					"continue");
 	if (r >= 0)
-		r = append_limits(m, &req->session, false);
+		r = append_limits(api, m, &req->session, false);
 	if (r >= 0)
-		r = sd_bus_message_close_container(m);
+		r = api->message_close_container(m);
 	if (r >= 0)
-		r = sd_bus_message_append(m, "a(sa(sv))", 0);
+		r = api->message_append(m, "a(sa(sv))", 0);
 	if (r >= 0)
-		r = call(bus, m);
-	sd_bus_message_unref(m);
+		r = call(api, bus, m);
+	api->message_unref(m);
 	return r < 0 ? r : 0;
 }
 
@@ -223,6 +226,7 @@ int cgroup_systemd_open(const struct cgroup_layout *layout, const struct cgroup_
 			struct cgroup_session *out)
 {
 	char rel[CGROUP_PATH_MAX] = "", previous[CGROUP_PATH_MAX] = "";
+	const struct systemd_bus *api;
 	struct systemd_units units;
 	sd_bus *bus = NULL;
 	int r;
@@ -235,12 +239,15 @@ int cgroup_systemd_open(const struct cgroup_layout *layout, const struct cgroup_
 	if (unified_path_of(getpid(), previous, sizeof(previous)) == 0 &&
 	    snprintf(out->previous[0], CGROUP_PATH_MAX, "%s%s", layout->v2, previous) >= CGROUP_PATH_MAX)
 		out->previous[0][0] = '\0';
-	r = sd_bus_open_system(&bus);
+	r = systemd_bus_load(&api);
+	if (r < 0)
+		return r;
+	r = api->open_system(&bus);
 	for (size_t i = 0; i < units.slice_count && r >= 0; i++)
-		r = set_slice_limits(bus, units.slices[i], units.slice_limits[i]);
+		r = set_slice_limits(api, bus, units.slices[i], units.slice_limits[i]);
 	if (r >= 0)
-		r = start_scope(bus, &units, req);
-	sd_bus_flush_close_unref(bus);
+		r = start_scope(api, bus, &units, req);
+	api->flush_close_unref(bus);
 	if (r < 0)
 		return r;
 	snprintf(out->unit, sizeof(out->unit), "%s", units.scope);

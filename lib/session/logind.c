@@ -2,9 +2,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <systemd/sd-bus.h>
 
 #include "logind.h"
+#include "systemd_bus.h"
 
 #define LOGIND_BUS_TIMEOUT_US 2000000ULL
 
@@ -20,27 +20,27 @@ bool logind_shall_kill(bool kill_user_processes, const struct strlist *only, con
 	return kill_user_processes;
 }
 
-static int get_bool(sd_bus *bus, const char *name, bool *out)
+static int get_bool(const struct systemd_bus *api, sd_bus *bus, const char *name, bool *out)
 {
 	sd_bus_error error = SD_BUS_ERROR_NULL;
 	int value = 0, r;
 
-	r = sd_bus_get_property_trivial(bus, "org.freedesktop.login1", "/org/freedesktop/login1",
-					"org.freedesktop.login1.Manager", name, &error, 'b', &value);
-	sd_bus_error_free(&error);
+	r = api->get_property_trivial(bus, "org.freedesktop.login1", "/org/freedesktop/login1",
+				      "org.freedesktop.login1.Manager", name, &error, 'b', &value);
+	api->error_free(&error);
 	*out = value != 0;
 	return r;
 }
 
-static int get_names(sd_bus *bus, const char *name, struct strlist *out)
+static int get_names(const struct systemd_bus *api, sd_bus *bus, const char *name, struct strlist *out)
 {
 	sd_bus_error error = SD_BUS_ERROR_NULL;
 	char **names = NULL;
 	int r;
 
-	r = sd_bus_get_property_strv(bus, "org.freedesktop.login1", "/org/freedesktop/login1",
-				     "org.freedesktop.login1.Manager", name, &error, &names);
-	sd_bus_error_free(&error);
+	r = api->get_property_strv(bus, "org.freedesktop.login1", "/org/freedesktop/login1",
+				   "org.freedesktop.login1.Manager", name, &error, &names);
+	api->error_free(&error);
 	for (size_t i = 0; r >= 0 && names && names[i]; i++)
 		r = strlist_append(out, names[i]);
 	for (size_t i = 0; names && names[i]; i++)
@@ -51,23 +51,27 @@ static int get_names(sd_bus *bus, const char *name, struct strlist *out)
 
 int logind_kills_processes_of(const char *user)
 {
+	const struct systemd_bus *api;
 	struct strlist only, exclude;
 	bool kill = false;
 	sd_bus *bus = NULL;
 	int r;
 
+	r = systemd_bus_load(&api);
+	if (r < 0)
+		return r;
 	strlist_init(&only);
 	strlist_init(&exclude);
-	r = sd_bus_open_system(&bus);
+	r = api->open_system(&bus);
 	if (r >= 0)
-		r = sd_bus_set_method_call_timeout(bus, LOGIND_BUS_TIMEOUT_US);
+		r = api->set_method_call_timeout(bus, LOGIND_BUS_TIMEOUT_US);
 	if (r >= 0)
-		r = get_bool(bus, "KillUserProcesses", &kill);
+		r = get_bool(api, bus, "KillUserProcesses", &kill);
 	if (r >= 0)
-		r = get_names(bus, "KillOnlyUsers", &only);
+		r = get_names(api, bus, "KillOnlyUsers", &only);
 	if (r >= 0)
-		r = get_names(bus, "KillExcludeUsers", &exclude);
-	sd_bus_flush_close_unref(bus);
+		r = get_names(api, bus, "KillExcludeUsers", &exclude);
+	api->flush_close_unref(bus);
 	if (r >= 0)
 		r = logind_shall_kill(kill, &only, &exclude, user) ? 1 : 0;
 	strlist_free(&only);

@@ -17,6 +17,7 @@
 #include "policy_text.h"
 #include "session_env.h"
 #include "session_setup.h"
+#include "systemd_bus.h"
 
 /* limits.X.processes, .memory and .cpu: three keys in a row in the table. */
 _Static_assert(KEY_LIMITS_MEMORY == KEY_LIMITS_PROCESSES + 1 && KEY_LIMITS_CPU == KEY_LIMITS_PROCESSES + 2 &&
@@ -69,6 +70,9 @@ static int open_cgroup(const struct session_setup_request *req, struct session_s
 		snprintf(
 			err, errlen,
 			"the policy sets limits.processes, .memory or .cpu (of the session, the user or the group) but this host has no cgroup controller for it; refusing to enforce less");
+	else if (r == -ELIBACC)
+		snprintf(err, errlen, "cannot set up the session's cgroup: cannot load %s to ask systemd for its scope",
+			 SYSTEMD_BUS_LIBRARY);
 	else if (r < 0)
 		snprintf(err, errlen, "cannot set up the session's cgroup: %s", strerror(-r));
 	return r;

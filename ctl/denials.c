@@ -272,9 +272,9 @@ static const struct known_session *session_by_time(const struct denials *d, cons
 	for (size_t i = 0; i < d->n_sessions; i++) {
 		const struct known_session *s = &d->sessions[i];
 
-		if (strcmp(s->user, user) != 0 || !s->first_ms || t < s->first_ms)
-			continue;
-		if (!session_open_at(s, user, t))
+		/* by time alone only from the session's first stamp on: the
+		 * second of slack is for a record whose pid names the session */
+		if (!session_open_at(s, user, t) || t < s->first_ms)
 			continue;
 		if (found)
 			return NULL;

@@ -602,24 +602,36 @@ static void pause_briefly(void)
 	nanosleep(&ts, NULL);
 }
 
+/* dir/name (a list of ids, one a line) into a buffer of CGROUP_PROCS_MAX
+ * for the caller to free, or -errno. */
+static int cgroup_list_read(const char *dir, const char *name, char **text)
+{
+	char path[CGROUP_PATH_MAX + 64];
+	int r;
+
+	*text = malloc(CGROUP_PROCS_MAX);
+	if (!*text)
+		return -ENOMEM;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	r = read_small_file(path, *text, CGROUP_PROCS_MAX, NULL);
+	if (r < 0) {
+		free(*text);
+		*text = NULL;
+	}
+	return r;
+}
+
 /* SIGKILLs every pid listed in dir/cgroup.procs but the caller. Returns
  * how many were listed (the caller excluded), or -errno. */
 static long kill_listed(const char *dir)
 {
-	char path[CGROUP_PATH_MAX + 64], *text, *p;
 	pid_t self = getpid();
 	long listed = 0;
-	int r;
+	char *text, *p;
+	int r = cgroup_list_read(dir, "cgroup.procs", &text);
 
-	text = malloc(CGROUP_PROCS_MAX);
-	if (!text)
-		return -ENOMEM;
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	r = read_small_file(path, text, CGROUP_PROCS_MAX, NULL);
-	if (r < 0) {
-		free(text);
+	if (r < 0)
 		return r;
-	}
 	for (p = text; *p;) {
 		char *end;
 		long pid = strtol(p, &end, 10);
@@ -639,19 +651,16 @@ static long kill_listed(const char *dir)
 /* How many tasks (threads, a dying leader's too) dir lists, or -errno. */
 static long cgroup_tasks_listed(const char *dir)
 {
-	char path[CGROUP_PATH_MAX + 64], *text;
 	long count = 0;
-	int r;
+	char *text;
+	int r = cgroup_list_read(dir, "tasks", &text);
 
-	text = malloc(CGROUP_PROCS_MAX);
-	if (!text)
-		return -ENOMEM;
-	snprintf(path, sizeof(path), "%s/tasks", dir);
-	r = read_small_file(path, text, CGROUP_PROCS_MAX, NULL);
-	for (char *p = text; r == 0 && *p; p++)
+	if (r < 0)
+		return r;
+	for (const char *p = text; *p; p++)
 		count += *p == '\n';
 	free(text);
-	return r < 0 ? r : count;
+	return count;
 }
 
 static bool freezer_reached(const char *dir, const char *state)

@@ -21,6 +21,7 @@
 #include "helper_args.h"
 #include "log.h"
 #include "procinfo.h"
+#include "session.h"
 
 #define HELPER_EXIT_FAILED 1
 
@@ -34,9 +35,19 @@ static int fail(struct helper_args *a, const char *user, const char *why)
 	return HELPER_EXIT_FAILED;
 }
 
+/* The child could not confine itself: refused as corral-shell refuses a
+ * session it cannot confine, with the child's reason. */
+static int refuse_confine(struct helper_args *a, const char *user, int error, const char *why)
+{
+	fprintf(stderr, "corral: %s\n", why);
+	corral_log(LOG_ERR, "user=%s event=refused op=confine errno=%d reason=\"%s\"", user ? user : "?", -error, why);
+	kill(a->child, SIGKILL);
+	return SESSION_EXIT_NO_POLICY;
+}
+
 /* Can we take fds from the child and read its memory (Yama's ptrace_scope
  * 2 or 3 forbids it)? Without that, nothing trapped could be served. */
-static bool can_reach_child(const struct helper_args *a)
+static bool can_reach_child(const struct helper_args *a, uint64_t probe_address)
 {
 	char probe[HANDOFF_PROBE_LEN];
 	int pidfd = pidfd_open_thread(a->child), fd;
@@ -49,7 +60,7 @@ static bool can_reach_child(const struct helper_args *a)
 	if (fd >= 0)
 		close(fd);
 	ok = fd >= 0 || fd == -EBADF;
-	return ok && process_read(a->child, a->probe, probe, sizeof(probe)) == 0 &&
+	return ok && process_read(a->child, probe_address, probe, sizeof(probe)) == 0 &&
 		memcmp(probe, HANDOFF_PROBE_TEXT, sizeof(probe)) == 0;
 }
 
@@ -145,8 +156,9 @@ static int setup(struct helper *h, struct helper_args *a, char *why, size_t whyl
 
 int main(int argc, char **argv)
 {
+	struct handoff_hello hello = { .magic = 0 };
 	struct helper_args a;
-	char why[512];
+	char why[HANDOFF_REASON_MAX];
 	int status, keep[4];
 	static struct helper h;
 
@@ -162,6 +174,13 @@ int main(int argc, char **argv)
 		return fail(&a, NULL, message);
 	}
 	close(a.policy);
+	if (a.start == HELPER_START_CHILD) {
+		/* the child has been confining itself meanwhile */
+		int r = handoff_hello_receive(a.control, a.child, &hello, &a.notify, why, sizeof(why));
+
+		if (r < 0)
+			return refuse_confine(&a, h.policy.user, r, why);
+	}
 	if (setup(&h, &a, why, sizeof(why)) < 0)
 		return fail(&a, h.policy.user, why);
 	if (a.start == HELPER_START_EXTERNAL) {
@@ -175,7 +194,7 @@ int main(int argc, char **argv)
 		denials_summary(&h.denials, status);
 		return status;
 	}
-	if (!can_reach_child(&a))
+	if (!can_reach_child(&a, hello.probe_address))
 		return fail(
 			&a, h.policy.user,
 			"corral-helper cannot reach the session's processes (kernel.yama.ptrace_scope 2 or 3?); refusing the session");
@@ -183,7 +202,10 @@ int main(int argc, char **argv)
 	keep[1] = h.signal_fd;
 	keep[2] = h.notify_fd;
 	keep[3] = h.notify_fd;
-	close_others(keep, 4);
+	close_others(keep, 4); /* before the first log line: syslog's socket must stay ours */
+	/* the process that made the session's Landlock domain: the kernel's
+	 * audit records name it (pid=), corralctl denials maps them back */
+	corral_log(LOG_INFO, "user=%s session=%s event=confined pid=%d", h.policy.user, h.session, (int)a.child);
 	if (write(a.control, (char[]){ HANDOFF_GO }, 1) != 1)
 		return fail(&a, h.policy.user, "corral-helper: the session process went away");
 	close(a.control);

@@ -66,7 +66,7 @@ as() { local u=$1; shift; (cd / && "$driver" -q -d "$pamdir" -s sshd -u "$u" -- 
 # without PAM: no session record, the shell resolves the config itself
 bare() { local u=$1; shift; (cd / && runuser -u "$u" -- "$@"); }
 
-plan 23
+plan 25
 is "-c runs the command confined: write outside home refused" \
 	"$(as crsh1 "$shell" -c 'touch /tmp/crsh1-x 2>&1; echo status=$?')" \
 	"touch: cannot touch '/tmp/crsh1-x': Read-only file system
@@ -131,3 +131,20 @@ chmod 0666 /etc/corral/corral.ini
 printf '[global]\nexempt_users = crsh1\n' >>/etc/corral/corral.ini
 out=$(bare crsh1 "$shell" -c 'echo ran' 2>&1); status=$?
 is "a world-writable config cannot exempt anyone" "$status" 1
+
+# The child confines itself while its parent already becomes corral-helper:
+# a child that cannot (here: a file limit above the hard limit it was
+# given) is refused by the helper with the child's own reason, nothing runs.
+write_config <<INI
+[default]
+confine = no
+[user:crsh3]
+confine = yes
+limits.files = 8192
+INI
+rm -f /tmp/crsh3-ran
+out=$(cd / && ulimit -n 4096 && runuser -u crsh3 -- "$shell" -c 'touch /tmp/crsh3-ran; echo ran' 2>&1); status=$?
+is "a child that cannot confine itself is refused with its reason (exit 1)" "$status: $out" \
+	"1: corral: cannot set resource limits: Operation not permitted"
+is "... and its command never ran" "$([ -e /tmp/crsh3-ran ] && echo ran || echo "did not run")" "did not run"
+rm -f /tmp/crsh3-ran

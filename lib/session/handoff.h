@@ -17,6 +17,7 @@
 #define HANDOFF_PROBE_LEN sizeof(HANDOFF_PROBE_TEXT)
 #define HANDOFF_SEALS_REQUIRED (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 #define HANDOFF_GO 'g'
+#define HANDOFF_REASON_MAX 512 /* a failing child's one-line reason, NUL included */
 
 /* Sent by the confined child (with the listener fd as SCM_RIGHTS when
  * something is trapped). */
@@ -26,6 +27,13 @@ struct handoff_hello {
 	int32_t has_listener;
 	int32_t reserved;
 };
+
+/* corral-helper's side of the hello from its confined child on the
+ * socketpair sock: the hello and the listener fd (-1 when nothing is
+ * trapped; close-on-exec). 0; -EPERM with the child's own reason for
+ * failing in err; -EPIPE when it died first; -EPROTO for anything else:
+ * not from child, not this uid, a listener where the hello says none. */
+int handoff_hello_receive(int sock, pid_t child, struct handoff_hello *hello, int *listener, char *err, size_t errlen);
 
 /* The signals corral-helper takes over (SIGCHLD, SIGHUP, SIGTERM, SIGINT,
  * SIGQUIT): blocked from before the fork until its signalfd reads them. */

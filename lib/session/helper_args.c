@@ -15,11 +15,10 @@ enum helper_arg_seen {
 	SEEN_CONTROL = 1u << 1,
 	SEEN_POLICY = 1u << 2,
 	SEEN_NOTIFY = 1u << 3,
-	SEEN_PROBE = 1u << 4,
-	SEEN_EXTERNAL = 1u << 5,
+	SEEN_EXTERNAL = 1u << 4,
 };
 
-#define STARTED_BY_LAUNCHER (SEEN_CHILD | SEEN_CONTROL | SEEN_POLICY | SEEN_NOTIFY | SEEN_PROBE)
+#define STARTED_BY_LAUNCHER (SEEN_CHILD | SEEN_CONTROL | SEEN_POLICY) /* the rest comes in the hello */
 #define STARTED_BY_KEEPER (SEEN_EXTERNAL | SEEN_POLICY | SEEN_NOTIFY)
 
 int helper_args_build(const struct helper_args *args, struct helper_argv *out)
@@ -33,18 +32,12 @@ int helper_args_build(const struct helper_args *args, struct helper_argv *out)
 		snprintf(out->numbers[0], sizeof(out->numbers[0]), "%d", (int)args->child);
 		snprintf(out->numbers[1], sizeof(out->numbers[1]), "%d", args->control);
 		snprintf(out->numbers[2], sizeof(out->numbers[2]), "%d", args->policy);
-		snprintf(out->numbers[3], sizeof(out->numbers[3]), "%d", args->notify);
-		snprintf(out->numbers[4], sizeof(out->numbers[4]), "%llu", (unsigned long long)args->probe);
 		argv[n++] = (char *)"--child";
 		argv[n++] = out->numbers[0];
 		argv[n++] = (char *)"--control";
 		argv[n++] = out->numbers[1];
 		argv[n++] = (char *)"--policy";
 		argv[n++] = out->numbers[2];
-		argv[n++] = (char *)"--notify";
-		argv[n++] = out->numbers[3];
-		argv[n++] = (char *)"--probe";
-		argv[n++] = out->numbers[4];
 		break;
 	case HELPER_START_EXTERNAL:
 		snprintf(out->numbers[0], sizeof(out->numbers[0]), "%d", (int)args->external);
@@ -91,16 +84,6 @@ static int parse_one(const char *name, const char *value, struct helper_args *ou
 
 	if (strcmp(name, "--session") == 0) {
 		out->session = value;
-		return 0;
-	}
-	if (strcmp(name, "--probe") == 0) {
-		char *end;
-
-		errno = 0;
-		out->probe = strtoull(value, &end, 10);
-		if (errno || *end || !*value)
-			return -EINVAL;
-		*seen |= SEEN_PROBE;
 		return 0;
 	}
 	if (strcmp(name, "--external") == 0) {

@@ -10,7 +10,7 @@
 #define HELPER_ARG_NUMBER_MAX 20 /* digits (and sign) of one number */
 
 enum helper_start {
-	HELPER_START_CHILD,    /* by the launcher: our confined child waits for the go */
+	HELPER_START_CHILD,    /* by the launcher: our child confines itself, says hello, waits for the go */
 	HELPER_START_EXTERNAL, /* by the keeper: serve a process that is not our child */
 };
 
@@ -20,15 +20,14 @@ struct helper_args {
 	pid_t external;      /* EXTERNAL: the process pam_corral confined */
 	int control;         /* CHILD: our end of the socketpair to the child */
 	int policy;          /* the sealed policy memfd */
-	int notify;          /* the seccomp listener, or -1: nothing trapped */
-	uint64_t probe;      /* CHILD: HANDOFF_PROBE_TEXT in the child's memory */
+	int notify;          /* EXTERNAL: the seccomp listener, or -1: nothing trapped */
 	const char *session; /* the session id for log lines, or NULL */
 };
 
 /* A built command line; argv points into numbers, and into the session id. */
 struct helper_argv {
 	char *argv[HELPER_ARGV_MAX];
-	char numbers[5][HELPER_ARG_NUMBER_MAX + 2];
+	char numbers[3][HELPER_ARG_NUMBER_MAX + 2];
 };
 
 /* Fills out->argv (NULL-terminated, argv[0] CORRAL_HELPER_NAME) for args.

@@ -2,14 +2,16 @@
  *   1. close inherited fds, umask, rlimits, chdir home, die with the parent;
  *   2. no_new_privs, then drop every capability (ambient, inheritable too);
  *   3. Landlock; 4. seccomp, the notification filter last;
- *   5. hand the listener fd to the parent over the socketpair (SCM_RIGHTS);
+ *   5. hand the listener fd to the parent, corral-helper by then, over the
+ *      socketpair (SCM_RIGHTS);
  *   6. wait for corral-helper's go, then exec.
  * Step 5 runs in a thread started before step 2: the filters cover only
  * the thread that installs them, and the child's own sendmsg would be
  * trapped with nobody yet to answer it. The thread does nothing else.
- * The parent checks the peer, writes the policy into a sealed memfd and
- * execs corral-helper, which takes the session over. A failure at any step
- * exits before exec: never half-confined. */
+ * The parent writes the policy into a sealed memfd and execs corral-helper
+ * at once, while the child confines itself (on two CPUs the two overlap);
+ * the helper checks the peer and its hello, and takes the session over. A
+ * failure at any step exits before exec: never half-confined. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -44,7 +46,7 @@ static const char probe_text[HANDOFF_PROBE_LEN] = HANDOFF_PROBE_TEXT;
 
 static void child_fail(int sock, const char *what, int error)
 {
-	char message[LAUNCH_ERR_MAX];
+	char message[HANDOFF_REASON_MAX];
 	int n;
 
 	n = snprintf(message, sizeof(message), "%s%s%s", what, error ? ": " : "", error ? strerror(error) : "");
@@ -166,51 +168,6 @@ static void child_main(const struct launch_request *request, int sock, const sig
 	_exit(r == ENOENT ? 127 : CHILD_EXEC_FAILED);
 }
 
-/* The child's hello (and the listener fd), or its reason for failing. */
-static int receive_hello(int sock, pid_t child, struct handoff_hello *hello, int *listener, char *err, size_t errlen)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int)) + CMSG_SPACE(sizeof(struct ucred))];
-		struct cmsghdr align;
-	} control;
-	char data[LAUNCH_ERR_MAX] = "";
-	struct iovec iov = { .iov_base = data, .iov_len = sizeof(data) - 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof(control.buf)
-	};
-	struct ucred peer = { .pid = 0 };
-	ssize_t n;
-
-	*listener = -1;
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); n > 0 && c; c = CMSG_NXTHDR(&msg, c)) {
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
-			memcpy(listener, CMSG_DATA(c), sizeof(int));
-		/* SO_PASSCRED: the kernel says who sent it (SO_PEERCRED of a
-		 * socketpair would name its creator, us) */
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
-		    c->cmsg_len == CMSG_LEN(sizeof(struct ucred)))
-			memcpy(&peer, CMSG_DATA(c), sizeof(peer));
-	}
-	if (n <= 0)
-		return set_err(err, errlen, -EPIPE, "the session process died while confining itself");
-	if ((size_t)n == sizeof(*hello))
-		memcpy(hello, data, sizeof(*hello));
-	if ((size_t)n != sizeof(*hello) || hello->magic != HANDOFF_MAGIC) {
-		/* not a hello: the child's one-line reason for failing */
-		data[n] = '\0';
-		snprintf(err, errlen, "%s", data);
-		return -EPERM;
-	}
-	/* only our child can be on the other end, but make sure */
-	if (peer.pid != child || peer.uid != getuid() || (hello->has_listener != 0) != (*listener >= 0) ||
-	    (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
-		return set_err(err, errlen, -EPROTO, "unexpected hand-off from the session process");
-	return 0;
-}
-
 int launch_pin_helper(void)
 {
 	char path[PATH_MAX];
@@ -230,9 +187,8 @@ static int keep_across_exec(int fd)
 	return 0;
 }
 
-/* Becomes corral-helper; returns only on failure. */
-static int exec_helper(const struct launch_request *request, pid_t child, int sock, int listener,
-		       const struct handoff_hello *hello, char *err, size_t errlen)
+/* Becomes corral-helper, which reads the child's hello; returns only on failure. */
+static int exec_helper(const struct launch_request *request, pid_t child, int sock, char *err, size_t errlen)
 {
 	struct helper_argv helper_argv;
 	char path[PATH_MAX], *envp[] = { NULL };
@@ -244,8 +200,6 @@ static int exec_helper(const struct launch_request *request, pid_t child, int so
 	r = keep_across_exec(memfd);
 	if (r == 0)
 		r = keep_across_exec(sock);
-	if (r == 0 && listener >= 0)
-		r = keep_across_exec(listener);
 	if (r < 0) {
 		snprintf(err, errlen, "fcntl: %s", strerror(-r));
 		close(memfd);
@@ -255,8 +209,7 @@ static int exec_helper(const struct launch_request *request, pid_t child, int so
 						 .child = child,
 						 .control = sock,
 						 .policy = memfd,
-						 .notify = listener,
-						 .probe = hello->probe_address,
+						 .notify = -1,
 						 .session = request->session_id },
 			  &helper_argv);
 	if (request->helper_pinned) {
@@ -274,9 +227,8 @@ static int exec_helper(const struct launch_request *request, pid_t child, int so
 
 int launch_session(const struct launch_request *request, char *err, size_t errlen)
 {
-	struct handoff_hello hello;
 	sigset_t set, old_mask;
-	int sv[2], r, status, listener = -1;
+	int sv[2], r, status;
 	pid_t child, self = getpid();
 
 	if (!request->plan) {
@@ -312,17 +264,7 @@ int launch_session(const struct launch_request *request, char *err, size_t errle
 		child_main(request, sv[1], &old_mask, self);
 	}
 	close(sv[1]);
-	r = receive_hello(sv[0], child, &hello, &listener, err, errlen);
-	if (r == 0) {
-		/* the process that made the session's Landlock domain: the
-		 * kernel's audit records name it (pid=), corralctl denials maps
-		 * them back */
-		corral_log(LOG_INFO, "user=%s session=%s event=confined pid=%d", request->policy->user,
-			   request->session_id ? request->session_id : "-", (int)child);
-		r = exec_helper(request, child, sv[0], listener, &hello, err, errlen);
-	}
-	if (listener >= 0)
-		close(listener);
+	r = exec_helper(request, child, sv[0], err, errlen);
 	close(sv[0]);
 	kill(child, SIGKILL);
 	while (waitpid(child, &status, 0) < 0 && errno == EINTR)

@@ -18,30 +18,25 @@ static int argc_of(char *const *argv)
 
 static void test_round_trip_child(void)
 {
-	struct helper_args in = { .start = HELPER_START_CHILD,
-				  .child = 4242,
-				  .control = 5,
-				  .policy = 7,
-				  .notify = 9,
-				  .probe = 0xfffffffffffff000ULL,
-				  .session = "abc123" };
+	struct helper_args in = {
+		.start = HELPER_START_CHILD, .child = 4242, .control = 5, .policy = 7, .notify = 9, .session = "abc123"
+	};
 	struct helper_args out;
 	struct helper_argv built;
 
 	is_int(helper_args_build(&in, &built), 0, "child: built");
 	is_str(built.argv[0], "corral-helper", "child: argv[0] is the helper's name");
-	is_int(argc_of(built.argv), 13, "child: 6 pairs after argv[0]");
+	is_int(argc_of(built.argv), 9, "child: 4 pairs after argv[0] (the listener comes in the child's hello)");
 	is_int(helper_args_parse(argc_of(built.argv), built.argv, &out), 0, "child: parsed back");
 	ok(out.start == HELPER_START_CHILD && out.child == 4242 && out.control == 5 && out.policy == 7 &&
-		   out.notify == 9 && out.probe == in.probe && out.external == 0,
-	   "child: every number survives");
+		   out.notify == -1 && out.external == 0,
+	   "child: every number survives, no listener from the command line");
 	is_str(out.session, "abc123", "child: the session id survives");
 
-	in.notify = -1;
 	in.session = NULL;
 	helper_args_build(&in, &built);
-	is_int(argc_of(built.argv), 11, "child without session: no --session");
-	is_int(helper_args_parse(argc_of(built.argv), built.argv, &out), 0, "child, nothing trapped: parsed");
+	is_int(argc_of(built.argv), 7, "child without session: no --session");
+	is_int(helper_args_parse(argc_of(built.argv), built.argv, &out), 0, "child without session: parsed");
 	ok(out.notify == -1 && out.session == NULL, "child: no listener, no session");
 }
 
@@ -75,20 +70,18 @@ static const struct bad_case bad_cases[] = {
 	{ "no arguments", { "corral-helper", NULL } },
 	{ "a name without a value", { "corral-helper", "--child", NULL } },
 	{ "an unknown option",
-	  { "corral-helper", "--child", "5", "--control", "4", "--policy", "5", "--notify", "-1", "--probe", "1",
-	    "--shell", "x", NULL } },
-	{ "missing --probe",
-	  { "corral-helper", "--child", "5", "--control", "4", "--policy", "5", "--notify", "-1", NULL } },
+	  { "corral-helper", "--child", "5", "--control", "4", "--policy", "5", "--shell", "x", NULL } },
+	{ "missing --policy", { "corral-helper", "--child", "5", "--control", "4", NULL } },
+	{ "the launcher's set with --notify (the listener comes in the child's hello)",
+	  { "corral-helper", "--child", "5", "--control", "4", "--policy", "5", "--notify", "6", NULL } },
+	{ "--probe, no longer an option",
+	  { "corral-helper", "--child", "5", "--control", "4", "--policy", "5", "--probe", "1", NULL } },
 	{ "keeper's set without --notify", { "corral-helper", "--external", "5", "--policy", "5", NULL } },
 	{ "both starts at once",
 	  { "corral-helper", "--external", "9", "--child", "5", "--control", "4", "--policy", "5", "--notify", "-1",
-	    "--probe", "1", NULL } },
-	{ "pid 1 as the child",
-	  { "corral-helper", "--child", "1", "--control", "4", "--policy", "5", "--notify", "-1", "--probe", "1",
 	    NULL } },
-	{ "stdin as the control socket",
-	  { "corral-helper", "--child", "5", "--control", "0", "--policy", "5", "--notify", "-1", "--probe", "1",
-	    NULL } },
+	{ "pid 1 as the child", { "corral-helper", "--child", "1", "--control", "4", "--policy", "5", NULL } },
+	{ "stdin as the control socket", { "corral-helper", "--child", "5", "--control", "0", "--policy", "5", NULL } },
 	{ "stderr as the listener", { "corral-helper", "--external", "5", "--policy", "5", "--notify", "2", NULL } },
 	{ "a listener below -1", { "corral-helper", "--external", "5", "--policy", "5", "--notify", "-2", NULL } },
 	{ "trailing garbage", { "corral-helper", "--external", "5x", "--policy", "5", "--notify", "4", NULL } },
@@ -96,12 +89,6 @@ static const struct bad_case bad_cases[] = {
 	{ "beyond INT_MAX", { "corral-helper", "--external", "2147483648", "--policy", "5", "--notify", "4", NULL } },
 	{ "a 21-digit number",
 	  { "corral-helper", "--external", "000000000000000000005", "--policy", "5", "--notify", "4", NULL } },
-	{ "a probe that is not a number",
-	  { "corral-helper", "--child", "5", "--control", "4", "--policy", "5", "--notify", "-1", "--probe", "0x10",
-	    NULL } },
-	{ "an empty probe",
-	  { "corral-helper", "--child", "5", "--control", "4", "--policy", "5", "--notify", "-1", "--probe", "",
-	    NULL } },
 };
 
 static void test_rejected(void)

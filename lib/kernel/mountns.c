@@ -3,16 +3,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <linux/mount.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/socket.h>
+#include <sys/fsuid.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "mountns.h"
@@ -421,8 +422,13 @@ static int open_nofollow(const char *path, uid_t uid)
 
 /* Policy paths may lie where root cannot look (a home on NFS with
  * root_squash), and a missing denied path must be made by the user, owned
- * by the user: a child process with the user's identity opens them and
- * passes the fds back. */
+ * by the user: a thread of ours with the user's file identity opens them.
+ * The kernel keeps credentials per thread (glibc's setgroups() changes all
+ * of a process's threads; the system call, the thread's own): fsuid, fsgid
+ * and the groups are what path lookup, NFS and mkdir go by, and a fsuid
+ * other than 0 takes the file capabilities out of the thread's effective
+ * set. A thread, not a child: no fork of the login daemon, and the fds are
+ * ours already. */
 struct user_lookup {
 	const char *path;
 	bool create;   /* mkdir -p (0700) when missing */
@@ -439,32 +445,11 @@ struct lookup_batch {
  * session's trees after the covers. */
 enum { BATCH_HIDE, BATCH_VIEW, BATCH_COUNT };
 
-struct as_user {
-	pid_t child; /* -1: none */
-	int sock;
-	size_t next; /* batches asked for */
+struct lookup_thread {
+	const struct mountns_request *req;
+	struct lookup_batch *batch;
+	int result;
 };
-
-static int send_result(int sock, int index, int fd)
-{
-	char control[CMSG_SPACE(sizeof(int))] = { 0 };
-	int answer[2] = { index, fd < 0 ? fd : 0 };
-	struct iovec iov = { .iov_base = answer, .iov_len = sizeof(answer) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-	if (fd >= 0) {
-		struct cmsghdr *c;
-
-		msg.msg_control = control;
-		msg.msg_controllen = sizeof(control);
-		c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	}
-	return sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
-}
 
 static int make_parents(const char *path)
 {
@@ -489,154 +474,104 @@ static int make_parents(const char *path)
 	}
 }
 
-/* The user's identity: the groups the caller already looked up (the ones
- * the policy was resolved with), else initgroups() through NSS. */
-static int become_user(const struct mountns_request *req)
+/* The groups the caller already looked up (the ones the policy was
+ * resolved with), else the user's through NSS. *owned is for the caller
+ * to free. */
+static int user_groups(const struct mountns_request *req, const gid_t **groups, size_t *n, gid_t **owned)
 {
-	if (req->groups_known ? setgroups(req->n_groups, req->groups) < 0
-			      : !req->user || initgroups(req->user, req->gid) < 0)
-		return -1;
-	return setgid(req->gid) < 0 || setuid(req->uid) < 0 ? -1 : 0;
-}
+	int count = 0;
 
-static void lookup_child(int sock, const struct mountns_request *req, const struct lookup_batch *batches,
-			 size_t n_batches)
-{
-	size_t started = 0;
-
-	if (become_user(req) < 0)
-		_exit(1);
-	for (size_t b = 0; b < n_batches; b++) {
-		const struct lookup_batch *batch = &batches[b];
-		char go;
-
-		/* each batch after the first when the parent says so: the
-		 * mounts it made in between (the covers) are to be seen */
-		if (batch->n == 0)
-			continue;
-		if (started++ > 0 && read(sock, &go, 1) != 1)
-			_exit(1);
-		for (size_t i = 0; i < batch->n; i++) {
-			const struct user_lookup *item = &batch->items[i];
-			int fd = item->nofollow ? open_nofollow(item->path, req->uid)
-						: safepath_open(item->path, req->uid);
-
-			if (fd == -ENOENT && item->create) {
-				int made = make_parents(item->path);
-
-				fd = made < 0 ? made : open_nofollow(item->path, req->uid);
-			}
-			if (send_result(sock, (int)i, fd) < 0)
-				_exit(1);
-			if (fd >= 0)
-				close(fd);
-		}
+	*owned = NULL;
+	if (req->groups_known) {
+		*groups = req->groups;
+		*n = req->n_groups;
+		return 0;
 	}
-	_exit(0);
-}
-
-static int receive_result(int sock, int *index, int *fd)
-{
-	char control[CMSG_SPACE(sizeof(int))];
-	int answer[2] = { -1, -EPROTO };
-	struct iovec iov = { .iov_base = answer, .iov_len = sizeof(answer) };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control)
-	};
-	struct cmsghdr *c;
-	ssize_t got = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-
-	if (got != (ssize_t)sizeof(answer))
-		return got < 0 ? -errno : -EPROTO;
-	*index = answer[0];
-	*fd = answer[1];
-	c = CMSG_FIRSTHDR(&msg);
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(fd, CMSG_DATA(c), sizeof(int));
-	else if (*fd >= 0)
-		*fd = -EPROTO; /* an fd was promised but none came */
+	if (!req->user)
+		return -EINVAL;
+	getgrouplist(req->user, req->gid, NULL, &count);
+	if (count <= 0 || count > NGROUPS_MAX)
+		return -EINVAL;
+	*owned = calloc((size_t)count, sizeof(gid_t));
+	if (!*owned)
+		return -ENOMEM;
+	if (getgrouplist(req->user, req->gid, *owned, &count) < 0) {
+		free(*owned);
+		*owned = NULL;
+		return -EIO;
+	}
+	*groups = *owned;
+	*n = (size_t)count;
 	return 0;
 }
 
-/* Starts the one child that looks every batch up as the user, with the
- * user's groups: what the user can reach and make is what the session
- * could. It is forked once for the whole view (a fork of the login daemon
- * and the user's identity are most of a lookup's cost); it shares our
- * mount namespace, so it sees each mount made before its next batch. */
-static int as_user_start(const struct mountns_request *req, const struct lookup_batch *batches, size_t n_batches,
-			 struct as_user *out)
+/* This thread's file identity becomes the user's; the thread ends with it. */
+static int become_user_files(const struct mountns_request *req)
 {
-	int sv[2];
+	const gid_t *groups;
+	gid_t *owned;
+	size_t n;
+	int r = user_groups(req, &groups, &n, &owned);
 
-	out->child = -1;
-	out->sock = -1;
-	out->next = 0;
-	for (size_t b = 0; b < n_batches; b++)
-		for (size_t i = 0; i < batches[b].n; i++)
-			batches[b].items[i].fd = -ENOENT;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return -errno;
-	out->child = fork();
-	if (out->child < 0) {
-		int r = -errno;
-
-		close(sv[0]);
-		close(sv[1]);
+	if (r < 0)
 		return r;
-	}
-	if (out->child == 0) {
-		close(sv[0]);
-		lookup_child(sv[1], req, batches, n_batches);
-	}
-	close(sv[1]);
-	out->sock = sv[0];
+	if (syscall(SYS_setgroups, n, groups) < 0)
+		r = -errno;
+	free(owned);
+	if (r < 0)
+		return r;
+	/* setfsuid() and setfsgid() say nothing of failure: ask again */
+	setfsgid(req->gid);
+	if ((gid_t)setfsgid((gid_t)-1) != req->gid)
+		return -EPERM;
+	setfsuid(req->uid);
+	if ((uid_t)setfsuid((uid_t)-1) != req->uid)
+		return -EPERM;
 	return 0;
 }
 
-/* Fills the next batch's items[i].fd (the child's answers, in its order).
- * Empty batches are skipped on both sides. */
-static int as_user_batch(struct as_user *helper, const struct lookup_batch *batch)
+static void *lookup_thread_main(void *arg)
 {
-	int r = 0;
+	struct lookup_thread *t = arg;
+	const struct mountns_request *req = t->req;
+	struct lookup_batch *batch = t->batch;
 
+	t->result = become_user_files(req);
+	for (size_t i = 0; i < batch->n && t->result == 0; i++) {
+		struct user_lookup *item = &batch->items[i];
+		int fd = item->nofollow ? open_nofollow(item->path, req->uid) : safepath_open(item->path, req->uid);
+
+		if (fd == -ENOENT && item->create) {
+			int made = make_parents(item->path);
+
+			fd = made < 0 ? made : open_nofollow(item->path, req->uid);
+		}
+		item->fd = fd;
+	}
+	return NULL;
+}
+
+/* Fills batch->items[i].fd as the user: an fd, or -errno. One thread a
+ * batch, started after the mounts made before it (the covers), which it
+ * sees: it shares our mount namespace. 0, or -errno when the user's
+ * identity could not be taken (then no item was looked up). */
+static int as_user_batch(const struct mountns_request *req, struct lookup_batch *batch)
+{
+	struct lookup_thread t = { .req = req, .batch = batch, .result = -ECHILD };
+	pthread_t thread;
+	int r;
+
+	for (size_t i = 0; i < batch->n; i++)
+		batch->items[i].fd = -ENOENT;
 	if (batch->n == 0)
 		return 0;
-	if (helper->child < 0)
-		return -ECHILD;
-	/* MSG_NOSIGNAL: a child gone early must not SIGPIPE the login daemon */
-	if (helper->next++ > 0 && send(helper->sock, "g", 1, MSG_NOSIGNAL) != 1)
-		return -errno;
-	for (size_t got = 0; got < batch->n && r == 0; got++) {
-		int index = -1, fd = -1;
-
-		r = receive_result(helper->sock, &index, &fd);
-		if (r == 0 && (index < 0 || (size_t)index >= batch->n)) {
-			if (fd >= 0)
-				close(fd);
-			r = -EPROTO;
-		}
-		if (r == 0)
-			batch->items[index].fd = fd;
-	}
-	return r;
-}
-
-/* Ends the child (early: closing the socket stops it); -ECHILD unless it
- * answered every batch and exited 0. Nothing to end (none started, or
- * ended already): 0. */
-static int as_user_finish(struct as_user *helper)
-{
-	int status = 0;
-
-	if (helper->sock >= 0)
-		close(helper->sock);
-	helper->sock = -1;
-	if (helper->child <= 0)
-		return 0;
-	while (waitpid(helper->child, &status, 0) < 0 && errno == EINTR)
-		;
-	helper->child = -1;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
+	r = pthread_create(&thread, NULL, lookup_thread_main, &t);
+	if (r != 0)
+		return -r;
+	r = pthread_join(thread, NULL);
+	if (r != 0)
+		return -r;
+	return t.result;
 }
 
 /* -------------------------------------------------------------- fs.deny */
@@ -746,8 +681,7 @@ static int hide_lookups(const struct mountns_plan *plan, struct lookup_batch *ba
 /* Every denied path that exists (or was made) gets its placeholder. A
  * denied file with other names (hard links) is refused by the sandbox.
  * The batch's fds are closed here. */
-static int hide(const struct mountns_request *req, struct as_user *helper, struct lookup_batch *batch, char *err,
-		size_t errlen)
+static int hide(const struct mountns_request *req, struct lookup_batch *batch, char *err, size_t errlen)
 {
 	const struct mountns_plan *plan = req->plan;
 	struct user_lookup *items = batch->items;
@@ -756,7 +690,7 @@ static int hide(const struct mountns_request *req, struct as_user *helper, struc
 	size_t n = batch->n;
 	struct stat st;
 
-	r = as_user_batch(helper, batch);
+	r = as_user_batch(req, batch);
 	if (r < 0)
 		snprintf(err, errlen, "fs.deny: cannot look up the denied paths as the user: %s", strerror(-r));
 	if (r == 0) {
@@ -880,8 +814,7 @@ static int view_lookups(const struct mountns_request *req, struct entry **entrie
 	return 0;
 }
 
-static int open_entries(const struct mountns_request *req, struct as_user *helper, struct entry *entries, size_t n,
-			struct lookup_batch *batch)
+static int open_entries(const struct mountns_request *req, struct entry *entries, size_t n, struct lookup_batch *batch)
 {
 	int r = 0;
 
@@ -894,7 +827,7 @@ static int open_entries(const struct mountns_request *req, struct as_user *helpe
 			r = entries[i].fd;
 	}
 	if (r == 0 && batch->n)
-		r = as_user_batch(helper, batch);
+		r = as_user_batch(req, batch);
 	for (size_t i = 0, k = 0; i < n && k < batch->n; i++) {
 		if (!is_policy_path(req->plan, entries[i].path))
 			continue;
@@ -909,8 +842,8 @@ static int open_entries(const struct mountns_request *req, struct as_user *helpe
 }
 
 /* Entries' fds are closed here, the array is the caller's. */
-static int restrict_view(const struct mountns_request *req, struct as_user *helper, struct entry *entries, size_t n,
-			 struct lookup_batch *batch, char *err, size_t errlen)
+static int restrict_view(const struct mountns_request *req, struct entry *entries, size_t n, struct lookup_batch *batch,
+			 char *err, size_t errlen)
 {
 	const struct mountns_plan *plan = req->plan;
 	unsigned long long set = (plan->read_only ? MOUNT_ATTR_RDONLY : 0) | (plan->no_exec ? MOUNT_ATTR_NOEXEC : 0);
@@ -918,7 +851,7 @@ static int restrict_view(const struct mountns_request *req, struct as_user *help
 
 	if (!set)
 		return 0;
-	r = open_entries(req, helper, entries, n, batch);
+	r = open_entries(req, entries, n, batch);
 	if (r < 0) {
 		snprintf(err, errlen, "cannot find the session's trees: %s", strerror(-r));
 		goto out;
@@ -959,37 +892,27 @@ out:
 static int make_view(const struct mountns_request *req, char *err, size_t errlen)
 {
 	struct lookup_batch batches[BATCH_COUNT] = { { NULL, 0 }, { NULL, 0 } };
-	struct as_user helper = { .child = -1, .sock = -1 };
 	struct entry *entries = NULL;
 	size_t n_entries = 0;
-	int r, e;
+	int r;
 
 	r = hide_lookups(req->plan, &batches[BATCH_HIDE]);
 	if (r == 0)
 		r = view_lookups(req, &entries, &n_entries, &batches[BATCH_VIEW]);
+	/* nothing looked up yet: no fd to close below */
+	for (size_t b = 0; b < BATCH_COUNT; b++)
+		for (size_t i = 0; i < batches[b].n; i++)
+			batches[b].items[i].fd = -ENOENT;
 	if (r < 0) {
 		snprintf(err, errlen, "cannot plan the session's view: %s", strerror(-r));
 		goto out;
 	}
-	if (batches[BATCH_HIDE].n + batches[BATCH_VIEW].n > 0) {
-		r = as_user_start(req, batches, BATCH_COUNT, &helper);
-		if (r < 0) {
-			snprintf(err, errlen, "cannot look up the session's paths as the user: %s", strerror(-r));
-			goto out;
-		}
-	}
 	/* the covers first: the clones of the trees around them take them along */
 	if (batches[BATCH_HIDE].n)
-		r = hide(req, &helper, &batches[BATCH_HIDE], err, errlen);
+		r = hide(req, &batches[BATCH_HIDE], err, errlen);
 	if (r == 0)
-		r = restrict_view(req, &helper, entries, n_entries, &batches[BATCH_VIEW], err, errlen);
-	e = as_user_finish(&helper);
-	if (r == 0 && e < 0) {
-		r = e;
-		snprintf(err, errlen, "the lookup of the session's paths as the user failed: %s", strerror(-e));
-	}
+		r = restrict_view(req, entries, n_entries, &batches[BATCH_VIEW], err, errlen);
 out:
-	as_user_finish(&helper);
 	for (size_t b = 0; b < BATCH_COUNT; b++) {
 		for (size_t i = 0; i < batches[b].n; i++)
 			if (batches[b].items[i].fd >= 0)

@@ -32,9 +32,10 @@ static int buffer_append(struct text_buffer *b, const char *text)
 /* One line: tokens quoted so strlist_split reads them back. */
 static int write_line(struct text_buffer *b, const char *const *tokens, size_t n_tokens, const struct strlist *more)
 {
-	char line[RECORD_LINE_MAX] = "";
+	char line[RECORD_LINE_MAX]; /* not zeroed: 64 KiB for every line written */
 	size_t total = n_tokens + (more ? more->count : 0);
 
+	line[0] = '\0';
 	for (size_t i = 0; i < total; i++) {
 		const char *token = i < n_tokens || !more ? tokens[i] : more->items[i - n_tokens];
 
@@ -235,8 +236,10 @@ static int record_parse_fields(const char *text, size_t len, struct policy *out,
 static int keep_resolved(const struct strlist *t, struct strlist *pending, char *err, size_t errlen)
 {
 	struct net_addr addr;
-	char line[RECORD_LINE_MAX] = "";
+	char line[RECORD_LINE_MAX]; /* not zeroed: 64 KiB of stack that would stay resident */
 	size_t host_len = 0;
+
+	line[0] = '\0';
 
 	if (t->count < 3 || t->count > 2 + NETRULE_MAX_ADDRS || strlen(t->items[1]) > NETRULE_HOST_MAX) {
 		snprintf(err, errlen, "field 'resolved': bad value");
@@ -305,7 +308,6 @@ static int record_parse_fields(const char *text, size_t len, struct policy *out,
 			       size_t errlen)
 {
 	const char *p = text, *limit = text + len;
-	char line[RECORD_LINE_MAX];
 	unsigned seen = 0, lineno = 0;
 	bool ended = false;
 	int r = 0;
@@ -320,10 +322,10 @@ static int record_parse_fields(const char *text, size_t len, struct policy *out,
 		const char *nl = memchr(p, '\n', (size_t)(limit - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(limit - p);
 		struct strlist tokens;
-		char why[POLICY_ERR_MAX] = "";
+		char why[POLICY_ERR_MAX] = "", *line;
 
 		lineno++;
-		if (!nl || n >= sizeof(line) || ended) {
+		if (!nl || n >= RECORD_LINE_MAX || ended) {
 			snprintf(err, errlen, "line %u: %s", lineno,
 				 ended         ? "text after 'end'"
 					 : !nl ? "unterminated line"
@@ -331,18 +333,26 @@ static int record_parse_fields(const char *text, size_t len, struct policy *out,
 			r = -EINVAL;
 			break;
 		}
-		memcpy(line, p, n);
-		line[n] = '\0';
+		/* the line's own size on the heap: a 64 KiB array here would
+		 * leave the stack below it resident in every corral-helper */
+		line = strndup(p, n);
+		if (!line) {
+			snprintf(err, errlen, "out of memory");
+			r = -ENOMEM;
+			break;
+		}
 		p = nl + 1;
 		if (lineno == 1) {
 			if (strcmp(line, RECORD_MAGIC) != 0) {
 				snprintf(err, errlen, "not a corral policy record");
 				r = -EINVAL;
 			}
+			free(line);
 			continue;
 		}
 		if (strcmp(line, "end") == 0) {
 			ended = true;
+			free(line);
 			continue;
 		}
 		strlist_init(&tokens);
@@ -356,6 +366,7 @@ static int record_parse_fields(const char *text, size_t len, struct policy *out,
 		if (r < 0)
 			snprintf(err, errlen, "line %u: %.400s", lineno, why[0] ? why : "malformed line");
 		strlist_free(&tokens);
+		free(line);
 	}
 	if (r == 0 && (!ended || (seen & FIELDS_REQUIRED) != FIELDS_REQUIRED)) {
 		snprintf(err, errlen, "record is incomplete");

@@ -264,6 +264,13 @@ int launch_session(const struct launch_request *request, char *err, size_t errle
 		child_main(request, sv[1], &old_mask, self);
 	}
 	close(sv[1]);
+	/* the process that makes the session's Landlock domain: the kernel's
+	 * audit records name it (pid=), corralctl denials maps them back.
+	 * Logged here, not by the helper: its first log line would keep
+	 * syslog's buffers and the time zone in every idle helper's memory
+	 * (a child that then fails to confine itself is refused next) */
+	corral_log(LOG_INFO, "user=%s session=%s event=confined pid=%d", request->policy->user,
+		   request->session_id ? request->session_id : "-", (int)child);
 	r = exec_helper(request, child, sv[0], err, errlen);
 	close(sv[0]);
 	kill(child, SIGKILL);

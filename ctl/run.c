@@ -61,6 +61,7 @@ static int run_with_setup(struct policy *policy, const struct user_info *user, s
 {
 	struct session_setup_request request = {
 		.policy = policy,
+		.user = user,
 		.service = "corralctl",
 		.leader = getpid(),
 		.run_dir = SESSION_RUN_DIR,

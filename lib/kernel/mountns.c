@@ -2,8 +2,6 @@
  * mounts (see mountns.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <limits.h>
 #include <linux/mount.h>
 #include <pthread.h>
 #include <sched.h>
@@ -474,52 +472,13 @@ static int make_parents(const char *path)
 	}
 }
 
-/* The groups the caller already looked up (the ones the policy was
- * resolved with), else the user's through NSS. *owned is for the caller
- * to free. */
-static int user_groups(const struct mountns_request *req, const gid_t **groups, size_t *n, gid_t **owned)
-{
-	int count = 0;
-
-	*owned = NULL;
-	if (req->groups_known) {
-		*groups = req->groups;
-		*n = req->n_groups;
-		return 0;
-	}
-	if (!req->user)
-		return -EINVAL;
-	getgrouplist(req->user, req->gid, NULL, &count);
-	if (count <= 0 || count > NGROUPS_MAX)
-		return -EINVAL;
-	*owned = calloc((size_t)count, sizeof(gid_t));
-	if (!*owned)
-		return -ENOMEM;
-	if (getgrouplist(req->user, req->gid, *owned, &count) < 0) {
-		free(*owned);
-		*owned = NULL;
-		return -EIO;
-	}
-	*groups = *owned;
-	*n = (size_t)count;
-	return 0;
-}
-
 /* This thread's file identity becomes the user's; the thread ends with it. */
 static int become_user_files(const struct mountns_request *req)
 {
-	const gid_t *groups;
-	gid_t *owned;
-	size_t n;
-	int r = user_groups(req, &groups, &n, &owned);
-
-	if (r < 0)
-		return r;
-	if (syscall(SYS_setgroups, n, groups) < 0)
-		r = -errno;
-	free(owned);
-	if (r < 0)
-		return r;
+	if (!req->groups || req->n_groups == 0)
+		return -EINVAL;
+	if (syscall(SYS_setgroups, req->n_groups, req->groups) < 0)
+		return -errno;
 	/* setfsuid() and setfsgid() say nothing of failure: ask again */
 	setfsgid(req->gid);
 	if ((gid_t)setfsgid((gid_t)-1) != req->gid)

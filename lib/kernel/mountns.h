@@ -61,12 +61,10 @@ bool mountns_required(const struct policy *policy);
 
 struct mountns_request {
 	const struct mountns_plan *plan;
-	const char *user; /* for the user's groups when paths are found as the user */
+	/* the user's identity for paths found as the user: the groups as the
+	 * caller looked them up (those the policy was resolved with) */
 	uid_t uid;
 	gid_t gid;
-	/* the user's groups as the caller looked them up (those the policy was
-	 * resolved with): no second NSS lookup; else initgroups(user, gid) */
-	bool groups_known;
 	const gid_t *groups;
 	size_t n_groups;
 	const char *tmp_base;        /* root of the per-user /tmp instances */

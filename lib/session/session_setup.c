@@ -18,6 +18,7 @@
 #include "session_env.h"
 #include "session_setup.h"
 #include "systemd_bus.h"
+#include "util.h"
 
 /* limits.X.processes, .memory and .cpu: three keys in a row in the table. */
 _Static_assert(KEY_LIMITS_MEMORY == KEY_LIMITS_PROCESSES + 1 && KEY_LIMITS_CPU == KEY_LIMITS_PROCESSES + 2 &&
@@ -157,6 +158,29 @@ static int write_record(const struct session_setup_request *req, struct session_
 	return r;
 }
 
+/* The groups the view's paths are looked up with, as the user: the ones
+ * the policy was resolved with, else the user's through NSS (a caller
+ * that resolved none). *owned: groups->groups is the caller's to free. */
+static int view_groups(const struct session_setup_request *req, struct user_info *groups, bool *owned, char *err,
+		       size_t errlen)
+{
+	const struct user_info *user = req->user;
+	int r;
+
+	*owned = false;
+	if (user && user->groups_loaded && user->uid == req->policy->uid && user->gid == req->policy->gid) {
+		*groups = *user;
+		return 0;
+	}
+	*groups = (struct user_info){ .name = (char *)req->policy->user, .gid = req->policy->gid };
+	r = groups->name ? user_info_load_groups(groups) : -EINVAL;
+	if (r < 0)
+		return set_err(err, errlen, r, "cannot look up the groups of %s: %s",
+			       groups->name ? groups->name : "the user", strerror(-r));
+	*owned = true;
+	return 0;
+}
+
 /* The session's view of the filesystem (mountns.h), with corral's own
  * programs executable in it whatever fs.exec says: the daemon execs the
  * login shell there, and the shell its second stage and the helper. */
@@ -167,6 +191,8 @@ static int enter_namespace(const struct session_setup_request *req, struct sessi
 	const char *programs[] = { CORRAL_SHELL_PATH, CORRAL_BINDIR "/" CORRAL_SESSION_NAME,
 				   CORRAL_LIBEXECDIR "/corral", req->helper_path, NULL };
 	struct mountns_plan plan = { .needed = false };
+	struct user_info groups = { .name = NULL };
+	bool own_groups = false;
 	struct strlist loader;
 	int r;
 
@@ -182,18 +208,15 @@ static int enter_namespace(const struct session_setup_request *req, struct sessi
 	}
 	if (plan.pin_hosts)
 		r = write_hosts(req, state, hosts_path, sizeof(hosts_path), err, errlen);
+	if (r == 0)
+		r = view_groups(req, &groups, &own_groups, err, errlen);
 	if (r == 0) {
-		const struct user_info *user = req->user;
-		bool known = user && user->groups_loaded && user->uid == req->policy->uid &&
-			user->gid == req->policy->gid;
 		struct mountns_request mreq = {
 			.plan = &plan,
-			.user = req->policy->user,
 			.uid = req->policy->uid,
 			.gid = req->policy->gid,
-			.groups_known = known,
-			.groups = known ? user->groups : NULL,
-			.n_groups = known ? user->n_groups : 0,
+			.groups = groups.groups,
+			.n_groups = groups.n_groups,
 			.tmp_base = req->tmp_base,
 			.hosts_file = hosts_path,
 			.run_dir = req->run_dir,
@@ -202,6 +225,8 @@ static int enter_namespace(const struct session_setup_request *req, struct sessi
 
 		r = mountns_enter(&mreq, err, errlen);
 	}
+	if (own_groups)
+		free(groups.groups);
 	mountns_plan_free(&plan);
 	if (r < 0 && !err[0])
 		snprintf(err, errlen, "cannot set up the session's mounts: %s", strerror(-r));

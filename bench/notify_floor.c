@@ -16,6 +16,15 @@
  *   addfd_flag_sync  the same with the sync wake-up
  *   addfd_sync_poll  addfd_sync, the supervisor poll()ing the fd before each
  *                    NOTIF_RECV, as an event loop (corral-helper's) does
+ *   connect_native   connect(127.0.0.1) of a fresh TCP socket, no filter, to a
+ *                    listener a third process accepts on
+ *   connect_behalf   the same connect trapped, and made on the target's behalf
+ *                    with nothing but what doing it safely takes: RECV, take
+ *                    the socket (pidfd_getfd), read the address
+ *                    (process_vm_readv), NOTIF_ID_VALID, connect, close our
+ *                    copy, SEND; sync wake-up. No rule, no socket checks, no
+ *                    non-blocking start: the least corral-helper's connect
+ *                    can cost
  *
  *   notify_floor [-b BATCH] [-r ROUNDS]
  *
@@ -23,11 +32,13 @@
  * a mode the kernel cannot do (no sync wake-up before 6.6) prints -1.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stddef.h>
@@ -40,6 +51,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,7 +63,7 @@
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
 #endif
 
-enum answer { NONE, FILTER_ONLY, CONTINUE, ADDFD_THEN_SEND, ADDFD_FLAG_SEND };
+enum answer { NONE, FILTER_ONLY, CONTINUE, ADDFD_THEN_SEND, ADDFD_FLAG_SEND, CONNECT_NATIVE, CONNECT_ON_BEHALF };
 
 struct mode {
 	const char *name;
@@ -60,6 +72,7 @@ struct mode {
 	int poll_first;
 	/* run time */
 	pid_t pid;
+	int pidfd; /* CONNECT_ON_BEHALF: the target's, for pidfd_getfd */
 	int ctl;
 	int listener;
 	int unsupported;
@@ -77,7 +90,12 @@ static struct mode modes[] = {
 	{ .name = "addfd_flag", .answer = ADDFD_FLAG_SEND, .sync = 0, .poll_first = 0 },
 	{ .name = "addfd_flag_sync", .answer = ADDFD_FLAG_SEND, .sync = 1, .poll_first = 0 },
 	{ .name = "addfd_sync_poll", .answer = ADDFD_THEN_SEND, .sync = 1, .poll_first = 1 },
+	{ .name = "connect_native", .answer = CONNECT_NATIVE, .sync = 0, .poll_first = 0 },
+	{ .name = "connect_behalf", .answer = CONNECT_ON_BEHALF, .sync = 1, .poll_first = 0 },
 };
+
+static struct sockaddr_in listen_address; /* the acceptor's loopback port */
+static pid_t acceptor = -1;
 #define N_MODES (sizeof(modes) / sizeof(modes[0]))
 
 static int64_t now_ns(void)
@@ -94,17 +112,19 @@ static void die(const char *what)
 	for (size_t i = 0; i < N_MODES; i++)
 		if (modes[i].pid > 0)
 			kill(modes[i].pid, SIGKILL);
+	if (acceptor > 0)
+		kill(acceptor, SIGKILL);
 	exit(1);
 }
 
-static int install_filter(void)
+static int install_filter(int trapped_nr)
 {
 	struct sock_filter insns[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_getppid, 0, 1),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (__u32)trapped_nr, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
@@ -155,14 +175,58 @@ static int recv_fd(int sock)
 	return fd;
 }
 
+/* A loopback listener in a process of its own that accepts and closes. */
+static void start_acceptor(void)
+{
+	socklen_t len = sizeof(listen_address);
+	int one = 1, s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	listen_address = (struct sockaddr_in){ .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	if (s < 0 || setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(s, (struct sockaddr *)&listen_address, sizeof(listen_address)) < 0 || listen(s, 4096) < 0 ||
+	    getsockname(s, (struct sockaddr *)&listen_address, &len) < 0)
+		die("the loopback listener");
+	acceptor = fork();
+	if (acceptor < 0)
+		die("fork");
+	if (acceptor == 0) {
+		for (;;) {
+			int c = accept(s, NULL, NULL);
+
+			if (c >= 0)
+				close(c);
+		}
+	}
+	close(s);
+}
+
+/* One timed connect of a fresh socket, closed with a reset (no TIME_WAIT
+ * piles up over a run). */
+static int64_t timed_connect(void)
+{
+	struct linger reset = { .l_onoff = 1, .l_linger = 0 };
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int64_t t0, t;
+
+	if (s < 0)
+		_exit(6);
+	t0 = now_ns();
+	if (connect(s, (struct sockaddr *)&listen_address, sizeof(listen_address)) < 0)
+		_exit(7);
+	t = now_ns() - t0;
+	setsockopt(s, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
+	close(s);
+	return t;
+}
+
 /* The target: on 'g', BATCH timed calls into its slice of v. */
 static void target(struct mode *m, int sock, long batch)
 {
 	long off = 0;
 	char cmd;
 
-	if (m->answer != NONE) {
-		int fd = install_filter();
+	if (m->answer != NONE && m->answer != CONNECT_NATIVE) {
+		int fd = install_filter(m->answer == CONNECT_ON_BEHALF ? __NR_connect : __NR_getppid);
 
 		if (fd < 0)
 			_exit(2);
@@ -172,7 +236,9 @@ static void target(struct mode *m, int sock, long batch)
 		send_fd(sock, sock);   /* same handshake, no listener */
 	}
 	while (read(sock, &cmd, 1) == 1 && cmd == 'g') {
-		for (long i = 0; i < batch; i++) {
+		for (long i = 0; i < batch && (m->answer == CONNECT_NATIVE || m->answer == CONNECT_ON_BEHALF); i++)
+			m->v[off + i] = timed_connect();
+		for (long i = 0; i < batch && m->answer != CONNECT_NATIVE && m->answer != CONNECT_ON_BEHALF; i++) {
 			int64_t t0 = now_ns();
 			long r = syscall(m->answer == NONE || m->answer == FILTER_ONLY ? SYS_getpid : SYS_getppid);
 
@@ -188,6 +254,29 @@ static void target(struct mode *m, int sock, long batch)
 			_exit(5);
 	}
 	_exit(0);
+}
+
+/* The least a connect made safely on the target's behalf takes. */
+static void connect_on_behalf(struct mode *m, const struct seccomp_notif *req, struct seccomp_notif_resp *resp)
+{
+	struct sockaddr_storage address;
+	struct iovec local = { .iov_base = &address, .iov_len = req->data.args[2] };
+	struct iovec remote = { .iov_base = (void *)(uintptr_t)req->data.args[1], .iov_len = req->data.args[2] };
+	__u64 id = req->id;
+	int fd;
+
+	resp->error = -EINVAL;
+	if (req->data.args[2] > sizeof(address) || req->data.args[0] > INT32_MAX)
+		return;
+	fd = (int)syscall(SYS_pidfd_getfd, m->pidfd, (int)req->data.args[0], 0);
+	if (fd < 0)
+		die("pidfd_getfd");
+	if (process_vm_readv(req->pid, &local, 1, &remote, 1, 0) != (ssize_t)req->data.args[2])
+		die("process_vm_readv");
+	if (ioctl(m->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0)
+		die("SECCOMP_IOCTL_NOTIF_ID_VALID");
+	resp->error = connect(fd, (struct sockaddr *)&address, (socklen_t)req->data.args[2]) < 0 ? -errno : 0;
+	close(fd);
 }
 
 static void serve_one(struct mode *m, struct seccomp_notif *req, size_t req_size, struct seccomp_notif_resp *resp,
@@ -229,8 +318,12 @@ static void serve_one(struct mode *m, struct seccomp_notif *req, size_t req_size
 		if (ioctl(m->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) < 0)
 			die("SECCOMP_IOCTL_NOTIF_ADDFD (FLAG_SEND)");
 		return;
+	case CONNECT_ON_BEHALF:
+		connect_on_behalf(m, req, resp);
+		break;
 	case NONE:
 	case FILTER_ONLY:
+	case CONNECT_NATIVE:
 		return;
 	}
 	if (ioctl(m->listener, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0)
@@ -272,6 +365,7 @@ int main(int argc, char **argv)
 	srcfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (!req || !resp || srcfd < 0)
 		die("setup");
+	start_acceptor();
 	for (size_t i = 0; i < N_MODES; i++) {
 		struct mode *m = &modes[i];
 		int sv[2];
@@ -295,7 +389,13 @@ int main(int argc, char **argv)
 		m->listener = recv_fd(m->ctl);
 		if (m->listener < 0)
 			die("receiving the listener");
-		if (m->answer == NONE || m->answer == FILTER_ONLY) {
+		m->pidfd = -1;
+		if (m->answer == CONNECT_ON_BEHALF) {
+			m->pidfd = (int)syscall(SYS_pidfd_open, m->pid, 0);
+			if (m->pidfd < 0)
+				die("pidfd_open");
+		}
+		if (m->answer == NONE || m->answer == FILTER_ONLY || m->answer == CONNECT_NATIVE) {
 			close(m->listener);   /* nothing is trapped: no one to answer */
 			m->listener = -1;
 		} else if (m->sync &&
@@ -312,7 +412,7 @@ int main(int argc, char **argv)
 				continue;
 			if (write(m->ctl, "g", 1) != 1)
 				die("starting a batch");
-			if (m->answer != NONE && m->answer != FILTER_ONLY)
+			if (m->answer != NONE && m->answer != FILTER_ONLY && m->answer != CONNECT_NATIVE)
 				for (long i = 0; i < batch; i++)
 					serve_one(m, req, req_size, resp, resp_size, srcfd);
 			if (read(m->ctl, &done, 1) != 1)
@@ -338,5 +438,7 @@ int main(int argc, char **argv)
 		       sum / (double)m->n);
 	}
 	printf("\n");
+	kill(acceptor, SIGKILL);
+	waitpid(acceptor, NULL, 0);
 	return 0;
 }

@@ -89,7 +89,8 @@ id=$(basename "$(record)")
 cp "/run/corral/sessions/$id.live" "$dir/saved.live"
 # a live file that is not root's is refused by the helper: nothing widens
 sed "s/127.0.0.1:$p2/127.0.0.1:$p1/" "$dir/saved.live" >"/run/corral/sessions/.forged" &&
-	chown "$user" "/run/corral/sessions/.forged" && mv "/run/corral/sessions/.forged" "/run/corral/sessions/$id.live"
+	chown "$user" "/run/corral/sessions/.forged" && mv "/run/corral/sessions/.forged" "/run/corral/sessions/$id.live" &&
+	touch "/run/corral/sessions/$id" # what apply does after writing: the helper reads the file again
 is "a live file the user owns changes nothing" "$(last)" refused
 cp "$dir/saved.live" "/run/corral/sessions/$id.live"
 echo "fs.nonsense = 1" >>"$dir/corral.ini"

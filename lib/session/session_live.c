@@ -216,8 +216,12 @@ int session_live_write(const char *run_dir, const struct session_live *live)
 		r = session_live_format(live, &text, &len);
 	if (r == 0)
 		r = session_file_write(run_dir, name, text, len);
+	/* the helper watches its record, not the directory: one that ended
+	 * meanwhile has nobody left to tell */
+	if (r == 0)
+		r = session_record_touch(run_dir, live->id);
 	free(text);
-	return r;
+	return r == -ENOENT ? 0 : r;
 }
 
 int session_live_read(const char *run_dir, const char *id, struct session_live *out, char *err, size_t errlen)

@@ -549,6 +549,21 @@ int session_record_remove(const char *run_dir, const char *id)
 	return r;
 }
 
+int session_record_touch(const char *run_dir, const char *id)
+{
+	int dir, r = 0;
+
+	if (!session_id_is_valid(id))
+		return -EINVAL;
+	dir = session_record_dir_open(run_dir, false);
+	if (dir < 0)
+		return dir;
+	if (utimensat(dir, id, NULL, AT_SYMLINK_NOFOLLOW) < 0)
+		r = -errno;
+	close(dir);
+	return r;
+}
+
 static int compare_strings(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

@@ -66,6 +66,11 @@ int session_record_read(const char *run_dir, const char *id, struct session_reco
 /* Removes the record, and the session's live policy with it. */
 int session_record_remove(const char *run_dir, const char *id);
 
+/* Sets the record's times to now: the signal that something next to it
+ * changed for the session's corral-helper, which watches its own record
+ * (0, -ENOENT when the session is gone, or -errno). */
+int session_record_touch(const char *run_dir, const char *id);
+
 /* A file in the sessions directory: written atomically (a temporary file,
  * then rename), 0644 root; read back only when it and the directory are
  * root's and closed to others, regular, not a link, at most max bytes

@@ -530,14 +530,17 @@ int session_record_read(const char *run_dir, const char *id, struct session_reco
 	return r;
 }
 
+/* The sessions directory, for a change to the record of a valid id. */
+static int dir_for_record(const char *run_dir, const char *id)
+{
+	return session_id_is_valid(id) ? session_record_dir_open(run_dir, false) : -EINVAL;
+}
+
 int session_record_remove(const char *run_dir, const char *id)
 {
 	char live[SESSION_ID_LEN + 8];
-	int dir, r = 0;
+	int r = 0, dir = dir_for_record(run_dir, id);
 
-	if (!session_id_is_valid(id))
-		return -EINVAL;
-	dir = session_record_dir_open(run_dir, false);
 	if (dir < 0)
 		return dir;
 	if (unlinkat(dir, id, 0) < 0)
@@ -551,11 +554,8 @@ int session_record_remove(const char *run_dir, const char *id)
 
 int session_record_touch(const char *run_dir, const char *id)
 {
-	int dir, r = 0;
+	int r = 0, dir = dir_for_record(run_dir, id);
 
-	if (!session_id_is_valid(id))
-		return -EINVAL;
-	dir = session_record_dir_open(run_dir, false);
 	if (dir < 0)
 		return dir;
 	if (utimensat(dir, id, NULL, AT_SYMLINK_NOFOLLOW) < 0)

@@ -15,6 +15,7 @@
 #include "cgroup.h"
 #include "procinfo.h"
 #include "policy_text.h"
+#include "session_live.h"
 #include "session_record.h"
 #include "tap.h"
 
@@ -431,6 +432,50 @@ static void path_of(char *out, size_t outlen, const char *rel)
 	snprintf(out, outlen, "%s/%s", tmpdir, rel);
 }
 
+static time_t record_mtime(const char *id)
+{
+	char path[256];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/sessions/%s", tmpdir, id);
+	return stat(path, &st) == 0 ? st.st_mtime : -1;
+}
+
+static void set_record_mtime(const char *id, time_t when)
+{
+	char path[256];
+	struct timespec times[2] = { { .tv_sec = when }, { .tv_sec = when } };
+
+	snprintf(path, sizeof(path), "%s/sessions/%s", tmpdir, id);
+	utimensat(AT_FDCWD, path, times, 0);
+}
+
+/* A session's corral-helper watches its own record: writing the live
+ * policy next to it sets the record's times, and nothing else's. */
+static void test_touch(void)
+{
+	struct session_live live;
+	char text[] = "policy text\n";
+
+	set_record_mtime(ID_B, 1000000000);
+	is_int(session_record_touch(tmpdir, ID_B), 0, "touch a record");
+	ok(record_mtime(ID_B) > 1000000000, "its times are now");
+	is_int(session_record_touch(tmpdir, ID_A), -ENOENT, "touching a removed record is -ENOENT");
+	is_int(session_record_touch(tmpdir, "../elsewhere"), -EINVAL, "touch refuses a path");
+
+	session_live_init(&live);
+	snprintf(live.id, sizeof(live.id), "%s", ID_C);
+	is_int(session_live_add(&live, SESSION_LIVE_CURRENT, text, strlen(text)), 0, "a live policy");
+	set_record_mtime(ID_C, 1000000000);
+	set_record_mtime(ID_B, 1000000000);
+	is_int(session_live_write(tmpdir, &live), 0, "write it next to its record");
+	ok(record_mtime(ID_C) > 1000000000, "writing it set the times of its record");
+	ok(record_mtime(ID_B) == 1000000000, "and of no other record");
+	snprintf(live.id, sizeof(live.id), "%s", ID_A);
+	is_int(session_live_write(tmpdir, &live), 0, "a live policy for a session that ended: written, nobody to tell");
+	session_live_free(&live);
+}
+
 static void test_files(void)
 {
 	struct session_record rec, back;
@@ -602,6 +647,7 @@ static void test_files(void)
 	ok(r == 0 && ids.count == 2, "two records left");
 	strlist_free(&ids);
 	session_record_free(&rec);
+	test_touch();
 }
 
 static void test_live(void)

@@ -2,6 +2,7 @@
  * when corralctl apply rewrites it, and decisions that every policy in it
  * (and the one the session began with) must allow. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,19 +79,26 @@ static void reload(struct helper *h)
 	session_live_free(&file);
 }
 
+/* The session's record, which corralctl apply touches (false: no session id). */
+static bool record_path(const struct helper *h, char *out, size_t outlen)
+{
+	if (!h->session || !session_id_is_valid(h->session))
+		return false;
+	return snprintf(out, outlen, "%s/%s/%s", SESSION_RUN_DIR, SESSION_RECORD_SUBDIR, h->session) < (int)outlen;
+}
+
 void live_start(struct helper *h)
 {
 	char record[PATH_MAX];
 
 	h->live.watch_fd = -1;
-	if (!h->session || !session_id_is_valid(h->session))
+	if (!record_path(h, record, sizeof(record)))
 		return;
 	/* corralctl apply writes ID.live, then touches the record. Not a watch
 	 * on the directory: adding one walks every entry the kernel keeps
 	 * cached for it, the names of all sessions that ever ended there
 	 * included: a cost every login pays that grows with every session the
 	 * host has had (0.6 to 2 ms here after a day of tests) */
-	snprintf(record, sizeof(record), "%s/%s/%s", SESSION_RUN_DIR, SESSION_RECORD_SUBDIR, h->session);
 	h->live.watch_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (h->live.watch_fd >= 0 && inotify_add_watch(h->live.watch_fd, record, IN_ATTRIB) < 0) {
 		close(h->live.watch_fd);
@@ -102,6 +110,7 @@ void live_start(struct helper *h)
 void live_on_event(struct helper *h)
 {
 	char buf[LIVE_EVENTS_MAX] __attribute__((aligned(__alignof__(struct inotify_event))));
+	char record[PATH_MAX];
 	bool touched = false;
 	ssize_t n;
 
@@ -113,7 +122,10 @@ void live_on_event(struct helper *h)
 			off += (ssize_t)sizeof(*e) + e->len;
 		}
 	}
-	if (touched)
+	/* unlinking the record at logout is an IN_ATTRIB too (its link count):
+	 * a lingering session's helper has nothing new to read then */
+	if (touched && record_path(h, record, sizeof(record)) &&
+	    faccessat(AT_FDCWD, record, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		reload(h);
 }
 

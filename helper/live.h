@@ -17,13 +17,13 @@ struct live_policies {
 	struct policy *items[SESSION_LIVE_POLICIES_MAX];
 	enum session_live_role roles[SESSION_LIVE_POLICIES_MAX];
 	size_t count;
-	int watch_fd; /* inotify on the sessions directory, or -1 */
+	int watch_fd; /* inotify on the session's record, or -1 */
 };
 
 /* Starts watching for the session's live file (a session with a record
  * only) and reads one that is already there. */
 void live_start(struct helper *h);
-/* The watch fired: re-read the file when it is ours. */
+/* The record's times changed: re-read the file (not when the record is gone). */
 void live_on_event(struct helper *h);
 void live_free(struct live_policies *live);
 

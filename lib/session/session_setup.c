@@ -208,7 +208,7 @@ static int enter_namespace(const struct session_setup_request *req, struct sessi
 	}
 	if (plan.pin_hosts)
 		r = write_hosts(req, state, hosts_path, sizeof(hosts_path), err, errlen);
-	if (r == 0)
+	if (r == 0 && plan.needed)
 		r = view_groups(req, &groups, &own_groups, err, errlen);
 	if (r == 0) {
 		struct mountns_request mreq = {

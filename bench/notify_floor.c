@@ -98,6 +98,23 @@ static struct sockaddr_in listen_address; /* the acceptor's loopback port */
 static pid_t acceptor = -1;
 #define N_MODES (sizeof(modes) / sizeof(modes[0]))
 
+/* Does the mode time connects (else getpid/getppid)? Does it install a
+ * filter, and does the supervisor answer what the filter traps? */
+static int mode_connects(const struct mode *m)
+{
+	return m->answer == CONNECT_NATIVE || m->answer == CONNECT_ON_BEHALF;
+}
+
+static int mode_filters(const struct mode *m)
+{
+	return m->answer != NONE && m->answer != CONNECT_NATIVE;
+}
+
+static int mode_traps(const struct mode *m)
+{
+	return mode_filters(m) && m->answer != FILTER_ONLY;
+}
+
 static int64_t now_ns(void)
 {
 	struct timespec ts;
@@ -225,7 +242,7 @@ static void target(struct mode *m, int sock, long batch)
 	long off = 0;
 	char cmd;
 
-	if (m->answer != NONE && m->answer != CONNECT_NATIVE) {
+	if (mode_filters(m)) {
 		int fd = install_filter(m->answer == CONNECT_ON_BEHALF ? __NR_connect : __NR_getppid);
 
 		if (fd < 0)
@@ -236,11 +253,16 @@ static void target(struct mode *m, int sock, long batch)
 		send_fd(sock, sock);   /* same handshake, no listener */
 	}
 	while (read(sock, &cmd, 1) == 1 && cmd == 'g') {
-		for (long i = 0; i < batch && (m->answer == CONNECT_NATIVE || m->answer == CONNECT_ON_BEHALF); i++)
-			m->v[off + i] = timed_connect();
-		for (long i = 0; i < batch && m->answer != CONNECT_NATIVE && m->answer != CONNECT_ON_BEHALF; i++) {
-			int64_t t0 = now_ns();
-			long r = syscall(m->answer == NONE || m->answer == FILTER_ONLY ? SYS_getpid : SYS_getppid);
+		for (long i = 0; i < batch; i++) {
+			int64_t t0;
+			long r;
+
+			if (mode_connects(m)) {
+				m->v[off + i] = timed_connect();
+				continue;
+			}
+			t0 = now_ns();
+			r = syscall(mode_traps(m) ? SYS_getppid : SYS_getpid);
 
 			m->v[off + i] = now_ns() - t0;
 			if (m->answer == ADDFD_THEN_SEND || m->answer == ADDFD_FLAG_SEND) {
@@ -395,7 +417,7 @@ int main(int argc, char **argv)
 			if (m->pidfd < 0)
 				die("pidfd_open");
 		}
-		if (m->answer == NONE || m->answer == FILTER_ONLY || m->answer == CONNECT_NATIVE) {
+		if (!mode_traps(m)) {
 			close(m->listener);   /* nothing is trapped: no one to answer */
 			m->listener = -1;
 		} else if (m->sync &&
@@ -412,7 +434,7 @@ int main(int argc, char **argv)
 				continue;
 			if (write(m->ctl, "g", 1) != 1)
 				die("starting a batch");
-			if (m->answer != NONE && m->answer != FILTER_ONLY && m->answer != CONNECT_NATIVE)
+			if (mode_traps(m))
 				for (long i = 0; i < batch; i++)
 					serve_one(m, req, req_size, resp, resp_size, srcfd);
 			if (read(m->ctl, &done, 1) != 1)

@@ -52,8 +52,9 @@ int session_live_parse(const char *text, size_t len, struct session_live *out, c
 
 /* Written atomically next to the record (0644 root), then the record's
  * times are set (session_record_touch): corral-helper watches its own
- * record for that. Read with the same distrust as the record. read: 0, -ENOENT (nothing applied yet), -EPERM,
- * -EINVAL or -errno, the reason in err. session_record_remove() removes
+ * record for that. Read with the same distrust as the record. read: 0,
+ * -ENOENT (nothing applied yet), -EPERM, -EINVAL or -errno, the reason in
+ * err. session_record_remove() removes
  * it with the record. */
 int session_live_write(const char *run_dir, const struct session_live *live);
 int session_live_read(const char *run_dir, const char *id, struct session_live *out, char *err, size_t errlen);

@@ -135,6 +135,25 @@ static bool continue_detached(struct helper *h)
 	return true;
 }
 
+void helper_release_image(struct helper *h)
+{
+	/* memory only: a helper that cannot unmap them works as before */
+	(void)image_ranges_release(&h->image);
+	h->handled_at_release = h->handled;
+	h->quiet_ms = 0;
+}
+
+/* Nothing happened for ms: once the helper has been quiet long enough
+ * after a request, what the requests touched is unmapped again, so that
+ * a session idle for hours keeps a small helper. The next request maps
+ * back what it needs (a few dozen page faults). */
+static void quiet_for(struct helper *h, int ms)
+{
+	h->quiet_ms += ms;
+	if (h->quiet_ms >= HELPER_IDLE_RELEASE_MS)
+		helper_release_image(h);
+}
+
 static int minimum_timeout(int a, int b)
 {
 	if (a < 0)
@@ -156,7 +175,8 @@ int helper_loop(struct helper *h)
 		supervisor_reap(&h->supervisor);
 	for (;;) {
 		size_t n = 0, base;
-		int timeout;
+		int timeout, r;
+		bool release_due;
 
 		if (!h->serve_only && h->supervisor.child_done) {
 			if (!h->policy.linger) {
@@ -183,11 +203,19 @@ int helper_loop(struct helper *h)
 			}
 		timeout = minimum_timeout(h->serve_only ? -1 : supervisor_timeout_ms(&h->supervisor),
 					  pending_timeout(h));
-		if (poll(fds, n, timeout) < 0 && errno != EINTR) {
+		release_due = h->handled != h->handled_at_release;
+		if (release_due)
+			timeout = minimum_timeout(timeout, HELPER_IDLE_RELEASE_MS - h->quiet_ms);
+		r = poll(fds, n, timeout);
+		if (r < 0 && errno != EINTR) {
 			corral_log(LOG_ERR, "user=%s session=%s event=helper-failed op=poll errno=%d", h->policy.user,
 				   h->session, errno);
 			return 1;
 		}
+		if (r == 0 && release_due)
+			quiet_for(h, timeout);
+		else
+			h->quiet_ms = 0;
 		if (fds[0].revents & POLLIN)
 			read_signals(h);
 		if (h->notify_fd >= 0 && (fds[1].revents & POLLIN))

@@ -168,6 +168,9 @@ int main(int argc, char **argv)
 	/* nothing in the session may read our memory, take our fds or trace us */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	signal(SIGPIPE, SIG_IGN);
+	/* before the rest of start-up: what finds them is not needed again
+	 * (none found: nothing is unmapped) */
+	(void)image_ranges_find(&h.image);
 	if (handoff_policy_read(a.policy, &h.policy, why, sizeof(why)) < 0) {
 		char message[600];
 
@@ -191,6 +194,7 @@ int main(int argc, char **argv)
 		keep[1] = h.notify_fd;
 		close_others(keep, 2);
 		live_start(&h);
+		helper_release_image(&h); /* start-up is over (see below) */
 		status = helper_loop(&h);
 		denials_summary(&h.denials, status);
 		return status;
@@ -208,6 +212,10 @@ int main(int argc, char **argv)
 		return fail(&a, h.policy.user, "corral-helper: the session process went away");
 	close(a.control);
 	live_start(&h);
+	/* start-up is over: the code and constants that ran only for it
+	 * (glibc's start, the policy's parsing, the checks above) need not
+	 * stay mapped while the helper waits, often for hours */
+	helper_release_image(&h);
 	status = helper_loop(&h);
 	pending_drop_all(&h);
 	task_cache_clear(&h.tasks);

@@ -433,6 +433,48 @@ sleep 0.1
 	pass "a non-dumpable process's connect is refused (EPERM), never continued: the listener saw nothing (unconfined: $base)" ||
 	fail "non-dumpable connect: got '$out' (unconfined '$base'), listener connections $before -> $(count ok)"
 
+# --- an idle helper keeps little of itself mapped ---------------------------------------
+# Its own code (the r-xp mapping of corral-helper): once the session runs,
+# what served only start-up is unmapped; a trapped connect maps back what
+# it touches; after HELPER_IDLE_RELEASE_MS (10 s) quiet that goes again.
+code_kb() {  # PID: "rss size" of the helper's own code mapping, in KiB
+	awk '/^[0-9a-f]+-[0-9a-f]+ r-xp .*\/corral-helper$/ { on = 1; next }
+	     /^[0-9a-f]+-[0-9a-f]+ / { on = 0 }
+	     on && /^Size:/ { size = $2 } on && /^Rss:/ { rss = $2 }
+	     END { print rss + 0, size + 0 }' "/proc/$1/smaps" 2>/dev/null
+}
+(cd / && exec "$ctl" run -c "$dir/main.ini" -u "$A" -- /bin/sh -c \
+	"trap '$probe connect 127.0.0.1 $P_OK >/dev/null 2>&1' USR1; while :; do sleep 0.05; done" >/dev/null 2>&1) &
+runner=$!
+helper= shell=
+for _ in $(seq 100); do
+	helper=$(pgrep -u "$A" -x corral-helper | head -n 1)
+	shell=$(pgrep -u "$A" -x sh | head -n 1)
+	[ -n "$helper" ] && [ -n "$shell" ] && break
+	sleep 0.05
+done
+sleep 0.5
+read -r idle size < <(code_kb "$helper")
+before=$(count ok)
+kill -USR1 "$shell" 2>/dev/null
+for _ in $(seq 100); do [ "$(count ok)" != "$before" ] && break; sleep 0.05; done
+sleep 0.2
+read -r served _ < <(code_kb "$helper")
+quiet=
+for _ in $(seq 150); do
+	read -r quiet _ < <(code_kb "$helper")
+	[ "$((quiet * 2))" -le "$size" ] && break
+	sleep 0.1
+done
+pkill -KILL -u "$A" -x sh
+wait "$runner" 2>/dev/null
+if [ "${size:-0}" -gt 0 ] && [ "$((idle * 2))" -le "$size" ] && [ "$(count ok)" != "$before" ] &&
+	[ "$served" -gt "$idle" ] && [ "$((quiet * 2))" -le "$size" ]; then
+	pass "the idle helper maps ${idle} of its ${size} KiB of code; a trapped connect maps back ${served}; 10 s later ${quiet}"
+else
+	fail "helper code mapped (KiB of $size): idle ${idle:-?}, after a connect ${served:-?} (connections $before -> $(count ok)), quiet ${quiet:-?}"
+fi
+
 # killing the helper from outside ends the session: unconfined, the
 # children of a killed shell live on; in a session, nothing is left
 (runuser -u "$A" -- /bin/sh -c 'sleep 3131 & sleep 3132 & wait' >/dev/null 2>&1 &)

@@ -11,9 +11,9 @@
  *   cont_sync        the same, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP set on the fd
  *   addfd            inject an fd (SECCOMP_IOCTL_NOTIF_ADDFD), then a separate
  *                    NOTIF_SEND with the fd number as the call's result
- *   addfd_sync       the same with the sync wake-up (what corral-helper does)
+ *   addfd_sync       the same with the sync wake-up
  *   addfd_flag       ADDFD with SECCOMP_ADDFD_FLAG_SEND (inject and answer at once)
- *   addfd_flag_sync  the same with the sync wake-up
+ *   addfd_flag_sync  the same with the sync wake-up (what corral-helper does)
  *   addfd_sync_poll  addfd_sync, the supervisor poll()ing the fd before each
  *                    NOTIF_RECV, as an event loop (corral-helper's) does
  *   connect_native   connect(127.0.0.1) of a fresh TCP socket, no filter, to a

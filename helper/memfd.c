@@ -69,13 +69,10 @@ void mediate_memfd_create(struct helper *h, const struct seccomp_notif *req)
 		helper_respond(h, req, 0, errno);
 		return;
 	}
-	/* ADDFD, then a separate answer: ADDFD_FLAG_SEND ignores the
-	 * same-CPU wake-up and costs ten times more */
-	injected = notify_inject_fd(h->notify_fd, req->id, fd, flags & MFD_CLOEXEC);
-	/* ours goes before the answer: the task's own close is then the last
-	 * (the memfd's teardown is its own, not the next request's) */
+	injected = notify_answer_with_fd(h->notify_fd, req->id, fd, flags & MFD_CLOEXEC);
+	/* the task holds its own reference now: its close is the last (the
+	 * memfd's teardown is its own, not the next request's) */
 	close(fd);
-	if (injected == -ENOENT)
-		return;
-	helper_respond(h, req, injected < 0 ? 0 : injected, injected < 0 ? -injected : 0);
+	if (injected < 0 && injected != -ENOENT)
+		helper_respond(h, req, 0, -injected);
 }

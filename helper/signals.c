@@ -153,12 +153,10 @@ static void pidfd_open_for(struct helper *h, const struct seccomp_notif *req)
 		answer(h, req, -EPERM, "pidfd_open", pid);
 		return;
 	}
-	injected = notify_inject_fd(h->notify_fd, req->id, fd, true);
+	injected = notify_answer_with_fd(h->notify_fd, req->id, fd, true);
 	close(fd);
-	if (injected < 0)
+	if (injected < 0 && injected != -ENOENT)
 		helper_respond(h, req, 0, -injected);
-	else
-		helper_respond(h, req, injected, 0);
 }
 
 void mediate_signal(struct helper *h, const struct seccomp_notif *req)

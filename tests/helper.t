@@ -411,6 +411,15 @@ refused "memfd_create served sealed: works as a file, F_SEAL_EXEC set, fexecve E
 	"create=ok rw=ok exec-seal=yes fexecve=EACCES mfd_exec=EACCES" \
 	"user=$A session=[0-9a-f]+ event=denied op=memfd_create target=\"MFD_EXEC\" rule=\"fs\.exec\" errno=13" memfd
 
+# the helper creates the memfd, the kernel refuses to install it in a full
+# fd table: the call is answered with the kernel's EMFILE, not left waiting
+base=$(unconfined memfd-full)
+out=$(confined main memfd-full)
+want="full=EMFILE then=ok lowest=yes"
+[ "$out" = "$want" ] && [ "$base" = "$want" ] &&
+	pass "memfd_create with the fd table full: EMFILE, then the lowest free number once one is free, as unconfined" ||
+	fail "memfd_create, fd table full: got '$out', want '$want' (unconfined: '$base')"
+
 # --- the helper, from inside the session ---------------------------------------------------
 exec 7</dev/null
 base=$(cd / && runuser -u "$A" -- ls /proc/self/fd | tr '\n' ' ')

@@ -62,10 +62,11 @@ int notify_continue(int notify_fd, struct seccomp_notif_resp *resp, size_t size,
 	return ioctl(notify_fd, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0 ? -errno : 0;
 }
 
-int notify_inject_fd(int notify_fd, uint64_t id, int fd, bool cloexec)
+int notify_answer_with_fd(int notify_fd, uint64_t id, int fd, bool cloexec)
 {
 	struct seccomp_notif_addfd addfd = {
 		.id = id,
+		.flags = SECCOMP_ADDFD_FLAG_SEND,
 		.srcfd = (uint32_t)fd,
 		.newfd_flags = cloexec ? O_CLOEXEC : 0,
 	};

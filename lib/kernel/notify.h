@@ -47,9 +47,13 @@ int notify_respond(int notify_fd, struct seccomp_notif_resp *resp, size_t size, 
  * deciding on memory the process can change. */
 int notify_continue(int notify_fd, struct seccomp_notif_resp *resp, size_t size, uint64_t id);
 
-/* Installs fd in the task's table (no answer yet); returns the task's new
- * fd number or -errno. cloexec sets O_CLOEXEC on it. */
-int notify_inject_fd(int notify_fd, uint64_t id, int fd, bool cloexec);
+/* Installs fd in the task's table and answers the call with its number
+ * there, in one step (SECCOMP_ADDFD_FLAG_SEND: the task is woken once, not
+ * once for the fd and again for the answer); cloexec sets O_CLOEXEC on it.
+ * Returns that number; -ENOENT when the task is gone (there is nothing to
+ * answer); any other -errno when the kernel could not install it (EMFILE:
+ * the call still waits, and the caller answers it). */
+int notify_answer_with_fd(int notify_fd, uint64_t id, int fd, bool cloexec);
 
 /* A pidfd for one thread (PIDFD_THREAD) or -errno. */
 int pidfd_open_thread(pid_t tid);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -475,6 +476,33 @@ static int op_memfd(void)
 	return 0;
 }
 
+/* memfd-full: memfd_create with the fd table full (RLIMIT_NOFILE), then
+ * with one slot free: EMFILE, then the lowest free number, as the kernel
+ * gives them (in a session the helper creates it and the kernel refuses
+ * to install it: the call must still be answered, not left hanging). */
+static int op_memfd_full(void)
+{
+	struct rlimit rl = { .rlim_cur = 64, .rlim_max = 64 };
+	int last = -1, fd, freed;
+
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+		printf("setrlimit=%s\n", err_name(errno));
+		return 0;
+	}
+	while ((fd = dup(0)) >= 0)
+		last = fd;
+	if (last < 0) {
+		printf("dup=%s\n", err_name(errno));
+		return 0;
+	}
+	freed = last / 2;
+	printf("full=%s", result(memfd_create("netprobe", MFD_CLOEXEC)));
+	close(freed);
+	fd = memfd_create("netprobe", MFD_CLOEXEC);
+	printf(" then=%s lowest=%s\n", fd < 0 ? err_name(errno) : "ok", fd == freed ? "yes" : "no");
+	return 0;
+}
+
 /* parent SIGNAL [HOST PORT]: what this process can do to its parent (in a
  * session: the helper): read its memory, list its fds, signal it; then
  * whether a connect to HOST:PORT still works (the helper is still there). */
@@ -597,6 +625,8 @@ int main(int argc, char **argv)
 		return op_timed(a, b, c);
 	if (strcmp(op, "memfd") == 0)
 		return op_memfd();
+	if (strcmp(op, "memfd-full") == 0)
+		return op_memfd_full();
 	if (strcmp(op, "parent") == 0)
 		return op_parent(atoi(a), argc > 3 ? argv[3] : NULL, c);
 	if (strcmp(op, "udp-unspec") == 0)

@@ -25,6 +25,13 @@
  *                    copy, SEND; sync wake-up. No rule, no socket checks, no
  *                    non-blocking start: the least corral-helper's connect
  *                    can cost
+ *   memfd_native     memfd_create(MFD_CLOEXEC), no filter (closed untimed)
+ *   memfd_behalf     the same call trapped, and served as safely as it can
+ *                    be: RECV, read the name (process_vm_readv, at most the
+ *                    kernel's 249 bytes), NOTIF_ID_VALID, memfd_create with
+ *                    MFD_NOEXEC_SEAL, ADDFD with FLAG_SEND, close our copy;
+ *                    sync wake-up. The least corral-helper's memfd can cost
+ *                    (-1 before Linux 6.3: no MFD_NOEXEC_SEAL)
  *
  *   notify_floor [-b BATCH] [-r ROUNDS]
  *
@@ -62,8 +69,22 @@
 #ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
 #endif
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL 0x0008U
+#endif
+#define MEMFD_NAME_MAX 250 /* the kernel's 249 bytes and the NUL */
 
-enum answer { NONE, FILTER_ONLY, CONTINUE, ADDFD_THEN_SEND, ADDFD_FLAG_SEND, CONNECT_NATIVE, CONNECT_ON_BEHALF };
+enum answer {
+	NONE,
+	FILTER_ONLY,
+	CONTINUE,
+	ADDFD_THEN_SEND,
+	ADDFD_FLAG_SEND,
+	CONNECT_NATIVE,
+	CONNECT_ON_BEHALF,
+	MEMFD_NATIVE,
+	MEMFD_ON_BEHALF
+};
 
 struct mode {
 	const char *name;
@@ -92,22 +113,30 @@ static struct mode modes[] = {
 	{ .name = "addfd_sync_poll", .answer = ADDFD_THEN_SEND, .sync = 1, .poll_first = 1 },
 	{ .name = "connect_native", .answer = CONNECT_NATIVE, .sync = 0, .poll_first = 0 },
 	{ .name = "connect_behalf", .answer = CONNECT_ON_BEHALF, .sync = 1, .poll_first = 0 },
+	{ .name = "memfd_native", .answer = MEMFD_NATIVE, .sync = 0, .poll_first = 0 },
+	{ .name = "memfd_behalf", .answer = MEMFD_ON_BEHALF, .sync = 1, .poll_first = 0 },
 };
 
 static struct sockaddr_in listen_address; /* the acceptor's loopback port */
 static pid_t acceptor = -1;
 #define N_MODES (sizeof(modes) / sizeof(modes[0]))
 
-/* Does the mode time connects (else getpid/getppid)? Does it install a
- * filter, and does the supervisor answer what the filter traps? */
+/* Does the mode time connects or memfd_create (else getpid/getppid)?
+ * Does it install a filter, and does the supervisor answer what the
+ * filter traps? */
 static int mode_connects(const struct mode *m)
 {
 	return m->answer == CONNECT_NATIVE || m->answer == CONNECT_ON_BEHALF;
 }
 
+static int mode_memfds(const struct mode *m)
+{
+	return m->answer == MEMFD_NATIVE || m->answer == MEMFD_ON_BEHALF;
+}
+
 static int mode_filters(const struct mode *m)
 {
-	return m->answer != NONE && m->answer != CONNECT_NATIVE;
+	return m->answer != NONE && m->answer != CONNECT_NATIVE && m->answer != MEMFD_NATIVE;
 }
 
 static int mode_traps(const struct mode *m)
@@ -236,6 +265,28 @@ static int64_t timed_connect(void)
 	return t;
 }
 
+/* One timed memfd_create, closed untimed. */
+static int64_t timed_memfd(void)
+{
+	int64_t t0 = now_ns(), t;
+	int fd = memfd_create("notify-floor", MFD_CLOEXEC);
+
+	t = now_ns() - t0;
+	if (fd < 0)
+		_exit(8);
+	close(fd);
+	return t;
+}
+
+static int trapped_call(const struct mode *m)
+{
+	if (m->answer == CONNECT_ON_BEHALF)
+		return __NR_connect;
+	if (m->answer == MEMFD_ON_BEHALF)
+		return __NR_memfd_create;
+	return __NR_getppid;
+}
+
 /* The target: on 'g', BATCH timed calls into its slice of v. */
 static void target(struct mode *m, int sock, long batch)
 {
@@ -243,7 +294,7 @@ static void target(struct mode *m, int sock, long batch)
 	char cmd;
 
 	if (mode_filters(m)) {
-		int fd = install_filter(m->answer == CONNECT_ON_BEHALF ? __NR_connect : __NR_getppid);
+		int fd = install_filter(trapped_call(m));
 
 		if (fd < 0)
 			_exit(2);
@@ -259,6 +310,10 @@ static void target(struct mode *m, int sock, long batch)
 
 			if (mode_connects(m)) {
 				m->v[off + i] = timed_connect();
+				continue;
+			}
+			if (mode_memfds(m)) {
+				m->v[off + i] = timed_memfd();
 				continue;
 			}
 			t0 = now_ns();
@@ -298,6 +353,33 @@ static void connect_on_behalf(struct mode *m, const struct seccomp_notif *req, s
 	if (ioctl(m->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0)
 		die("SECCOMP_IOCTL_NOTIF_ID_VALID");
 	resp->error = connect(fd, (struct sockaddr *)&address, (socklen_t)req->data.args[2]) < 0 ? -errno : 0;
+	close(fd);
+}
+
+/* The least a memfd_create served safely on the target's behalf takes: it
+ * answers the call itself (ADDFD with FLAG_SEND). The name is read in one
+ * go, up to the kernel's bound, as far as it is mapped (a short read is
+ * fine: the NUL is usually in the first page). */
+static void memfd_on_behalf(struct mode *m, const struct seccomp_notif *req)
+{
+	char name[MEMFD_NAME_MAX];
+	struct iovec local = { .iov_base = name, .iov_len = sizeof(name) };
+	struct iovec remote = { .iov_base = (void *)(uintptr_t)req->data.args[0], .iov_len = sizeof(name) };
+	struct seccomp_notif_addfd addfd = { .id = req->id, .flags = SECCOMP_ADDFD_FLAG_SEND, .newfd_flags = O_CLOEXEC };
+	__u64 id = req->id;
+	ssize_t n = process_vm_readv(req->pid, &local, 1, &remote, 1, 0);
+	int fd;
+
+	if (n <= 0 || !memchr(name, '\0', (size_t)n))
+		die("process_vm_readv of the name");
+	if (ioctl(m->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) < 0)
+		die("SECCOMP_IOCTL_NOTIF_ID_VALID");
+	fd = memfd_create(name, MFD_CLOEXEC | MFD_NOEXEC_SEAL);
+	if (fd < 0)
+		die("memfd_create");
+	addfd.srcfd = (__u32)fd;
+	if (ioctl(m->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) < 0)
+		die("SECCOMP_IOCTL_NOTIF_ADDFD (FLAG_SEND)");
 	close(fd);
 }
 
@@ -343,13 +425,28 @@ static void serve_one(struct mode *m, struct seccomp_notif *req, size_t req_size
 	case CONNECT_ON_BEHALF:
 		connect_on_behalf(m, req, resp);
 		break;
+	case MEMFD_ON_BEHALF:
+		memfd_on_behalf(m, req);
+		return;
 	case NONE:
 	case FILTER_ONLY:
 	case CONNECT_NATIVE:
+	case MEMFD_NATIVE:
 		return;
 	}
 	if (ioctl(m->listener, SECCOMP_IOCTL_NOTIF_SEND, resp) < 0)
 		die("SECCOMP_IOCTL_NOTIF_SEND");
+}
+
+/* Can this kernel make a memfd that never becomes executable (6.3)? */
+static int noexec_memfds(void)
+{
+	int fd = memfd_create("notify-floor-probe", MFD_CLOEXEC | MFD_NOEXEC_SEAL);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -424,6 +521,8 @@ int main(int argc, char **argv)
 			   ioctl(m->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) < 0) {
 			m->unsupported = 1;
 		}
+		if (m->answer == MEMFD_ON_BEHALF && !noexec_memfds())
+			m->unsupported = 1;
 	}
 	for (long r = 0; r < rounds; r++)
 		for (size_t k = 0; k < N_MODES; k++) {

@@ -844,7 +844,7 @@ done
 echo
 echo "connect: \`connect(127.0.0.1:$port)\` on a fresh TCP socket, to a listener outside the session; in the session corral-helper checks the rule and connects on the process's behalf. bind: \`bind(127.0.0.1:$bport)\` on a fresh TCP socket ($N_CALL calls a run); the lab's \`net.bind = 8000-8999\` is more ports than Landlock gets one rule each for (64), so corral-helper decides every bind and binds on the process's behalf, on every kernel. memfd: \`memfd_create(MFD_CLOEXEC)\`, which the helper serves by creating a sealed, non-executable memfd and injecting it. flood: the connect above from $P_FLOOD processes released at once, $((N_FLOOD / P_FLOOD)) connects each, every call counted (in the session all of them queue at one corral-helper; on 2 CPUs a caller's time also includes waiting for a CPU, in the plain login as well)."
 echo
-echo "The floor, \`bench/notify_floor $FLOOR\`: bare user-notification round trips with nothing of corral in them (their own filter trapping getppid, the parent process answering; in the ADDFD rows the trapped call returns the injected fd). The connect rows: a fresh TCP socket's \`connect(127.0.0.1)\` to a listener in a third process, without a filter, and trapped and made on the caller's behalf with only what doing it safely takes (NOTIF_RECV, pidfd_getfd of the socket, process_vm_readv of the address, NOTIF_ID_VALID, connect, NOTIF_SEND; sync wake-up): no rule, no check of the socket, no non-blocking start."
+echo "The floor, \`bench/notify_floor $FLOOR\`: bare user-notification round trips with nothing of corral in them (their own filter trapping getppid, the parent process answering; in the ADDFD rows the trapped call returns the injected fd). The connect rows: a fresh TCP socket's \`connect(127.0.0.1)\` to a listener in a third process, without a filter, and trapped and made on the caller's behalf with only what doing it safely takes (NOTIF_RECV, pidfd_getfd of the socket, process_vm_readv of the address, NOTIF_ID_VALID, connect, NOTIF_SEND; sync wake-up): no rule, no check of the socket, no non-blocking start. The memfd rows: \`memfd_create(MFD_CLOEXEC)\` without a filter, and trapped and served with only what doing it safely takes (NOTIF_RECV, process_vm_readv of the name, NOTIF_ID_VALID, memfd_create with MFD_NOEXEC_SEAL, ADDFD with FLAG_SEND, close; sync wake-up)."
 echo
 echo "| round trip | median µs | mean µs |"
 echo "| --- | ---: | ---: |"
@@ -852,12 +852,13 @@ for m in "native:getpid, no filter" "filtered:getpid under a filter that does no
 	"addfd:ADDFD, then NOTIF_SEND" "addfd_sync:ADDFD, then NOTIF_SEND, sync wake-up" \
 	"addfd_flag:ADDFD with FLAG_SEND" "addfd_flag_sync:ADDFD with FLAG_SEND, sync wake-up (what corral-helper does)" \
 	"addfd_sync_poll:ADDFD + SEND, sync, poll() before each RECV (an event loop)" \
-	"connect_native:connect, no filter" "connect_behalf:connect on the caller's behalf, the least it takes"; do
+	"connect_native:connect, no filter" "connect_behalf:connect on the caller's behalf, the least it takes" \
+	"memfd_native:memfd_create, no filter" "memfd_behalf:memfd_create served on the caller's behalf, the least it takes"; do
 	k=${m%%:*}
 	echo "| ${m#*:} | $(us "floor:${k}_med" median 2) | $(us "floor:${k}_mean" median 2) |"
 done
 echo
-echo "corral-helper's memfd_create takes $(pr memfd_corral:memfd_med floor:addfd_flag_sync_med)x the bare round trip it makes (ADDFD with FLAG_SEND, sync wake-up; $(pr memfd_corral:memfd_med floor:addfd_sync_med)x ADDFD then NOTIF_SEND), paired medians; its mean is $(pr memfd_corral:memfd_mean memfd_corral:memfd_med)x its median."
+echo "corral-helper's memfd_create takes $(pr memfd_corral:memfd_med floor:addfd_flag_sync_med)x the bare round trip it makes (ADDFD with FLAG_SEND, sync wake-up; $(pr memfd_corral:memfd_med floor:addfd_sync_med)x ADDFD then NOTIF_SEND), paired medians; its mean is $(pr memfd_corral:memfd_mean memfd_corral:memfd_med)x its median. A memfd served safely on the caller's behalf costs at least $(pr floor:memfd_behalf_med floor:addfd_flag_sync_med)x that round trip (the floor's own rows); corral-helper's takes $(pr memfd_corral:memfd_med floor:memfd_behalf_med)x that least."
 echo "A connect made on the caller's behalf costs at least $(pr floor:connect_behalf_med floor:connect_native_med)x a native one here (the floor's own two rows); corral-helper's connect (with its rule, socket checks and non-blocking start) takes $(pr connect_corral:connect_med floor:connect_behalf_med)x that floor."
 
 echo
@@ -1016,7 +1017,7 @@ done
 r=$(pr connect_corral:connect_med connect_plain:connect_med)
 echo "| 6a. trapped connect ≤ 1.6x native (section 3, medians) | ${r}x; the least a connect on the caller's behalf takes: $(pr floor:connect_behalf_med floor:connect_native_med)x native (corral-helper $(pr connect_corral:connect_med floor:connect_behalf_med)x that) | $(verdict "$r <= 1.6") |"
 r=$(pr memfd_corral:memfd_med floor:addfd_flag_sync_med)
-echo "| 6b. memfd ≤ 1.3x the bare ADDFD + SEND round trip (section 3: the faster of the two, ADDFD with FLAG_SEND and the sync wake-up, which corral-helper makes) | ${r}x ($(pr memfd_corral:memfd_med floor:addfd_sync_med)x ADDFD then NOTIF_SEND) | $(verdict "$r <= 1.3") |"
+echo "| 6b. memfd ≤ 1.3x the bare ADDFD + SEND round trip (section 3: the faster of the two, ADDFD with FLAG_SEND and the sync wake-up, which corral-helper makes) | ${r}x ($(pr memfd_corral:memfd_med floor:addfd_sync_med)x ADDFD then NOTIF_SEND); the least a memfd served safely on the caller's behalf takes: $(pr floor:memfd_behalf_med floor:addfd_flag_sync_med)x (corral-helper $(pr memfd_corral:memfd_med floor:memfd_behalf_med)x that) | $(verdict "$r <= 1.3") |"
 r=$(pr flood_corral:flood_mean flood_corral:flood_med)
 echo "| 6c. under a flood ($P_FLOOD processes connecting at once) mean ≤ 1.3x median (section 3) | ${r}x (plain login, the same flood: $(pr flood_plain:flood_mean flood_plain:flood_med)x) | $(verdict "$r <= 1.3") |"
 if has idle_bwrap; then

@@ -32,8 +32,9 @@ void image_ranges_select(const ElfW(Phdr) * phdrs, size_t count, uintptr_t bias,
 int image_ranges_find(struct image_ranges *out);
 
 /* Unmaps the ranges; a later touch maps the page back from the page cache
- * (the file is unchanged: no process writes a running program). -errno of
- * the first failure. */
+ * (the file is unchanged: no process writes a running program). A
+ * debugger's breakpoints set before, in private copies, go with them.
+ * -errno of the first failure. */
 int image_ranges_release(const struct image_ranges *ranges);
 
 #endif

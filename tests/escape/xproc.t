@@ -106,7 +106,7 @@ run_confined "$lab" "$u" sh -c "
 	taskset -p 1 \$c >/dev/null && echo taskset=ok
 	chrt -b -p 0 \$c && echo chrt=ok
 	ionice -c 2 -n 7 -p \$c && echo ionice=ok
-	for op in 'prlimit \$c 50 50' 'prio process \$c 7' 'affinity \$c 0' 'scheduler \$c' 'setparam \$c' 'setattr \$c 8' 'ioprio \$c' 'kcmp \$c' 'migrate \$c' 'movepages \$c'; do
+	for op in 'prlimit \$c 50 50' 'prio process \$c 7' 'affinity \$c 0' 'scheduler \$c' 'setparam \$c' 'setattr \$c 8' 'ioprio \$c' 'kcmp \$c' 'migrate \$c' 'movepages \$c' 'pidfd \$c'; do
 		echo \"\${op%% *}=\$(eval \"'$x' \$op\")\"
 	done
 	kill \$c"
@@ -123,8 +123,8 @@ for want in ulimit nice renice prlimit taskset chrt ionice; do
 	esac
 	like "$what works" "$own|$R_AFTER" "(^| )$want=ok .*\\|ok ok$"
 done
-like "the attack program's calls on a child in the session work (prlimit, setpriority, affinity, scheduler, setparam, setattr, ioprio, kcmp, migrate_pages, move_pages)" \
-	"$own" "prlimit=ok prio=ok affinity=ok scheduler=ok setparam=ok setattr=ok ioprio=ok kcmp=ok migrate=ok movepages=ok $"
+like "the attack program's calls on a child in the session work (prlimit, setpriority, affinity, scheduler, setparam, setattr, ioprio, kcmp, migrate_pages, move_pages, pidfd_open and a signal through it)" \
+	"$own" "prlimit=ok prio=ok affinity=ok scheduler=ok setparam=ok setattr=ok ioprio=ok kcmp=ok migrate=ok movepages=ok pidfd=ok $"
 is "... and the outside process is still as it was" "$(state "$victim")" "$orig"
 
 esc_done

@@ -12,6 +12,9 @@
  *   xproc ioprio PID                ioprio_set(IOPRIO_WHO_PROCESS, PID, best-effort 7)
  *   xproc madvise PID ADDR          pidfd_open, process_madvise(MADV_COLD) of a page
  *   xproc kcmp PID                  kcmp(PID, self, KCMP_VM)
+ *   xproc pidfd PID                 pidfd_open(PID), then signal 0 through it
+ *                                   (where Landlock has no signal scope,
+ *                                   corral-helper serves the pidfd_open)
  *   xproc migrate PID               migrate_pages(PID, node 0 -> node 0)
  *   xproc movepages PID             move_pages(PID, 0 pages): the access check only
  *   xproc victim FILE               write the address of a page of its own to
@@ -94,6 +97,13 @@ int main(int argc, char **argv)
 	}
 	if (OP("kcmp"))
 		return report(syscall(SYS_kcmp, pid, getpid(), KCMP_VM, 0, 0));
+	if (OP("pidfd")) {
+		int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+		if (fd < 0)
+			return report(-1);
+		return report(syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0));
+	}
 	if (OP("migrate")) {
 		unsigned long nodes = 1;
 

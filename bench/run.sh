@@ -596,11 +596,15 @@ sc_fj="$PD -s permit -u $user -- $FJ $B/session-work"
 	[ "$have_fj" = 1 ] && echo "case scale_fj local --capture $B/scale -n $N_SCALE -k -u $uid -p firejail -- $sc_fj"
 } >"$R/scale.spec"
 run_spec scale "$R_SCALE" 0 all
+# idle: measured IDLE_S after the session is ready, when corral-helper has
+# been quiet long enough to unmap its code (HELPER_IDLE_RELEASE_MS, 10 s);
+# the others wait as long
+IDLE_S=12
 {
 	echo "runner local $r_local"
-	echo "case idle_corral local --capture $B/scale -n 1 -s 1 -u $uid -p corral-helper -- $sc_corral"
-	[ "$have_bwrap" = 1 ] && echo "case idle_bwrap local --capture $B/scale -n 1 -s 1 -u $uid -p bwrap -- $sc_bwrap"
-	[ "$have_fj" = 1 ] && echo "case idle_fj local --capture $B/scale -n 1 -s 1 -u $uid -p firejail -- $sc_fj"
+	echo "case idle_corral local --capture $B/scale -n 1 -s $IDLE_S -u $uid -p corral-helper -- $sc_corral"
+	[ "$have_bwrap" = 1 ] && echo "case idle_bwrap local --capture $B/scale -n 1 -s $IDLE_S -u $uid -p bwrap -- $sc_bwrap"
+	[ "$have_fj" = 1 ] && echo "case idle_fj local --capture $B/scale -n 1 -s $IDLE_S -u $uid -p firejail -- $sc_fj"
 } >"$R/idle.spec"
 run_spec idle "$R_IDLE" 0 all
 # the curve: N whole logins at once (pam_driver → pam_corral → corral-shell),
@@ -932,7 +936,7 @@ done
 echo
 echo "On this machine's $(nproc) CPUs the logins share them: N logins at once cannot all be ready sooner than the CPU time they need ÷ $(nproc) (the \"CPU of all\" columns: user + system time of all N sessions, from wait4, ÷ $(nproc)). Where \"all ready\" is near that figure the logins were CPU-bound, not queued in corral. For the slowest of $last to be ready within 3x one alone ($(calc "3 * $(med curve_corral_$one:each_max_ms)" 0) ms), a login could use at most 3 x $(nproc) ÷ $last of the time one takes alone in CPU, about $(calc "3 * $(nproc) * $(med curve_corral_$one:each_max_ms) / $last" 1) ms; one alone here used $(num curve_corral_$one:cpu_ms median 1) ms ($(calc "$(med curve_corral_$one:cpu_ms) / (3 * $(nproc) * $(med curve_corral_$one:each_max_ms) / $last)" 0)x that), a plain login $(num curve_plain_$one:cpu_ms median 1) ms."
 echo
-echo "One session alone, idle (its sandbox process shares nothing with other sessions):"
+echo "One session alone, idle: measured $IDLE_S s after it is ready (its sandbox process shares nothing with other sessions; corral-helper unmaps its own code after 10 s without a request, corral-helper(8)):"
 echo
 echo "| one idle session | PSS KiB | RSS KiB | processes |"
 echo "| --- | ---: | ---: | ---: |"

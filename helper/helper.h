@@ -26,7 +26,7 @@
 #define HELPER_PENDING_MAX 256               /* requests waiting for a socket */
 #define HELPER_RETRY_MS 10                   /* retry of a unix connect whose listener is full */
 #define HELPER_PENDING_SWEEP_MS 1000         /* how often waiting requests' tasks are looked at */
-#define HELPER_IDLE_RELEASE_MS 10000         /* quiet this long: the code requests touched is unmapped */
+#define HELPER_IDLE_RELEASE_MS 10000         /* quiet this long: our code is unmapped (image.h) */
 
 enum pending_kind {
 	PENDING_NONE,
@@ -65,9 +65,9 @@ struct helper {
 	bool notify_gone;         /* the listener hung up: no task uses the filter any more */
 	char *send_buffer;        /* HELPER_SEND_MAX bytes */
 	uint64_t handled;
-	struct image_ranges image;   /* our own read-only pages (image.h) */
-	uint64_t handled_at_release; /* h->handled when they were last unmapped */
-	int quiet_ms;                /* since the last wake-up that found something to do */
+	struct image_ranges image; /* our own read-only pages (image.h) */
+	bool image_touched;        /* work was done since they were last unmapped */
+	int quiet_ms;              /* since the last wake-up that found something to do */
 };
 
 /* Answers a request; a request whose task went away is simply dropped. */
@@ -111,10 +111,6 @@ void pending_run(struct helper *h, const short *ready, size_t n);
 /* Milliseconds until the earliest retry, or -1. */
 int pending_timeout(const struct helper *h);
 void pending_drop_all(struct helper *h);
-
-/* Unmaps our read-only pages (image.h); what runs next maps back what it
- * touches. */
-void helper_release_image(struct helper *h);
 
 /* The event loop: until the session is over. Returns the exit status. */
 int helper_loop(struct helper *h);

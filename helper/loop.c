@@ -135,23 +135,20 @@ static bool continue_detached(struct helper *h)
 	return true;
 }
 
-void helper_release_image(struct helper *h)
-{
-	/* memory only: a helper that cannot unmap them works as before */
-	(void)image_ranges_release(&h->image);
-	h->handled_at_release = h->handled;
-	h->quiet_ms = 0;
-}
-
-/* Nothing happened for ms: once the helper has been quiet long enough
- * after a request, what the requests touched is unmapped again, so that
- * a session idle for hours keeps a small helper. The next request maps
- * back what it needs (a few dozen page faults). */
+/* Nothing happened for ms. Once the helper has been quiet long enough
+ * after start-up or a request, its code and constants are unmapped, so
+ * that a session idle for hours keeps a small helper; the next request
+ * maps back what it needs (a few dozen page faults). Not sooner: a short
+ * session (scp, cron, a ForceCommand) would only fault its end back in. */
 static void quiet_for(struct helper *h, int ms)
 {
 	h->quiet_ms += ms;
-	if (h->quiet_ms >= HELPER_IDLE_RELEASE_MS)
-		helper_release_image(h);
+	if (h->quiet_ms < HELPER_IDLE_RELEASE_MS)
+		return;
+	/* memory only: a helper that cannot unmap them works as before */
+	(void)image_ranges_release(&h->image);
+	h->image_touched = false;
+	h->quiet_ms = 0;
 }
 
 static int minimum_timeout(int a, int b)
@@ -176,7 +173,6 @@ int helper_loop(struct helper *h)
 	for (;;) {
 		size_t n = 0, base;
 		int timeout, r;
-		bool release_due;
 
 		if (!h->serve_only && h->supervisor.child_done) {
 			if (!h->policy.linger) {
@@ -203,8 +199,7 @@ int helper_loop(struct helper *h)
 			}
 		timeout = minimum_timeout(h->serve_only ? -1 : supervisor_timeout_ms(&h->supervisor),
 					  pending_timeout(h));
-		release_due = h->handled != h->handled_at_release;
-		if (release_due)
+		if (h->image_touched)
 			timeout = minimum_timeout(timeout, HELPER_IDLE_RELEASE_MS - h->quiet_ms);
 		r = poll(fds, n, timeout);
 		if (r < 0 && errno != EINTR) {
@@ -212,10 +207,12 @@ int helper_loop(struct helper *h)
 				   h->session, errno);
 			return 1;
 		}
-		if (r == 0 && release_due)
+		if (r == 0 && h->image_touched) {
 			quiet_for(h, timeout);
-		else
+		} else if (r != 0) {
+			h->image_touched = true;
 			h->quiet_ms = 0;
+		}
 		if (fds[0].revents & POLLIN)
 			read_signals(h);
 		if (h->notify_fd >= 0 && (fds[1].revents & POLLIN))

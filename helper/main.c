@@ -150,6 +150,9 @@ static int setup(struct helper *h, struct helper_args *a, char *why, size_t whyl
 	 * reads a slot's fd before pending_add() sets it. Writing -1 into
 	 * all of them would keep 26 KiB resident in every helper */
 	task_cache_init(&h->tasks);
+	/* start-up touched most of our code: it is unmapped after the first
+	 * quiet spell (loop.c) */
+	h->image_touched = true;
 	denials_init(&h->denials, h->policy.user, h->session, h->policy.log_denials);
 	supervisor_init(&h->supervisor, h->child, &h->policy, h->session);
 	return 0;
@@ -194,7 +197,6 @@ int main(int argc, char **argv)
 		keep[1] = h.notify_fd;
 		close_others(keep, 2);
 		live_start(&h);
-		helper_release_image(&h); /* start-up is over (see below) */
 		status = helper_loop(&h);
 		denials_summary(&h.denials, status);
 		return status;
@@ -212,10 +214,6 @@ int main(int argc, char **argv)
 		return fail(&a, h.policy.user, "corral-helper: the session process went away");
 	close(a.control);
 	live_start(&h);
-	/* start-up is over: the code and constants that ran only for it
-	 * (glibc's start, the policy's parsing, the checks above) need not
-	 * stay mapped while the helper waits, often for hours */
-	helper_release_image(&h);
 	status = helper_loop(&h);
 	pending_drop_all(&h);
 	task_cache_clear(&h.tasks);

@@ -443,14 +443,23 @@ sleep 0.1
 	fail "non-dumpable connect: got '$out' (unconfined '$base'), listener connections $before -> $(count ok)"
 
 # --- an idle helper keeps little of itself mapped ---------------------------------------
-# Its own code (the r-xp mapping of corral-helper): once the session runs,
-# what served only start-up is unmapped; a trapped connect maps back what
-# it touches; after HELPER_IDLE_RELEASE_MS (10 s) quiet that goes again.
+# Its own code (the r-xp mapping of corral-helper): after HELPER_IDLE_RELEASE_MS
+# (10 s) without a request, what start-up touched is unmapped; a trapped
+# connect maps back what it touches; 10 s after it that goes again.
 code_kb() {  # PID: "rss size" of the helper's own code mapping, in KiB
 	awk '/^[0-9a-f]+-[0-9a-f]+ r-xp .*\/corral-helper$/ { on = 1; next }
 	     /^[0-9a-f]+-[0-9a-f]+ / { on = 0 }
 	     on && /^Size:/ { size = $2 } on && /^Rss:/ { rss = $2 }
 	     END { print rss + 0, size + 0 }' "/proc/$1/smaps" 2>/dev/null
+}
+quiet_code_kb() {  # PID SIZE: waits up to 15 s for at most half of SIZE mapped; prints the rss
+	local rss
+	for _ in $(seq 150); do
+		read -r rss _ < <(code_kb "$1")
+		[ "$((rss * 2))" -le "$2" ] && break
+		sleep 0.1
+	done
+	echo "$rss"
 }
 (cd / && exec "$ctl" run -c "$dir/main.ini" -u "$A" -- /bin/sh -c \
 	"trap '$probe connect 127.0.0.1 $P_OK >/dev/null 2>&1' USR1; while :; do sleep 0.05; done" >/dev/null 2>&1) &
@@ -462,26 +471,21 @@ for _ in $(seq 100); do
 	[ -n "$helper" ] && [ -n "$shell" ] && break
 	sleep 0.05
 done
-sleep 0.5
-read -r idle size < <(code_kb "$helper")
+read -r started size < <(code_kb "$helper")
+idle=$(quiet_code_kb "$helper" "${size:-0}")
 before=$(count ok)
 kill -USR1 "$shell" 2>/dev/null
 for _ in $(seq 100); do [ "$(count ok)" != "$before" ] && break; sleep 0.05; done
 sleep 0.2
 read -r served _ < <(code_kb "$helper")
-quiet=
-for _ in $(seq 150); do
-	read -r quiet _ < <(code_kb "$helper")
-	[ "$((quiet * 2))" -le "$size" ] && break
-	sleep 0.1
-done
+quiet=$(quiet_code_kb "$helper" "${size:-0}")
 pkill -KILL -u "$A" -x sh
 wait "$runner" 2>/dev/null
-if [ "${size:-0}" -gt 0 ] && [ "$((idle * 2))" -le "$size" ] && [ "$(count ok)" != "$before" ] &&
-	[ "$served" -gt "$idle" ] && [ "$((quiet * 2))" -le "$size" ]; then
-	pass "the idle helper maps ${idle} of its ${size} KiB of code; a trapped connect maps back ${served}; 10 s later ${quiet}"
+if [ "${size:-0}" -gt 0 ] && [ "$((started * 2))" -gt "$size" ] && [ "$((idle * 2))" -le "$size" ] &&
+	[ "$(count ok)" != "$before" ] && [ "$served" -gt "$idle" ] && [ "$((quiet * 2))" -le "$size" ]; then
+	pass "the helper maps ${started} of its ${size} KiB of code at start, ${idle} once quiet; a trapped connect maps back ${served}; 10 s later ${quiet}"
 else
-	fail "helper code mapped (KiB of $size): idle ${idle:-?}, after a connect ${served:-?} (connections $before -> $(count ok)), quiet ${quiet:-?}"
+	fail "helper code mapped (KiB of ${size:-?}): at start ${started:-?}, quiet ${idle:-?}, after a connect ${served:-?} (connections $before -> $(count ok)), quiet again ${quiet:-?}"
 fi
 
 # killing the helper from outside ends the session: unconfined, the

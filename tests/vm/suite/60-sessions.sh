@@ -3,8 +3,8 @@
 # while an ssh session is open corralctl lists it (user, leader pid, service
 # sshd), and logind still lists the ssh session with the same leader, although
 # the session's processes are in corral's scope, not logind's; after the
-# logout neither lists it. The idle session's corral-helper keeps at most
-# half of its own code mapped.
+# logout neither lists it. Quiet for 10 s, the session's corral-helper keeps
+# at most half of its own code mapped.
 # shellcheck source=tests/vm/suite/lib.sh
 . "$(dirname "$0")/lib.sh"
 user=vmsess
@@ -29,13 +29,20 @@ if suite_hold "$user" 185; then
 		"/corral.slice/corral-$id.scope"
 	like "... the leader too (sshd's monitor)" "$(cut -d: -f3 "/proc/$cpid/cgroup" 2>&1)" "/corral-$id\.scope$"
 	ok "the session's record is there" test -f "/run/corral/sessions/$id"
-	# once the session runs, its helper unmaps its own code (helper/image.c)
+	# quiet for 10 s, the helper unmaps its own code (helper/image.c)
 	helper=$(pgrep -u "$user" -x corral-helper | head -n 1)
-	code=$(awk '/^[0-9a-f]+-[0-9a-f]+ r-xp .*\/corral-helper$/ { on = 1; next }
-		/^[0-9a-f]+-[0-9a-f]+ / { on = 0 }
-		on && /^Size:/ { size = $2 } on && /^Rss:/ { rss = $2 }
-		END { print rss + 0, size + 0 }' "/proc/${helper:-none}/smaps" 2>/dev/null)
-	read -r code_rss code_size <<<"${code:-0 0}"
+	code_kb() {
+		awk '/^[0-9a-f]+-[0-9a-f]+ r-xp .*\/corral-helper$/ { on = 1; next }
+			/^[0-9a-f]+-[0-9a-f]+ / { on = 0 }
+			on && /^Size:/ { size = $2 } on && /^Rss:/ { rss = $2 }
+			END { print rss + 0, size + 0 }' "/proc/${helper:-none}/smaps" 2>/dev/null
+	}
+	for _ in $(seq 50); do
+		read -r code_rss code_size <<<"$(code_kb)"
+		[ "${code_size:-0}" -gt 0 ] && [ "$((code_rss * 2))" -le "$code_size" ] && break
+		sleep 0.5
+	done
+	code="$code_rss $code_size"
 	if [ "${code_size:-0}" -gt 0 ] && [ "$((code_rss * 2))" -le "$code_size" ]; then
 		pass "the idle session's corral-helper maps $code_rss of its $code_size KiB of code"
 	else

@@ -356,17 +356,6 @@ static void connect_on_behalf(struct mode *m, const struct seccomp_notif *req, s
 	close(fd);
 }
 
-/* Installs fd in the target (O_CLOEXEC) and answers the call with it. */
-static void answer_with_fd(const struct mode *m, __u64 id, int fd)
-{
-	struct seccomp_notif_addfd addfd = {
-		.id = id, .flags = SECCOMP_ADDFD_FLAG_SEND, .srcfd = (__u32)fd, .newfd_flags = O_CLOEXEC
-	};
-
-	if (ioctl(m->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) < 0)
-		die("SECCOMP_IOCTL_NOTIF_ADDFD (FLAG_SEND)");
-}
-
 /* The least a memfd_create served safely on the target's behalf takes: it
  * answers the call itself (ADDFD with FLAG_SEND). The name is read in one
  * go, up to the kernel's bound, as far as it is mapped (a short read is
@@ -376,6 +365,7 @@ static void memfd_on_behalf(struct mode *m, const struct seccomp_notif *req)
 	char name[MEMFD_NAME_MAX];
 	struct iovec local = { .iov_base = name, .iov_len = sizeof(name) };
 	struct iovec remote = { .iov_base = (void *)(uintptr_t)req->data.args[0], .iov_len = sizeof(name) };
+	struct seccomp_notif_addfd addfd = { .id = req->id, .flags = SECCOMP_ADDFD_FLAG_SEND, .newfd_flags = O_CLOEXEC };
 	__u64 id = req->id;
 	ssize_t n = process_vm_readv(req->pid, &local, 1, &remote, 1, 0);
 	int fd;
@@ -387,7 +377,9 @@ static void memfd_on_behalf(struct mode *m, const struct seccomp_notif *req)
 	fd = memfd_create(name, MFD_CLOEXEC | MFD_NOEXEC_SEAL);
 	if (fd < 0)
 		die("memfd_create");
-	answer_with_fd(m, req->id, fd);
+	addfd.srcfd = (__u32)fd;
+	if (ioctl(m->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) < 0)
+		die("SECCOMP_IOCTL_NOTIF_ADDFD (FLAG_SEND)");
 	close(fd);
 }
 
@@ -425,7 +417,10 @@ static void serve_one(struct mode *m, struct seccomp_notif *req, size_t req_size
 		resp->val = r;
 		break;
 	case ADDFD_FLAG_SEND:
-		answer_with_fd(m, req->id, srcfd);
+		addfd.id = req->id;
+		addfd.flags = SECCOMP_ADDFD_FLAG_SEND;
+		if (ioctl(m->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) < 0)
+			die("SECCOMP_IOCTL_NOTIF_ADDFD (FLAG_SEND)");
 		return;
 	case CONNECT_ON_BEHALF:
 		connect_on_behalf(m, req, resp);

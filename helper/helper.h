@@ -72,9 +72,6 @@ struct helper {
 
 /* Answers a request; a request whose task went away is simply dropped. */
 void helper_respond(struct helper *h, const struct seccomp_notif *req, int64_t value, int error);
-/* Answers with fd installed in the task (O_CLOEXEC there with cloexec), or
- * with the errno the kernel gave for not installing it. Takes fd. */
-void helper_respond_with_fd(struct helper *h, const struct seccomp_notif *req, int fd, bool cloexec);
 
 /* Handles one notification (dispatch by system call). */
 void helper_handle(struct helper *h, const struct seccomp_notif *req);

@@ -23,19 +23,6 @@ void helper_respond(struct helper *h, const struct seccomp_notif *req, int64_t v
 	notify_respond(h->notify_fd, h->resp, h->sizes.resp, req->id, value, error);
 }
 
-void helper_respond_with_fd(struct helper *h, const struct seccomp_notif *req, int fd, bool cloexec)
-{
-	int injected = notify_answer_with_fd(h->notify_fd, req->id, fd, cloexec);
-
-	/* the task holds its own reference now: its close is the last (the
-	 * file's teardown is its own, not the next request's) */
-	close(fd);
-	/* ENOENT: the task is gone; anything else: not installed, the call
-	 * still waits for an answer */
-	if (injected < 0 && injected != -ENOENT)
-		helper_respond(h, req, 0, -injected);
-}
-
 void helper_handle(struct helper *h, const struct seccomp_notif *req)
 {
 	h->handled++;

@@ -37,7 +37,7 @@ void mediate_memfd_create(struct helper *h, const struct seccomp_notif *req)
 {
 	unsigned flags = (unsigned)req->data.args[1];
 	char name[MEMFD_NAME_MAX];
-	int r, fd;
+	int r, fd, injected;
 
 	if (flags & ~MEMFD_KNOWN_FLAGS) {
 		helper_respond(h, req, 0, EINVAL);
@@ -69,5 +69,10 @@ void mediate_memfd_create(struct helper *h, const struct seccomp_notif *req)
 		helper_respond(h, req, 0, errno);
 		return;
 	}
-	helper_respond_with_fd(h, req, fd, flags & MFD_CLOEXEC);
+	injected = notify_answer_with_fd(h->notify_fd, req->id, fd, flags & MFD_CLOEXEC);
+	/* the task holds its own reference now: its close is the last (the
+	 * memfd's teardown is its own, not the next request's) */
+	close(fd);
+	if (injected < 0 && injected != -ENOENT)
+		helper_respond(h, req, 0, -injected);
 }

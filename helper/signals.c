@@ -141,7 +141,7 @@ static void pidfd_open_for(struct helper *h, const struct seccomp_notif *req)
 {
 	pid_t pid = (pid_t)req->data.args[0];
 	unsigned flags = (unsigned)req->data.args[1];
-	int fd;
+	int fd, injected;
 
 	fd = (int)syscall(SYS_pidfd_open, pid, flags);
 	if (fd < 0) {
@@ -153,7 +153,10 @@ static void pidfd_open_for(struct helper *h, const struct seccomp_notif *req)
 		answer(h, req, -EPERM, "pidfd_open", pid);
 		return;
 	}
-	helper_respond_with_fd(h, req, fd, true);
+	injected = notify_answer_with_fd(h->notify_fd, req->id, fd, true);
+	close(fd);
+	if (injected < 0 && injected != -ENOENT)
+		helper_respond(h, req, 0, -injected);
 }
 
 void mediate_signal(struct helper *h, const struct seccomp_notif *req)
